@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: cleanheat → API → Domain → Storage, and API → HTTPCore.
+let strictness: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "cleanheat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cleanheat", targets: ["cleanheat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "HTTPCore",
+            dependencies: ["COpenSSL", "CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
+        .target(
+            name: "Domain",
+            dependencies: ["Storage", "COpenSSL"],
+            swiftSettings: strictness
+        ),
+        .target(
+            name: "API",
+            dependencies: [
+                "HTTPCore", "Domain", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictness
+        ),
+        .executableTarget(
+            name: "cleanheat",
+            dependencies: [
+                "API", "HTTPCore", "Domain", "Storage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [],
+            path: "Tests/TestSupport",
+            swiftSettings: strictness
+        ),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "APITests", dependencies: ["API", "TestSupport"], swiftSettings: strictness),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "Storage"],
+            swiftSettings: strictness
+        ),
+    ]
+)

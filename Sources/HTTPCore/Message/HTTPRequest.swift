@@ -1,0 +1,68 @@
+import Foundation
+
+public enum HTTPVersion: Sendable, Equatable {
+    case http10
+    case http11
+}
+
+/// The request line and header section: everything known before the body is read.
+public struct HTTPRequestHead: Sendable {
+    public var method: String
+    /// The request target as sent (origin-form), e.g. `/api/v1/reports?date=2021-10-15`.
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPFields
+    public var remoteAddress: String
+
+    public init(method: String, target: String, version: HTTPVersion = .http11,
+                headers: HTTPFields = HTTPFields(), remoteAddress: String = "127.0.0.1") {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The path part of the target, percent-decoded.
+    public var path: String {
+        let raw = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// Query parameters in order; `+` is a space, as HTML forms and curl `--data-urlencode -G` send them.
+    public var queryItems: [(name: String, value: String)] {
+        guard let mark = target.firstIndex(of: "?") else { return [] }
+        let query = target[target.index(after: mark)...]
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                let spaced = s.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// The first value of a query parameter.
+    public func query(_ name: String) -> String? {
+        queryItems.first { $0.name == name }?.value
+    }
+}
+
+public struct HTTPRequest: Sendable {
+    public var head: HTTPRequestHead
+    public var body: Data
+    /// Trailer fields of a chunked body, if any.
+    public var trailers: HTTPFields
+
+    public init(head: HTTPRequestHead, body: Data = Data(), trailers: HTTPFields = HTTPFields()) {
+        self.head = head
+        self.body = body
+        self.trailers = trailers
+    }
+
+    public var method: String { head.method }
+    public var path: String { head.path }
+    public var headers: HTTPFields { head.headers }
+    public func query(_ name: String) -> String? { head.query(name) }
+}

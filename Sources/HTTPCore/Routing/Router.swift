@@ -1,0 +1,90 @@
+/// Path parameters captured by `{name}` segments of a route pattern.
+public struct RouteParameters: Sendable {
+    public private(set) var values: [String: String] = [:]
+    public init(_ values: [String: String] = [:]) { self.values = values }
+    public subscript(name: String) -> String? { values[name] }
+}
+
+public typealias RouteHandler = @Sendable (HTTPRequest, RouteParameters) async -> HTTPResponse
+
+/// A route's pattern and method, given to handlers and middleware (metrics label routes by pattern).
+public struct Route: Sendable {
+    public let method: String
+    public let pattern: String
+    public let handler: RouteHandler
+    fileprivate let segments: [Segment]
+
+    fileprivate enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+}
+
+public enum RouteLookup: Sendable {
+    case found(Route, RouteParameters)
+    case methodNotAllowed(allow: [String])
+    case notFound
+}
+
+/// Matches `METHOD /path/{param}` patterns. HEAD is served by the GET route (RFC 9110 §9.3.2).
+public struct Router: HTTPResponder {
+    private var routes: [Route] = []
+
+    public init() {}
+
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping RouteHandler) {
+        let segments = pattern.split(separator: "/").map { part -> Route.Segment in
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                return .parameter(String(part.dropFirst().dropLast()))
+            }
+            return .literal(String(part))
+        }
+        routes.append(Route(method: method, pattern: pattern, handler: handler, segments: segments))
+    }
+
+    public func lookup(method: String, path: String) -> RouteLookup {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = Self.match(route.segments, parts) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route, parameters)
+            }
+            allowed.append(route.method)
+        }
+        if allowed.isEmpty { return .notFound }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .methodNotAllowed(allow: allowed)
+    }
+
+    private static func match(_ segments: [Route.Segment], _ parts: [String]) -> RouteParameters? {
+        guard segments.count == parts.count else { return nil }
+        var values: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let literal): if literal != part { return nil }
+            case .parameter(let name): values[name] = part
+            }
+        }
+        return RouteParameters(values)
+    }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        switch lookup(method: request.method, path: request.path) {
+        case .found(let route, let parameters):
+            return await route.handler(request, parameters)
+        case .methodNotAllowed(let allow):
+            return Self.methodNotAllowed(allow)
+        case .notFound:
+            return Self.notFound
+        }
+    }
+
+    public static let notFound = HTTPResponse.error(404, code: "not_found", message: "没有这个路径或资源")
+
+    public static func methodNotAllowed(_ allow: [String]) -> HTTPResponse {
+        var headers = HTTPFields()
+        headers["Allow"] = allow.joined(separator: ", ")
+        return .error(405, code: "method_not_allowed", message: "此路径不支持该请求方法，可用：\(allow.joined(separator: ", "))", headers: headers)
+    }
+}

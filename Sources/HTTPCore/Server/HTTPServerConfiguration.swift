@@ -1,0 +1,56 @@
+import Foundation
+
+/// Every limit of the server in one value; each is also named in `config/default.json`.
+public struct HTTPServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; `HTTPServer.start()` returns the one bound.
+    public var port: Int = 8080
+    public var maxRequestLineBytes: Int = 8 * 1024
+    public var maxHeaderBytes: Int = 32 * 1024
+    public var maxHeaderCount: Int = 100
+    public var maxBodyBytes: Int = 1024 * 1024
+    public var headerTimeout: TimeInterval = 10
+    public var bodyTimeout: TimeInterval = 30
+    public var keepAliveTimeout: TimeInterval = 60
+    public var maxConnections: Int = 1024
+    public var shutdownGrace: TimeInterval = 10
+    /// Bodies at least this large are gzipped when `Accept-Encoding` allows.
+    public var compressionMinBytes: Int = 1024
+    public var tls: TLSConfiguration?
+
+    public init() {}
+}
+
+public struct TLSConfiguration: Sendable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public init(certificatePath: String, privateKeyPath: String) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+    }
+}
+
+/// What the server tells its owner about traffic (access log, metrics). Called off the I/O path.
+public protocol HTTPServerObserver: Sendable {
+    func connectionOpened()
+    func connectionClosed()
+    /// One per answered request; `route` is the matched pattern when a router set it, else the path.
+    func requestCompleted(_ record: AccessRecord)
+}
+
+public struct AccessRecord: Sendable {
+    public var method: String
+    public var path: String
+    public var status: Int
+    public var bytes: Int
+    public var duration: TimeInterval
+    public var remoteAddress: String
+    public init(method: String, path: String, status: Int, bytes: Int, duration: TimeInterval, remoteAddress: String) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.bytes = bytes
+        self.duration = duration
+        self.remoteAddress = remoteAddress
+    }
+}

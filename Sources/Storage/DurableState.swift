@@ -1,0 +1,72 @@
+import Foundation
+
+/// The in-memory state a `Store` keeps durable. The store knows nothing of what the state means:
+/// it logs each `Change` as JSON, replays them after a crash, and writes the state's own JSON files
+/// at checkpoints.
+public protocol DurableState: Sendable {
+    associatedtype Change: Codable & Sendable
+
+    /// The empty state of a new data folder.
+    init()
+
+    /// Applies one logged change. Must be deterministic: recovery replays the same changes in the same
+    /// order and must reach the same state. Throwing here during recovery stops start-up.
+    mutating func apply(_ change: Change) throws
+
+    /// Human-readable JSON files (name → content, e.g. `"villages.json"`) that together hold the state.
+    func snapshotFiles() throws -> [String: Data]
+
+    /// Rebuilds the state from the files `snapshotFiles()` wrote.
+    init(snapshotFiles: [String: Data]) throws
+
+    /// Migrations already applied, by id, with the checksum of the file as it was applied.
+    var appliedMigrations: [AppliedMigration] { get }
+
+    /// The change that applies a migration file and records it as applied.
+    static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> Change
+}
+
+public struct AppliedMigration: Codable, Sendable, Equatable {
+    public var id: String
+    public var checksum: String
+    public var appliedAt: Date
+    public init(id: String, checksum: String, appliedAt: Date) {
+        self.id = id
+        self.checksum = checksum
+        self.appliedAt = appliedAt
+    }
+}
+
+/// One file of the `migrations/` folder: `NNNN_name.json`, applied in order of its name.
+public struct MigrationFile: Sendable, Equatable {
+    public var id: String
+    public var contents: Data
+    /// Hex SHA-256 or CRC of the contents, as the migration runner computes it.
+    public var checksum: String
+    public init(id: String, contents: Data, checksum: String) {
+        self.id = id
+        self.contents = contents
+        self.checksum = checksum
+    }
+}
+
+/// Storage's health: once a write could not be made durable, the store refuses writes until restart.
+public enum StorageHealth: Sendable, Equatable {
+    case writable
+    case readOnly(reason: String)
+}
+
+/// Thrown by `Store.commit` when the change could not be made durable; the API answers 503.
+public struct StorageUnavailable: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "storage unavailable: \(reason)" }
+}
+
+/// What a commit decides after looking at the current state.
+public enum CommitDecision<Change: Sendable, Result: Sendable>: Sendable {
+    /// Log and apply `change`, then return `result` once it is on disk.
+    case write(Change, Result)
+    /// Nothing to write (an identical retry, a dry run): return `result` at once.
+    case noWrite(Result)
+}
