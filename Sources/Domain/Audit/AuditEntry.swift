@@ -1,0 +1,16 @@
+import Foundation
+
+/// One write, who made it and what it was. Logged in the same WAL record as the change itself.
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public var at: Date
+    /// The district-local day of `at`, so queries by date need no time zone.
+    public var date: LocalDate
+    public var tokenID: String
+    public var tokenLabel: String
+    public var role: Role
+    /// A stable verb, e.g. `report.submit`, `token.revoke`.
+    public var action: String
+    /// What was written, e.g. `xiatuanpu/2021-10-15` or a token id.
+    public var target: String
+    public var summary: String
+}

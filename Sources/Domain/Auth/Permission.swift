@@ -1,0 +1,43 @@
+/// Every action an endpoint performs. The permission rules are this one table.
+public enum Action: String, Sendable, CaseIterable {
+    case readReference, readPlan
+    case manageTokens
+    case readVillages, writeVillage, importVillages
+    case submitReport, readReports, reviewReport, reopenReport
+    case readExemptions, manageExemptions
+    case readBulletin, readSummary, readLagging
+    case readTasks, createTask, updateTask
+    case readAudit
+    case setTestClock
+}
+
+public enum Permission {
+    /// Which roles may perform each action (API.md, Auth). Unit scope is checked separately:
+    /// a reporter may act only for its own unit.
+    public static let table: [Action: Set<Role>] = [
+        .readReference: [.reporter, .office, .supervisor, .admin],
+        .readPlan: [.reporter, .office, .supervisor, .admin],
+        .manageTokens: [.admin],
+        .readVillages: [.reporter, .office, .supervisor, .admin],
+        .writeVillage: [.reporter, .office, .admin],
+        .importVillages: [.office, .admin],
+        .submitReport: [.reporter, .office, .admin],
+        .readReports: [.reporter, .office, .supervisor, .admin],
+        .reviewReport: [.office, .admin],
+        .reopenReport: [.office, .admin],
+        .readExemptions: [.office, .supervisor, .admin],
+        .manageExemptions: [.office, .admin],
+        .readBulletin: [.reporter, .office, .supervisor, .admin],
+        .readSummary: [.reporter, .office, .supervisor, .admin],
+        .readLagging: [.office, .supervisor, .admin],
+        .readTasks: [.reporter, .office, .supervisor, .admin],
+        .createTask: [.office, .admin],
+        .updateTask: [.reporter, .office, .admin],
+        .readAudit: [.office, .admin],
+        .setTestClock: [.reporter, .office, .supervisor, .admin],
+    ]
+
+    public static func allows(_ role: Role, _ action: Action) -> Bool {
+        table[action]?.contains(role) ?? false
+    }
+}

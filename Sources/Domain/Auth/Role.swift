@@ -1,0 +1,28 @@
+/// The contract's roles (API.md, Auth).
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case reporter, office, supervisor, admin
+}
+
+/// Who is asking: the token's identity, never its secret.
+public struct Principal: Sendable, Equatable {
+    public var tokenID: String
+    public var role: Role
+    /// The unit a reporter is bound to; nil for the district-wide roles.
+    public var unit: String?
+    public var label: String
+
+    public init(tokenID: String, role: Role, unit: String?, label: String) {
+        self.tokenID = tokenID
+        self.role = role
+        self.unit = unit
+        self.label = label
+    }
+
+    /// A reporter acts for its own unit only; the other roles for every unit.
+    public func mayActFor(unit: String) -> Bool {
+        role != .reporter || self.unit == unit
+    }
+
+    /// The unit a reporter's listings are narrowed to.
+    public var scopedUnit: String? { role == .reporter ? unit : nil }
+}

@@ -1,0 +1,47 @@
+import COpenSSL
+import Foundation
+
+/// Making and checking token secrets: 32 random bytes, stored only as a SHA-256.
+public enum TokenSecret {
+    public static func random(byteCount: Int = 32) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: byteCount)
+        if RAND_bytes(&bytes, Int32(byteCount)) != 1 {
+            // OpenSSL's generator failed to seed: fall back to the system's (also a CSPRNG).
+            var generator = SystemRandomNumberGenerator()
+            bytes = (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        return bytes
+    }
+
+    /// `ch_` + base64url of 32 random bytes.
+    public static func generate() -> String {
+        "ch_" + base64URL(random())
+    }
+
+    public static func newID(prefix: String) -> String {
+        prefix + random(byteCount: 8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func sha256Hex(_ text: String) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        let bytes = Array(text.utf8)
+        _ = SHA256(bytes, bytes.count, &digest)
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares without an early exit, so timing says nothing about where two hashes differ.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Storage
+
+/// The office's actions on a unit's day: review, reopening, exemptions (API.md).
+extension Campaign {
+    public func setReview(unit: String, date: LocalDate, state reviewState: Review.State, note: String?,
+                          by principal: Principal) async throws -> Review {
+        let now = self.now()
+        return try await store.commit { state in
+            guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(unit) 没有 \(date) 的报送") }
+            if let note, note.count > self.rules.maxTextLength {
+                throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
+            }
+            let review = Review(state: reviewState, note: note, by: principal.label, at: now)
+            let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",
+                                        summary: "审核状态：\(reviewState.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
+            return .write(LoggedChange(.reviewSet(unit: unit, date: date, review: review), audit: audit), review)
+        }
+    }
+
+    public func reopen(unit: String, date: LocalDate, until: Date, reason: String, by principal: Principal) async throws -> Reopening {
+        let now = self.now()
+        return try await store.commit { state in
+            guard let found = state.unit(unit), found.kind == .township else {
+                throw DomainError(.notFound, "没有报送单位“\(unit)”")
+            }
+            if until <= now { throw DomainError.invalid("until", "补报截止时间须晚于现在") }
+            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写补报原因") }
+            let reopening = Reopening(until: Timestamp.floor(until), reason: reason, by: principal.label, at: now)
+            let audit = self.auditEntry(principal, "report.reopen", target: "\(unit)/\(date)",
+                                        summary: "允许补报至 \(self.rules.time.rfc3339(until))：\(reason)", at: now)
+            return .write(LoggedChange(.reportReopened(unit: unit, date: date, reopening: reopening), audit: audit), reopening)
+        }
+    }
+
+    public func addExemption(unit: String, from: LocalDate, to: LocalDate, reason: String, by principal: Principal) async throws -> Exemption {
+        let now = self.now()
+        let id = TokenSecret.newID(prefix: "exm_")
+        return try await store.commit { state in
+            guard let found = state.unit(unit), found.kind == .township else {
+                throw DomainError(.unknownUnit, "没有报送单位“\(unit)”", details: [.init(field: "unit", message: "没有这个乡镇或街道")])
+            }
+            if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
+            if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
+            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写免报原因") }
+            let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
+            let audit = self.auditEntry(principal, "exemption.add", target: id,
+                                        summary: "\(found.name) \(from) 至 \(to) 免报：\(reason)", at: now)
+            return .write(LoggedChange(.exemptionAdded(exemption), audit: audit), exemption)
+        }
+    }
+
+    public func removeExemption(id: String, by principal: Principal) async throws {
+        let now = self.now()
+        try await store.commit { state in
+            guard let exemption = state.exemptions[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的免报记录") }
+            let audit = self.auditEntry(principal, "exemption.remove", target: id,
+                                        summary: "撤销 \(exemption.unit) \(exemption.from) 至 \(exemption.to) 免报", at: now)
+            return .write(LoggedChange(.exemptionRemoved(id: id), audit: audit), ())
+        }
+    }
+
+    public func exemptions() -> [Exemption] {
+        read { $0.exemptions.values.sorted { ($0.from, $0.unit, $0.id) < ($1.from, $1.unit, $1.id) } }
+    }
+}

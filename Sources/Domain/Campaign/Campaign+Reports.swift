@@ -1,0 +1,134 @@
+import Foundation
+import Storage
+
+/// What `POST /reports` answers.
+public struct ReportReceipt: Sendable, Equatable {
+    public var unit: String
+    public var date: LocalDate
+    public var revision: Int
+    public var status: Timeliness
+    public var submittedAt: Date
+    public var warnings: [ReportWarning]
+    /// True when this call stored the unit-day's first revision (201).
+    public var created: Bool
+}
+
+extension Campaign {
+    /// Validates and stores a day's report (API.md, Daily reports). Nothing is stored on a refusal or a dry run,
+    /// and a body identical to the latest revision answers that revision again.
+    public func submitReport(_ submission: ReportSubmission, by principal: Principal, dryRun: Bool = false) async throws -> ReportReceipt {
+        let now = self.now()
+        let rules = self.rules
+        return try await store.commit { state in
+            let unit = try Self.reportingUnit(of: submission, principal: principal, state: state)
+            let today = rules.time.localDate(of: now)
+            let date = submission.date ?? today
+            try Self.checkDate(date, unit: unit, principal: principal, today: today, now: now, state: state, rules: rules)
+            try Self.checkText(submission, rules: rules)
+
+            let existing = state.unitDay(unit, date)
+            if let latest = existing?.latest, latest.sameContent(as: submission), let day = existing {
+                return .noWrite(ReportReceipt(unit: unit, date: date, revision: latest.revision, status: day.status,
+                                              submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
+            }
+            let base = state.timelines[unit]?.effective(onOrBefore: date)
+            let (issues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission,
+                                                           base: base, rules: rules).issues()
+            if !issues.isEmpty {
+                let kind: DomainError.Kind = unknownVillage ? .unknownVillage : .validationFailed
+                throw DomainError(kind, "报送内容有 \(issues.count) 处错误，请逐项修改后重新报送", details: issues)
+            }
+            let status = existing?.status
+                ?? (now <= rules.time.instant(on: date, at: rules.reportDeadline) ? .onTime : .late)
+            let warnings = PlausibilityRules(state: state, unit: unit, date: date, villages: submission.villages,
+                                             thresholds: rules.plausibility).warnings()
+            let revisionNumber = (existing?.revisions.count ?? 0) + 1
+            let receipt = ReportReceipt(unit: unit, date: date, revision: revisionNumber, status: status,
+                                        submittedAt: now, warnings: warnings, created: revisionNumber == 1)
+            if dryRun { return .noWrite(receipt) }
+            let revision = ReportRevision(revision: revisionNumber, submittedAt: now, submittedBy: principal.tokenID,
+                                          villages: submission.villages, fuel: submission.fuel, issues: submission.issues,
+                                          nextDayPlan: submission.nextDayPlan, reporter: submission.reporter,
+                                          correction: submission.correction, warnings: warnings)
+            let audit = self.auditEntry(principal, "report.submit", target: "\(unit)/\(date)",
+                                        summary: "第 \(revisionNumber) 版，\(submission.villages.count) 条村级进度，\(status == .onTime ? "按时" : "迟报")",
+                                        at: now)
+            return .write(LoggedChange(.reportSubmitted(unit: unit, date: date, status: status, revision: revision), audit: audit),
+                          receipt)
+        }
+    }
+
+    private static func reportingUnit(of submission: ReportSubmission, principal: Principal, state: CampaignState) throws -> String {
+        let unit: String
+        if principal.role == .reporter {
+            guard let own = principal.unit else { throw DomainError(.forbidden, "此令牌未绑定报送单位") }
+            if let named = submission.unit, named != own {
+                throw DomainError(.forbidden, "只能报送本单位（\(own)）的进度，不能代报“\(named)”")
+            }
+            unit = own
+        } else {
+            guard let named = submission.unit, !named.isEmpty else {
+                throw DomainError.invalid("unit", "请填写报送单位 unit（如 xiatuanpu）")
+            }
+            unit = named
+        }
+        guard let found = state.unit(unit), found.kind == .township else {
+            throw DomainError(.unknownUnit, "“\(unit)”不是报送单位（乡镇、街道）",
+                              details: [.init(field: "unit", message: "没有这个乡镇或街道")])
+        }
+        return unit
+    }
+
+    private static func checkDate(_ date: LocalDate, unit: String, principal: Principal, today: LocalDate, now: Date,
+                                  state: CampaignState, rules: CampaignRules) throws {
+        if date > today {
+            throw DomainError(.futureDate, "不能报送未来日期 \(date)（今天是 \(today)）",
+                              details: [.init(field: "date", message: "日期晚于今天")])
+        }
+        guard let season = state.season(containing: date), season.contains(date) else {
+            throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
+        }
+        let seasonRules = rules.seasonReportingEnds[season.id].map { date <= $0 } ?? true
+        if !seasonRules {
+            throw DomainError(.outsideSeason, "\(date) 已过本采暖季报送截止日", details: [.init(field: "date", message: "不在报送期内")])
+        }
+        guard principal.role == .reporter, today - date > rules.lateWindowDays else { return }
+        if let reopening = state.reopenings[unit]?[date], now <= reopening.until { return }
+        throw DomainError(.periodClosed, "\(date) 的报送已截止（只能补报 \(rules.lateWindowDays) 天内的日期），如需补报请联系领导小组办公室",
+                          details: [.init(field: "date", message: "超过补报期限")])
+    }
+
+    private static func checkText(_ submission: ReportSubmission, rules: CampaignRules) throws {
+        var issues: [DomainError.FieldIssue] = []
+        if submission.issues.count > rules.maxIssuesPerReport {
+            issues.append(.init(field: "issues", message: "问题最多 \(rules.maxIssuesPerReport) 条"))
+        }
+        for (index, text) in submission.issues.enumerated() where text.count > rules.maxTextLength {
+            issues.append(.init(field: "issues[\(index)]", message: "每条问题不超过 \(rules.maxTextLength) 字"))
+        }
+        for (field, text) in [("nextDayPlan", submission.nextDayPlan), ("correction", submission.correction),
+                              ("reporter.name", submission.reporter?.name), ("reporter.phone", submission.reporter?.phone)] {
+            if let text, text.count > rules.maxTextLength {
+                issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
+            }
+        }
+        if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容过长", details: issues) }
+    }
+
+    // MARK: Reading
+
+    public func reports(on date: LocalDate, unit: String?, for principal: Principal) -> [UnitDay] {
+        read { state in
+            let units = principal.scopedUnit.map { [$0] } ?? unit.map { [$0] } ?? state.unitDays.keys.sorted()
+            return units.filter { unit == nil || $0 == unit }.compactMap { state.unitDay($0, date) }
+        }
+    }
+
+    public func report(unit: String, date: LocalDate, for principal: Principal) throws -> UnitDay {
+        guard principal.mayActFor(unit: unit) else { throw DomainError(.forbidden, "只能查看本单位的报送") }
+        guard let day = read({ $0.unitDay(unit, date) }) else {
+            throw DomainError(.notFound, "\(unit) 没有 \(date) 的报送")
+        }
+        return day
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Storage
+
+extension Campaign {
+    /// `POST /villages` (create: an existing id is 409) and `PUT /villages/{id}` (replace or create).
+    public func saveVillage(_ village: Village, replacing: Bool, by principal: Principal) async throws -> (village: Village, created: Bool) {
+        let now = self.now()
+        return try await store.commit { state in
+            guard principal.mayActFor(unit: village.unit) else {
+                throw DomainError(.forbidden, "只能登记本单位的村")
+            }
+            let existing = state.villages[village.id]
+            if let existing, !principal.mayActFor(unit: existing.unit) {
+                throw DomainError(.forbidden, "村“\(village.id)”属于其他单位")
+            }
+            if existing != nil, !replacing {
+                throw DomainError(.alreadyExists, "村编号“\(village.id)”已存在，修改请用 PUT /api/v1/villages/\(village.id)")
+            }
+            let issues = VillageRules.issues(village, state: state)
+            if !issues.isEmpty { throw DomainError(.validationFailed, "村信息有 \(issues.count) 处错误", details: issues) }
+            if existing == village { return .noWrite((village, false)) }
+            let audit = self.auditEntry(principal, existing == nil ? "village.create" : "village.replace", target: village.id,
+                                        summary: "\(village.name)（\(village.unit)）任务：\(Self.describe(village.targets))", at: now)
+            return .write(LoggedChange(.villagesSaved([village]), audit: audit), (village, existing == nil))
+        }
+    }
+
+    public func villages(unit: String?, for principal: Principal) -> [Village] {
+        read { state in
+            let scope = principal.scopedUnit ?? unit
+            return state.villages.values.filter { scope == nil || $0.unit == scope }
+                .sorted { ($0.unit, $0.id) < ($1.unit, $1.id) }
+        }
+    }
+
+    /// The roster CSV: all rows or none. Each village named in the file is created or replaced with exactly
+    /// the paths the file lists for it.
+    public func importVillages(_ rows: [VillageImportRow], by principal: Principal) async throws -> ImportResult {
+        let now = self.now()
+        let rules = self.rules
+        return try await store.commit { state in
+            if rows.isEmpty { throw DomainError.invalid("body", "文件中没有数据行") }
+            if rows.count > rules.maxImportRows {
+                throw DomainError.invalid("body", "一次最多导入 \(rules.maxImportRows) 行")
+            }
+            var issues: [DomainError.FieldIssue] = []
+            var villages: [String: Village] = [:]
+            var order: [String] = []
+            for row in rows {
+                let field = "line \(row.line)"
+                guard let households = Int(row.households.trimmingCharacters(in: .whitespaces)) else {
+                    issues.append(.init(field: "\(field).households", message: "第 \(row.line) 行：户数“\(row.households)”不是整数"))
+                    continue
+                }
+                if !principal.mayActFor(unit: row.unit) {
+                    issues.append(.init(field: "\(field).unit", message: "第 \(row.line) 行：不能导入其他单位的村"))
+                    continue
+                }
+                if var village = villages[row.villageID] {
+                    if village.name != row.villageName || village.unit != row.unit || village.area != row.area {
+                        issues.append(.init(field: field, message: "第 \(row.line) 行：同一村编号的村名、单位或区域与前面的行不一致"))
+                    }
+                    if village.targets[row.path] != nil {
+                        issues.append(.init(field: "\(field).path", message: "第 \(row.line) 行：同一村的路径“\(row.path)”重复"))
+                    }
+                    village.targets[row.path] = households
+                    villages[row.villageID] = village
+                } else {
+                    villages[row.villageID] = Village(id: row.villageID, name: row.villageName, unit: row.unit,
+                                                      area: row.area, targets: [row.path: households])
+                    order.append(row.villageID)
+                }
+                if let existing = state.villages[row.villageID], existing.unit != row.unit {
+                    issues.append(.init(field: "\(field).village_id", message: "第 \(row.line) 行：村编号“\(row.villageID)”已登记在 \(existing.unit)"))
+                }
+            }
+            for id in order {
+                guard let village = villages[id] else { continue }
+                let line = rows.first { $0.villageID == id }?.line ?? 0
+                for issue in VillageRules.issues(village, state: state, prefix: "") {
+                    issues.append(.init(field: "line \(line).\(issue.field)", message: "第 \(line) 行：\(issue.message)"))
+                }
+            }
+            if !issues.isEmpty {
+                throw DomainError(.validationFailed, "导入文件有 \(issues.count) 处错误，整个文件未导入", details: issues)
+            }
+            let saved = order.compactMap { villages[$0] }
+            let created = saved.filter { state.villages[$0.id] == nil }.count
+            let result = ImportResult(rows: rows.count, villages: saved.count, created: created, updated: saved.count - created)
+            let audit = self.auditEntry(principal, "village.import", target: "villages",
+                                        summary: "导入 \(rows.count) 行：新增 \(created) 个村，更新 \(saved.count - created) 个村", at: now)
+            return .write(LoggedChange(.villagesSaved(saved), audit: audit), result)
+        }
+    }
+
+    static func describe(_ targets: [String: Int]) -> String {
+        targets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 户" }.joined(separator: "，")
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Storage
+
+/// The departments' and companies' dated tasks (职责分工).
+extension Campaign {
+    public func createTask(unit: String, title: String, due: LocalDate, note: String?, by principal: Principal) async throws -> DutyTask {
+        let now = self.now()
+        let id = TokenSecret.newID(prefix: "task_")
+        return try await store.commit { state in
+            guard state.unit(unit) != nil else {
+                throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
+            }
+            let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+            if title.isEmpty || title.count > 200 { throw DomainError.invalid("title", "请填写任务名称（不超过 200 字）") }
+            let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
+                                createdAt: now, doneOn: nil, updates: [])
+            let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(unit)：\(title)，\(due) 前完成", at: now)
+            return .write(LoggedChange(.taskSaved(task), audit: audit), task)
+        }
+    }
+
+    public func updateTask(id: String, status: DutyTask.Status?, note: String?, by principal: Principal) async throws -> DutyTask {
+        let now = self.now()
+        let today = rules.time.localDate(of: now)
+        return try await store.commit { state in
+            guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            guard principal.mayActFor(unit: task.unit) else { throw DomainError(.forbidden, "只能更新本单位的任务") }
+            if status == nil && note == nil { throw DomainError.invalid("status", "请填写 status 或 note") }
+            if let note, note.count > self.rules.maxTextLength {
+                throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
+            }
+            let newStatus = status ?? task.status
+            task.status = newStatus
+            if let note { task.note = note }
+            task.doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
+            task.updates.append(.init(at: now, by: principal.label, status: newStatus, note: note))
+            let audit = self.auditEntry(principal, "task.update", target: id,
+                                        summary: "\(task.title)：\(newStatus.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
+            return .write(LoggedChange(.taskSaved(task), audit: audit), task)
+        }
+    }
+
+    public func tasks(unit: String?, overdueOnly: Bool) -> [DutyTask] {
+        let today = self.today
+        return read { state in
+            state.tasks.values
+                .filter { unit == nil || $0.unit == unit }
+                .filter { !overdueOnly || ($0.status != .done && $0.due < today) }
+                .sorted { ($0.due, $0.unit, $0.id) < ($1.due, $1.unit, $1.id) }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Storage
+
+extension Campaign {
+    /// The principal a bearer secret belongs to, if it is known and not revoked.
+    public func authenticate(secret: String) -> Principal? {
+        let hash = TokenSecret.sha256Hex(secret)
+        return read { state in
+            guard let record = state.token(forSecretHash: hash), record.revokedAt == nil,
+                  TokenSecret.constantTimeEquals(record.secretHash, hash) else { return nil }
+            return record.principal
+        }
+    }
+
+    public func issueToken(role: Role, unit: String?, label: String, by principal: Principal?) async throws -> IssuedToken {
+        let secret = TokenSecret.generate()
+        let id = TokenSecret.newID(prefix: "tok_")
+        let now = self.now()
+        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await store.commit { state in
+            if label.isEmpty || label.count > 100 {
+                throw DomainError.invalid("label", "请填写令牌用途说明 label（不超过 100 字），如“下团堡乡 统计员”")
+            }
+            if role == .reporter {
+                guard let unit, let found = state.unit(unit), found.kind != .office else {
+                    throw DomainError.invalid("unit", "报送员令牌须绑定一个单位（乡镇街道、部门或企业），“\(unit ?? "")”不存在")
+                }
+            } else if unit != nil {
+                throw DomainError.invalid("unit", "只有 reporter 令牌绑定单位")
+            }
+            let record = TokenRecord(id: id, role: role, unit: role == .reporter ? unit : nil, label: label,
+                                     secretHash: TokenSecret.sha256Hex(secret), createdAt: now,
+                                     createdBy: principal?.tokenID, revokedAt: nil)
+            let audit = principal.map {
+                self.auditEntry($0, "token.issue", target: id, summary: "签发 \(role.rawValue) 令牌：\(label)", at: now)
+            }
+            return .write(LoggedChange(.tokenIssued(record), audit: audit), IssuedToken(record: record, secret: secret))
+        }
+    }
+
+    /// The first admin token of an empty data folder, or nil when tokens exist already.
+    public func bootstrapAdminIfNeeded() async throws -> IssuedToken? {
+        guard read({ $0.tokens.isEmpty }) else { return nil }
+        return try await issueToken(role: .admin, unit: nil, label: "初始管理员（bootstrap）", by: nil)
+    }
+
+    public func tokens() -> [TokenRecord] {
+        read { $0.tokens.values.sorted { $0.createdAt == $1.createdAt ? $0.id < $1.id : $0.createdAt < $1.createdAt } }
+    }
+
+    public func revokeToken(id: String, by principal: Principal) async throws {
+        let now = self.now()
+        try await store.commit { state in
+            guard let record = state.tokens[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的令牌") }
+            if record.revokedAt != nil { return .noWrite(()) }
+            let audit = self.auditEntry(principal, "token.revoke", target: id, summary: "吊销令牌：\(record.label)", at: now)
+            return .write(LoggedChange(.tokenRevoked(id: id, at: now), audit: audit), ())
+        }
+    }
+}

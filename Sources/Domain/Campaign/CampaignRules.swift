@@ -1,0 +1,62 @@
+import Foundation
+
+/// The campaign's settings from config: deadlines, windows, thresholds. Defaults match `config/default.json`.
+public struct CampaignRules: Sendable {
+    public var time = DistrictTime(timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .current)
+    /// A report for day D first received by D at this time is on time (方案 六: 下午6:00前).
+    public var reportDeadline = TimeOfDay(hour: 18, minute: 0)
+    /// Reporters may submit for D up to this many days after D.
+    public var lateWindowDays = 3
+    /// Overrides of each season's retrofit deadline and last reporting day, by season id.
+    public var seasonDeadlines: [String: LocalDate] = [:]
+    public var seasonReportingEnds: [String: LocalDate] = [:]
+    /// Yuan per household where the plan defers to another standard (household_electric, gas, clean_coal).
+    public var subsidyOverrides: [String: SubsidyOverride] = [:]
+    public var plausibility = PlausibilityThresholds()
+    public var lagging = LaggingThresholds()
+    /// Most villages one report may carry, and most rows one CSV import may carry.
+    public var maxVillagesPerReport = 2_000
+    public var maxImportRows = 50_000
+    /// Most problems (issues) one report may list, and most characters of any free-text field.
+    public var maxIssuesPerReport = 50
+    public var maxTextLength = 1_000
+
+    public init() {}
+}
+
+public struct SubsidyOverride: Sendable, Equatable {
+    public var centralPerHousehold: Int?
+    public var cityPerHousehold: Int?
+    public init(centralPerHousehold: Int?, cityPerHousehold: Int?) {
+        self.centralPerHousehold = centralPerHousehold
+        self.cityPerHousehold = cityPerHousehold
+    }
+}
+
+/// Warnings that do not block a report.
+public struct PlausibilityThresholds: Sendable, Equatable {
+    /// `implausible_jump`: a village's installed count grows in one day by more than this share of its target…
+    public var jumpShareOfTarget = 0.5
+    /// …and by more than this many households.
+    public var jumpMinHouseholds = 50
+    /// `unchanged_below_target`: the unit's counts are identical over this many consecutive reported days while below target.
+    public var unchangedDays = 3
+    public init() {}
+}
+
+/// Thresholds of the supervision rules (督查). Each may be overridden per query.
+public struct LaggingThresholds: Sendable, Equatable {
+    public var missedNotice = 1
+    public var missedCriticize = 2
+    public var missedRefer = 3
+    public var lateNotice = 1
+    public var lateCriticize = 3
+    /// Percentage points below the straight line from season start to deadline.
+    public var behindCriticizePoints = 10.0
+    public var behindReferPoints = 25.0
+    public var stalledNotice = 3
+    public var stalledCriticize = 5
+    /// Any overdue task criticizes; this many days overdue refers.
+    public var overdueReferDays = 7
+    public init() {}
+}

@@ -1,0 +1,37 @@
+/// A refusal the user can act on: a stable code, a Chinese message, and the offending fields.
+public struct DomainError: Error, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case validationFailed = "validation_failed"
+        case futureDate = "future_date"
+        case outsideSeason = "outside_season"
+        case unknownVillage = "unknown_village"
+        case unknownUnit = "unknown_unit"
+        case periodClosed = "period_closed"
+        case alreadyExists = "already_exists"
+        case notFound = "not_found"
+        case forbidden
+    }
+
+    public struct FieldIssue: Sendable, Equatable {
+        public var field: String
+        public var message: String
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var details: [FieldIssue]
+
+    public init(_ kind: Kind, _ message: String, details: [FieldIssue] = []) {
+        self.kind = kind
+        self.message = message
+        self.details = details
+    }
+
+    public static func invalid(_ field: String, _ message: String) -> DomainError {
+        DomainError(.validationFailed, message, details: [FieldIssue(field: field, message: message)])
+    }
+}

@@ -1,0 +1,41 @@
+/// Rules that flag a report as unlikely without refusing it (API.md: warnings).
+struct PlausibilityRules {
+    let state: CampaignState
+    let unit: String
+    let date: LocalDate
+    let villages: [VillageProgress]
+    let thresholds: PlausibilityThresholds
+
+    func warnings() -> [ReportWarning] {
+        jumps() + unchanged()
+    }
+
+    /// `implausible_jump`: installed grew since the previous reported day by more than a share of the target.
+    private func jumps() -> [ReportWarning] {
+        let previous = state.timelines[unit]?.effective(onOrBefore: date.adding(days: -1))
+        return villages.compactMap { entry in
+            guard let village = state.villages[entry.village], let target = village.targets[entry.path] else { return nil }
+            let before = previous?.counts[entry.key]?.installed ?? 0
+            let jump = entry.counts.installed - before
+            guard jump > thresholds.jumpMinHouseholds, Double(jump) > Double(target) * thresholds.jumpShareOfTarget else { return nil }
+            return ReportWarning(rule: "implausible_jump",
+                                 message: "\(village.name)安装数一天内增加 \(jump) 户（任务 \(target) 户），请核实")
+        }
+    }
+
+    /// `unchanged_below_target`: the counts equal those of the last N reported days while installed is below target.
+    private func unchanged() -> [ReportWarning] {
+        guard let timeline = state.timelines[unit], thresholds.unchangedDays > 0 else { return [] }
+        let earlier = timeline.days.filter { $0.date < date }.suffix(thresholds.unchangedDays)
+        guard earlier.count == thresholds.unchangedDays else { return [] }
+        var merged = earlier.last?.counts ?? [:]
+        for entry in villages { merged[entry.key] = entry.counts }
+        guard earlier.allSatisfy({ $0.counts == merged }) else { return [] }
+        let belowTarget = merged.contains { key, counts in
+            (state.villages[key.village]?.targets[key.path] ?? 0) > counts.installed
+        }
+        guard belowTarget else { return [] }
+        return [ReportWarning(rule: "unchanged_below_target",
+                              message: "连续 \(thresholds.unchangedDays + 1) 次报送进度无变化且未完成改造任务，请说明原因")]
+    }
+}

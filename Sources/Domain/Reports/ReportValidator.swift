@@ -1,0 +1,98 @@
+/// The contract's rules for one report's villages and fuel (API.md, Daily reports). Pure: state in, issues out.
+struct ReportValidator {
+    let state: CampaignState
+    let unit: String
+    let submission: ReportSubmission
+    /// The unit's effective counts before this report (the same day's latest revision, else the day before).
+    let base: UnitTimeline.Day?
+    let rules: CampaignRules
+
+    func issues() -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
+        var issues: [DomainError.FieldIssue] = []
+        var unknownVillage = false
+        var seen = Set<ProgressKey>()
+        let hasCorrection = !(submission.correction ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+
+        if submission.villages.count > rules.maxVillagesPerReport {
+            issues.append(.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度"))
+        }
+        for (index, entry) in submission.villages.enumerated() {
+            let field = "villages[\(index)]"
+            guard let village = state.villages[entry.village], village.unit == unit else {
+                unknownVillage = true
+                issues.append(.init(field: "\(field).village", message: "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"))
+                continue
+            }
+            guard state.path(entry.path) != nil else {
+                issues.append(.init(field: "\(field).path", message: "没有改造路径“\(entry.path)”"))
+                continue
+            }
+            guard let target = village.targets[entry.path], target > 0 else {
+                issues.append(.init(field: "\(field).path", message: "\(village.name)未登记“\(entry.path)”路径的改造任务"))
+                continue
+            }
+            if !seen.insert(entry.key).inserted {
+                issues.append(.init(field: field, message: "\(village.name)的同一路径在本次报送中出现了两次"))
+            }
+            issues += funnelIssues(entry, field: field, villageName: village.name, target: target, hasCorrection: hasCorrection)
+        }
+        issues += fuelIssues(hasCorrection: hasCorrection)
+        return (issues, unknownVillage)
+    }
+
+    private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int,
+                              hasCorrection: Bool) -> [DomainError.FieldIssue] {
+        var issues: [DomainError.FieldIssue] = []
+        let stages = Funnel.stages
+        let previous = base?.counts[entry.key]
+        for (index, stage) in stages.enumerated() {
+            let value = entry.counts[keyPath: stage.keyPath]
+            let stageField = "\(field).\(stage.field)"
+            if value < 0 {
+                issues.append(.init(field: stageField, message: "\(stage.chinese)数不能为负数"))
+                continue
+            }
+            if value > target {
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户"))
+            }
+            if index > 0 {
+                let upstream = stages[index - 1]
+                let upstreamValue = entry.counts[keyPath: upstream.keyPath]
+                if value > upstreamValue {
+                    issues.append(.init(field: stageField, message: "\(stage.chinese)数 \(value) 不能大于\(upstream.chinese)数 \(upstreamValue)"))
+                }
+            }
+            if let previous, value < previous[keyPath: stage.keyPath], !hasCorrection {
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 低于上次报送的 \(previous[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
+            }
+        }
+        return issues
+    }
+
+    private func fuelIssues(hasCorrection: Bool) -> [DomainError.FieldIssue] {
+        guard let fuel = submission.fuel else { return [] }
+        var issues: [DomainError.FieldIssue] = []
+        for (name, value, previous) in [("cleanCoalTons", fuel.cleanCoalTons, base?.fuel.cleanCoalTons),
+                                        ("biomassTons", fuel.biomassTons, base?.fuel.biomassTons)] {
+            if value < 0 || !value.isFinite {
+                issues.append(.init(field: "fuel.\(name)", message: "燃料吨数不能为负数"))
+            } else if let previous, value < previous, !hasCorrection {
+                issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨低于上次报送的 \(format(previous)) 吨，如确需更正请在 correction 中说明原因"))
+            }
+        }
+        // 方案 三(三)7: clean coal is subsidised up to 3 t per household and year.
+        let cap = state.path(PathID.cleanCoal)?.subsidy.capTonsPerHouseholdPerYear ?? 3
+        var counts = base?.counts ?? [:]
+        for entry in submission.villages { counts[entry.key] = entry.counts }
+        let households = counts.filter { $0.key.path == PathID.cleanCoal }.reduce(0) { $0 + $1.value.confirmed }
+        let allowed = Double(households) * cap
+        if fuel.cleanCoalTons > allowed + 1e-9 {
+            issues.append(.init(field: "fuel.cleanCoalTons", message: "清洁煤累计 \(format(fuel.cleanCoalTons)) 吨超过上限：清洁煤过渡确户 \(households) 户 × \(format(cap)) 吨 = \(format(allowed)) 吨"))
+        }
+        return issues
+    }
+
+    private func format(_ tons: Double) -> String {
+        tons == tons.rounded() ? String(Int(tons)) : String(format: "%.2f", tons)
+    }
+}

@@ -1,0 +1,49 @@
+/// What makes a village entry valid (确村确户), shared by the JSON endpoints and the CSV import.
+enum VillageRules {
+    static let areas = ["urban", "rural"]
+
+    /// Lower-case letters, digits, `-` and `_`, 1–64 characters, starting with a letter or digit.
+    static func isValidID(_ id: String) -> Bool {
+        guard let first = id.utf8.first, id.utf8.count <= 64 else { return false }
+        func allowed(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+        }
+        return allowed(first) && first != 0x2D && first != 0x5F && id.utf8.allSatisfy(allowed)
+    }
+
+    static func issues(_ village: Village, state: CampaignState, prefix: String = "") -> [DomainError.FieldIssue] {
+        var issues: [DomainError.FieldIssue] = []
+        if !isValidID(village.id) {
+            issues.append(.init(field: prefix + "id", message: "村编号只能用小写字母、数字、- 和 _（不超过 64 位），如 xtp-dongcun"))
+        }
+        let name = village.name.trimmingCharacters(in: .whitespaces)
+        if name.isEmpty || name.count > 50 {
+            issues.append(.init(field: prefix + "name", message: "请填写村名（不超过 50 字）"))
+        }
+        if state.unit(village.unit)?.kind != .township {
+            issues.append(.init(field: prefix + "unit", message: "“\(village.unit)”不是乡镇或街道"))
+        }
+        if !areas.contains(village.area) {
+            issues.append(.init(field: prefix + "area", message: "area 只能是 urban（建成区）或 rural（农村地区）"))
+        }
+        if village.targets.isEmpty {
+            issues.append(.init(field: prefix + "targets", message: "请至少填写一种改造路径的户数"))
+        }
+        for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
+            if state.path(path) == nil {
+                issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”"))
+            } else if households < 0 || households > 100_000 {
+                issues.append(.init(field: prefix + "targets.\(path)", message: "户数须为 0 到 100000 的整数"))
+            } else if let reported = reportedMaximum(village.id, path: path, unit: village.unit, state: state),
+                      households < reported {
+                issues.append(.init(field: prefix + "targets.\(path)", message: "户数 \(households) 少于已报送的确户数 \(reported)"))
+            }
+        }
+        return issues
+    }
+
+    /// The highest count reported so far for a village's path, which a new target may not go below.
+    private static func reportedMaximum(_ village: String, path: String, unit: String, state: CampaignState) -> Int? {
+        state.timelines[unit]?.days.last?.counts[ProgressKey(village: village, path: path)]?.confirmed
+    }
+}

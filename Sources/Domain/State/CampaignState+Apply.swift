@@ -1,0 +1,63 @@
+import Foundation
+import Storage
+
+extension CampaignState {
+    public mutating func apply(_ logged: LoggedChange) throws {
+        switch logged.change {
+        case let .migrationApplied(id, checksum, at, body):
+            applyReferenceData(body)
+            appliedMigrations.append(AppliedMigration(id: id, checksum: checksum, appliedAt: at))
+        case let .tokenIssued(record):
+            tokens[record.id] = record
+            tokenIDBySecretHash[record.secretHash] = record.id
+        case let .tokenRevoked(id, at):
+            if let record = tokens[id] {
+                tokens[id]?.revokedAt = at
+                tokenIDBySecretHash[record.secretHash] = nil
+            }
+        case let .villagesSaved(saved):
+            for village in saved { villages[village.id] = village }
+        case let .reportSubmitted(unit, date, status, revision):
+            var days = unitDays[unit] ?? [:]
+            if var day = days[date] {
+                day.revisions.append(revision)
+                // A returned report goes back to `received` once the unit resubmits (API.md, review).
+                if day.review.state == .returned { day.review = .received }
+                days[date] = day
+            } else {
+                days[date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision], review: .received)
+            }
+            unitDays[unit] = days
+            timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: days)
+        case let .reviewSet(unit, date, review):
+            unitDays[unit]?[date]?.review = review
+        case let .reportReopened(unit, date, reopening):
+            reopenings[unit, default: [:]][date] = reopening
+        case let .exemptionAdded(exemption):
+            exemptions[exemption.id] = exemption
+        case let .exemptionRemoved(id):
+            exemptions[id] = nil
+        case let .taskSaved(task):
+            tasks[task.id] = task
+        }
+        if let entry = logged.audit {
+            audit[entry.date, default: []].append(entry)
+        }
+    }
+
+    /// Migrations add or replace reference data by id, keeping the order first seen.
+    private mutating func applyReferenceData(_ body: MigrationBody) {
+        for unit in body.units ?? [] { upsert(&units, unit, id: \.id) }
+        for path in body.paths ?? [] { upsert(&paths, path, id: \.id) }
+        for season in body.seasons ?? [] { upsert(&seasons, season, id: \.id) }
+        for village in body.villages ?? [] { villages[village.id] = village }
+    }
+
+    private func upsert<T>(_ list: inout [T], _ item: T, id: KeyPath<T, String>) {
+        if let index = list.firstIndex(where: { $0[keyPath: id] == item[keyPath: id] }) {
+            list[index] = item
+        } else {
+            list.append(item)
+        }
+    }
+}

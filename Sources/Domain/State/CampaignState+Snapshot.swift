@@ -1,0 +1,89 @@
+import Foundation
+import Storage
+
+/// The snapshot is a handful of pretty-printed JSON files an official can open and read.
+extension CampaignState {
+    private struct ReferenceFile: Codable {
+        var units: [Unit]
+        var paths: [HeatingPath]
+        var seasons: [Season]
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.utcString(date))
+        }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parseUTC(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad timestamp \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    public func snapshotFiles() throws -> [String: Data] {
+        let e = Self.encoder
+        let reports = unitDays.values.flatMap(\.values).sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
+        let reopened = reopenings.flatMap { unit, days in days.map { ReopeningEntry(unit: unit, date: $0.key, reopening: $0.value) } }
+            .sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
+        let auditEntries = audit.keys.sorted().flatMap { audit[$0] ?? [] }
+        return [
+            "reference.json": try e.encode(ReferenceFile(units: units, paths: paths, seasons: seasons)),
+            "migrations.json": try e.encode(appliedMigrations),
+            "tokens.json": try e.encode(tokens.values.sorted { $0.id < $1.id }),
+            "villages.json": try e.encode(villages.values.sorted { $0.id < $1.id }),
+            "reports.json": try e.encode(reports),
+            "reopenings.json": try e.encode(reopened),
+            "exemptions.json": try e.encode(exemptions.values.sorted { $0.id < $1.id }),
+            "tasks.json": try e.encode(tasks.values.sorted { $0.id < $1.id }),
+            "audit.json": try e.encode(auditEntries),
+        ]
+    }
+
+    public init(snapshotFiles files: [String: Data]) throws {
+        self.init()
+        let d = Self.decoder
+        func read<T: Decodable>(_ name: String, _ type: T.Type) throws -> T? {
+            guard let data = files[name] else { return nil }
+            return try d.decode(T.self, from: data)
+        }
+        if let reference = try read("reference.json", ReferenceFile.self) {
+            units = reference.units
+            paths = reference.paths
+            seasons = reference.seasons
+        }
+        appliedMigrations = try read("migrations.json", [AppliedMigration].self) ?? []
+        for token in try read("tokens.json", [TokenRecord].self) ?? [] {
+            tokens[token.id] = token
+            if token.revokedAt == nil { tokenIDBySecretHash[token.secretHash] = token.id }
+        }
+        for village in try read("villages.json", [Village].self) ?? [] { villages[village.id] = village }
+        for day in try read("reports.json", [UnitDay].self) ?? [] { unitDays[day.unit, default: [:]][day.date] = day }
+        for (unit, days) in unitDays {
+            guard let first = days.keys.min() else { continue }
+            timelines[unit, default: UnitTimeline()].rebuild(from: first, unitDays: days)
+        }
+        for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
+            reopenings[entry.unit, default: [:]][entry.date] = entry.reopening
+        }
+        for exemption in try read("exemptions.json", [Exemption].self) ?? [] { exemptions[exemption.id] = exemption }
+        for task in try read("tasks.json", [DutyTask].self) ?? [] { tasks[task.id] = task }
+        for entry in try read("audit.json", [AuditEntry].self) ?? [] { audit[entry.date, default: []].append(entry) }
+    }
+}
+
+private struct ReopeningEntry: Codable {
+    var unit: String
+    var date: LocalDate
+    var reopening: Reopening
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Storage
+
+/// Everything the campaign knows, as plain values. Changed only through `apply`, which recovery replays.
+public struct CampaignState: DurableState {
+    public typealias Change = LoggedChange
+
+    public internal(set) var units: [Unit] = []
+    public internal(set) var paths: [HeatingPath] = []
+    public internal(set) var seasons: [Season] = []
+    public internal(set) var appliedMigrations: [AppliedMigration] = []
+    public internal(set) var tokens: [String: TokenRecord] = [:]
+    var tokenIDBySecretHash: [String: String] = [:]
+    public internal(set) var villages: [String: Village] = [:]
+    /// unit → date → what the unit sent that day.
+    public internal(set) var unitDays: [String: [LocalDate: UnitDay]] = [:]
+    /// unit → effective counts by day (derived from `unitDays`).
+    public internal(set) var timelines: [String: UnitTimeline] = [:]
+    /// unit → date → the office's reopening of that date.
+    public internal(set) var reopenings: [String: [LocalDate: Reopening]] = [:]
+    public internal(set) var exemptions: [String: Exemption] = [:]
+    public internal(set) var tasks: [String: DutyTask] = [:]
+    /// District-local day → the writes of that day, in order.
+    public internal(set) var audit: [LocalDate: [AuditEntry]] = [:]
+
+    public init() {}
+
+    public static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> LoggedChange {
+        let body = try JSONDecoder().decode(MigrationBody.self, from: migration.contents)
+        return LoggedChange(.migrationApplied(id: migration.id, checksum: migration.checksum,
+                                              at: Timestamp.floor(date), body: body), audit: nil)
+    }
+}
+
+extension CampaignState {
+    public func unit(_ id: String) -> Unit? { units.first { $0.id == id } }
+    public func path(_ id: String) -> HeatingPath? { paths.first { $0.id == id } }
+    public func season(_ id: String) -> Season? { seasons.first { $0.id == id } }
+
+    /// The season whose reporting period holds `date`, else the latest that started before it.
+    public func season(containing date: LocalDate) -> Season? {
+        seasons.first { $0.contains(date) } ?? seasons.filter { $0.start <= date }.max { $0.start < $1.start }
+    }
+
+    public var reportingUnits: [Unit] { units.filter { $0.kind == .township } }
+
+    public func villages(of unit: String) -> [Village] {
+        villages.values.filter { $0.unit == unit }.sorted { $0.id < $1.id }
+    }
+
+    public func unitDay(_ unit: String, _ date: LocalDate) -> UnitDay? { unitDays[unit]?[date] }
+
+    public func isExempt(_ unit: String, on date: LocalDate) -> Bool {
+        exemptions.values.contains { $0.unit == unit && $0.covers(date) }
+    }
+
+    public func token(forSecretHash hash: String) -> TokenRecord? {
+        tokenIDBySecretHash[hash].flatMap { tokens[$0] }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Instants are kept to whole milliseconds, so a value logged, replayed and written to a snapshot
+/// comes back exactly equal.
+public enum Timestamp {
+    public static func floor(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    /// `2021-10-15T09:59:00.000Z`: readable in the snapshot files and exact.
+    static func utcString(_ date: Date) -> String {
+        let ms = milliseconds(date)
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let fraction = ms - seconds * 1000
+        let day = LocalDate(dayNumber: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
+        let secondOfDay = Int(seconds) - day.dayNumber * 86_400
+        return String(format: "%@T%02d:%02d:%02d.%03dZ", day.description, secondOfDay / 3600,
+                      secondOfDay / 60 % 60, secondOfDay % 60, Int(fraction))
+    }
+
+    static func parseUTC(_ text: String) -> Date? {
+        // Exactly the shape utcString writes.
+        guard text.count == 24, text.hasSuffix("Z"), let day = LocalDate(String(text.prefix(10))) else { return nil }
+        let time = text.dropFirst(11).dropLast()
+        let parts = time.split(whereSeparator: { $0 == ":" || $0 == "." }).compactMap { Int($0) }
+        guard parts.count == 4 else { return nil }
+        let ms = (Int64(day.dayNumber) * 86_400 + Int64(parts[0] * 3600 + parts[1] * 60 + parts[2])) * 1000 + Int64(parts[3])
+        return Date(timeIntervalSince1970: Double(ms) / 1000)
+    }
+}

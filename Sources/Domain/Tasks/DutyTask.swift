@@ -1,0 +1,31 @@
+import Foundation
+
+/// A dated task the office assigns to a department or company (职责分工, 方案 四).
+public struct DutyTask: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case open, inProgress = "in_progress", done
+    }
+
+    public struct Update: Codable, Sendable, Equatable {
+        public var at: Date
+        public var by: String
+        public var status: Status
+        public var note: String?
+    }
+
+    public var id: String
+    public var unit: String
+    public var title: String
+    public var due: LocalDate
+    public var status: Status
+    public var note: String?
+    public var createdAt: Date
+    public var doneOn: LocalDate?
+    public var updates: [Update]
+
+    /// Days past due at `date`; 0 when not overdue. A task done late stays overdue up to its completion day.
+    public func daysOverdue(at date: LocalDate) -> Int {
+        let end = status == .done ? (doneOn ?? due) : date
+        return max(0, min(end, date) - due)
+    }
+}
