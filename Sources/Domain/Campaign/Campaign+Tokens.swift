@@ -12,8 +12,9 @@ extension Campaign {
         }
     }
 
-    public func issueToken(role: Role, unit: String?, label: String, by principal: Principal?) async throws -> IssuedToken {
-        let secret = TokenSecret.generate()
+    /// `secret` is generated unless given (the bootstrap token is written to its file before it is stored).
+    public func issueToken(role: Role, unit: String?, label: String, by principal: Principal?,
+                           secret: String = TokenSecret.generate()) async throws -> IssuedToken {
         let id = TokenSecret.newID(prefix: "tok_")
         let now = self.now()
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -38,10 +39,13 @@ extension Campaign {
         }
     }
 
-    /// The first admin token of an empty data folder, or nil when tokens exist already.
-    public func bootstrapAdminIfNeeded() async throws -> IssuedToken? {
+    /// The first admin token of an empty data folder. `persist` receives the secret before the token is stored,
+    /// so a crash in between leaves at worst a file holding a token that never worked, never a lost admin.
+    public func bootstrapAdminIfNeeded(persist: (String) throws -> Void) async throws -> IssuedToken? {
         guard read({ $0.tokens.isEmpty }) else { return nil }
-        return try await issueToken(role: .admin, unit: nil, label: "初始管理员（bootstrap）", by: nil)
+        let secret = TokenSecret.generate()
+        try persist(secret)
+        return try await issueToken(role: .admin, unit: nil, label: "初始管理员（bootstrap）", by: nil, secret: secret)
     }
 
     public func tokens() -> [TokenRecord] {

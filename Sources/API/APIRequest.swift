@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+import HTTPCore
+
+/// A request as a handler sees it: the HTTP message, path parameters, and who is asking.
+struct APIRequest: Sendable {
+    let http: HTTPRequest
+    let parameters: RouteParameters
+    let principal: Principal?
+
+    /// The authenticated principal; routes with an action always have one.
+    var caller: Principal {
+        get throws {
+            guard let principal else { throw APIError.unauthorized("缺少令牌") }
+            return principal
+        }
+    }
+
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    func query(_ name: String) -> String? { http.query(name) }
+
+    func dateParameter(_ name: String) throws -> LocalDate {
+        let text = parameter(name)
+        guard let date = LocalDate(text) else { throw APIError.badQuery(parameter: name, message: "\(name) 须为日期 YYYY-MM-DD，收到“\(text)”") }
+        return date
+    }
+
+    func dateQuery(_ name: String, required: Bool) throws -> LocalDate? {
+        guard let text = query(name) else {
+            if required { throw APIError.badQuery(parameter: name, message: "缺少查询参数 \(name)（YYYY-MM-DD）") }
+            return nil
+        }
+        guard let date = LocalDate(text) else { throw APIError.badQuery(parameter: name, message: "\(name) 须为日期 YYYY-MM-DD，收到“\(text)”") }
+        return date
+    }
+
+    func boolQuery(_ name: String) throws -> Bool {
+        switch query(name) {
+        case nil, "false", "0": return false
+        case "true", "1", "": return true
+        case let other?: throw APIError.badQuery(parameter: name, message: "\(name) 只能是 true 或 false，收到“\(other)”")
+        }
+    }
+
+    /// The body as a JSON object, after checking it is declared `application/json`.
+    func json() throws -> JSONFields {
+        try requireContentType("application/json")
+        return try JSONFields.parse(http.body)
+    }
+
+    func requireContentType(_ expected: String) throws {
+        let declared = http.headers["Content-Type"]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard declared == expected else { throw APIError.unsupportedMediaType(expected: expected) }
+    }
+
+    /// `?format=` wins over `Accept`: `json`, `text` or `csv`.
+    func format(allowed: [String] = ["json", "text", "csv"]) throws -> String {
+        if let format = query("format") {
+            guard allowed.contains(format) else {
+                throw APIError.badQuery(parameter: "format", message: "format 只能是 \(allowed.joined(separator: "、"))")
+            }
+            return format
+        }
+        let accept = http.headers["Accept"]?.lowercased() ?? ""
+        if allowed.contains("text"), accept.contains("text/plain") { return "text" }
+        if allowed.contains("csv"), accept.contains("text/csv") { return "csv" }
+        return "json"
+    }
+}

@@ -1,0 +1,127 @@
+import Domain
+import Foundation
+import HTTPCore
+import Logging
+import Storage
+
+/// The HTTP face of the campaign: the route table, authentication before the body, error rendering, metrics.
+public final class CleanheatAPI: HTTPResponder {
+    let campaign: Campaign
+    let settings: APISettings
+    let testClock: SettableClock?
+    let metrics: APIMetrics
+    let rateLimiter: RateLimiter
+    let renderer: JSONRenderer
+    let logger: Logger
+    let bulletinCache = BulletinCache()
+    private let router: Router
+    private let routes: [String: APIRoute]
+
+    /// `testClock` is set only under `--test-clock`; without it `POST /api/v1/_test/clock` does not exist.
+    public init(campaign: Campaign, settings: APISettings, testClock: SettableClock?, metrics: APIMetrics, logger: Logger) {
+        self.campaign = campaign
+        self.settings = settings
+        self.testClock = testClock
+        self.metrics = metrics
+        self.rateLimiter = RateLimiter(settings: settings.rateLimits)
+        self.renderer = JSONRenderer(time: campaign.rules.time)
+        self.logger = logger
+        var table: [APIRoute] = []
+        table += Self.referenceRoutes + Self.tokenRoutes + Self.villageRoutes + Self.reportRoutes
+        table += Self.officeRoutes + Self.taskRoutes + Self.auditRoutes + Self.operationsRoutes
+        table += Self.bulletinRoutes + Self.supervisionRoutes
+        if testClock != nil { table += Self.testClockRoutes }
+        var router = Router()
+        var byKey: [String: APIRoute] = [:]
+        for route in table {
+            router.add(route.method, route.pattern) { _, _ in Router.notFound }
+            byKey[route.key] = route
+        }
+        self.router = router
+        self.routes = byKey
+    }
+
+    /// Authentication, permission and rate limits are decided here, before any body byte is read.
+    public func screen(_ head: HTTPRequestHead) async -> HTTPResponse? {
+        guard case .found(let matched, _) = router.lookup(method: head.method, path: head.path),
+              let route = routes[APIRoute.key(matched.method, matched.pattern)], route.action != nil else { return nil }
+        do {
+            _ = try authorize(head, for: route)
+            return nil
+        } catch {
+            let response = ErrorRendering.response(for: error)
+            metrics.record(route: route.pattern, method: head.method, status: response.status, seconds: 0)
+            return response
+        }
+    }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let lookup = router.lookup(method: request.method, path: request.path)
+        guard case .found(let matched, let parameters) = lookup,
+              let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
+            let response = await router.respond(to: request)
+            metrics.record(route: "unmatched", method: request.method, status: response.status, seconds: 0)
+            return response
+        }
+        var response: HTTPResponse
+        do {
+            let principal = try authorize(request.head, for: route)
+            response = try await route.handler(self, APIRequest(http: request, parameters: parameters, principal: principal))
+        } catch {
+            response = ErrorRendering.response(for: error)
+            if !(error is DomainError || error is APIError) {
+                logger.error("request failed", metadata: ["route": "\(route.pattern)", "error": "\(error)"])
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        metrics.record(route: route.pattern, method: request.method, status: response.status,
+                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return response
+    }
+
+    /// The principal of an authenticated route, or the refusal: 429, 401, 403.
+    private func authorize(_ head: HTTPRequestHead, for route: APIRoute) throws -> Principal? {
+        guard let action = route.action else { return nil }
+        let client = head.remoteAddress
+        if let wait = rateLimiter.failedAuthBlock(client: client) { throw APIError.rateLimited(retryAfter: wait) }
+        guard let header = head.headers["Authorization"] else {
+            rateLimiter.recordFailedAuth(client: client)
+            throw APIError.unauthorized("缺少令牌：请在请求头加 Authorization: Bearer <令牌>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            rateLimiter.recordFailedAuth(client: client)
+            throw APIError.unauthorized("Authorization 头格式应为 Bearer <令牌>")
+        }
+        guard let principal = campaign.authenticate(secret: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            rateLimiter.recordFailedAuth(client: client)
+            throw APIError.unauthorized("令牌无效或已吊销")
+        }
+        if let wait = rateLimiter.take(token: principal.tokenID) { throw APIError.rateLimited(retryAfter: wait) }
+        guard Permission.allows(principal.role, action) else {
+            throw APIError.forbidden("角色 \(principal.role.rawValue) 无权执行此操作")
+        }
+        return principal
+    }
+}
+
+/// One entry of the route table: method, path pattern, the action the permission table checks, the handler.
+struct APIRoute: Sendable {
+    let method: String
+    let pattern: String
+    /// nil: open to anyone (health, metrics, the test clock).
+    let action: Action?
+    let handler: @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse
+
+    init(_ method: String, _ pattern: String, _ action: Action?,
+         _ handler: @escaping @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse) {
+        self.method = method
+        self.pattern = pattern
+        self.action = action
+        self.handler = handler
+    }
+
+    var key: String { Self.key(method, pattern) }
+    static func key(_ method: String, _ pattern: String) -> String { method + " " + pattern }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A config file problem, naming the file, the key and what is wrong.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let key: String
+    public let problem: String
+    public var description: String { "config \(file): \(key.isEmpty ? "(file)" : key): \(problem)" }
+}
+
+/// Walks a JSON config object strictly: unknown keys and wrong types are errors, missing keys keep defaults.
+struct ConfigReader {
+    let file: String
+    let object: [String: Any]
+    let path: String
+
+    static func load(_ url: URL) throws -> ConfigReader {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ConfigError(file: url.path, key: "", problem: "cannot read the file (\(error.localizedDescription))")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ConfigError(file: url.path, key: "", problem: "not a JSON object (malformed JSON)")
+        }
+        return ConfigReader(file: url.path, object: object, path: "")
+    }
+
+    func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    func fail(_ name: String, _ problem: String) -> ConfigError { ConfigError(file: file, key: key(name), problem: problem) }
+
+    func allowOnly(_ names: Set<String>) throws {
+        if let unknown = object.keys.sorted().first(where: { !names.contains($0) }) {
+            throw fail(unknown, "unknown key (allowed: \(names.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func section(_ name: String) throws -> ConfigReader? {
+        guard let value = object[name], !(value is NSNull) else { return nil }
+        guard let nested = value as? [String: Any] else { throw fail(name, "must be an object") }
+        return ConfigReader(file: file, object: nested, path: key(name))
+    }
+
+    func int(_ name: String, _ target: inout Int, min: Int = 0) throws {
+        guard let value = object[name] else { return }
+        guard let number = value as? NSNumber, JSONFields.integer(value) != nil else { throw fail(name, "must be an integer") }
+        guard number.intValue >= min else { throw fail(name, "must be at least \(min)") }
+        target = number.intValue
+    }
+
+    func optionalInt(_ name: String, _ target: inout Int?) throws {
+        guard let value = object[name] else { return }
+        if value is NSNull { target = nil; return }
+        guard let number = JSONFields.integer(value), number >= 0 else { throw fail(name, "must be a non-negative integer or null") }
+        target = number
+    }
+
+    func double(_ name: String, _ target: inout Double, min: Double = 0) throws {
+        guard let value = object[name] else { return }
+        guard let number = value as? NSNumber, !JSONFields.isBool(number) else { throw fail(name, "must be a number") }
+        guard number.doubleValue >= min else { throw fail(name, "must be at least \(min)") }
+        target = number.doubleValue
+    }
+
+    func string(_ name: String) throws -> String? {
+        guard let value = object[name], !(value is NSNull) else { return nil }
+        guard let text = value as? String else { throw fail(name, "must be a string") }
+        return text
+    }
+
+    var keys: [String] { object.keys.sorted() }
+}

@@ -1,0 +1,31 @@
+import Domain
+import Foundation
+import HTTPCore
+import Storage
+
+/// Health, metrics and the test clock: open routes, no token.
+extension CleanheatAPI {
+    static let operationsRoutes: [APIRoute] = [
+        APIRoute("GET", "/healthz", nil) { api, _ in
+            switch api.campaign.store.health {
+            case .writable:
+                return .json(200, Data(#"{"status":"ok"}"#.utf8))
+            case .readOnly(let reason):
+                return try api.renderer.response(503, ["status": "read_only", "reason": reason])
+            }
+        },
+        APIRoute("GET", "/metrics", nil) { api, _ in
+            .text(200, api.metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        },
+    ]
+
+    static let testClockRoutes: [APIRoute] = [
+        APIRoute("POST", "/api/v1/_test/clock", nil) { api, request in
+            let body = try request.json()
+            try body.allowOnly(["now"])
+            let now = try body.timestamp("now")
+            api.testClock?.set(now)
+            return try api.renderer.response(200, ["now": api.campaign.rules.time.rfc3339(now)])
+        },
+    ]
+}

@@ -1,0 +1,104 @@
+import Domain
+import Foundation
+import HTTPCore
+
+/// The 6 PM daily report and its revisions.
+extension CleanheatAPI {
+    struct ReceiptView: Encodable {
+        let unit: String, date: LocalDate, revision: Int, status: Timeliness, submittedAt: Date, warnings: [ReportWarning]
+        init(_ r: ReportReceipt) {
+            unit = r.unit; date = r.date; revision = r.revision; status = r.status; submittedAt = r.submittedAt; warnings = r.warnings
+        }
+    }
+
+    /// A unit-day as clients read it: one revision, how many there are, and the office's review.
+    struct ReportView: Encodable {
+        let unit: String, date: LocalDate, status: Timeliness, revision: Int, revisions: Int
+        let submittedAt: Date, firstSubmittedAt: Date
+        let villages: [VillageProgress], fuel: FuelDelivered?, issues: [String], nextDayPlan: String?
+        let reporter: ReporterContact?, correction: String?, warnings: [ReportWarning], review: Review
+
+        init(_ day: UnitDay, revision: ReportRevision) {
+            unit = day.unit; date = day.date; status = day.status; self.revision = revision.revision
+            revisions = day.revisions.count; submittedAt = revision.submittedAt
+            firstSubmittedAt = day.firstSubmittedAt ?? revision.submittedAt
+            villages = revision.villages; fuel = revision.fuel; issues = revision.issues; nextDayPlan = revision.nextDayPlan
+            reporter = revision.reporter; correction = revision.correction; warnings = revision.warnings; review = day.review
+        }
+    }
+
+    static let reportRoutes: [APIRoute] = [
+        APIRoute("POST", "/api/v1/reports", .submitReport) { api, request in
+            let submission = try decodeSubmission(try request.json())
+            let receipt = try await api.campaign.submitReport(submission, by: try request.caller,
+                                                              dryRun: try request.boolQuery("dryRun"))
+            let dryRun = try request.boolQuery("dryRun")
+            return try api.renderer.response(receipt.created && !dryRun ? 201 : 200, ReceiptView(receipt))
+        },
+        APIRoute("GET", "/api/v1/reports", .readReports) { api, request in
+            let date = try request.dateQuery("date", required: false) ?? api.campaign.today
+            let days = api.campaign.reports(on: date, unit: request.query("unit"), for: try request.caller)
+            let views = days.compactMap { day in day.latest.map { ReportView(day, revision: $0) } }
+            return try api.renderer.response(200, Wrapped(key: "reports", value: views))
+        },
+        APIRoute("GET", "/api/v1/reports/{unit}/{date}", .readReports) { api, request in
+            let day = try api.campaign.report(unit: request.parameter("unit"), date: try request.dateParameter("date"),
+                                              for: try request.caller)
+            let revision = try pickRevision(day, request.query("revision"), parameter: "revision")
+            return try api.renderer.response(200, ReportView(day, revision: revision))
+        },
+        APIRoute("GET", "/api/v1/reports/{unit}/{date}/diff", .readReports) { api, request in
+            let day = try api.campaign.report(unit: request.parameter("unit"), date: try request.dateParameter("date"),
+                                              for: try request.caller)
+            guard request.query("from") != nil, request.query("to") != nil else {
+                throw APIError.badQuery(parameter: "from", message: "请给出 from 和 to 两个版本号")
+            }
+            let from = try pickRevision(day, request.query("from"), parameter: "from")
+            let to = try pickRevision(day, request.query("to"), parameter: "to")
+            return try api.renderer.response(200, RevisionDiff(unit: day.unit, date: day.date, from: from, to: to))
+        },
+    ]
+
+    private static func pickRevision(_ day: UnitDay, _ text: String?, parameter: String) throws -> ReportRevision {
+        guard let text else {
+            guard let latest = day.latest else { throw APIError.notFound("没有报送版本") }
+            return latest
+        }
+        guard let number = Int(text), number >= 1 else {
+            throw APIError.badQuery(parameter: parameter, message: "\(parameter) 须为正整数版本号")
+        }
+        guard number <= day.revisions.count else {
+            throw APIError.notFound("\(day.unit) \(day.date) 只有 \(day.revisions.count) 个版本，没有第 \(number) 版")
+        }
+        return day.revisions[number - 1]
+    }
+
+    static func decodeSubmission(_ body: JSONFields) throws -> ReportSubmission {
+        try body.allowOnly(["date", "unit", "villages", "fuel", "issues", "nextDayPlan", "reporter", "correction"])
+        var submission = ReportSubmission()
+        submission.date = try body.date("date")
+        submission.unit = try body.string("unit")
+        submission.villages = try body.objects("villages").map { entry in
+            try entry.allowOnly(["village", "path", "confirmed", "signed", "installed", "accepted", "operating"])
+            var counts = Funnel()
+            for stage in Funnel.stages {
+                guard let value = try entry.int(stage.field, required: true) else { continue }
+                counts[stage] = value
+            }
+            return VillageProgress(village: try entry.requiredString("village"), path: try entry.requiredString("path"), counts: counts)
+        }
+        if let fuel = try body.object("fuel") {
+            try fuel.allowOnly(["cleanCoalTons", "biomassTons"])
+            submission.fuel = FuelDelivered(cleanCoalTons: try fuel.double("cleanCoalTons") ?? 0,
+                                            biomassTons: try fuel.double("biomassTons") ?? 0)
+        }
+        submission.issues = try body.strings("issues")
+        submission.nextDayPlan = try body.string("nextDayPlan")
+        if let reporter = try body.object("reporter") {
+            try reporter.allowOnly(["name", "phone"])
+            submission.reporter = ReporterContact(name: try reporter.requiredString("name"), phone: try reporter.string("phone"))
+        }
+        submission.correction = try body.string("correction")
+        return submission
+    }
+}

@@ -1,0 +1,34 @@
+import Domain
+import HTTPCore
+
+/// The departments' and companies' tasks (职责分工).
+extension CleanheatAPI {
+    static let taskRoutes: [APIRoute] = [
+        APIRoute("POST", "/api/v1/tasks", .createTask) { api, request in
+            let body = try request.json()
+            try body.allowOnly(["unit", "title", "due", "note"])
+            guard let due = try body.date("due", required: true) else { throw DomainError.invalid("due", "缺少 due") }
+            let task = try await api.campaign.createTask(unit: try body.requiredString("unit"), title: try body.requiredString("title"),
+                                                         due: due, note: try body.string("note"), by: try request.caller)
+            return try api.renderer.response(201, task)
+        },
+        APIRoute("PATCH", "/api/v1/tasks/{id}", .updateTask) { api, request in
+            let body = try request.json()
+            try body.allowOnly(["status", "note"])
+            var status: DutyTask.Status?
+            if let text = try body.string("status") {
+                guard let parsed = DutyTask.Status(rawValue: text) else {
+                    throw DomainError.invalid("status", "status 只能是 open、in_progress 或 done")
+                }
+                status = parsed
+            }
+            let task = try await api.campaign.updateTask(id: request.parameter("id"), status: status,
+                                                         note: try body.string("note"), by: try request.caller)
+            return try api.renderer.response(200, task)
+        },
+        APIRoute("GET", "/api/v1/tasks", .readTasks) { api, request in
+            let tasks = api.campaign.tasks(unit: request.query("unit"), overdueOnly: try request.boolQuery("overdue"))
+            return try api.renderer.response(200, Wrapped(key: "tasks", value: tasks))
+        },
+    ]
+}

@@ -1,0 +1,69 @@
+import Domain
+import HTTPCore
+
+/// The village roster (确村确户).
+extension CleanheatAPI {
+    static let csvHeader = ["unit", "village_id", "village_name", "area", "path", "households"]
+
+    static let villageRoutes: [APIRoute] = [
+        APIRoute("GET", "/api/v1/villages", .readVillages) { api, request in
+            let villages = api.campaign.villages(unit: request.query("unit"), for: try request.caller)
+            return try api.renderer.response(200, Wrapped(key: "villages", value: villages))
+        },
+        APIRoute("POST", "/api/v1/villages", .writeVillage) { api, request in
+            let village = try decodeVillage(try request.json(), pathID: nil)
+            let saved = try await api.campaign.saveVillage(village, replacing: false, by: try request.caller)
+            return try api.renderer.response(201, saved.village)
+        },
+        APIRoute("PUT", "/api/v1/villages/{id}", .writeVillage) { api, request in
+            let village = try decodeVillage(try request.json(), pathID: request.parameter("id"))
+            let saved = try await api.campaign.saveVillage(village, replacing: true, by: try request.caller)
+            return try api.renderer.response(saved.created ? 201 : 200, saved.village)
+        },
+        APIRoute("POST", "/api/v1/villages/import", .importVillages) { api, request in
+            try request.requireContentType("text/csv")
+            let text = try TextDecoding.decode(request.http.body, contentType: request.http.headers["Content-Type"])
+            let rows = try importRows(CSVTable.parse(text))
+            let result = try await api.campaign.importVillages(rows, by: try request.caller)
+            return try api.renderer.response(200, ImportView(result))
+        },
+    ]
+
+    private struct ImportView: Encodable {
+        let rows: Int, villages: Int, created: Int, updated: Int
+        init(_ r: ImportResult) { rows = r.rows; villages = r.villages; created = r.created; updated = r.updated }
+    }
+
+    private static func importRows(_ table: [CSVTable.Row]) throws -> [VillageImportRow] {
+        guard let header = table.first else { throw DomainError.invalid("body", "文件为空：第一行须为表头 \(csvHeader.joined(separator: ","))") }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard names == csvHeader else {
+            throw DomainError.invalid("line 1", "第 1 行表头须为 \(csvHeader.joined(separator: ","))，收到 \(header.fields.joined(separator: ","))")
+        }
+        var issues: [DomainError.FieldIssue] = []
+        let rows: [VillageImportRow] = table.dropFirst().compactMap { row in
+            guard row.fields.count == csvHeader.count else {
+                issues.append(.init(field: "line \(row.line)", message: "第 \(row.line) 行应有 \(csvHeader.count) 列，实有 \(row.fields.count) 列"))
+                return nil
+            }
+            let f = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            return VillageImportRow(line: row.line, unit: f[0], villageID: f[1], villageName: f[2], area: f[3], path: f[4], households: f[5])
+        }
+        if !issues.isEmpty { throw DomainError(.validationFailed, "导入文件有 \(issues.count) 处错误，整个文件未导入", details: issues) }
+        return rows
+    }
+
+    static func decodeVillage(_ body: JSONFields, pathID: String?) throws -> Village {
+        try body.allowOnly(["id", "name", "unit", "area", "targets"])
+        let id = try body.string("id", required: pathID == nil) ?? pathID ?? ""
+        if let pathID, id != pathID { throw DomainError.invalid("id", "请求体中的 id“\(id)”与路径中的“\(pathID)”不一致") }
+        var targets: [String: Int] = [:]
+        if let object = try body.object("targets") {
+            for key in object.object.keys.sorted() { targets[key] = try object.int(key, required: true) }
+        } else {
+            throw DomainError.invalid("targets", "缺少必填字段 targets（各路径改造户数）")
+        }
+        return Village(id: id, name: try body.requiredString("name"), unit: try body.requiredString("unit"),
+                       area: try body.requiredString("area"), targets: targets)
+    }
+}

@@ -1,0 +1,28 @@
+import Domain
+import Foundation
+import Logging
+
+/// On first start with an empty data folder: an admin token in `<data>/bootstrap-token`, mode 0600, created exclusively.
+enum BootstrapToken {
+    static func ensure(campaign: Campaign, dataFolder: URL, logger: Logger) async throws {
+        let file = dataFolder.appendingPathComponent("bootstrap-token")
+        let issued = try await campaign.bootstrapAdminIfNeeded { secret in
+            // No token was ever stored, so a file left by a crash before the commit holds a secret that never worked.
+            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+            try writeExclusively(secret + "\n", to: file)
+        }
+        if issued != nil { logger.notice("created the first admin token; it is in \(file.path) (mode 0600)") }
+    }
+
+    static func writeExclusively(_ text: String, to file: URL) throws {
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: file.path, "errno": errno])
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+    }
+}

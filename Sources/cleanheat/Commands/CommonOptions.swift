@@ -1,0 +1,61 @@
+import API
+import ArgumentParser
+import Domain
+import Foundation
+import Logging
+import Storage
+
+/// Options every command that touches a data folder shares.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The data folder.")
+    var data: String = "./data"
+
+    @Option(help: "The config file. When the default path does not exist, the embedded default is used.")
+    var config: String = "config/default.json"
+
+    @Option(help: "The migrations folder (default: the config's `migrations`).")
+    var migrations: String?
+
+    var dataURL: URL { URL(fileURLWithPath: data, isDirectory: true) }
+
+    func loadConfiguration(logger: Logger) throws -> AppConfiguration {
+        let url = URL(fileURLWithPath: config)
+        if config == "config/default.json", !FileManager.default.fileExists(atPath: url.path) {
+            logger.notice("config/default.json not found here: running on the embedded default configuration")
+            return AppConfiguration()
+        }
+        return try AppConfiguration.load(from: url)
+    }
+
+    func migrationsURL(_ configuration: AppConfiguration) -> URL {
+        URL(fileURLWithPath: migrations ?? configuration.migrationsFolder, isDirectory: true)
+    }
+
+    func openStore(_ configuration: AppConfiguration, logger: Logger) throws -> Store<CampaignState> {
+        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        return try Store<CampaignState>.open(folder: dataURL, options: configuration.storage.storeOptions, logger: logger)
+    }
+}
+
+extension StorageSettings {
+    var storeOptions: StoreOptions {
+        var options = StoreOptions()
+        options.segmentMaxBytes = segmentMaxBytes
+        options.checkpointEveryBytes = checkpointEveryBytes
+        options.checkpointEveryRecords = checkpointEveryRecords
+        options.slowSyncWarning = slowSyncWarningSeconds
+        return options
+    }
+}
+
+enum Logs {
+    /// Logs go to standard error; standard output carries only what scripts read (the listening line).
+    static func bootstrap() -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        return Logger(label: "cleanheat")
+    }
+}

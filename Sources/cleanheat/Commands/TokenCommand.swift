@@ -1,0 +1,44 @@
+import ArgumentParser
+import Domain
+import Foundation
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Issue or list tokens on a stopped server's data folder (a running server holds the folder's lock: use POST /api/v1/tokens then).",
+        subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        @OptionGroup var options: DataOptions
+        @Option(help: "reporter, office, supervisor or admin") var role: String
+        @Option(help: "The unit a reporter is bound to.") var unit: String?
+        @Option(help: "What the token is for, e.g. “下团堡乡 统计员”.") var label: String
+
+        func run() async throws {
+            let logger = Logs.bootstrap()
+            let configuration = try options.loadConfiguration(logger: logger)
+            guard let role = Role(rawValue: role) else { throw ValidationError("role must be reporter, office, supervisor or admin") }
+            let store = try options.openStore(configuration, logger: logger)
+            defer { try? store.close() }
+            let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
+            let issued = try await campaign.issueToken(role: role, unit: unit, label: label, by: nil)
+            print("\(issued.record.id)\t\(issued.secret)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            let logger = Logs.bootstrap()
+            let configuration = try options.loadConfiguration(logger: logger)
+            let store = try options.openStore(configuration, logger: logger)
+            defer { try? store.close() }
+            let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
+            for token in campaign.tokens() {
+                print([token.id, token.role.rawValue, token.unit ?? "-", token.label, token.revokedAt == nil ? "active" : "revoked"]
+                    .joined(separator: "\t"))
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `cleanheat serve --port 0` child process: started, its port read from the listening line, stopped.
+public final class ServerProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    public let dataFolder: URL
+    public let host: String
+    private let errorLog: URL
+
+    public var baseURL: String { "http://\(host):\(port)" }
+
+    /// The admin token the server wrote on first start.
+    public var adminToken: String {
+        get throws {
+            try String(contentsOf: dataFolder.appendingPathComponent("bootstrap-token"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Starts the server; `testClock` adds `--test-clock`. Reuses `dataFolder` when given (restarts).
+    public static func start(dataFolder: URL? = nil, testClock: Bool = true, config: URL? = nil,
+                             extraArguments: [String] = [], environment: [String: String] = [:]) throws -> ServerProcess {
+        let folder = try dataFolder ?? RepositoryPaths.makeTemporaryFolder("cleanheat-data")
+        let errorLog = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).stderr.log")
+        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        let process = Process()
+        process.executableURL = RepositoryPaths.binary
+        var arguments = ["serve", "--port", "0", "--data", folder.path,
+                         "--config", (config ?? RepositoryPaths.defaultConfig).path,
+                         "--migrations", RepositoryPaths.migrations.path]
+        if testClock { arguments.append("--test-clock") }
+        process.arguments = arguments + extraArguments
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "America/New_York" // the district's zone must come from config, never from the machine
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        try process.run()
+        guard let line = readLine(from: output.fileHandleForReading, timeout: 30),
+              let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+            process.terminate()
+            let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw ServerProcessError.didNotStart(log: log)
+        }
+        return ServerProcess(process: process, port: port, dataFolder: folder, host: "127.0.0.1", errorLog: errorLog)
+    }
+
+    private init(process: Process, port: Int, dataFolder: URL, host: String, errorLog: URL) {
+        self.process = process
+        self.port = port
+        self.dataFolder = dataFolder
+        self.host = host
+        self.errorLog = errorLog
+    }
+
+    /// What the server wrote to standard error (its log).
+    public var log: String { (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "" }
+
+    /// SIGTERM and wait; returns the exit status.
+    @discardableResult
+    public func stop(timeout: TimeInterval = 15) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        process.terminate()
+        return waitForExit(timeout: timeout)
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    public func kill9() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        _ = waitForExit(timeout: 10)
+    }
+
+    @discardableResult
+    public func waitForExit(timeout: TimeInterval) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private static func readLine(from handle: FileHandle, timeout: TimeInterval) -> String? {
+        let descriptor = handle.fileDescriptor
+        var buffer: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) >= 0 else { return nil }
+            guard poller.revents != 0 else { continue }
+            var byte: UInt8 = 0
+            guard read(descriptor, &byte, 1) == 1 else { return nil }
+            if byte == UInt8(ascii: "\n") { return String(decoding: buffer, as: UTF8.self) }
+            buffer.append(byte)
+        }
+        return nil
+    }
+}
+
+public enum ServerProcessError: Error, CustomStringConvertible {
+    case didNotStart(log: String)
+    public var description: String {
+        switch self { case .didNotStart(let log): "server did not print its listening line; log:\n\(log)" }
+    }
+}
