@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import API
+
+/// `config/default.json` and the embedded default are the same configuration.
+@Suite struct AppConfigurationTests {
+    @Test func defaultFileEqualsTheEmbeddedDefault() throws {
+        let file = try AppConfiguration.load(from: RepositoryPaths.defaultConfig)
+        let embedded = AppConfiguration()
+        #expect(file.http.host == embedded.http.host && file.http.port == embedded.http.port)
+        #expect(file.http.maxRequestLineBytes == 8 * 1024 && embedded.http.maxRequestLineBytes == 8 * 1024)
+        #expect(file.http.maxHeaderBytes == 32 * 1024 && embedded.http.maxHeaderBytes == 32 * 1024)
+        #expect(file.http.maxHeaderCount == 100 && embedded.http.maxHeaderCount == 100)
+        #expect(file.http.maxBodyBytes == 1 << 20 && embedded.http.maxBodyBytes == 1 << 20)
+        #expect(file.http.headerTimeout == 10 && embedded.http.headerTimeout == 10)
+        #expect(file.http.bodyTimeout == 30 && embedded.http.bodyTimeout == 30)
+        #expect(file.http.keepAliveTimeout == 60 && embedded.http.keepAliveTimeout == 60)
+        #expect(file.http.maxConnections == 1024 && embedded.http.maxConnections == 1024)
+        #expect(file.http.shutdownGrace == 10 && embedded.http.shutdownGrace == 10)
+        #expect(file.http.compressionMinBytes == embedded.http.compressionMinBytes)
+        #expect(file.campaign.time.timeZone.identifier == "Asia/Shanghai")
+        #expect(embedded.campaign.time.timeZone.identifier == "Asia/Shanghai")
+        #expect(file.campaign.reportDeadline == embedded.campaign.reportDeadline)
+        #expect(file.campaign.reportDeadline.description == "18:00")
+        #expect(file.campaign.lateWindowDays == 3 && embedded.campaign.lateWindowDays == 3)
+        #expect(file.campaign.seasonDeadlines == embedded.campaign.seasonDeadlines)
+        #expect(file.campaign.seasonReportingEnds == embedded.campaign.seasonReportingEnds)
+        #expect(file.campaign.subsidyOverrides == embedded.campaign.subsidyOverrides)
+        #expect(file.campaign.plausibility == embedded.campaign.plausibility)
+        #expect(file.campaign.lagging == embedded.campaign.lagging)
+        #expect(file.campaign.maxVillagesPerReport == embedded.campaign.maxVillagesPerReport)
+        #expect(file.campaign.maxImportRows == embedded.campaign.maxImportRows)
+        #expect(file.campaign.maxIssuesPerReport == embedded.campaign.maxIssuesPerReport)
+        #expect(file.campaign.maxTextLength == embedded.campaign.maxTextLength)
+        #expect(file.api.rateLimits == embedded.api.rateLimits)
+        #expect(file.storage == embedded.storage)
+        #expect(file.migrationsFolder == embedded.migrationsFolder)
+    }
+
+    @Test func subsidyOverridesFillTheAmountsThePlanDefers() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder()
+        let url = folder.appendingPathComponent("c.json")
+        try Data(#"{"campaign": {"subsidies": {"gas": {"centralPerHousehold": 3000, "cityPerHousehold": 200}}}}"#.utf8).write(to: url)
+        let config = try AppConfiguration.load(from: url)
+        #expect(config.campaign.subsidyOverrides["gas"]?.centralPerHousehold == 3000)
+    }
+
+    @Test func errorsNameFileAndKey() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder()
+        let url = folder.appendingPathComponent("c.json")
+        try Data(#"{"timeouts": {"headerSeconds": -1}}"#.utf8).write(to: url)
+        do {
+            _ = try AppConfiguration.load(from: url)
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.file == url.path)
+            #expect(error.key == "timeouts.headerSeconds")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The plan as the migrations load it (API.md, Reference data).
+@Suite struct ReferenceDataTests {
+    @Test func thirteenReportingUnitsWithTheContractsIDs() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let reply = try await f.supervisor.get("/api/v1/units?kind=township")
+        let units = reply.json["units"] as? [[String: Any]] ?? []
+        let pairs = units.map { "\($0["id"] ?? "")=\($0["name"] ?? "")" }
+        #expect(pairs == ["beiwangzhuang=北旺庄街道", "nancheng=南城街道", "beicheng=北城街道", "shentou-street=神头街道",
+                          "shentou-town=神头镇", "xiaopingyi=小平易乡", "xiatuanpu=下团堡乡", "yaozitou=窑子头乡",
+                          "nanyulin=南榆林乡", "limin=利民镇", "zirun=滋润乡", "zhangcaizhuang=张蔡庄乡", "shalenghe=沙楞河乡"])
+        let all = try await f.supervisor.get("/api/v1/units")
+        let departments = (all.json["units"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "department" }
+        #expect(departments.count == 12)
+        let energy = departments.first { $0["name"] as? String == "区能源局" }
+        #expect((energy?["duties"] as? [String])?.count == 5)
+        #expect(try await f.supervisor.get("/api/v1/units?kind=planet").status == 400)
+    }
+
+    @Test func sevenPathsWithThePlansSubsidies() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let paths = try await f.xiatuanpu.get("/api/v1/paths").json["paths"] as? [[String: Any]] ?? []
+        #expect(paths.compactMap { $0["id"] as? String } == ["chp", "distributed_electric", "household_electric", "solar_plus", "gas", "biomass", "clean_coal"])
+        func subsidy(_ id: String) -> [String: Any] { paths.first { $0["id"] as? String == id }?["subsidy"] as? [String: Any] ?? [:] }
+        #expect(subsidy("solar_plus")["centralPerHousehold"] as? Int == 8100)
+        #expect(subsidy("solar_plus")["cityPerHousehold"] as? Int == 200)
+        #expect((subsidy("solar_plus")["components"] as? [[String: Any]])?.compactMap { $0["amount"] as? Int } == [4300, 3600, 200])
+        #expect(subsidy("distributed_electric")["centralPerHousehold"] as? Int == 4500)
+        #expect(subsidy("biomass")["centralPerHousehold"] as? Int == 700)
+        #expect(subsidy("chp")["centralPerHousehold"] as? Int == 700)
+        for deferred in ["household_electric", "gas", "clean_coal"] {
+            #expect(subsidy(deferred)["centralPerHousehold"] is NSNull)
+            #expect((subsidy(deferred)["note"] as? String)?.isEmpty == false)
+        }
+        #expect(subsidy("clean_coal")["capTonsPerHouseholdPerYear"] as? Int == 3)
+    }
+
+    @Test func planTargetsMatchTheDocumentAndTheRosterGap() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let plan = try await f.office.get("/api/v1/plan?season=2021").json
+        #expect(plan["season"] as? String == "2021")
+        #expect(plan["start"] as? String == "2021-07-26")
+        #expect(plan["deadline"] as? String == "2021-10-31")
+        #expect(plan["reportingEnd"] as? String == "2022-04-15")
+        #expect(plan["plannedHouseholds"] as? Int == 46108)
+        let targets = plan["targets"] as? [[String: Any]] ?? []
+        func households(_ path: String, _ area: String) -> Int? {
+            targets.first { $0["path"] as? String == path && $0["area"] as? String == area }?["households"] as? Int
+        }
+        #expect(households("chp", "urban") == 5518)
+        #expect(households("chp", "rural") == 8051)
+        #expect(households("distributed_electric", "rural") == 5489)
+        #expect(households("household_electric", "rural") == 1863)
+        #expect(households("solar_plus", "rural") == 8436)
+        #expect(households("gas", "rural") == 10882)
+        #expect(households("biomass", "rural") == 5869)
+        let he = targets.first { $0["path"] as? String == "household_electric" }
+        #expect((he?["roster"] as? [String: Any])?["households"] as? Int == 320)
+        #expect((he?["gap"] as? [String: Any])?["households"] as? Int == 1863 - 320)
+        #expect(try await f.office.get("/api/v1/plan?season=1999").status == 404)
+    }
+}

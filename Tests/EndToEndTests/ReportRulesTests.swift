@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The contract's rules for the 6 PM report, through the running server (API.md, Daily reports).
+@Suite struct ReportRulesTests {
+    @Test func reportBeforeTheDeadlineIsOnTimeAndAfterItLateWhateverTheMachineZone() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        try await f.admin.setClock("2021-10-15T17:59:00+08:00")
+        let first = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        #expect(first.status == 201)
+        #expect(first.json["status"] as? String == "on_time")
+        #expect(first.json["revision"] as? Int == 1)
+        #expect(first.json["submittedAt"] as? String == "2021-10-15T17:59:00+08:00")
+
+        try await f.admin.setClock("2021-10-15T18:01:00+08:00")
+        let late = try await f.zirun.post("/api/v1/reports", json: CampaignFixture.report(
+            date: "2021-10-15", [60, 50, 40, 30, 20], village: "zr-nancun", path: "biomass"))
+        #expect(late.status == 201)
+        #expect(late.json["status"] as? String == "late")
+
+        // A later revision keeps the timeliness of the first.
+        let second = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 260, 200, 180]))
+        #expect(second.status == 200)
+        #expect(second.json["revision"] as? Int == 2)
+        #expect(second.json["status"] as? String == "on_time")
+    }
+
+    @Test func dateDefaultsToTodayInTheDistrict() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-15T23:30:00+08:00")
+        defer { f.stop() }
+        let reply = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: nil, [10, 5, 0, 0, 0]))
+        #expect(reply.status == 201)
+        #expect(reply.json["date"] as? String == "2021-10-15")
+        #expect(reply.json["status"] as? String == "late")
+    }
+
+    @Test func funnelOrderTargetsAndSignsAreEachNamed() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let reply = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [300, 310, 400, -1, 0]))
+        #expect(reply.status == 422)
+        #expect(reply.errorCode == "validation_failed")
+        let fields = Set(reply.errorFields)
+        #expect(fields.contains("villages[0].signed"))      // signed 310 > confirmed 300
+        #expect(fields.contains("villages[0].installed"))   // 400 > target 320 and > signed
+        #expect(fields.contains("villages[0].accepted"))    // negative
+        let missing = try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15")
+        #expect(missing.status == 404)
+    }
+
+    @Test func wrongTypesNameTheField() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        var body = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1])
+        body["villages"] = [["village": "xtp-dongcun", "path": "household_electric", "confirmed": "many", "signed": 1,
+                             "installed": 1, "accepted": 1, "operating": 1.5]]
+        let reply = try await f.xiatuanpu.post("/api/v1/reports", json: body)
+        #expect(reply.status == 422)
+        #expect(reply.errorFields.contains("villages[0].confirmed") || reply.errorFields.contains("villages[0].operating"))
+        let notJSON = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data("{\"date\":".utf8),
+                                                 headers: ["Content-Type": "application/json"])
+        #expect(notJSON.status == 400)
+        #expect(notJSON.errorCode == "malformed_json")
+        let wrongType = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data("date=2021-10-15".utf8),
+                                                   headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        #expect(wrongType.status == 415)
+        let misspelt = try await f.xiatuanpu.post("/api/v1/reports", json: ["date": "2021-10-15", "vilages": []])
+        #expect(misspelt.status == 422)
+        #expect(misspelt.errorFields == ["vilages"])
+    }
+
+    @Test func unknownVillageFutureDateAndSeasonBounds() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let unknown = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [1, 0, 0, 0, 0], village: "no-such"))
+        #expect(unknown.status == 422)
+        #expect(unknown.errorCode == "unknown_village")
+        #expect(unknown.errorFields == ["villages[0].village"])
+        // Another unit's village is unknown to this unit.
+        let foreign = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [1, 0, 0, 0, 0], village: "zr-nancun", path: "biomass"))
+        #expect(foreign.errorCode == "unknown_village")
+        let future = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [1, 0, 0, 0, 0]))
+        #expect(future.status == 422)
+        #expect(future.errorCode == "future_date")
+        let before = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-07-25", [1, 0, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
+        #expect(before.status == 422)
+        #expect(before.errorCode == "outside_season")
+    }
+
+    @Test func lateWindowClosesForReportersNotForTheOfficeAndReopeningOpensIt() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-20T10:00:00+08:00")
+        defer { f.stop() }
+        let withinWindow = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-17", [10, 0, 0, 0, 0]))
+        #expect(withinWindow.status == 201)
+        #expect(withinWindow.json["status"] as? String == "late")
+        let closed = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0]))
+        #expect(closed.status == 409)
+        #expect(closed.errorCode == "period_closed")
+        let office = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
+        #expect(office.status == 201)
+
+        let reopen = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",
+                                             json: ["until": "2021-10-20T18:00:00+08:00", "reason": "系统故障未能报送"])
+        #expect(reopen.status == 200)
+        let reopened = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-12", [5, 0, 0, 0, 0]))
+        #expect(reopened.status == 201)
+        try await f.admin.setClock("2021-10-20T18:00:01+08:00")
+        let expired = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-12", [6, 0, 0, 0, 0]))
+        #expect(expired.status == 409)
+    }
+
+    @Test func decreaseNeedsACorrectionAndOmittedVillagesCarryTheirCounts() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-16T10:00:00+08:00")
+        defer { f.stop() }
+        let both: [String: Any] = ["date": "2021-10-15", "villages": [
+            ["village": "xtp-dongcun", "path": "household_electric", "confirmed": 300, "signed": 200, "installed": 100, "accepted": 50, "operating": 40],
+            ["village": "xtp-xicun", "path": "biomass", "confirmed": 100, "signed": 90, "installed": 80, "accepted": 70, "operating": 60],
+        ]]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: both).status == 201)
+        // 16th: only 东村; 西村 keeps 80 installed.
+        let onlyDongcun = CampaignFixture.report(date: "2021-10-16", [300, 210, 110, 50, 40])
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: onlyDongcun).status == 201)
+        // A lower 西村 count on the 16th is a decrease against the carried 80.
+        let lower = CampaignFixture.report(date: "2021-10-16", [100, 90, 79, 70, 60], village: "xtp-xicun", path: "biomass")
+        let refused = try await f.xiatuanpu.post("/api/v1/reports", json: lower)
+        #expect(refused.status == 422)
+        #expect(refused.errorFields == ["villages[0].installed"])
+        var corrected = lower
+        corrected["correction"] = "前日多报1户，已核实更正"
+        let accepted = try await f.xiatuanpu.post("/api/v1/reports", json: corrected)
+        #expect(accepted.status == 200)
+        #expect(accepted.json["revision"] as? Int == 2)
+    }
+
+    @Test func identicalResubmissionMakesNoNewRevision() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let body = CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180])
+        let first = try await f.xiatuanpu.post("/api/v1/reports", json: body)
+        try await f.admin.setClock("2021-10-15T19:00:00+08:00")
+        let retry = try await f.xiatuanpu.post("/api/v1/reports", json: body)
+        #expect(first.status == 201)
+        #expect(retry.status == 200)
+        #expect(retry.json["revision"] as? Int == 1)
+        #expect(retry.json["submittedAt"] as? String == first.json["submittedAt"] as? String)
+        let stored = try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15")
+        #expect(stored.json["revisions"] as? Int == 1)
+    }
+
+    @Test func dryRunChecksEverythingAndStoresNothing() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let dry = try await f.xiatuanpu.post("/api/v1/reports?dryRun=true", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        #expect(dry.status == 200)
+        #expect(dry.json["revision"] as? Int == 1)
+        #expect(dry.json["status"] as? String == "on_time")
+        let badDry = try await f.xiatuanpu.post("/api/v1/reports?dryRun=true", json: CampaignFixture.report(date: "2021-10-15", [1, 2, 0, 0, 0]))
+        #expect(badDry.status == 422)
+        #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)
+        let audit = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15")
+        let actions = (audit.json["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        #expect(!actions.contains("report.submit"))
+    }
+
+    @Test func cleanCoalIsCappedAtThreeTonnesPerConfirmedHousehold() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let base = CampaignFixture.report(date: "2021-10-15", [40, 0, 0, 0, 0], village: "xtp-xicun", path: "clean_coal")
+        var over = base
+        over["fuel"] = ["cleanCoalTons": 120.5, "biomassTons": 30]
+        let refused = try await f.xiatuanpu.post("/api/v1/reports", json: over)
+        #expect(refused.status == 422)
+        #expect(refused.errorFields == ["fuel.cleanCoalTons"])
+        var within = base
+        within["fuel"] = ["cleanCoalTons": 120, "biomassTons": 30]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: within).status == 201)
+    }
+
+    @Test func plausibilityWarningsDoNotBlock() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-16T10:00:00+08:00")
+        defer { f.stop() }
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 10, 0, 0])).status == 201)
+        let jump = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [320, 300, 290, 0, 0]))
+        #expect(jump.status == 201)
+        let rules = (jump.json["warnings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        #expect(rules == ["implausible_jump"])
+    }
+
+    @Test func revisionsDiffAndEarlierRevisions() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 260, 200, 180]))
+        let latest = try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15")
+        #expect(latest.json["revision"] as? Int == 2)
+        #expect(latest.json["revisions"] as? Int == 2)
+        let first = try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=1")
+        #expect(((first.json["villages"] as? [[String: Any]])?.first?["installed"]) as? Int == 250)
+        let diff = try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15/diff?from=1&to=2")
+        let changes = diff.json["changes"] as? [[String: Any]] ?? []
+        #expect(changes.count == 1)
+        #expect(changes.first?["field"] as? String == "villages[xtp-dongcun/household_electric].installed")
+        #expect(changes.first?["old"] as? String == "250")
+        #expect(changes.first?["new"] as? String == "260")
+        #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=3").status == 404)
+        #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=x").status == 400)
+        // A reporter sees its own unit only.
+        #expect(try await f.zirun.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 403)
+        let list = try await f.zirun.get("/api/v1/reports?date=2021-10-15")
+        #expect((list.json["reports"] as? [Any])?.count == 0)
+        let all = try await f.supervisor.get("/api/v1/reports?date=2021-10-15")
+        #expect((all.json["reports"] as? [Any])?.count == 1)
+    }
+
+    @Test func reviewStatesAndAReturnedReportGoesBackToReceived() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        let returned = try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "returned", "note": "东村安装数与验收数不符"])
+        #expect(returned.status == 200)
+        #expect(try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15").json["review"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "returned")
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 210, 180]))
+        let after = try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15")
+        #expect((after.json["review"] as? [String: Any])?["state"] as? String == "received")
+        #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "maybe"]).status == 422)
+        #expect(try await f.xiatuanpu.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "confirmed"]).status == 403)
+        #expect(try await f.office.put("/api/v1/reports/zirun/2021-10-15/review", json: ["state": "confirmed"]).status == 404)
+    }
+
+    @Test func exemptionsAreCreatedListedAndRemoved() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let created = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-01", "to": "2021-10-07", "reason": "国庆假期"])
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"] as? String)
+        #expect(try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-07", "to": "2021-10-01", "reason": "x"]).status == 422)
+        #expect(try await f.office.post("/api/v1/exemptions", json: ["unit": "nowhere", "from": "2021-10-01", "to": "2021-10-01", "reason": "x"]).status == 422)
+        let list = try await f.supervisor.get("/api/v1/exemptions")
+        #expect((list.json["exemptions"] as? [Any])?.count == 1)
+        #expect(try await f.office.delete("/api/v1/exemptions/\(id)").status == 204)
+        #expect(try await f.office.delete("/api/v1/exemptions/\(id)").status == 404)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The village roster (确村确户) through the running server.
+@Suite struct RosterTests {
+    static let csv = """
+        unit,village_id,village_name,area,path,households
+        xiatuanpu,xtp-nancun,南村,rural,household_electric,200
+        xiatuanpu,xtp-nancun,南村,rural,biomass,20
+        xiatuanpu,xtp-beicun,北村,rural,solar_plus,150
+        """
+
+    @Test func createReplaceListAndConflicts() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let again = try await f.office.post("/api/v1/villages", json: ["id": "xtp-dongcun", "name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
+        #expect(again.status == 409)
+        let replaced = try await f.xiatuanpu.put("/api/v1/villages/xtp-dongcun", json: ["name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["household_electric": 330, "biomass": 40]])
+        #expect(replaced.status == 200)
+        #expect((replaced.json["targets"] as? [String: Any])?["household_electric"] as? Int == 330)
+        let mine = try await f.xiatuanpu.get("/api/v1/villages")
+        #expect((mine.json["villages"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["xtp-dongcun", "xtp-xicun"])
+        let zirun = try await f.office.get("/api/v1/villages?unit=zirun")
+        #expect((zirun.json["villages"] as? [Any])?.count == 1)
+        let bad = try await f.office.post("/api/v1/villages", json: ["id": "Bad Id", "name": "", "unit": "nowhere", "area": "city", "targets": ["rocket": 5]])
+        #expect(bad.status == 422)
+        #expect(Set(bad.errorFields).isSuperset(of: ["id", "name", "unit", "area", "targets.rocket"]))
+    }
+
+    @Test func csvImportInUTF8WithBOMAndInGB18030() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let utf8 = Data([0xEF, 0xBB, 0xBF]) + Data(Self.csv.utf8)
+        let reply = try await f.office.send("POST", "/api/v1/villages/import", body: utf8, headers: ["Content-Type": "text/csv"])
+        #expect(reply.status == 200)
+        #expect(reply.json["rows"] as? Int == 3)
+        #expect(reply.json["villages"] as? Int == 2)
+        #expect(reply.json["created"] as? Int == 2)
+        let list = try await f.office.get("/api/v1/villages?unit=xiatuanpu")
+        let nancun = (list.json["villages"] as? [[String: Any]])?.first { $0["id"] as? String == "xtp-nancun" }
+        #expect(nancun?["name"] as? String == "南村")
+        #expect((nancun?["targets"] as? [String: Any])?["biomass"] as? Int == 20)
+
+        let gbFile = try RepositoryPaths.makeTemporaryFolder().appendingPathComponent("roster.csv")
+        let converted = try Shell.run("printf '%s' '\(Self.csv.replacingOccurrences(of: "南村", with: "南庄"))' | iconv -f UTF-8 -t GB18030 > \(gbFile.path)")
+        #expect(converted.status == 0)
+        let gb = try Data(contentsOf: gbFile)
+        #expect(String(data: gb, encoding: .utf8) == nil)
+        let second = try await f.office.send("POST", "/api/v1/villages/import", body: gb, headers: ["Content-Type": "text/csv"])
+        #expect(second.status == 200)
+        #expect(second.json["updated"] as? Int == 2)
+        let renamed = try await f.office.get("/api/v1/villages?unit=xiatuanpu")
+        #expect((renamed.json["villages"] as? [[String: Any]])?.contains { $0["name"] as? String == "南庄" } == true)
+    }
+
+    @Test func anyBadRowRejectsTheWholeFileNamingEachLine() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let csv = """
+            unit,village_id,village_name,area,path,households
+            xiatuanpu,xtp-a,甲村,rural,biomass,10
+            xiatuanpu,xtp-b,乙村,rural,rocket,10
+            nowhere,xtp-c,丙村,rural,biomass,ten
+            xiatuanpu,xtp-d,丁村,rural,biomass
+            """
+        let reply = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(reply.status == 422)
+        let fields = reply.errorFields
+        #expect(fields.contains { $0.hasPrefix("line 5") })
+        let second = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.split(separator: "\n").dropLast().joined(separator: "\n").utf8),
+                                             headers: ["Content-Type": "text/csv"])
+        #expect(second.status == 422)
+        #expect(second.errorFields.contains { $0.hasPrefix("line 3") })
+        #expect(second.errorFields.contains { $0.hasPrefix("line 4") })
+        #expect(!second.errorFields.contains { $0.hasPrefix("line 2") })
+        let list = try await f.office.get("/api/v1/villages")
+        #expect((list.json["villages"] as? [Any])?.isEmpty == true)
+        let wrongType = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "application/json"])
+        #expect(wrongType.status == 415)
+    }
+}

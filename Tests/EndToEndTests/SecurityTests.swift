@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// CHECKLISTS.md, Security, through the running server.
+@Suite struct SecurityTests {
+    @Test func missingMalformedAndUnknownBearerAre401WithChallenge() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        for token: String? in [nil, "not-a-token", ""] {
+            let reply = try await f.admin.with(token: token).get("/api/v1/units")
+            #expect(reply.status == 401)
+            #expect(reply.header("WWW-Authenticate") == "Bearer")
+            #expect(reply.errorCode == "unauthorized")
+        }
+        let malformed = try await f.admin.with(token: nil).get("/api/v1/units", headers: ["Authorization": "Basic YWRtaW46YWRtaW4="])
+        #expect(malformed.status == 401)
+    }
+
+    @Test func aRevokedTokenIsRefusedOnItsVeryNextRequest() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        #expect(try await f.zirun.get("/api/v1/units").status == 200)
+        let id = try #require(f.tokenIDs["zirun"])
+        #expect(try await f.admin.delete("/api/v1/tokens/\(id)").status == 204)
+        #expect(try await f.zirun.get("/api/v1/units").status == 401)
+    }
+
+    @Test func reporterForAnotherUnitAndSupervisorWritesAre403WithNothingWritten() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        var body = CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180])
+        body["unit"] = "xiatuanpu"
+        let foreign = try await f.zirun.post("/api/v1/reports", json: body)
+        #expect(foreign.status == 403)
+        let supervisor = try await f.supervisor.post("/api/v1/reports", json: body)
+        #expect(supervisor.status == 403)
+        let village = try await f.zirun.post("/api/v1/villages", json: ["id": "x-1", "name": "某村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
+        #expect(village.status == 403)
+        #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)
+        let audit = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15")
+        let targets = (audit.json["entries"] as? [[String: Any]] ?? []).compactMap { $0["target"] as? String }
+        #expect(!targets.contains("xiatuanpu/2021-10-15"))
+        #expect(!targets.contains("x-1"))
+    }
+
+    @Test func tokenListingShowsNoSecretAndNoSecretIsStoredOrLogged() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        let secret = try #require(f.zirun.token)
+        let list = try await f.admin.get("/api/v1/tokens")
+        #expect(list.status == 200)
+        #expect(!list.text.contains(secret))
+        #expect(!list.text.contains("secretHash"))
+        #expect(!list.text.lowercased().contains("hash"))
+        _ = try await f.zirun.get("/api/v1/units")
+        f.stop() // checkpoint at shutdown: the snapshot files exist now too
+        let files = FileManager.default.enumerator(at: f.server.dataFolder, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL } ?? []
+        #expect(!files.isEmpty)
+        for file in files where file.lastPathComponent != "bootstrap-token" {
+            guard let data = try? Data(contentsOf: file) else { continue }
+            #expect(data.range(of: Data(secret.utf8)) == nil, "secret found in \(file.path)")
+        }
+        #expect(!f.server.log.contains(secret))
+        #expect(!f.server.log.contains(try f.server.adminToken))
+        #expect(!f.server.log.contains("Authorization"))
+    }
+
+    @Test func bootstrapTokenIsMode0600AndOnlyItsPathIsLogged() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let path = f.server.dataFolder.appendingPathComponent("bootstrap-token").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(f.server.log.contains(path))
+        #expect(!f.server.log.contains(try f.server.adminToken))
+    }
+
+    @Test func expectContinueWithABadTokenGets401InsteadOf100() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let body = String(repeating: "x", count: 5_000)
+        let result = try Shell.run("""
+            printf '%s' '\(body)' | curl -sS -v -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong' \
+              -H 'Content-Type: application/json' -H 'Expect: 100-continue' --data-binary @- \(f.server.baseURL)/api/v1/reports
+            """)
+        #expect(result.output == "401")
+        #expect(!result.error.contains("HTTP/1.1 100"))
+    }
+
+    @Test func burstOverTheRateLimitIs429AndOtherTokensAreUnaffected() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-config")
+        let config = folder.appendingPathComponent("config.json")
+        try Data(#"{"rateLimits": {"perTokenPerMinute": 5, "failedAuthPerMinute": 4}}"#.utf8).write(to: config)
+        let f = try await CampaignFixture.start(config: config, villages: false)
+        defer { f.stop() }
+        var statuses: [Int] = []
+        for _ in 0..<8 { statuses.append(try await f.zirun.get("/api/v1/units").status) }
+        #expect(statuses.contains(429))
+        #expect(statuses.prefix(3).allSatisfy { $0 == 200 })
+        let limited = try await f.zirun.get("/api/v1/units")
+        #expect(limited.status == 429)
+        #expect(Int(limited.header("Retry-After") ?? "") != nil)
+        #expect(try await f.xiatuanpu.get("/api/v1/units").status == 200)
+        // Failed authentication from one address is limited too.
+        var failures: [Int] = []
+        for _ in 0..<6 { failures.append(try await f.admin.with(token: "guess").get("/api/v1/units").status) }
+        #expect(failures.last == 429)
+    }
+
+    @Test func testClockDoesNotExistWithoutTheFlag() async throws {
+        let server = try ServerProcess.start(testClock: false)
+        defer { server.stop() }
+        let reply = try await APIClient(baseURL: server.baseURL, token: nil).post("/api/v1/_test/clock", json: ["now": "2021-10-15T17:30:00+08:00"])
+        #expect(reply.status == 404)
+    }
+
+    @Test func everyWriteHasExactlyOneAuditEntryAndRefusedWritesNone() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [1, 2, 0, 0, 0]))
+        let audit = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15")
+        let entries = audit.json["entries"] as? [[String: Any]] ?? []
+        let reportEntries = entries.filter { $0["action"] as? String == "report.submit" }
+        #expect(reportEntries.count == 1)
+        #expect(reportEntries.first?["tokenLabel"] as? String == "下团堡乡 统计员")
+        #expect(reportEntries.first?["tokenID"] as? String == f.tokenIDs["xiatuanpu"])
+        // 4 tokens + 3 villages + 1 report, all on the fixture's day.
+        #expect(entries.count == 8)
+        #expect(try await f.xiatuanpu.get("/api/v1/audit").status == 403)
+    }
+}
