@@ -28,7 +28,7 @@ public final class CleanheatAPI: HTTPResponder {
         self.logger = logger
         var table: [APIRoute] = []
         table += Self.referenceRoutes + Self.tokenRoutes + Self.villageRoutes + Self.reportRoutes
-        table += Self.officeRoutes + Self.taskRoutes + Self.auditRoutes + Self.operationsRoutes
+        table += Self.officeRoutes + Self.taskRoutes + Self.auditRoutes + Self.operationsRoutes + Self.storageRoutes
         table += Self.bulletinRoutes + Self.supervisionRoutes
         if testClock != nil { table += Self.testClockRoutes }
         var router = Router()

@@ -19,6 +19,23 @@ extension CleanheatAPI {
         },
     ]
 
+    /// Online backup and checkpoint of the running server's store (admin).
+    static let storageRoutes: [APIRoute] = [
+        APIRoute("POST", "/api/v1/admin/backup", .operateStorage) { api, request in
+            let body = try request.json()
+            try body.allowOnly(["to"])
+            let folder = try body.requiredString("to")
+            guard folder.hasPrefix("/") else { throw DomainError.invalid("to", "to 须为服务器上的绝对路径") }
+            try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true))
+            api.logger.notice("online backup written", metadata: ["to": "\(folder)"])
+            return try api.renderer.response(200, ["backup": folder])
+        },
+        APIRoute("POST", "/api/v1/admin/checkpoint", .operateStorage) { api, _ in
+            try api.campaign.store.checkpoint()
+            return try api.renderer.response(200, ["checkpoint": "written"])
+        },
+    ]
+
     static let testClockRoutes: [APIRoute] = [
         APIRoute("POST", "/api/v1/_test/clock", nil) { api, request in
             let body = try request.json()

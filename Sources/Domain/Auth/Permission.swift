@@ -9,6 +9,7 @@ public enum Action: String, Sendable, CaseIterable {
     case readTasks, createTask, updateTask
     case readAudit
     case setTestClock
+    case operateStorage
 }
 
 public enum Permission {
@@ -35,6 +36,7 @@ public enum Permission {
         .updateTask: [.reporter, .office, .admin],
         .readAudit: [.office, .admin],
         .setTestClock: [.reporter, .office, .supervisor, .admin],
+        .operateStorage: [.admin],
     ]
 
     public static func allows(_ role: Role, _ action: Action) -> Bool {
