@@ -35,4 +35,5 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     public var health: StorageHealth { .writable }
     public func checkpoint() throws {}
     public func close() throws {}
+    public func backup(to directory: URL) throws {}
 }

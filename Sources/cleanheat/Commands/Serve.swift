@@ -44,8 +44,8 @@ struct Serve: AsyncParsableCommand {
                                 observer: ServerObserver(metrics: metrics, logger: logger), logger: logger)
         let boundPort = try server.start()
         let scheme = configuration.http.tls == nil ? "http" : "https"
-        print("listening on \(scheme)://\(configuration.http.host):\(boundPort)")
-        fflush(stdout)
+        // Unbuffered: tests and scripts read the port from this line as soon as it is written.
+        FileHandle.standardOutput.write(Data("listening on \(scheme)://\(configuration.http.host):\(boundPort)\n".utf8))
 
         let signalName = await ShutdownSignal.wait()
         logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s")

@@ -1,0 +1,92 @@
+import Foundation
+import Storage
+import Testing
+@testable import Domain
+
+@Suite struct CampaignStateTests {
+    @Test func migrationsLoadThePlan() throws {
+        let state = try StateBuilder().state
+        #expect(state.reportingUnits.count == 13)
+        #expect(state.paths.count == 7)
+        let season = try #require(state.season("2021"))
+        #expect(season.targets.compactMap(\.households).reduce(0, +) == 46108)
+        #expect(season.reportingUnits.count == 13)
+        #expect(state.appliedMigrations.map(\.id) == ["0001_units.json", "0002_paths.json", "0003_season_2021.json"])
+    }
+
+    @Test func omittedVillagesCarryForwardAndBackdatedCorrectionsCascade() throws {
+        var b = try StateBuilder()
+        try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100])
+        try b.village("b", unit: "xiatuanpu", targets: ["biomass": 100])
+        try b.report("xiatuanpu", "2021-10-14", [("a", "biomass", [10, 10, 10, 0, 0]), ("b", "biomass", [20, 20, 20, 0, 0])])
+        try b.report("xiatuanpu", "2021-10-16", [("a", "biomass", [30, 30, 30, 0, 0])])
+        let timeline = try #require(b.state.timelines["xiatuanpu"])
+        let day16 = try #require(timeline.effective(onOrBefore: day("2021-10-16")))
+        #expect(day16.counts[ProgressKey(village: "b", path: "biomass")]?.installed == 20)
+        #expect(timeline.effective(onOrBefore: day("2021-10-15"))?.date.description == "2021-10-14")
+        #expect(timeline.effective(onOrBefore: day("2021-10-13")) == nil)
+        // A correction of the 14th shows on the 16th for the village the 16th omitted.
+        try b.report("xiatuanpu", "2021-10-14", [("b", "biomass", [25, 25, 25, 0, 0])])
+        let corrected = try #require(b.state.timelines["xiatuanpu"]?.effective(onOrBefore: day("2021-10-16")))
+        #expect(corrected.counts[ProgressKey(village: "b", path: "biomass")]?.installed == 25)
+    }
+
+    @Test func snapshotFilesRoundTripToTheSameState() throws {
+        var b = try StateBuilder()
+        try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100])
+        try b.report("xiatuanpu", "2021-10-14", [("a", "biomass", [10, 10, 10, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 3.5))
+        let files = try b.state.snapshotFiles()
+        #expect(files.keys.sorted() == ["audit.json", "exemptions.json", "migrations.json", "reference.json", "reopenings.json",
+                                        "reports.json", "tasks.json", "tokens.json", "villages.json"])
+        let text = String(decoding: try #require(files["reports.json"]), as: UTF8.self)
+        #expect(text.contains("\"submittedAt\" : \"2021-10-15T08:00:00.000Z\""))
+        let restored = try CampaignState(snapshotFiles: files)
+        #expect(restored.unitDays == b.state.unitDays)
+        #expect(restored.timelines == b.state.timelines)
+        #expect(restored.villages == b.state.villages)
+        #expect(restored.units == b.state.units)
+        #expect(restored.appliedMigrations == b.state.appliedMigrations)
+    }
+
+    @Test func changesSurviveTheWALsJSONEncoding() throws {
+        var b = try StateBuilder()
+        try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100])
+        let revision = ReportRevision(revision: 1, submittedAt: Timestamp.floor(Date()), submittedBy: "t", villages: [], fuel: nil,
+                                      issues: ["问题"], nextDayPlan: nil, reporter: nil, correction: nil, warnings: [])
+        let change = LoggedChange(.reportSubmitted(unit: "xiatuanpu", date: day("2021-10-15"), status: .late, revision: revision),
+                                  audit: nil)
+        let decoded = try JSONDecoder().decode(LoggedChange.self, from: JSONEncoder().encode(change))
+        #expect(decoded == change)
+    }
+}
+
+@Suite struct PermissionTests {
+    @Test func everyActionHasAnEntryAndOnlyAdminsManageTokens() {
+        for action in Action.allCases { #expect(Permission.table[action] != nil, "\(action)") }
+        #expect(Permission.allows(.admin, .manageTokens))
+        for role in [Role.reporter, .office, .supervisor] { #expect(!Permission.allows(role, .manageTokens)) }
+        // The supervisor reads everything and writes nothing.
+        for action in [Action.submitReport, .writeVillage, .reviewReport, .createTask, .updateTask, .manageExemptions] {
+            #expect(!Permission.allows(.supervisor, action))
+        }
+        #expect(Permission.allows(.supervisor, .readLagging))
+        #expect(!Permission.allows(.reporter, .readLagging))
+    }
+
+    @Test func reportersActForTheirOwnUnitOnly() {
+        let reporter = Principal(tokenID: "t", role: .reporter, unit: "zirun", label: "x")
+        #expect(reporter.mayActFor(unit: "zirun"))
+        #expect(!reporter.mayActFor(unit: "xiatuanpu"))
+        #expect(Principal(tokenID: "t", role: .office, unit: nil, label: "x").mayActFor(unit: "xiatuanpu"))
+    }
+
+    @Test func secretsAreHashedAndComparedWholly() {
+        let secret = TokenSecret.generate()
+        #expect(secret.hasPrefix("ch_") && secret.count == 46)
+        #expect(TokenSecret.generate() != secret)
+        #expect(TokenSecret.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(TokenSecret.constantTimeEquals("abc", "abc"))
+        #expect(!TokenSecret.constantTimeEquals("abc", "abd"))
+        #expect(!TokenSecret.constantTimeEquals("abc", "abcd"))
+    }
+}
