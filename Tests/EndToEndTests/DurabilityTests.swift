@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// What survives: kill -9, restarts, a second process, a changed migration, backups (CHECKLISTS.md, Storage).
+@Suite struct DurabilityTests {
+    /// Writers create villages with unique ids; the server is SIGKILLed at a random moment, many rounds.
+    /// Every id that got a 2xx is present exactly once and unchanged afterwards; one that got no answer is
+    /// whole or absent; no other id appears.
+    @Test func killNineLoopLosesNothingAcknowledged() async throws {
+        var server = try ServerProcess.start()
+        let folder = server.dataFolder
+        let adminToken = try server.adminToken
+        var acknowledged: Set<String> = []
+        var unanswered: Set<String> = []
+        func households(_ id: String) -> Int { (Int(id.split(separator: "-").last ?? "") ?? 0) % 500 + 1 }
+        for round in 0..<6 {
+            let client = APIClient(baseURL: server.baseURL, token: adminToken)
+            let victim = server
+            let killer = Task.detached {
+                try await Task.sleep(nanoseconds: UInt64.random(in: 80_000_000...300_000_000))
+                victim.kill9()
+            }
+            let outcomes = await withTaskGroup(of: (acked: [String], unanswered: String?).self) { group in
+                for writer in 0..<8 {
+                    group.addTask {
+                        var acked: [String] = []
+                        for i in 0..<100_000 {
+                            let id = "kill-\(round)-\(writer * 100_000 + i)"
+                            do {
+                                let reply = try await client.post("/api/v1/villages", json: [
+                                    "id": id, "name": "村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": households(id)]])
+                                guard reply.status == 201 else { return (acked, id) }
+                                acked.append(id)
+                            } catch {
+                                return (acked, id)
+                            }
+                        }
+                        return (acked, nil)
+                    }
+                }
+                var all: [(acked: [String], unanswered: String?)] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            _ = await killer.result
+            for outcome in outcomes {
+                acknowledged.formUnion(outcome.acked)
+                if let id = outcome.unanswered { unanswered.insert(id) }
+            }
+            server = try ServerProcess.start(dataFolder: folder)
+            let listing = try await APIClient(baseURL: server.baseURL, token: adminToken).get("/api/v1/villages?unit=xiatuanpu")
+            let villages = listing.json["villages"] as? [[String: Any]] ?? []
+            let ids = villages.compactMap { $0["id"] as? String }
+            #expect(Set(ids).count == ids.count, "a village appears twice")
+            #expect(acknowledged.isSubset(of: Set(ids)), "round \(round): \(acknowledged.subtracting(ids).count) acknowledged villages lost")
+            #expect(Set(ids).subtracting(acknowledged).isSubset(of: unanswered), "a village appeared that was never sent")
+            for village in villages {
+                let id = village["id"] as? String ?? ""
+                #expect((village["targets"] as? [String: Any])?["biomass"] as? Int == households(id), "village \(id) changed")
+            }
+            // What the restarted server holds is the truth from here on.
+            acknowledged = Set(ids)
+        }
+        #expect(acknowledged.count > 50, "the writers hardly wrote anything before the kills")
+        server.stop()
+    }
+
+    @Test func everyAcknowledgedReportSurvivesSIGKILL() async throws {
+        let f = try await CampaignFixture.start()
+        var acked: [String] = []
+        for dayOffset in 0..<20 {
+            let date = String(format: "2021-10-%02d", dayOffset + 1)
+            let reply = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: date, [10 + dayOffset, 5, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
+            #expect(reply.status == 201)
+            acked.append(date)
+        }
+        f.server.kill9()
+        let restarted = try ServerProcess.start(dataFolder: f.server.dataFolder)
+        defer { restarted.stop() }
+        let office = f.office.with(token: f.office.token)
+        let client = APIClient(baseURL: restarted.baseURL, token: office.token)
+        for (offset, date) in acked.enumerated() {
+            let stored = try await client.get("/api/v1/reports/xiatuanpu/\(date)")
+            #expect(stored.status == 200)
+            #expect(((stored.json["villages"] as? [[String: Any]])?.first?["confirmed"]) as? Int == 10 + offset)
+        }
+    }
+
+    @Test func gracefulStopExitsZeroAndRestartKeepsEverything() async throws {
+        let f = try await CampaignFixture.start()
+        let status = f.server.stop()
+        #expect(status == 0)
+        #expect(f.server.log.contains("SIGTERM"))
+        let again = try ServerProcess.start(dataFolder: f.server.dataFolder)
+        defer { again.stop() }
+        let villages = try await APIClient(baseURL: again.baseURL, token: f.office.token).get("/api/v1/villages")
+        #expect((villages.json["villages"] as? [Any])?.count == 3)
+        // No second bootstrap token on a folder that has tokens.
+        #expect(try again.adminToken == f.admin.token)
+    }
+
+    @Test func aSecondServerOnTheSameFolderRefusesNamingTheHolder() async throws {
+        let server = try ServerProcess.start()
+        defer { server.stop() }
+        #expect(throws: ServerProcessError.self) { try ServerProcess.start(dataFolder: server.dataFolder) }
+        let result = try Shell.run("'\(RepositoryPaths.binary.path)' migrate --status --data '\(server.dataFolder.path)' --migrations '\(RepositoryPaths.migrations.path)'")
+        #expect(result.status != 0)
+        #expect(result.error.contains(String(server.process.processIdentifier)))
+    }
+
+    @Test func aChangedMigrationStopsStartUpNamingIt() async throws {
+        let migrations = try RepositoryPaths.makeTemporaryFolder("cleanheat-migrations")
+        for name in try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.migrations.path) {
+            try FileManager.default.copyItem(at: RepositoryPaths.migrations.appendingPathComponent(name),
+                                             to: migrations.appendingPathComponent(name))
+        }
+        let data = try RepositoryPaths.makeTemporaryFolder("cleanheat-data")
+        let binary = RepositoryPaths.binary.path
+        let status = try Shell.run("'\(binary)' migrate --data '\(data.path)' --migrations '\(migrations.path)' && '\(binary)' migrate --status --data '\(data.path)' --migrations '\(migrations.path)'")
+        #expect(status.status == 0, "\(status.error)")
+        #expect(status.output.contains("applied\t0003_season_2021.json"))
+        let file = migrations.appendingPathComponent("0002_paths.json")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "8100", with: "8200")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let refused = try Shell.run("'\(binary)' serve --port 0 --data '\(data.path)' --migrations '\(migrations.path)' --config '\(RepositoryPaths.defaultConfig.path)'")
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("0002_paths"))
+    }
+
+    @Test func onlineBackupVerifiesAndOpens() async throws {
+        let f = try await CampaignFixture.start()
+        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        let target = try RepositoryPaths.makeTemporaryFolder("cleanheat-backup").appendingPathComponent("copy")
+        let reply = try await f.admin.post("/api/v1/admin/backup", json: ["to": target.path])
+        #expect(reply.status == 200, "\(reply.text)")
+        #expect(try await f.office.post("/api/v1/admin/backup", json: ["to": target.path]).status == 403)
+        f.stop()
+        let verify = try Shell.run("'\(RepositoryPaths.binary.path)' verify '\(target.path)'")
+        #expect(verify.status == 0, "\(verify.output) \(verify.error)")
+        let restored = try ServerProcess.start(dataFolder: target)
+        defer { restored.stop() }
+        let stored = try await APIClient(baseURL: restored.baseURL, token: f.office.token).get("/api/v1/reports/xiatuanpu/2021-10-15")
+        #expect(stored.status == 200)
+    }
+}
