@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Durable report POSTs per second through the real HTTP API at 1, 8 and 64 connections, beside the disk's
+# own fsyncs per second on the same folder. Run by hand: bash benchmarks/reports.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
+bin=.build-release/release/cleanheat
+work=$(mktemp -d /tmp/cleanheat-bench.XXXXXX)
+duration=${DURATION:-10}
+
+echo "== disk: write 600 B + fdatasync, one at a time, 3 s, in $work"
+python3 - "$work" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fsync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+n, start = 0, time.time()
+while time.time() - start < 3:
+    os.write(fd, b"x" * 600); os.fdatasync(fd); n += 1
+print(f"fsyncs/s={n / (time.time() - start):.0f}")
+os.close(fd); os.remove(path)
+PY
+
+# 0 lifts the per-token rate limit (600/min by default), which would otherwise be what this measures.
+echo '{"rateLimits": {"perTokenPerMinute": 0}}' > "$work/bench.json"
+"$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" --test-clock > "$work/stdout" 2> "$work/server.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.1; done
+base=$(sed -E 's/listening on //' "$work/stdout")
+admin=$(cat "$work/data/bootstrap-token")
+curl -fsS -X POST "$base/api/v1/_test/clock" -H 'Content-Type: application/json' -d '{"now":"2022-03-01T12:00:00+08:00"}' >/dev/null
+TOKEN=$(curl -fsS -X POST "$base/api/v1/tokens" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d '{"role":"office","label":"bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+export TOKEN
+for unit in beiwangzhuang nancheng beicheng shentou-street shentou-town xiaopingyi xiatuanpu yaozitou nanyulin limin zirun zhangcaizhuang shalenghe; do
+  curl -fsS -X POST "$base/api/v1/villages" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"id\":\"bench-$unit\",\"name\":\"测试村\",\"unit\":\"$unit\",\"area\":\"rural\",\"targets\":{\"biomass\":300}}" >/dev/null
+done
+for c in 1 8 64; do
+  threads=$(( c < 2 ? 1 : 2 ))
+  printf "== %3d connections: " "$c"
+  wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s benchmarks/reports.lua "$base" | grep RESULT
+done
+echo "== server RSS: $(ps -o rss= -p $pid) KiB; data folder: $(du -sh "$work/data" | cut -f1)"
