@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import Domain
+
+/// The report rules on plain values, without a server: every issue names its field.
+@Suite struct ReportValidatorTests {
+    func validator(_ state: CampaignState, _ entries: [(String, String, [Int])], fuel: FuelDelivered? = nil,
+                   correction: String? = nil, date: String = "2021-10-16") -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
+        let submission = ReportSubmission(villages: entries.map { v, p, c in
+            VillageProgress(village: v, path: p, counts: Funnel(confirmed: c[0], signed: c[1], installed: c[2], accepted: c[3], operating: c[4]))
+        }, fuel: fuel, correction: correction)
+        let base = state.timelines["xiatuanpu"]?.effective(onOrBefore: day(date))
+        return ReportValidator(state: state, unit: "xiatuanpu", submission: submission, base: base, rules: CampaignRules()).issues()
+    }
+
+    func builder() throws -> StateBuilder {
+        var b = try StateBuilder()
+        try b.village("xtp-a", unit: "xiatuanpu", targets: ["biomass": 100, "clean_coal": 10])
+        try b.village("zr-a", unit: "zirun", targets: ["biomass": 100])
+        return b
+    }
+
+    @Test func aValidReportHasNoIssues() throws {
+        let result = validator(try builder().state, [("xtp-a", "biomass", [100, 90, 80, 70, 60])])
+        #expect(result.issues.isEmpty)
+    }
+
+    @Test func funnelOrderIsCheckedStageByStage() throws {
+        let result = validator(try builder().state, [("xtp-a", "biomass", [50, 60, 40, 45, 50])])
+        #expect(result.issues.map(\.field) == ["villages[0].signed", "villages[0].accepted", "villages[0].operating"])
+        #expect(result.issues[0].message.contains("签约数 60 不能大于确户数 50"))
+    }
+
+    @Test func targetsAreCapsAndPathsMustBeRegistered() throws {
+        let state = try builder().state
+        #expect(validator(state, [("xtp-a", "biomass", [101, 0, 0, 0, 0])]).issues.map(\.field) == ["villages[0].confirmed"])
+        #expect(validator(state, [("xtp-a", "gas", [1, 0, 0, 0, 0])]).issues.map(\.field) == ["villages[0].path"])
+        #expect(validator(state, [("xtp-a", "rocket", [1, 0, 0, 0, 0])]).issues.map(\.field) == ["villages[0].path"])
+        let foreign = validator(state, [("zr-a", "biomass", [1, 0, 0, 0, 0])])
+        #expect(foreign.unknownVillage)
+        #expect(foreign.issues.map(\.field) == ["villages[0].village"])
+        let twice = validator(state, [("xtp-a", "biomass", [1, 0, 0, 0, 0]), ("xtp-a", "biomass", [2, 0, 0, 0, 0])])
+        #expect(twice.issues.map(\.field) == ["villages[1]"])
+    }
+
+    @Test func decreasesNeedACorrectionAgainstCarriedCounts() throws {
+        var b = try builder()
+        try b.report("xiatuanpu", "2021-10-15", [("xtp-a", "biomass", [50, 40, 30, 20, 10])], fuel: FuelDelivered(cleanCoalTons: 6, biomassTons: 5))
+        let lower = validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])])
+        #expect(lower.issues.map(\.field) == ["villages[0].installed"])
+        #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "多报1户").issues.isEmpty)
+        #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "  ").issues.count == 1)
+        let lessFuel = validator(b.state, [], fuel: FuelDelivered(cleanCoalTons: 6, biomassTons: 4))
+        #expect(lessFuel.issues.map(\.field) == ["fuel.biomassTons"])
+        // Before the first report nothing can decrease.
+        #expect(validator(b.state, [("xtp-a", "biomass", [1, 0, 0, 0, 0])], date: "2021-10-14").issues.isEmpty)
+    }
+
+    @Test func cleanCoalCapCountsConfirmedHouseholdsAfterThisReport() throws {
+        let state = try builder().state
+        #expect(validator(state, [("xtp-a", "clean_coal", [4, 0, 0, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 12, biomassTons: 0)).issues.isEmpty)
+        let over = validator(state, [("xtp-a", "clean_coal", [4, 0, 0, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 12.5, biomassTons: 0))
+        #expect(over.issues.map(\.field) == ["fuel.cleanCoalTons"])
+        #expect(over.issues[0].message.contains("4 户 × 3 吨 = 12 吨"))
+        #expect(validator(state, [], fuel: FuelDelivered(cleanCoalTons: -1, biomassTons: 0)).issues.map(\.field) == ["fuel.cleanCoalTons"])
+    }
+}
