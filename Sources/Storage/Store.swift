@@ -1,39 +1,313 @@
 import Foundation
 import Logging
-import Synchronization
 
-// TEMPORARY in-memory stand-in so the domain compiles while the real engine is built on branch `storage`.
-// Replaced wholesale by that branch's Store.swift at merge.
-public struct StoreOptions: Sendable {
-    public init() {}
-}
-
+/// A durable value: recovered from the newest snapshot plus the WAL after it, changed only by logged changes.
+/// Writers queue; one thread decides, logs, syncs once per batch (group commit), publishes and answers.
 public final class Store<State: DurableState>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var state = State()
+    let folder: String
+    let fileSystem: any FileSystem
+    let options: StoreOptions
+    let logger: Logger
+    private let folderLock: DataFolderLock
+    private let encoder = JSONEncoder()
 
-    public static func open(folder: URL, options: StoreOptions = StoreOptions(), logger: Logger) throws -> Store<State> {
-        Store()
+    /// Guards everything below it.
+    private let condition = NSCondition()
+    private var published: State
+    private var publishedSequence: UInt64
+    private var healthState = StorageHealth.writable
+    private var queue: [CommitJob<State>] = []
+    private var checkpointTickets: [CheckpointTicket] = []
+    private var stopping = false
+    private var writerDone = false
+
+    // Owned by the writer thread.
+    private var segment: any AppendableFile
+    private var segmentFirst: UInt64
+    private var nextSequence: UInt64
+    private var recordsSinceCheckpoint = 0
+    private var bytesSinceCheckpoint = 0
+    private var lastCheckpointSequence: UInt64
+
+    var walFolder: String { folder + "/wal" }
+
+    private init(folder: String, fileSystem: any FileSystem, options: StoreOptions, logger: Logger, lock: DataFolderLock,
+                 recovered: Recovery.Result<State>) throws {
+        self.folder = folder
+        self.fileSystem = fileSystem
+        self.options = options
+        self.logger = logger
+        self.folderLock = lock
+        self.published = recovered.state
+        self.publishedSequence = recovered.lastSequence
+        self.nextSequence = recovered.lastSequence + 1
+        self.lastCheckpointSequence = recovered.snapshotSequence
+        self.recordsSinceCheckpoint = Int(recovered.lastSequence - recovered.snapshotSequence)
+        if let last = recovered.lastSegment {
+            self.segmentFirst = last
+            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", last))
+        } else {
+            self.segmentFirst = recovered.lastSequence + 1
+            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst))
+            try fileSystem.syncDirectory(folder + "/wal")
+        }
+        self.bytesSinceCheckpoint = segment.size
+        let thread = Thread { [weak self] in self?.writerLoop() }
+        thread.name = "cleanheat.store.writer"
+        thread.qualityOfService = .userInitiated
+        thread.start()
     }
 
+    /// Takes the folder lock, removes stray temporary files, loads the newest snapshot, replays the WAL after
+    /// it and repairs a torn tail. Corruption anywhere else refuses to open and changes nothing.
+    public static func open(folder url: URL, options: StoreOptions = StoreOptions(),
+                            fileSystem: any FileSystem = PosixFileSystem(), logger: Logger) throws -> Store<State> {
+        let folder = url.standardizedFileURL.path
+        try fileSystem.makeDirectory(folder)
+        let lock = try DataFolderLock(folder: folder)
+        do {
+            let recovered: Recovery.Result<State> = try Recovery.run(folder: folder, fileSystem: fileSystem, logger: logger, repair: true)
+            return try Store(folder: folder, fileSystem: fileSystem, options: options, logger: logger, lock: lock, recovered: recovered)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    static func segmentPath(walFolder: String, _ first: UInt64) -> String {
+        walFolder + "/" + String(format: "%020llu.wal", first)
+    }
+
+    // MARK: Reading
+
+    /// The latest durable state: never a change whose record is not yet on disk.
     public func read<R>(_ body: (State) throws -> R) rethrows -> R {
-        lock.lock(); defer { lock.unlock() }
+        condition.lock()
+        let state = published
+        condition.unlock()
         return try body(state)
     }
 
+    public var health: StorageHealth {
+        condition.lock()
+        defer { condition.unlock() }
+        return healthState
+    }
+
+    // MARK: Writing
+
     public func commit<R: Sendable>(_ decide: @escaping @Sendable (State) throws -> CommitDecision<State.Change, R>) async throws -> R {
-        try lock.withLock {
-            switch try decide(state) {
-            case .noWrite(let result): return result
-            case .write(let change, let result):
-                try state.apply(change)
-                return result
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
+            let job = CommitJob<State>(decide: { state in
+                switch try decide(state) {
+                case .write(let change, let result): return .write(change, finish: { continuation.resume(returning: result) })
+                case .noWrite(let result): return .noWrite(finish: { continuation.resume(returning: result) })
+                }
+            }, fail: { continuation.resume(throwing: $0) })
+            condition.lock()
+            if stopping {
+                condition.unlock()
+                job.fail(StoreError.closed)
+                return
+            }
+            if case .readOnly(let reason) = healthState {
+                condition.unlock()
+                job.fail(StorageUnavailable(reason: reason))
+                return
+            }
+            queue.append(job)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func writerLoop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && checkpointTickets.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && checkpointTickets.isEmpty && stopping {
+                writerDone = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = Array(queue.prefix(options.maxBatchRecords))
+            queue.removeFirst(batch.count)
+            let tickets = checkpointTickets
+            checkpointTickets.removeAll()
+            let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
+            var working = published
+            condition.unlock()
+
+            if let readOnlyReason {
+                for job in batch { job.fail(StorageUnavailable(reason: readOnlyReason)) }
+            } else if !batch.isEmpty {
+                commitBatch(batch, working: &working)
+            }
+            if !tickets.isEmpty || recordsSinceCheckpoint >= options.checkpointEveryRecords
+                || bytesSinceCheckpoint >= options.checkpointEveryBytes {
+                let outcome = checkpointNow()
+                condition.lock()
+                for ticket in tickets { ticket.outcome = outcome }
+                condition.broadcast()
+                condition.unlock()
             }
         }
     }
 
-    public var health: StorageHealth { .writable }
-    public func checkpoint() throws {}
-    public func close() throws {}
-    public func backup(to directory: URL) throws {}
+    private func commitBatch(_ batch: [CommitJob<State>], working: inout State) {
+        var bytes: [UInt8] = []
+        var answers: [() -> Void] = []
+        var failures: [(CommitJob<State>, any Error)] = []
+        var written: [CommitJob<State>] = []
+        let firstSequence = nextSequence
+        for job in batch {
+            do {
+                switch try job.decide(working) {
+                case .write(let change, let finish):
+                    let payload = try encoder.encode(change)
+                    try working.apply(change)
+                    bytes += WALRecord(sequence: nextSequence, segment: segmentFirst, payload: Array(payload)).encoded()
+                    nextSequence += 1
+                    answers.append(finish)
+                    written.append(job)
+                case .noWrite(let finish):
+                    answers.append(finish)
+                    written.append(job)
+                }
+            } catch {
+                failures.append((job, error))
+            }
+        }
+        if nextSequence > firstSequence {
+            let started = ContinuousClock.now
+            do {
+                try segment.append(bytes)
+                try segment.sync()
+            } catch {
+                // Never retry a failed sync and assume success: the data's fate is unknown, so refuse all writes.
+                let reason = "\(error)"
+                logger.critical("WAL write failed; refusing writes until restart", metadata: ["error": "\(reason)"])
+                condition.lock()
+                healthState = .readOnly(reason: reason)
+                condition.unlock()
+                nextSequence = firstSequence
+                for job in written { job.fail(StorageUnavailable(reason: reason)) }
+                for (job, error) in failures { job.fail(error) }
+                return
+            }
+            let elapsed = ContinuousClock.now - started
+            if elapsed > .milliseconds(Int(options.slowSyncWarning * 1000)) {
+                logger.warning("slow WAL sync", metadata: ["duration": "\(elapsed)", "records": "\(nextSequence - firstSequence)"])
+            }
+            recordsSinceCheckpoint += Int(nextSequence - firstSequence)
+            bytesSinceCheckpoint += bytes.count
+            condition.lock()
+            published = working
+            publishedSequence = nextSequence - 1
+            condition.unlock()
+            if segment.size >= options.segmentMaxBytes { try? rollSegment() }
+        }
+        for answer in answers { answer() }
+        for (job, error) in failures { job.fail(error) }
+    }
+
+    private func rollSegment() throws {
+        segment.close()
+        segmentFirst = nextSequence
+        segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: walFolder, segmentFirst))
+        try fileSystem.syncDirectory(walFolder)
+    }
+
+    // MARK: Checkpoints
+
+    /// Writes a snapshot of the state now and drops the WAL segments it covers. Returns when done.
+    public func checkpoint() throws {
+        let ticket = CheckpointTicket()
+        condition.lock()
+        guard !writerDone && !stopping else {
+            condition.unlock()
+            throw StoreError.closed
+        }
+        checkpointTickets.append(ticket)
+        condition.signal()
+        while ticket.outcome == nil && !writerDone { condition.wait() }
+        condition.unlock()
+        if case .failure(let error) = ticket.outcome { throw error }
+    }
+
+    /// On the writer thread, between batches: roll to a new segment, snapshot the state, drop what it covers.
+    private func checkpointNow() -> Result<Void, any Error> {
+        do {
+            condition.lock()
+            let state = published
+            let sequence = publishedSequence
+            condition.unlock()
+            if sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0 { return .success(()) }
+            if segment.size > 0 { try rollSegment() }
+            try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
+                               failpoint: options.failpoint ?? { _ in })
+            lastCheckpointSequence = sequence
+            recordsSinceCheckpoint = 0
+            bytesSinceCheckpoint = 0
+            try removeCovered(upTo: sequence)
+            logger.info("checkpoint written", metadata: ["sequence": "\(sequence)"])
+            return .success(())
+        } catch {
+            logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+            return .failure(error)
+        }
+    }
+
+    /// Old snapshots and the segments whose records a snapshot covers are no longer needed.
+    private func removeCovered(upTo sequence: UInt64) throws {
+        for name in try fileSystem.list(folder) {
+            if let old = Snapshot.sequence(ofName: name), old < sequence { try fileSystem.remove(folder + "/" + name) }
+        }
+        let segments = try fileSystem.list(walFolder).compactMap(Recovery.segmentFirst(ofName:)).sorted()
+        for (index, first) in segments.enumerated() where first != segmentFirst {
+            let next = index + 1 < segments.count ? segments[index + 1] : segmentFirst
+            if next <= sequence + 1 { try fileSystem.remove(Self.segmentPath(walFolder: walFolder, first)) }
+        }
+        try fileSystem.syncDirectory(walFolder)
+        try fileSystem.syncDirectory(folder)
+    }
+
+    // MARK: Closing and backup
+
+    /// Finishes queued writes, takes a final checkpoint and releases the folder.
+    public func close() throws {
+        var failure: (any Error)?
+        do { try checkpoint() } catch StoreError.closed { return } catch { failure = error }
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !writerDone { condition.wait() }
+        condition.unlock()
+        segment.close()
+        folderLock.release()
+        if let failure { throw failure }
+    }
+
+    /// A consistent copy of the state as of now, as a data folder that `open` and `verify` accept.
+    public func backup(to directory: URL) throws {
+        let target = directory.standardizedFileURL.path
+        condition.lock()
+        let state = published
+        let sequence = publishedSequence
+        condition.unlock()
+        try fileSystem.makeDirectory(target)
+        guard try fileSystem.list(target).isEmpty else {
+            throw FileSystemError(call: "backup", path: target, errno: EEXIST)
+        }
+        try fileSystem.makeDirectory(target + "/wal")
+        try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: target, fileSystem: fileSystem)
+        try fileSystem.syncDirectory(target + "/wal")
+        try fileSystem.syncDirectory(target)
+    }
+}
+
+/// One caller waiting for a checkpoint; the writer thread fills in the outcome.
+final class CheckpointTicket {
+    var outcome: Result<Void, any Error>?
 }

@@ -1,0 +1,22 @@
+/// Byte classes of RFC 9110 §5.6.2 and §5.5, as lookup tables: the parser's hot path.
+enum ByteClasses {
+    static let cr: UInt8 = 13, lf: UInt8 = 10, sp: UInt8 = 32, htab: UInt8 = 9, colon: UInt8 = 58
+
+    /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+    static let token: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+        }
+    }
+
+    /// field-value bytes: HTAB, SP, VCHAR, obs-text. Never NUL, CR, LF or other controls, nor DEL.
+    static let fieldValue: [Bool] = (0..<256).map { byte in
+        byte == 9 || (byte >= 32 && byte != 127)
+    }
+
+    /// request-target bytes: visible ASCII and obs-text, no spaces or controls.
+    static let target: [Bool] = (0..<256).map { byte in byte > 32 && byte != 127 }
+}

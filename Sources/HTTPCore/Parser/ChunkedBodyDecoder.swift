@@ -1,0 +1,112 @@
+/// Decodes a chunked body incrementally (RFC 9112 §7.1): sizes in hex, extensions ignored, each chunk's data
+/// followed by exactly CRLF, then trailer fields and a blank line.
+struct ChunkedBodyDecoder {
+    private enum State {
+        case size
+        case data(remaining: Int)
+        case dataEnd
+        case trailers
+        case done
+    }
+
+    private var state = State.size
+    private(set) var body: [UInt8] = []
+    private(set) var trailers = HTTPFields()
+    private var trailerBytes = 0
+    let maxBodyBytes: Int
+    let maxTrailerBytes: Int
+
+    init(maxBodyBytes: Int, maxTrailerBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxTrailerBytes = maxTrailerBytes
+    }
+
+    var isDone: Bool { if case .done = state { return true } else { return false } }
+
+    /// Consumes what it can from `buffer[start...]`; returns the new start.
+    mutating func consume(_ buffer: [UInt8], from start: Int) throws -> Int {
+        var index = start
+        while index < buffer.count {
+            switch state {
+            case .size:
+                guard let end = try crlf(buffer, from: index, limit: 1024) else { return index }
+                let line = buffer[index..<end]
+                let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != ByteClasses.sp && $0 != ByteClasses.htab }
+                guard !digits.isEmpty, digits.count <= 15 else { throw HTTPParseError.bad("分块大小格式错误或溢出") }
+                var size = 0
+                for byte in digits {
+                    guard let value = Self.hexValue(byte) else { throw HTTPParseError.bad("分块大小不是十六进制数") }
+                    size = size * 16 + value
+                }
+                if body.count + size > maxBodyBytes { throw HTTPParseError.bodyTooLarge }
+                index = end + 2
+                state = size == 0 ? .trailers : .data(remaining: size)
+            case .data(let remaining):
+                let take = min(remaining, buffer.count - index)
+                body.append(contentsOf: buffer[index..<(index + take)])
+                index += take
+                state = remaining - take == 0 ? .dataEnd : .data(remaining: remaining - take)
+            case .dataEnd:
+                guard buffer.count - index >= 2 else { return index }
+                guard buffer[index] == ByteClasses.cr, buffer[index + 1] == ByteClasses.lf else {
+                    throw HTTPParseError.bad("分块数据后缺少 CRLF")
+                }
+                index += 2
+                state = .size
+            case .trailers:
+                guard let end = try crlf(buffer, from: index, limit: maxTrailerBytes - trailerBytes) else { return index }
+                if end == index {
+                    state = .done
+                    return end + 2
+                }
+                trailerBytes += end - index + 2
+                let field = try Self.trailer(buffer, index, end)
+                trailers.append(name: field.name, value: field.value)
+                index = end + 2
+            case .done:
+                return index
+            }
+        }
+        return index
+    }
+
+    private func crlf(_ buffer: [UInt8], from start: Int, limit: Int) throws -> Int? {
+        var index = start
+        while index < buffer.count {
+            if buffer[index] == ByteClasses.lf { throw HTTPParseError.bad("分块行尾只能是 CRLF") }
+            if buffer[index] == ByteClasses.cr {
+                guard index + 1 < buffer.count else { return nil }
+                guard buffer[index + 1] == ByteClasses.lf else { throw HTTPParseError.bad("收到单独的 CR") }
+                return index
+            }
+            index += 1
+            if index - start > limit { throw HTTPParseError.headersTooLarge }
+        }
+        return nil
+    }
+
+    private static func trailer(_ b: [UInt8], _ start: Int, _ end: Int) throws -> HTTPFields.Field {
+        guard b[start] != ByteClasses.sp, b[start] != ByteClasses.htab,
+              let colon = b[start..<end].firstIndex(of: ByteClasses.colon), colon > start else {
+            throw HTTPParseError.bad("尾部字段格式错误")
+        }
+        for index in start..<colon where !ByteClasses.token[Int(b[index])] { throw HTTPParseError.bad("尾部字段名含非法字符") }
+        var valueStart = colon + 1, valueEnd = end
+        while valueStart < valueEnd, b[valueStart] == ByteClasses.sp || b[valueStart] == ByteClasses.htab { valueStart += 1 }
+        while valueEnd > valueStart, b[valueEnd - 1] == ByteClasses.sp || b[valueEnd - 1] == ByteClasses.htab { valueEnd -= 1 }
+        for index in valueStart..<valueEnd where !ByteClasses.fieldValue[Int(b[index])] {
+            throw HTTPParseError.bad("尾部字段值含控制字符")
+        }
+        return HTTPFields.Field(name: String(decoding: b[start..<colon], as: UTF8.self),
+                                value: String(decoding: b[valueStart..<valueEnd], as: UTF8.self))
+    }
+
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case 48...57: Int(byte - 48)
+        case 65...70: Int(byte - 55)
+        case 97...102: Int(byte - 87)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,180 @@
+/// How the body of a request is framed (RFC 9112 §6.3).
+enum BodyFraming: Equatable {
+    case none
+    case length(Int)
+    case chunked
+}
+
+/// A parsed request head with what the connection needs to know about it.
+struct ParsedHead {
+    var head: HTTPRequestHead
+    var framing: BodyFraming
+    var keepAlive: Bool
+    var expectContinue: Bool
+    /// Bytes of the buffer the head took, including the blank line.
+    var consumed: Int
+}
+
+/// Parses a request line and header section strictly (RFC 9112 §2–§7), where laxness invites smuggling.
+struct RequestHeadParser {
+    let maxRequestLineBytes: Int
+    let maxHeaderBytes: Int
+    let maxHeaderCount: Int
+
+    /// nil: more bytes needed. Throws the status to answer when the head is unacceptable.
+    func parse(_ buffer: [UInt8], from start: Int, remoteAddress: String) throws -> ParsedHead? {
+        var lineStart = start
+        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
+        while lineStart + 1 < buffer.count, buffer[lineStart] == ByteClasses.cr, buffer[lineStart + 1] == ByteClasses.lf {
+            lineStart += 2
+        }
+        guard let requestLineEnd = try lineEnd(buffer, from: lineStart, limit: maxRequestLineBytes, tooLong: .requestLineTooLong) else {
+            return nil
+        }
+        var fields: [HTTPFields.Field] = []
+        var cursor = requestLineEnd + 2
+        var headerBytes = 0
+        while true {
+            guard let end = try lineEnd(buffer, from: cursor, limit: maxHeaderBytes - headerBytes, tooLong: .headersTooLarge) else {
+                if buffer.count - lineStart > maxRequestLineBytes + maxHeaderBytes { throw HTTPParseError.headersTooLarge }
+                return nil
+            }
+            if end == cursor { cursor += 2; break }
+            headerBytes += end - cursor + 2
+            if headerBytes > maxHeaderBytes { throw HTTPParseError.headersTooLarge }
+            fields.append(try field(buffer, cursor, end))
+            if fields.count > maxHeaderCount { throw HTTPParseError.headersTooLarge }
+            cursor = end + 2
+        }
+        let (method, target, version) = try requestLine(buffer, lineStart, requestLineEnd)
+        var head = HTTPRequestHead(method: method, target: target, version: version, headers: HTTPFields(fields), remoteAddress: remoteAddress)
+        let framing = try Self.framing(of: head)
+        try Self.checkHost(head)
+        if target.hasPrefix("http://") || target.hasPrefix("https://") { head.target = Self.originForm(of: target) }
+        return ParsedHead(head: head, framing: framing, keepAlive: Self.keepAlive(head),
+                          expectContinue: try Self.expectsContinue(head), consumed: cursor - start)
+    }
+
+    /// The index of the CR of the next CRLF; nil when not yet received. Bare CR or bare LF → 400.
+    private func lineEnd(_ buffer: [UInt8], from start: Int, limit: Int, tooLong: HTTPParseError) throws -> Int? {
+        var index = start
+        let count = buffer.count
+        while index < count {
+            let byte = buffer[index]
+            if byte == ByteClasses.lf { throw HTTPParseError.bad("行尾只能是 CRLF（收到单独的 LF）") }
+            if byte == ByteClasses.cr {
+                guard index + 1 < count else { return nil }
+                guard buffer[index + 1] == ByteClasses.lf else { throw HTTPParseError.bad("收到单独的 CR") }
+                return index
+            }
+            index += 1
+            if index - start > limit { throw tooLong }
+        }
+        return nil
+    }
+
+    private func requestLine(_ b: [UInt8], _ start: Int, _ end: Int) throws -> (String, String, HTTPVersion) {
+        guard let firstSpace = b[start..<end].firstIndex(of: ByteClasses.sp), firstSpace > start else {
+            throw HTTPParseError.bad("请求行应为“方法 路径 HTTP/1.1”")
+        }
+        for index in start..<firstSpace where !ByteClasses.token[Int(b[index])] { throw HTTPParseError.bad("方法名含非法字符") }
+        let targetStart = firstSpace + 1
+        guard let secondSpace = b[targetStart..<end].firstIndex(of: ByteClasses.sp) else {
+            throw HTTPParseError.bad("请求行缺少 HTTP 版本")
+        }
+        guard secondSpace > targetStart else { throw HTTPParseError.bad("请求行中有多余的空格") }
+        for index in targetStart..<secondSpace where !ByteClasses.target[Int(b[index])] {
+            throw HTTPParseError.bad("请求路径含非法字符")
+        }
+        let method = String(decoding: b[start..<firstSpace], as: UTF8.self)
+        let target = String(decoding: b[targetStart..<secondSpace], as: UTF8.self)
+        let versionBytes = b[(secondSpace + 1)..<end]
+        let version: HTTPVersion
+        switch Array(versionBytes) {
+        case Array("HTTP/1.1".utf8): version = .http11
+        case Array("HTTP/1.0".utf8): version = .http10
+        case let other:
+            // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT; a well-formed other version is 505.
+            if other.count == 8, other.starts(with: Array("HTTP/".utf8)), other[5] >= 48, other[5] <= 57, other[6] == 46, other[7] >= 48, other[7] <= 57 {
+                throw HTTPParseError.versionNotSupported
+            }
+            throw HTTPParseError.bad("HTTP 版本格式错误")
+        }
+        guard target.hasPrefix("/") || target.hasPrefix("http://") || target.hasPrefix("https://") || (target == "*" && method == "OPTIONS") else {
+            throw HTTPParseError.bad("请求路径须以 / 开头")
+        }
+        return (method, target, version)
+    }
+
+    private func field(_ b: [UInt8], _ start: Int, _ end: Int) throws -> HTTPFields.Field {
+        // RFC 9112 §5.2: obs-fold is rejected.
+        if b[start] == ByteClasses.sp || b[start] == ByteClasses.htab { throw HTTPParseError.bad("不接受折行的请求头（obs-fold）") }
+        guard let colon = b[start..<end].firstIndex(of: ByteClasses.colon), colon > start else {
+            throw HTTPParseError.bad("请求头缺少冒号")
+        }
+        // RFC 9112 §5.1: no whitespace between the field name and the colon; the name is a token.
+        for index in start..<colon where !ByteClasses.token[Int(b[index])] { throw HTTPParseError.bad("请求头名称含非法字符") }
+        var valueStart = colon + 1, valueEnd = end
+        while valueStart < valueEnd, b[valueStart] == ByteClasses.sp || b[valueStart] == ByteClasses.htab { valueStart += 1 }
+        while valueEnd > valueStart, b[valueEnd - 1] == ByteClasses.sp || b[valueEnd - 1] == ByteClasses.htab { valueEnd -= 1 }
+        for index in valueStart..<valueEnd where !ByteClasses.fieldValue[Int(b[index])] {
+            throw HTTPParseError.bad("请求头的值含控制字符")
+        }
+        return HTTPFields.Field(name: String(decoding: b[start..<colon], as: UTF8.self),
+                                value: String(decoding: b[valueStart..<valueEnd], as: UTF8.self))
+    }
+
+    /// RFC 9112 §6.1–§6.3: one framing, stated once, or the request is refused.
+    static func framing(of head: HTTPRequestHead) throws -> BodyFraming {
+        let encodings = head.headers.values("Transfer-Encoding")
+        let lengths = head.headers.values("Content-Length")
+        if !encodings.isEmpty {
+            if head.version == .http10 { throw HTTPParseError.bad("HTTP/1.0 请求不能使用 Transfer-Encoding") }
+            if !lengths.isEmpty { throw HTTPParseError.bad("不能同时使用 Content-Length 和 Transfer-Encoding") }
+            guard encodings.count == 1 else { throw HTTPParseError.bad("Transfer-Encoding 重复") }
+            let value = encodings[0].lowercased()
+            if value == "chunked" { return .chunked }
+            if value.contains(",") || value.contains("chunked") { throw HTTPParseError.bad("Transfer-Encoding 须恰为 chunked") }
+            throw HTTPParseError.transferCodingNotImplemented
+        }
+        guard !lengths.isEmpty else { return .none }
+        // Duplicates are refused even when equal: the simplest rule that cannot be smuggled past.
+        guard lengths.count == 1 else { throw HTTPParseError.bad("Content-Length 重复") }
+        let text = lengths[0]
+        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(text) else {
+            throw HTTPParseError.bad("Content-Length 须为十进制数字")
+        }
+        return length == 0 ? .none : .length(length)
+    }
+
+    static func checkHost(_ head: HTTPRequestHead) throws {
+        let hosts = head.headers.values("Host")
+        if hosts.count > 1 { throw HTTPParseError.bad("Host 头重复") }
+        // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host.
+        if head.version == .http11 && hosts.isEmpty { throw HTTPParseError.bad("缺少 Host 头") }
+    }
+
+    static func keepAlive(_ head: HTTPRequestHead) -> Bool {
+        let tokens = head.headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if tokens.contains("close") { return false }
+        return head.version == .http11 || tokens.contains("keep-alive")
+    }
+
+    static func expectsContinue(_ head: HTTPRequestHead) throws -> Bool {
+        guard let expect = head.headers["Expect"] else { return false }
+        guard expect.lowercased() == "100-continue" else { throw HTTPParseError.expectationFailed }
+        return head.version == .http11
+    }
+
+    /// RFC 9112 §3.2.2: absolute-form is accepted; routing uses its path and query.
+    static func originForm(of target: String) -> String {
+        guard let schemeEnd = target.range(of: "://") else { return target }
+        let rest = target[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let path = String(rest[slash...])
+        return path.hasPrefix("?") ? "/" + path : path
+    }
+}
+
+import Foundation

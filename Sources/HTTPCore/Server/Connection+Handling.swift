@@ -1,0 +1,114 @@
+import Dispatch
+import Foundation
+
+/// From a parsed head to a written answer: screening, `100 Continue`, the body, the handler, errors.
+extension Connection {
+    func screen(_ parsed: ParsedHead) {
+        phase = .busy
+        disarm()
+        // A declared body over the limit is refused before anything else, without reading it.
+        if case .length(let length) = parsed.framing, length > configuration.maxBodyBytes {
+            fail(.bodyTooLarge, head: parsed.head)
+            return
+        }
+        let responder = server.responder
+        let head = parsed.head
+        if parsed.framing == .none {
+            // No body: screen and answer in one task.
+            Task {
+                let response: HTTPResponse
+                if let refusal = await responder.screen(head) {
+                    response = refusal
+                } else {
+                    response = await responder.respond(to: HTTPRequest(head: head))
+                }
+                self.queue.async { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
+            }
+            return
+        }
+        Task {
+            let refusal = await responder.screen(head)
+            self.queue.async { self.screened(parsed, refusal: refusal) }
+        }
+    }
+
+    private func screened(_ parsed: ParsedHead, refusal: HTTPResponse?) {
+        guard !isClosed(phase) else { return }
+        if let refusal {
+            // The body was never read, so the connection cannot be reused.
+            send(refusal, for: parsed, keepAlive: false)
+            return
+        }
+        if parsed.expectContinue {
+            // RFC 9110 §10.1.1: the client waits for this before sending the body.
+            enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), then: nil)
+        }
+        switch parsed.framing {
+        case .length(let length):
+            phase = .body(parsed, remaining: length, received: [])
+        case .chunked:
+            phase = .chunked(parsed, ChunkedBodyDecoder(maxBodyBytes: configuration.maxBodyBytes, maxTrailerBytes: configuration.maxHeaderBytes))
+        case .none:
+            dispatch(HTTPRequest(head: parsed.head), parsed: parsed)
+            return
+        }
+        arm(configuration.bodyTimeout)
+        resumeReading()
+        process()
+    }
+
+    func dispatch(_ request: HTTPRequest, parsed: ParsedHead) {
+        phase = .busy
+        disarm()
+        let responder = server.responder
+        Task {
+            let response = await responder.respond(to: request)
+            self.queue.async { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
+        }
+    }
+
+    /// Answers a request that could not be read, then closes.
+    func fail(_ error: HTTPParseError, head: HTTPRequestHead? = nil) {
+        phase = .busy
+        disarm()
+        let response = HTTPResponse.error(error.status, code: error.code, message: error.message)
+        let head = head ?? HTTPRequestHead(method: "-", target: "-", remoteAddress: remoteAddress)
+        write(response, head: head, keepAlive: false)
+    }
+
+    func send(_ response: HTTPResponse, for parsed: ParsedHead, keepAlive: Bool) {
+        guard !isClosed(phase) else { return }
+        write(response, head: parsed.head, keepAlive: keepAlive && !draining && !peerClosed)
+    }
+
+    private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
+        var response = response
+        compressIfAccepted(&response, head: head)
+        let bytes = ResponseSerializer.serialize(response, headOnly: head.method == "HEAD", keepAlive: keepAlive)
+        let elapsed = ContinuousClock.now - requestStarted
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        server.observer?.requestCompleted(AccessRecord(method: head.method, path: head.path, status: response.status,
+                                                       bytes: response.body.count, duration: seconds, remoteAddress: remoteAddress))
+        enqueue(bytes) { [weak self] in
+            guard let self else { return }
+            if keepAlive {
+                self.phase = .head
+                self.arm(self.buffer.isEmpty ? self.configuration.keepAliveTimeout : self.configuration.headerTimeout)
+                self.resumeReading()
+                self.process()
+            } else {
+                self.close(lingering: true)
+            }
+        }
+    }
+
+    private func compressIfAccepted(_ response: inout HTTPResponse, head: HTTPRequestHead) {
+        guard response.body.count >= configuration.compressionMinBytes, response.status != 204, response.status != 304,
+              response.headers["Content-Encoding"] == nil else { return }
+        response.headers["Vary"] = "Accept-Encoding"
+        guard Gzip.accepted(by: head.headers["Accept-Encoding"]), let compressed = Gzip.compress(response.body),
+              compressed.count < response.body.count else { return }
+        response.body = compressed
+        response.headers["Content-Encoding"] = "gzip"
+    }
+}

@@ -1,0 +1,194 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client connection. All its state lives on its serial queue; handlers run as tasks and hop back.
+final class Connection: @unchecked Sendable {
+    enum Phase {
+        /// Waiting for (the rest of) a request head.
+        case head
+        /// Waiting for a screened head's body.
+        case body(ParsedHead, remaining: Int, received: [UInt8])
+        case chunked(ParsedHead, ChunkedBodyDecoder)
+        /// A handler (screen or respond) is running; bytes that arrive wait in the buffer.
+        case busy
+        case closed
+    }
+
+    let descriptor: Int32
+    let transport: any Transport
+    let queue: DispatchQueue
+    let remoteAddress: String
+    unowned let server: HTTPServer
+    var configuration: HTTPServerConfiguration { server.configuration }
+
+    var phase = Phase.head
+    var buffer: [UInt8] = []
+    var readSource: (any DispatchSourceRead)?
+    var readSuspended = false
+    var writeSource: (any DispatchSourceWrite)?
+    var writeSuspended = true
+    var pending: [UInt8] = []
+    var pendingOffset = 0
+    var afterWrite: (() -> Void)?
+    var timer: (any DispatchSourceTimer)?
+    var peerClosed = false
+    /// Set by graceful shutdown: finish what is in flight, then close.
+    var draining = false
+    var requestStarted = ContinuousClock.now
+
+    init(descriptor: Int32, transport: any Transport, queue: DispatchQueue, remoteAddress: String, server: HTTPServer) {
+        self.descriptor = descriptor
+        self.transport = transport
+        self.queue = queue
+        self.remoteAddress = remoteAddress
+        self.server = server
+    }
+
+    func start() {
+        let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
+        source.setEventHandler { [weak self] in self?.readAvailable() }
+        readSource = source
+        source.resume()
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [weak self] in self?.timeoutFired() }
+        self.timer = timer
+        timer.resume()
+        // A new connection must send its first head within the header timeout.
+        arm(configuration.headerTimeout)
+    }
+
+    // MARK: Timers
+
+    func arm(_ seconds: TimeInterval) {
+        timer?.schedule(deadline: .now() + seconds, repeating: .never)
+    }
+
+    func disarm() {
+        timer?.schedule(deadline: .distantFuture, repeating: .never)
+    }
+
+    private func timeoutFired() {
+        switch phase {
+        case .head:
+            if buffer.isEmpty { close() } else { fail(.headerTimeout) }
+        case .body, .chunked:
+            fail(.bodyTimeout)
+        case .busy:
+            // A client that stopped reading its answer (slow read) is dropped.
+            if !pending.isEmpty { close() }
+        case .closed:
+            break
+        }
+    }
+
+    // MARK: Reading
+
+    private func readAvailable() {
+        guard case let phase = phase, !isClosed(phase) else { return }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var progressed = false
+        readLoop: while true {
+            let result = chunk.withUnsafeMutableBytes { transport.read(into: $0) }
+            switch result {
+            case .bytes(let count):
+                buffer.append(contentsOf: chunk[0..<count])
+                progressed = true
+                if buffer.count > server.maxBufferedBytes {
+                    suspendReading()
+                    break readLoop
+                }
+            case .wouldBlock:
+                break readLoop
+            case .closed:
+                peerClosed = true
+                suspendReading()
+                break readLoop
+            }
+        }
+        if progressed { process() }
+        if peerClosed, case .head = self.phase { close() }
+        if peerClosed, case .body = self.phase { close() }
+        if peerClosed, case .chunked = self.phase { close() }
+    }
+
+    func suspendReading() {
+        guard !readSuspended, let readSource else { return }
+        readSuspended = true
+        readSource.suspend()
+    }
+
+    func resumeReading() {
+        guard readSuspended, !peerClosed, let readSource else { return }
+        readSuspended = false
+        readSource.resume()
+    }
+
+    func isClosed(_ phase: Phase) -> Bool {
+        if case .closed = phase { return true }
+        return false
+    }
+
+    /// Advances the state machine over buffered bytes as far as it can.
+    func process() {
+        while true {
+            switch phase {
+            case .head:
+                guard !buffer.isEmpty else { return }
+                if draining { close(); return }
+                let parser = RequestHeadParser(maxRequestLineBytes: configuration.maxRequestLineBytes,
+                                               maxHeaderBytes: configuration.maxHeaderBytes,
+                                               maxHeaderCount: configuration.maxHeaderCount)
+                let parsed: ParsedHead?
+                do { parsed = try parser.parse(buffer, from: 0, remoteAddress: remoteAddress) } catch let error as HTTPParseError {
+                    fail(error)
+                    return
+                } catch {
+                    fail(.bad("无法解析"))
+                    return
+                }
+                guard let parsed else {
+                    arm(configuration.headerTimeout)
+                    return
+                }
+                buffer.removeFirst(parsed.consumed)
+                requestStarted = ContinuousClock.now
+                screen(parsed)
+                return
+            case .body(let head, let remaining, var received):
+                let take = min(remaining, buffer.count)
+                received.append(contentsOf: buffer[0..<take])
+                buffer.removeFirst(take)
+                if take == remaining {
+                    dispatch(HTTPRequest(head: head.head, body: Data(received)), parsed: head)
+                    return
+                }
+                phase = .body(head, remaining: remaining - take, received: received)
+                if take > 0 { arm(configuration.bodyTimeout) }
+                resumeReading()
+                return
+            case .chunked(let head, var decoder):
+                do {
+                    let used = try decoder.consume(buffer, from: 0)
+                    buffer.removeFirst(used)
+                    if decoder.isDone {
+                        dispatch(HTTPRequest(head: head.head, body: Data(decoder.body), trailers: decoder.trailers), parsed: head)
+                        return
+                    }
+                    phase = .chunked(head, decoder)
+                    if used > 0 { arm(configuration.bodyTimeout) }
+                    resumeReading()
+                } catch let error as HTTPParseError {
+                    fail(error)
+                } catch {
+                    fail(.bad("分块格式错误"))
+                }
+                return
+            case .busy, .closed:
+                return
+            }
+        }
+    }
+}

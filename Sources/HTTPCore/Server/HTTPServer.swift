@@ -1,0 +1,162 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 server on non-blocking sockets driven by Dispatch: one accept source, and connections spread
+/// over a fixed set of serial I/O queues (no thread per connection).
+public final class HTTPServer: @unchecked Sendable {
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let observer: (any HTTPServerObserver)?
+    let logger: Logger
+    /// The most a connection buffers while a handler runs (pipelined requests wait in it).
+    let maxBufferedBytes: Int
+
+    private let loops: [DispatchQueue]
+    private let acceptQueue = DispatchQueue(label: "cleanheat.http.accept")
+    private let lock = NSLock()
+    private var serverState = ServerState()
+    private var tls: TLSContext?
+
+    private struct ServerState {
+        var listener: Int32 = -1
+        var acceptSource: (any DispatchSourceRead)?
+        var connections: [ObjectIdentifier: Connection] = [:]
+        var nextLoop = 0
+        var stopping = false
+    }
+
+    private func withState<T>(_ body: (inout ServerState) -> T) -> T {
+        lock.withLock { body(&serverState) }
+    }
+
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+                observer: (any HTTPServerObserver)? = nil, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.observer = observer
+        self.logger = logger
+        self.maxBufferedBytes = configuration.maxRequestLineBytes + configuration.maxHeaderBytes + configuration.maxBodyBytes + 65_536
+        let count = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        self.loops = (0..<count).map { DispatchQueue(label: "cleanheat.http.io.\($0)", qos: .userInitiated) }
+    }
+
+    /// Binds, listens and starts accepting; returns the bound port (useful with port 0).
+    public func start() throws -> Int {
+        if let settings = configuration.tls { tls = try TLSContext(configuration: settings) }
+        let (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port)
+        let source = DispatchSource.makeReadSource(fileDescriptor: listener, queue: acceptQueue)
+        source.setEventHandler { [weak self] in self?.acceptAvailable() }
+        source.setCancelHandler { Glibc.close(listener) }
+        withState {
+            $0.listener = listener
+            $0.acceptSource = source
+        }
+        source.resume()
+        return port
+    }
+
+    private func acceptAvailable() {
+        while true {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let listener = withState { $0.listener }
+            let descriptor = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept(listener, $0, &length)
+                }
+            }
+            if descriptor < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE { logger.warning("accept: out of file descriptors") }
+                return
+            }
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            guard (try? Socket.setNonBlocking(descriptor)) != nil else { Glibc.close(descriptor); continue }
+            Socket.setNoDelay(descriptor)
+            admit(descriptor, remoteAddress: Socket.address(of: storage))
+        }
+    }
+
+    private func admit(_ descriptor: Int32, remoteAddress: String) {
+        let (full, stopping, loop) = withState { state -> (Bool, Bool, DispatchQueue) in
+            state.nextLoop = (state.nextLoop + 1) % loops.count
+            return (state.connections.count >= configuration.maxConnections, state.stopping, loops[state.nextLoop])
+        }
+        if full || stopping {
+            refuse(descriptor)
+            return
+        }
+        let transport: any Transport
+        if let tls {
+            guard let session = TLSTransport(context: tls, descriptor: descriptor) else { Glibc.close(descriptor); return }
+            transport = session
+        } else {
+            transport = PlainTransport(descriptor: descriptor)
+        }
+        let connection = Connection(descriptor: descriptor, transport: transport, queue: loop, remoteAddress: remoteAddress, server: self)
+        withState { $0.connections[ObjectIdentifier(connection)] = connection }
+        observer?.connectionOpened()
+        loop.async { connection.start() }
+    }
+
+    /// Over the connection limit: a short 503 and close, so the client knows to come back.
+    private func refuse(_ descriptor: Int32) {
+        if tls == nil {
+            let response = HTTPResponse.error(503, code: "overloaded", message: "服务器连接数已满，请稍后重试",
+                                              headers: HTTPFields(["Retry-After": "1"]))
+            let bytes = ResponseSerializer.serialize(response, headOnly: false, keepAlive: false)
+            _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            Glibc.shutdown(descriptor, Int32(SHUT_WR))
+            // Give the client a moment to read the answer before the reset that closing with unread bytes causes.
+            let queue = acceptQueue
+            queue.asyncAfter(deadline: .now() + 0.5) { Glibc.close(descriptor) }
+        } else {
+            Glibc.close(descriptor)
+        }
+    }
+
+    func connectionClosed(_ connection: Connection) {
+        withState { _ = $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
+        observer?.connectionClosed()
+    }
+
+    public var openConnections: Int { withState { $0.connections.count } }
+
+    /// Stops accepting, closes idle connections, lets requests in flight finish within the grace period
+    /// (their answers carry `Connection: close`), then closes whatever is left.
+    public func shutdown() async {
+        let (source, connections) = withState { state -> ((any DispatchSourceRead)?, [Connection]) in
+            state.stopping = true
+            let source = state.acceptSource
+            state.acceptSource = nil
+            return (source, Array(state.connections.values))
+        }
+        source?.cancel()
+        for connection in connections {
+            connection.queue.async { connection.beginDraining() }
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int(configuration.shutdownGrace * 1000))
+        while openConnections > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let left = withState { Array($0.connections.values) }
+        for connection in left {
+            connection.queue.async { connection.close() }
+        }
+        if !left.isEmpty { logger.warning("closed \(left.count) connections still busy after the grace period") }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+extension Connection {
+    /// Shutdown: an idle connection closes now; a busy one closes after its answer.
+    func beginDraining() {
+        draining = true
+        if case .head = phase, buffer.isEmpty { close() }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Turns a response value into wire bytes: status line, the handler's fields, then the framing and
+/// connection fields the server owns (RFC 9112 §6, §9.6).
+enum ResponseSerializer {
+    static func serialize(_ response: HTTPResponse, headOnly: Bool, keepAlive: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + (headOnly ? 0 : response.body.count))
+        bytes += "HTTP/1.1 \(response.status) \(reason(response.status))\r\n".utf8
+        for field in response.headers where !isServerOwned(field.name) {
+            bytes += field.name.utf8
+            bytes += ": ".utf8
+            bytes += field.value.utf8
+            bytes += "\r\n".utf8
+        }
+        bytes += "Date: \(HTTPDate.now())\r\n".utf8
+        // 1xx, 204 and 304 carry no Content-Length (RFC 9110 §8.6).
+        if response.status != 204 && response.status != 304 && response.status >= 200 {
+            bytes += "Content-Length: \(response.body.count)\r\n".utf8
+        }
+        if !keepAlive { bytes += "Connection: close\r\n".utf8 }
+        bytes += "\r\n".utf8
+        if !headOnly && response.status != 204 && response.status != 304 { bytes += response.body }
+        return bytes
+    }
+
+    private static func isServerOwned(_ name: String) -> Bool {
+        name.caseInsensitiveEquals("Content-Length") || name.caseInsensitiveEquals("Connection")
+            || name.caseInsensitiveEquals("Date") || name.caseInsensitiveEquals("Transfer-Encoding")
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 200: "OK"
+        case 201: "Created"
+        case 204: "No Content"
+        case 304: "Not Modified"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 413: "Content Too Large"
+        case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
+        case 417: "Expectation Failed"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 503: "Service Unavailable"
+        case 505: "HTTP Version Not Supported"
+        default: "Status"
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import COpenSSL
+
+/// An OpenSSL server context: TLS 1.2 or later, certificate and key from PEM files.
+public final class TLSContext: @unchecked Sendable {
+    let context: OpaquePointer
+
+    public init(configuration: TLSConfiguration) throws {
+        guard let context = SSL_CTX_new(TLS_server_method()) else { throw TLSError("SSL_CTX_new") }
+        self.context = context
+        // TLS 1.2 minimum: older versions have known weaknesses.
+        guard SSL_CTX_ctrl(context, SSL_CTRL_SET_MIN_PROTO_VERSION, Int(TLS1_2_VERSION), nil) == 1 else {
+            throw TLSError("SSL_CTX_set_min_proto_version")
+        }
+        guard SSL_CTX_use_certificate_chain_file(context, configuration.certificatePath) == 1 else {
+            throw TLSError("cannot load certificate \(configuration.certificatePath)")
+        }
+        guard SSL_CTX_use_PrivateKey_file(context, configuration.privateKeyPath, SSL_FILETYPE_PEM) == 1 else {
+            throw TLSError("cannot load private key \(configuration.privateKeyPath)")
+        }
+        guard SSL_CTX_check_private_key(context) == 1 else { throw TLSError("the private key does not match the certificate") }
+    }
+
+    deinit { SSL_CTX_free(context) }
+}
+
+public struct TLSError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ what: String) {
+        let code = ERR_get_error()
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buffer, buffer.count)
+        description = "TLS: \(what)\(code == 0 ? "" : ": " + String(cString: buffer))"
+    }
+}
+
+/// TLS over a non-blocking socket: the handshake runs inside the first reads.
+final class TLSTransport: Transport {
+    private let ssl: OpaquePointer
+    private var handshakeDone = false
+
+    init?(context: TLSContext, descriptor: Int32) {
+        guard let ssl = SSL_new(context.context) else { return nil }
+        self.ssl = ssl
+        SSL_set_fd(ssl, descriptor)
+        SSL_set_accept_state(ssl)
+    }
+
+    deinit { SSL_free(ssl) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        if !handshakeDone {
+            let result = SSL_do_handshake(ssl)
+            if result != 1 { return outcome(of: result) }
+            handshakeDone = true
+        }
+        let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
+        return count > 0 ? .bytes(Int(count)) : outcome(of: count)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {
+        guard handshakeDone else { return .wouldBlock }
+        let count = SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
+        return count > 0 ? .bytes(Int(count)) : outcome(of: count)
+    }
+
+    func shutdown() { SSL_shutdown(ssl) }
+
+    private func outcome(of result: Int32) -> IOResult {
+        switch SSL_get_error(ssl, result) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wouldBlock
+        default:
+            ERR_clear_error()
+            return .closed
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One process per data folder: an exclusive `flock` on `<data>/LOCK`, which holds the owner's pid.
+final class DataFolderLock {
+    private let descriptor: Int32
+
+    init(folder: String) throws {
+        let path = folder + "/LOCK"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = pread(descriptor, &buffer, buffer.count, 0)
+            Glibc.close(descriptor)
+            let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            throw StoreError.folderLocked(folder: folder, pid: holder)
+        }
+        ftruncate(descriptor, 0)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+        self.descriptor = descriptor
+    }
+
+    func release() { Glibc.close(descriptor) }
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case folderLocked(folder: String, pid: String)
+    case corruption(file: String, offset: Int, reason: String)
+    case migrationChanged(id: String)
+    case migrationMissing(id: String)
+    case closed
+
+    public var description: String {
+        switch self {
+        case let .folderLocked(folder, pid):
+            "data folder \(folder) is in use by process \(pid) (another cleanheat server or command); stop it first"
+        case let .corruption(file, offset, reason):
+            "corruption in \(file) at offset \(offset): \(reason). Nothing was changed. Run `cleanheat verify` and see docs/storage.md (repair)"
+        case let .migrationChanged(id):
+            "migration \(id) was changed after it was applied; restore the file as applied and add a new migration instead"
+        case let .migrationMissing(id):
+            "migration \(id) was applied but its file is missing from the migrations folder"
+        case .closed:
+            "the store is closed"
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real file system, through POSIX calls so that every sync is explicit.
+public struct PosixFileSystem: FileSystem {
+    public init() {}
+
+    public func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public func list(_ directory: String) throws -> [String] {
+        do { return try FileManager.default.contentsOfDirectory(atPath: directory).sorted() } catch {
+            throw FileSystemError(call: "list", path: directory, errno: ENOENT)
+        }
+    }
+
+    public func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw FileSystemError(call: "mkdir", path: path, errno: errno) }
+    }
+
+    public func readFile(_ path: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
+        defer { close(descriptor) }
+        var result = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(call: "read", path: path, errno: errno)
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    public func writeFile(_ path: String, _ data: Data) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { try Self.writeAll(descriptor, $0, path: path) }
+    }
+
+    public func syncFile(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw FileSystemError(call: "fsync", path: path, errno: errno) }
+    }
+
+    public func syncDirectory(_ directory: String) throws {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(call: "open", path: directory, errno: errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw FileSystemError(call: "fsync", path: directory, errno: errno) }
+    }
+
+    public func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError(call: "rename", path: "\(from) → \(to)", errno: errno) }
+    }
+
+    public func remove(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in try list(path) { try remove(path + "/" + name) }
+            guard rmdir(path) == 0 else { throw FileSystemError(call: "rmdir", path: path, errno: errno) }
+        } else {
+            guard unlink(path) == 0 else { throw FileSystemError(call: "unlink", path: path, errno: errno) }
+        }
+    }
+
+    public func truncate(_ path: String, to size: Int) throws {
+        guard Glibc.truncate(path, off_t(size)) == 0 else { throw FileSystemError(call: "truncate", path: path, errno: errno) }
+    }
+
+    public func size(_ path: String) throws -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileSystemError(call: "stat", path: path, errno: errno) }
+        return Int(info.st_size)
+    }
+
+    public func openForAppend(_ path: String) throws -> any AppendableFile {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
+        var info = stat()
+        fstat(descriptor, &info)
+        return PosixAppendableFile(descriptor: descriptor, path: path, size: Int(info.st_size))
+    }
+
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(call: "write", path: path, errno: errno)
+            }
+            offset += count
+        }
+    }
+}
+
+final class PosixAppendableFile: AppendableFile {
+    let descriptor: Int32
+    let path: String
+    private(set) var size: Int
+
+    init(descriptor: Int32, path: String, size: Int) {
+        self.descriptor = descriptor
+        self.path = path
+        self.size = size
+    }
+
+    func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try PosixFileSystem.writeAll(descriptor, $0, path: path) }
+        size += bytes.count
+    }
+
+    func sync() throws {
+        guard fdatasync(descriptor) == 0 else { throw FileSystemError(call: "fdatasync", path: path, errno: errno) }
+    }
+
+    private var closed = false
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        Glibc.close(descriptor)
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+
+/// Rebuilds the state from a data folder: the newest snapshot, then every WAL record after it.
+enum Recovery {
+    struct Result<State> {
+        var state: State
+        var snapshotSequence: UInt64
+        var lastSequence: UInt64
+        /// The newest segment's first sequence number, to append to.
+        var lastSegment: UInt64?
+        /// What a read-only check noticed that opening would repair.
+        var notes: [String]
+    }
+
+    static func segmentFirst(ofName name: String) -> UInt64? {
+        guard name.hasSuffix(".wal"), name.count == 24 else { return nil }
+        return UInt64(name.prefix(20))
+    }
+
+    /// `repair`: remove stray temporary files and cut a torn tail (keeping a `.broken` copy). Without it
+    /// nothing is written, as `verify` needs.
+    static func run<State: DurableState>(folder: String, fileSystem fs: any FileSystem, logger: Logger,
+                                         repair: Bool) throws -> Result<State> {
+        var notes: [String] = []
+        for name in try fs.list(folder) where name.hasSuffix(".tmp") {
+            notes.append("stray temporary \(name) (removed at open)")
+            if repair {
+                try fs.remove(folder + "/" + name)
+                logger.notice("removed stray temporary \(name)")
+            }
+        }
+        let walFolder = folder + "/wal"
+        if repair { try fs.makeDirectory(walFolder) }
+        var state = State()
+        var sequence: UInt64 = 0
+        if let snapshot = try Snapshot.latest(in: folder, fileSystem: fs) {
+            do { state = try State(snapshotFiles: snapshot.files) } catch {
+                throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: 0,
+                                            reason: "snapshot does not decode: \(error)")
+            }
+            sequence = snapshot.sequence
+        }
+        let snapshotSequence = sequence
+        let segments = fs.exists(walFolder) ? try fs.list(walFolder).compactMap(segmentFirst(ofName:)).sorted() : []
+        let decoder = JSONDecoder()
+        for (index, first) in segments.enumerated() {
+            let path = walFolder + "/" + String(format: "%020llu.wal", first)
+            let bytes = [UInt8](try fs.readFile(path))
+            let scan = SegmentScan(bytes: bytes, segment: first)
+            switch scan.ending {
+            case .clean:
+                break
+            case let .corrupt(offset, reason):
+                throw StoreError.corruption(file: path, offset: offset, reason: reason)
+            case let .torn(offset, reason):
+                guard index == segments.count - 1 else {
+                    throw StoreError.corruption(file: path, offset: offset, reason: "\(reason) in a segment that is not the last")
+                }
+                notes.append("torn tail in \(path) at offset \(offset) (\(reason)): \(bytes.count - offset) bytes would be cut")
+                if repair {
+                    try fs.writeFile(path + ".broken", Data(bytes[offset...]))
+                    try fs.syncFile(path + ".broken")
+                    try fs.truncate(path, to: offset)
+                    try fs.syncFile(path)
+                    try fs.syncDirectory(walFolder)
+                    logger.warning("cut a torn WAL tail (a write interrupted by a crash; it was never acknowledged)",
+                                   metadata: ["file": "\(path)", "offset": "\(offset)", "bytes": "\(bytes.count - offset)",
+                                              "copy": "\(path).broken"])
+                }
+            }
+            for record in scan.records where record.sequence > sequence {
+                guard record.sequence == sequence + 1 else {
+                    throw StoreError.corruption(file: path, offset: 0, reason: "records \(sequence + 1)…\(record.sequence - 1) are missing")
+                }
+                do {
+                    try state.apply(try decoder.decode(State.Change.self, from: Data(record.payload)))
+                } catch {
+                    throw StoreError.corruption(file: path, offset: 0, reason: "record \(record.sequence) does not apply: \(error)")
+                }
+                sequence = record.sequence
+            }
+        }
+        return Result(state: state, snapshotSequence: snapshotSequence, lastSequence: sequence, lastSegment: segments.last, notes: notes)
+    }
+}
+
+/// What `cleanheat verify` prints: sound or not, and why.
+public struct VerifyReport: CustomStringConvertible, Sendable {
+    public let isSound: Bool
+    public let lines: [String]
+    public var description: String { lines.joined(separator: "\n") }
+}
+
+extension Store {
+    /// Checks a data folder (or backup) without writing anything: snapshot checksums, every WAL record, and
+    /// that every change applies.
+    public static func verify(folder url: URL, fileSystem: any FileSystem = PosixFileSystem()) -> VerifyReport {
+        let folder = url.standardizedFileURL.path
+        guard fileSystem.exists(folder) else { return VerifyReport(isSound: false, lines: ["\(folder): no such folder"]) }
+        do {
+            let result: Recovery.Result<State> = try Recovery.run(folder: folder, fileSystem: fileSystem,
+                                                                  logger: Logger(label: "cleanheat.verify"), repair: false)
+            return VerifyReport(isSound: true, lines: ["\(folder): sound; snapshot at \(result.snapshotSequence), last record \(result.lastSequence)"] + result.notes)
+        } catch {
+            return VerifyReport(isSound: false, lines: ["\(folder): NOT sound: \(error)"])
+        }
+    }
+}

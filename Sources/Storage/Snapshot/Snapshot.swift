@@ -1,0 +1,86 @@
+import Foundation
+
+/// The manifest of a snapshot folder: the sequence number it covers and each file's checksum, itself checksummed.
+struct SnapshotManifest: Codable, Equatable {
+    var sequence: UInt64
+    var files: [String: String]
+    var checksum: String
+
+    init(sequence: UInt64, files: [String: String]) {
+        self.sequence = sequence
+        self.files = files
+        self.checksum = ""
+        self.checksum = computedChecksum
+    }
+
+    var computedChecksum: String {
+        let canonical = "\(sequence)|" + files.keys.sorted().map { "\($0)=\(files[$0] ?? "")" }.joined(separator: ",")
+        return Checksum.hex(Data(canonical.utf8))
+    }
+}
+
+/// Snapshot folders `snapshot-<sequence>/`: the state's JSON files plus `manifest.json`.
+/// Written under a temporary name, synced, renamed, and the data folder synced: a crash at any step leaves
+/// either the old snapshot or the new one, never half of one.
+enum Snapshot {
+    static func name(_ sequence: UInt64) -> String { String(format: "snapshot-%020llu", sequence) }
+
+    static func sequence(ofName name: String) -> UInt64? {
+        guard name.hasPrefix("snapshot-"), !name.hasSuffix(".tmp") else { return nil }
+        return UInt64(name.dropFirst("snapshot-".count))
+    }
+
+    static func write(_ files: [String: Data], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
+                      failpoint: (String) throws -> Void = { _ in }) throws {
+        let final = folder + "/" + name(sequence)
+        let temporary = final + ".tmp"
+        if fs.exists(temporary) { try fs.remove(temporary) }
+        try fs.makeDirectory(temporary)
+        try failpoint("snapshot.created-temp")
+        var sums: [String: String] = [:]
+        for (file, data) in files.sorted(by: { $0.key < $1.key }) {
+            try fs.writeFile(temporary + "/" + file, data)
+            try fs.syncFile(temporary + "/" + file)
+            sums[file] = Checksum.hex(data)
+        }
+        try failpoint("snapshot.files-written")
+        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums))
+        try fs.writeFile(temporary + "/manifest.json", manifest)
+        try fs.syncFile(temporary + "/manifest.json")
+        try fs.syncDirectory(temporary)
+        try failpoint("snapshot.manifest-written")
+        if fs.exists(final) { try fs.remove(final) }
+        try fs.rename(temporary, to: final)
+        try failpoint("snapshot.renamed")
+        try fs.syncDirectory(folder)
+        try failpoint("snapshot.folder-synced")
+    }
+
+    /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
+    static func latest(in folder: String, fileSystem fs: any FileSystem) throws -> (sequence: UInt64, files: [String: Data])? {
+        guard let newest = try fs.list(folder).compactMap(sequence(ofName:)).max() else { return nil }
+        let directory = folder + "/" + name(newest)
+        let manifestPath = directory + "/manifest.json"
+        guard let manifest = try? JSONDecoder().decode(SnapshotManifest.self, from: fs.readFile(manifestPath)),
+              manifest.checksum == manifest.computedChecksum, manifest.sequence == newest else {
+            throw StoreError.corruption(file: manifestPath, offset: 0, reason: "snapshot manifest missing or damaged")
+        }
+        var files: [String: Data] = [:]
+        for (file, sum) in manifest.files {
+            let path = directory + "/" + file
+            guard let data = try? fs.readFile(path), Checksum.hex(data) == sum else {
+                throw StoreError.corruption(file: path, offset: 0, reason: "snapshot file missing or its checksum differs")
+            }
+            files[file] = data
+        }
+        return (newest, files)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return encoder
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+public struct StoreOptions: Sendable {
+    /// A WAL segment is closed and a new one begun past this size.
+    public var segmentMaxBytes: Int = 64 << 20
+    /// A checkpoint is taken when the WAL written since the last one passes this size…
+    public var checkpointEveryBytes: Int = 64 << 20
+    /// …or this many records.
+    public var checkpointEveryRecords: Int = 100_000
+    /// A sync slower than this is logged as a warning.
+    public var slowSyncWarning: TimeInterval = 0.5
+    /// The most records one group commit writes with one sync.
+    public var maxBatchRecords: Int = 4096
+    /// Test seam: called at each step of a checkpoint; throwing there simulates a crash at that step.
+    public var failpoint: (@Sendable (String) throws -> Void)?
+    public init() {}
+}
