@@ -46,7 +46,7 @@ public final class CleanheatAPI: HTTPResponder {
         guard case .found(let matched, _) = router.lookup(method: head.method, path: head.path),
               let route = routes[APIRoute.key(matched.method, matched.pattern)], route.action != nil else { return nil }
         do {
-            _ = try authorize(head, for: route)
+            _ = try authorize(head, for: route, screening: true)
             return nil
         } catch {
             let response = ErrorRendering.response(for: error)
@@ -66,7 +66,7 @@ public final class CleanheatAPI: HTTPResponder {
         }
         var response: HTTPResponse
         do {
-            let principal = try authorize(request.head, for: route)
+            let principal = try authorize(request.head, for: route, screening: false)
             response = try await route.handler(self, APIRequest(http: request, parameters: parameters, principal: principal))
         } catch {
             response = ErrorRendering.response(for: error)
@@ -80,25 +80,27 @@ public final class CleanheatAPI: HTTPResponder {
         return response
     }
 
-    /// The principal of an authenticated route, or the refusal: 429, 401, 403.
-    private func authorize(_ head: HTTPRequestHead, for route: APIRoute) throws -> Principal? {
+    /// The principal of an authenticated route, or the refusal: 429, 401, 403. Rate limits are counted once,
+    /// when screening; the token is checked again before the handler runs (a revocation in between counts).
+    private func authorize(_ head: HTTPRequestHead, for route: APIRoute, screening: Bool) throws -> Principal? {
         guard let action = route.action else { return nil }
         let client = head.remoteAddress
-        if let wait = rateLimiter.failedAuthBlock(client: client) { throw APIError.rateLimited(retryAfter: wait) }
+        let rateLimiter = screening ? self.rateLimiter : nil
+        if let wait = rateLimiter?.failedAuthBlock(client: client) { throw APIError.rateLimited(retryAfter: wait) }
         guard let header = head.headers["Authorization"] else {
-            rateLimiter.recordFailedAuth(client: client)
+            rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("缺少令牌：请在请求头加 Authorization: Bearer <令牌>")
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
-            rateLimiter.recordFailedAuth(client: client)
+            rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("Authorization 头格式应为 Bearer <令牌>")
         }
         guard let principal = campaign.authenticate(secret: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
-            rateLimiter.recordFailedAuth(client: client)
+            rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("令牌无效或已吊销")
         }
-        if let wait = rateLimiter.take(token: principal.tokenID) { throw APIError.rateLimited(retryAfter: wait) }
+        if let wait = rateLimiter?.take(token: principal.tokenID) { throw APIError.rateLimited(retryAfter: wait) }
         guard Permission.allows(principal.role, action) else {
             throw APIError.forbidden("角色 \(principal.role.rawValue) 无权执行此操作")
         }

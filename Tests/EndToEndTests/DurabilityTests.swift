@@ -70,7 +70,7 @@ import TestSupport
         let f = try await CampaignFixture.start()
         var acked: [String] = []
         for dayOffset in 0..<20 {
-            let date = String(format: "2021-10-%02d", dayOffset + 1)
+            let date = String(format: "2021-09-%02d", dayOffset + 1)
             let reply = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: date, [10 + dayOffset, 5, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
             #expect(reply.status == 201)
             acked.append(date)

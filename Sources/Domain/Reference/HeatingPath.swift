@@ -34,6 +34,20 @@ public struct Subsidy: Codable, Sendable, Equatable {
         self.note = note
         self.capTonsPerHouseholdPerYear = capTonsPerHouseholdPerYear
     }
+
+    enum CodingKeys: String, CodingKey {
+        case centralPerHousehold, cityPerHousehold, components, note, capTonsPerHouseholdPerYear
+    }
+
+    /// Amounts the plan leaves to another standard are written as `null`, never left out (API.md, paths).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(centralPerHousehold, forKey: .centralPerHousehold)
+        try container.encode(cityPerHousehold, forKey: .cityPerHousehold)
+        try container.encode(components, forKey: .components)
+        try container.encodeIfPresent(note, forKey: .note)
+        try container.encodeIfPresent(capTonsPerHouseholdPerYear, forKey: .capTonsPerHouseholdPerYear)
+    }
 }
 
 /// The path ids the contract fixes.
