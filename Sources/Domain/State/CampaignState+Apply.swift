@@ -3,6 +3,7 @@ import Storage
 
 extension CampaignState {
     public mutating func apply(_ logged: LoggedChange) throws {
+        version += 1
         switch logged.change {
         case let .migrationApplied(id, checksum, at, body):
             applyReferenceData(body)

@@ -1,0 +1,80 @@
+import Synchronization
+import Domain
+import Foundation
+import HTTPCore
+
+/// The daily bulletin (每日通报), the pending list and summaries: JSON, Chinese text, CSV.
+extension CleanheatAPI {
+    static let bulletinRoutes: [APIRoute] = [
+        APIRoute("GET", "/api/v1/bulletins/{date}", .readBulletin) { api, request in
+            let date = try api.bulletinDate(request)
+            let format = try request.format()
+            let key = api.bulletinCacheKey(date: date, format: format)
+            let etag = "\"\(key)\""
+            if let match = request.http.headers["If-None-Match"], match.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*"
+            }) {
+                var headers = HTTPFields()
+                headers["ETag"] = etag
+                return HTTPResponse(status: 304, headers: headers)
+            }
+            let (body, contentType) = try api.bulletinCache.value(for: key) {
+                let bulletin = api.campaign.bulletin(for: date)
+                switch format {
+                case "text": return (Data(BulletinText.render(bulletin).utf8), "text/plain; charset=utf-8")
+                case "csv": return (Data(BulletinCSV.render(bulletin).utf8), "text/csv; charset=utf-8")
+                default: return (try api.renderer.data(bulletin), "application/json; charset=utf-8")
+                }
+            }
+            var headers = HTTPFields()
+            headers["Content-Type"] = contentType
+            headers["ETag"] = etag
+            headers["Cache-Control"] = "no-cache"
+            if format == "csv" { headers["Content-Disposition"] = "attachment; filename=\"bulletin-\(date).csv\"" }
+            return HTTPResponse(status: 200, headers: headers, body: body)
+        },
+        APIRoute("GET", "/api/v1/bulletins/{date}/pending", .readBulletin) { api, request in
+            let date = try api.bulletinDate(request)
+            let pending = api.campaign.pendingUnits(for: date)
+            if try request.format(allowed: ["json", "text"]) == "text" {
+                let now = api.campaign.rules.time.timeOfDay(of: api.campaign.now())
+                return .text(200, pending.text(asOf: now.description) + "\n")
+            }
+            return try api.renderer.response(200, pending)
+        },
+        APIRoute("GET", "/api/v1/summary", .readSummary) { api, request in
+            guard let from = try request.dateQuery("from", required: true), let to = try request.dateQuery("to", required: true) else {
+                throw APIError.badQuery(parameter: "from", message: "缺少 from 或 to")
+            }
+            return try api.renderer.response(200, try api.campaign.summary(from: from, to: to))
+        },
+    ]
+
+    private func bulletinDate(_ request: APIRequest) throws -> LocalDate {
+        request.parameter("date") == "today" ? campaign.today : try request.dateParameter("date")
+    }
+
+    /// The bulletin changes only when the state does (its version) or when its day's deadline passes.
+    private func bulletinCacheKey(date: LocalDate, format: String) -> String {
+        let version = campaign.read { $0.version }
+        let deadline = campaign.rules.time.instant(on: date, at: campaign.rules.reportDeadline)
+        let afterDeadline = campaign.now() > deadline ? "a" : "b"
+        return "\(date)-v\(version)-\(afterDeadline)-\(format)"
+    }
+}
+
+/// Rendered bulletins by (date, state version, format); bounded, cleared when full.
+final class BulletinCache: Sendable {
+    private let entries = Mutex<[String: (Data, String)]>([:])
+    private let capacity = 256
+
+    func value(for key: String, make: () throws -> (Data, String)) rethrows -> (Data, String) {
+        if let hit = entries.withLock({ $0[key] }) { return hit }
+        let made = try make()
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = made
+        }
+        return made
+    }
+}

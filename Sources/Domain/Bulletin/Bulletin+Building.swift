@@ -1,0 +1,130 @@
+import Foundation
+
+extension Bulletin {
+    /// Computes the bulletin from the state. `paths` carry config's subsidy amounts; `season` its dates.
+    init(date: LocalDate, state: CampaignState, season: Season?, paths: [HeatingPath], rules: CampaignRules, generatedAt: Date) {
+        self.date = date
+        self.season = season?.id
+        self.deadline = rules.time.instant(on: date, at: rules.reportDeadline)
+        self.generatedAt = generatedAt
+        let units = DayStatus.reportingUnits(of: season, state: state)
+        let statuses = units.map { DayStatus(unit: $0, date: date, state: state) }
+        self.submission = Submission(statuses)
+
+        let rosterByUnit = RosterTargets(state: state)
+        var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]
+        var lines: [UnitLine] = []
+        for status in statuses {
+            let timeline = state.timelines[status.unit.id]
+            let today = timeline?.effective(onOrBefore: date)
+            let yesterday = timeline?.effective(onOrBefore: date.adding(days: -1))
+            for (key, counts) in today?.counts ?? [:] { todayByPath[key.path, default: .zero] += counts }
+            for (key, counts) in yesterday?.counts ?? [:] { yesterdayByPath[key.path, default: .zero] += counts }
+            let total = (today?.counts.values).map { $0.reduce(Funnel.zero, +) } ?? .zero
+            let before = (yesterday?.counts.values).map { $0.reduce(Funnel.zero, +) } ?? .zero
+            let target = rosterByUnit.byUnit[status.unit.id] ?? 0
+            lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
+                                  stale: status.day == nil && today != nil, lastReportDate: today?.date,
+                                  figures: ProgressFigures(planTarget: nil, rosterTarget: target, today: total, yesterday: before)))
+        }
+        self.byUnit = Self.ranked(lines)
+
+        let planByPath = Dictionary(grouping: season?.targets ?? [], by: \.path)
+            .mapValues { targets in targets.contains { $0.households != nil } ? targets.compactMap(\.households).reduce(0, +) : nil }
+        self.byPath = paths.map { path in
+            PathLine(path: path.id, name: path.name,
+                     figures: ProgressFigures(planTarget: planByPath[path.id] ?? nil, rosterTarget: rosterByUnit.byPath[path.id] ?? 0,
+                                              today: todayByPath[path.id] ?? .zero, yesterday: yesterdayByPath[path.id] ?? .zero))
+        }
+        let plannedTotal = season.map { $0.targets.compactMap(\.households).reduce(0, +) }
+        self.district = ProgressFigures(planTarget: plannedTotal, rosterTarget: rosterByUnit.total,
+                                        today: todayByPath.values.reduce(.zero, +), yesterday: yesterdayByPath.values.reduce(.zero, +))
+        self.issues = statuses.compactMap { status in
+            guard let issues = status.day?.latest?.issues, !issues.isEmpty else { return nil }
+            return UnitIssues(unit: status.unit.id, name: status.unit.name, issues: issues)
+        }
+        self.subsidies = Self.subsidies(paths: paths, accepted: todayByPath.mapValues(\.accepted))
+    }
+
+    /// Competition ranking by completion rate, highest first: equal rates share a rank ("1224").
+    static func ranked(_ lines: [UnitLine]) -> [UnitLine] {
+        let sorted = lines.enumerated().sorted { a, b in
+            a.element.figures.completionRate != b.element.figures.completionRate
+                ? a.element.figures.completionRate > b.element.figures.completionRate : a.offset < b.offset
+        }.map(\.element)
+        var ranked: [UnitLine] = []
+        for (index, var line) in sorted.enumerated() {
+            if let previous = ranked.last, previous.figures.completionRate == line.figures.completionRate {
+                line.rank = previous.rank
+            } else {
+                line.rank = index + 1
+            }
+            ranked.append(line)
+        }
+        return ranked
+    }
+
+    static func subsidies(paths: [HeatingPath], accepted: [String: Int]) -> Subsidies {
+        let lines = paths.map { path -> SubsidyLine in
+            let households = accepted[path.id] ?? 0
+            return SubsidyLine(path: path.id, name: path.name, acceptedHouseholds: households,
+                               central: path.subsidy.centralPerHousehold.map { $0 * households },
+                               city: path.subsidy.cityPerHousehold.map { $0 * households })
+        }
+        return Subsidies(byPath: lines, centralTotal: lines.compactMap(\.central).reduce(0, +),
+                         cityTotal: lines.compactMap(\.city).reduce(0, +),
+                         unsetPaths: lines.filter { $0.acceptedHouseholds > 0 && ($0.central == nil || $0.city == nil) }.map(\.path))
+    }
+}
+
+extension Bulletin.Submission {
+    init(_ statuses: [DayStatus]) {
+        func group(_ code: String?) -> Group {
+            let units = statuses.filter { code == nil ? $0.code != "exempt" : $0.code == code }.map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
+            return Group(count: units.count, units: units)
+        }
+        self.init(expected: group(nil), onTime: group("on_time"), late: group("late"), missing: group("missing"), exempt: group("exempt"))
+    }
+}
+
+/// One reporting unit's standing for a day.
+struct DayStatus {
+    let unit: Unit
+    let day: UnitDay?
+    let exempt: Bool
+
+    init(unit: Unit, date: LocalDate, state: CampaignState) {
+        self.unit = unit
+        self.day = state.unitDay(unit.id, date)
+        self.exempt = state.isExempt(unit.id, on: date)
+    }
+
+    /// An exempt unit-day is neither expected nor missing, even if the unit reported anyway.
+    var code: String {
+        if exempt { return "exempt" }
+        return day?.status.rawValue ?? "missing"
+    }
+
+    /// The units the season's plan names, in the plan's order; all township units when there is no season.
+    static func reportingUnits(of season: Season?, state: CampaignState) -> [Unit] {
+        guard let season else { return state.reportingUnits }
+        return season.reportingUnits.compactMap { state.unit($0) }
+    }
+}
+
+/// Roster targets summed by unit and by path.
+struct RosterTargets {
+    var byUnit: [String: Int] = [:]
+    var byPath: [String: Int] = [:]
+    var total = 0
+
+    init(state: CampaignState) {
+        for village in state.villages.values {
+            for (path, households) in village.targets {
+                byUnit[village.unit, default: 0] += households
+                byPath[path, default: 0] += households
+                total += households
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The leading-group office's daily bulletin (每日通报) for one date (API.md, Daily bulletin; docs/bulletin.md).
+public struct Bulletin: Encodable, Sendable {
+    public struct Submission: Encodable, Sendable {
+        public struct Group: Encodable, Sendable {
+            public var count: Int
+            public var units: [UnitRef]
+        }
+        public var expected: Group
+        public var onTime: Group
+        public var late: Group
+        public var missing: Group
+        public var exempt: Group
+    }
+
+    public struct PathLine: Encodable, Sendable {
+        public var path: String
+        public var name: String
+        public var figures: ProgressFigures
+
+        public func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            try container.encode(path, forKey: AnyCodingKey("path"))
+            try container.encode(name, forKey: AnyCodingKey("name"))
+        }
+    }
+
+    public struct UnitLine: Encodable, Sendable {
+        public var unit: String
+        public var name: String
+        /// `on_time`, `late`, `missing` or `exempt`.
+        public var status: String
+        public var rank: Int
+        /// The counts are carried forward from `lastReportDate` because this day's report is missing.
+        public var stale: Bool
+        public var lastReportDate: LocalDate?
+        public var figures: ProgressFigures
+
+        public func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            try container.encode(unit, forKey: AnyCodingKey("unit"))
+            try container.encode(name, forKey: AnyCodingKey("name"))
+            try container.encode(status, forKey: AnyCodingKey("status"))
+            try container.encode(rank, forKey: AnyCodingKey("rank"))
+            try container.encode(stale, forKey: AnyCodingKey("stale"))
+            try container.encode(lastReportDate, forKey: AnyCodingKey("lastReportDate"))
+        }
+    }
+
+    public struct UnitIssues: Encodable, Sendable {
+        public var unit: String
+        public var name: String
+        public var issues: [String]
+    }
+
+    public struct SubsidyLine: Encodable, Sendable {
+        public var path: String
+        public var name: String
+        public var acceptedHouseholds: Int
+        /// Yuan; nil where the standard is not set.
+        public var central: Int?
+        public var city: Int?
+    }
+
+    public struct Subsidies: Encodable, Sendable {
+        public var byPath: [SubsidyLine]
+        /// Sums of the amounts that are set.
+        public var centralTotal: Int
+        public var cityTotal: Int
+        /// Paths with accepted households whose standard is not set, so the totals leave them out.
+        public var unsetPaths: [String]
+    }
+
+    public var date: LocalDate
+    public var season: String?
+    public var deadline: Date
+    public var generatedAt: Date
+    public var submission: Submission
+    public var district: ProgressFigures
+    public var byPath: [PathLine]
+    public var byUnit: [UnitLine]
+    public var issues: [UnitIssues]
+    public var subsidies: Subsidies
+}
+
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,99 @@
+/// The bulletin as the office pastes it into the work group chat: Chinese, numbers as an official writes them.
+public enum BulletinText {
+    public static func render(_ b: Bulletin) -> String {
+        let (year, month, day) = b.date.components
+        var lines: [String] = []
+        lines.append("朔城区冬季清洁取暖工作日报")
+        lines.append("（\(year)年\(month)月\(day)日）")
+        lines.append("")
+        lines.append("一、报送情况")
+        let s = b.submission
+        var submission = "应报单位 \(s.expected.count) 个，按时报送 \(s.onTime.count) 个"
+        submission += s.late.count > 0 ? "，迟报 \(s.late.count) 个（\(names(s.late.units))）" : "，无迟报"
+        submission += s.missing.count > 0 ? "，未报 \(s.missing.count) 个（\(names(s.missing.units))）" : "，无未报"
+        if s.exempt.count > 0 { submission += "，免报 \(s.exempt.count) 个（\(names(s.exempt.units))）" }
+        lines.append(submission + "。")
+        lines.append("")
+        lines.append("二、全区进度")
+        let d = b.district
+        var district = d.planTarget.map { "计划改造 \($0) 户，" } ?? ""
+        district += "已确户 \(d.confirmed) 户、签约 \(d.signed) 户、安装 \(d.installed) 户（较昨日\(signed(d.dayChange.installed))户）、"
+        district += "验收 \(d.accepted) 户、通暖 \(d.operating) 户，完成率 \(percent(d.completionRate))。"
+        lines.append(district)
+        lines.append("")
+        lines.append("三、分路径进度")
+        for (index, line) in b.byPath.enumerated() {
+            let f = line.figures
+            let target = f.planTarget.map { "计划 \($0) 户" } ?? "登记 \(f.rosterTarget) 户"
+            lines.append("\(index + 1). \(line.name)：\(target)，安装 \(f.installed) 户（较昨日\(signed(f.dayChange.installed))户），验收 \(f.accepted) 户，完成率 \(percent(f.completionRate))")
+        }
+        lines.append("")
+        lines.append("四、各单位进度排名（按安装完成率）")
+        for line in b.byUnit {
+            let f = line.figures
+            var text = "\(line.rank). \(line.name)：完成率 \(percent(f.completionRate))（安装 \(f.installed)/\(f.rosterTarget) 户，较昨日\(signed(f.dayChange.installed))户）"
+            switch line.status {
+            case "late": text += "，迟报"
+            case "missing": text += line.stale ? "，未报（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : "，未报"
+            case "exempt": text += "，免报"
+            default: break
+            }
+            lines.append(text)
+        }
+        lines.append("")
+        lines.append("五、存在问题")
+        if b.issues.isEmpty {
+            lines.append("各单位未报告问题。")
+        } else {
+            for unit in b.issues { lines.append("\(unit.name)：\(unit.issues.joined(separator: "；"))") }
+        }
+        lines.append("")
+        lines.append("朔城区清洁取暖领导小组办公室")
+        lines.append("\(year)年\(month)月\(day)日")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func names(_ units: [UnitRef]) -> String { units.map(\.name).joined(separator: "、") }
+
+    /// `+120`, `-3`, `±0` — an official's day-on-day change.
+    static func signed(_ value: Int) -> String {
+        value > 0 ? " +\(value) " : value < 0 ? " \(value) " : " ±0 "
+    }
+
+    /// 0.2683 → `26.8%`.
+    static func percent(_ rate: Double) -> String {
+        let tenths = Int((rate * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+}
+
+/// One row per unit, UTF-8 with a BOM and CRLF line ends, as Excel on a Chinese Windows machine opens it.
+public enum BulletinCSV {
+    public static let header = ["单位", "单位编号", "报送状态", "排名", "任务户数", "确户", "签约", "安装", "验收", "通暖", "完成率", "较昨日安装", "数据是否沿用"]
+
+    public static func render(_ b: Bulletin) -> String {
+        var rows = [header]
+        for line in b.byUnit {
+            let f = line.figures
+            rows.append([line.name, line.unit, statusName(line.status), String(line.rank), String(f.rosterTarget),
+                         String(f.confirmed), String(f.signed), String(f.installed), String(f.accepted), String(f.operating),
+                         BulletinText.percent(f.completionRate), String(f.dayChange.installed), line.stale ? "是" : "否"])
+        }
+        return "\u{FEFF}" + rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func statusName(_ status: String) -> String {
+        switch status {
+        case "on_time": "按时"
+        case "late": "迟报"
+        case "exempt": "免报"
+        default: "未报"
+        }
+    }
+
+    /// RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
+    static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The expected units that have not reported for a date yet: the list the office @-mentions in the chat.
+public struct PendingList: Encodable, Sendable {
+    public var date: LocalDate
+    public var deadline: Date
+    public var asOf: Date
+    public var units: [UnitRef]
+
+    /// `截至17:00，尚未报送：滋润乡、沙楞河乡`.
+    public func text(asOf time: String) -> String {
+        units.isEmpty ? "截至\(time)，各单位均已报送" : "截至\(time)，尚未报送：\(units.map(\.name).joined(separator: "、"))"
+    }
+}
+
+extension Campaign {
+    public func bulletin(for date: LocalDate) -> Bulletin {
+        let generatedAt = now()
+        let paths = self.paths()
+        return read { state in
+            let season = state.season(containing: date).map(effective)
+            return Bulletin(date: date, state: state, season: season, paths: paths, rules: rules, generatedAt: generatedAt)
+        }
+    }
+
+    public func pendingUnits(for date: LocalDate) -> PendingList {
+        let asOf = now()
+        return read { state in
+            let season = state.season(containing: date)
+            let units = DayStatus.reportingUnits(of: season, state: state)
+                .map { DayStatus(unit: $0, date: date, state: state) }
+                .filter { $0.code == "missing" }
+                .map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
+            return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, units: units)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Targets, the five cumulative counts, completion and the change since the day before: one line of a bulletin.
+public struct ProgressFigures: Encodable, Sendable, Equatable {
+    /// From the plan (district, paths); a unit's is its roster target, since the plan does not split every path by unit.
+    public var planTarget: Int?
+    public var rosterTarget: Int
+    public var confirmed: Int
+    public var signed: Int
+    public var installed: Int
+    public var accepted: Int
+    public var operating: Int
+    /// installed ÷ (planTarget, else rosterTarget), 0–1, four decimals; 0 when there is no target.
+    public var completionRate: Double
+    public var dayChange: DayChange
+
+    public struct DayChange: Encodable, Sendable, Equatable {
+        public var confirmed: Int
+        public var signed: Int
+        public var installed: Int
+        public var accepted: Int
+        public var operating: Int
+    }
+
+    init(planTarget: Int?, rosterTarget: Int, today: Funnel, yesterday: Funnel) {
+        self.planTarget = planTarget
+        self.rosterTarget = rosterTarget
+        confirmed = today.confirmed
+        signed = today.signed
+        installed = today.installed
+        accepted = today.accepted
+        operating = today.operating
+        let target = planTarget ?? rosterTarget
+        completionRate = target > 0 ? (Double(today.installed) / Double(target) * 10_000).rounded() / 10_000 : 0
+        let change = today - yesterday
+        dayChange = DayChange(confirmed: change.confirmed, signed: change.signed, installed: change.installed,
+                              accepted: change.accepted, operating: change.operating)
+    }
+
+    var counts: Funnel { Funnel(confirmed: confirmed, signed: signed, installed: installed, accepted: accepted, operating: operating) }
+}
+
+public struct UnitRef: Encodable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+}

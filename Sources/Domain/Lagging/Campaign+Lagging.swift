@@ -1,0 +1,39 @@
+extension LaggingReport {
+    /// Per-query overrides of the config thresholds, named like the config keys.
+    public static func thresholds(from query: [String: String], defaults: LaggingThresholds) throws -> LaggingThresholds {
+        var t = defaults
+        func int(_ name: String, _ target: inout Int) throws {
+            guard let text = query[name] else { return }
+            guard let value = Int(text), value >= 0 else { throw DomainError.invalid(name, "\(name) 须为非负整数，收到“\(text)”") }
+            target = value
+        }
+        func double(_ name: String, _ target: inout Double) throws {
+            guard let text = query[name] else { return }
+            guard let value = Double(text), value >= 0, value.isFinite else { throw DomainError.invalid(name, "\(name) 须为非负数，收到“\(text)”") }
+            target = value
+        }
+        try int("missedNotice", &t.missedNotice)
+        try int("missedCriticize", &t.missedCriticize)
+        try int("missedRefer", &t.missedRefer)
+        try int("lateNotice", &t.lateNotice)
+        try int("lateCriticize", &t.lateCriticize)
+        try double("behindCriticizePoints", &t.behindCriticizePoints)
+        try double("behindReferPoints", &t.behindReferPoints)
+        try int("stalledNotice", &t.stalledNotice)
+        try int("stalledCriticize", &t.stalledCriticize)
+        try int("overdueReferDays", &t.overdueReferDays)
+        return t
+    }
+}
+
+extension Campaign {
+    public func lagging(from: LocalDate, to: LocalDate, thresholds: LaggingThresholds, minimumLevel: LaggingLevel?) throws -> LaggingReport {
+        guard from <= to else { throw DomainError.invalid("from", "from 不能晚于 to") }
+        guard to - from < 366 else { throw DomainError.invalid("to", "一次最多查询 366 天") }
+        guard to <= today else { throw DomainError(.futureDate, "to 不能晚于今天（\(today)）", details: [.init(field: "to", message: "日期晚于今天")]) }
+        return read { state in
+            LaggingReport(state: state, season: state.season(containing: to).map(effective), from: from, to: to,
+                          thresholds: thresholds, minimumLevel: minimumLevel)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// A draft of the supervision office's notice (督查通报), units grouped by level.
+public enum LaggingNoticeText {
+    public static func render(_ report: LaggingReport) -> String {
+        let (fromYear, _, _) = report.from.components
+        var lines = ["关于清洁取暖工作进展情况的督查通报",
+                     "（\(fromYear)年\(report.from.chineseMonthDay)—\(report.to.chineseMonthDay)）", "",
+                     "根据《朔城区2021年冬季清洁取暖实施方案》关于建立健全例会、报告、督察制度的要求，区政府督查室对各乡镇街道和相关部门、企业清洁取暖工作进展情况进行了督查。现将有关情况通报如下：", ""]
+        let numerals = ["一", "二", "三"]
+        var section = 0
+        for level in LaggingLevel.allCases.reversed() {
+            let units = report.units.filter { $0.level == level }
+            guard !units.isEmpty else { continue }
+            let heading: String = switch level {
+            case .refer: "移交纪检部门严肃问责"
+            case .criticize: "予以通报批评"
+            case .notice: "予以提醒"
+            }
+            lines.append("\(numerals[section])、\(heading)（\(units.count) 个单位）")
+            section += 1
+            for (index, unit) in units.enumerated() {
+                lines.append("\(index + 1). \(unit.name)：" + unit.reasons.map(\.detail).joined(separator: "；") + "。")
+            }
+            lines.append("")
+        }
+        if report.units.isEmpty {
+            lines.append("本期各单位均按时报送，进度符合要求，未发现工作拖拉、进度缓慢的情况。")
+            lines.append("")
+        } else {
+            lines.append("请被通报单位认真查找原因，制定整改措施，倒排工期、挂图作战，于三日内将整改情况报区清洁取暖领导小组办公室。")
+            lines.append("")
+        }
+        lines.append("朔城区人民政府督查室")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,104 @@
+/// How seriously a unit drags (方案 六 三是: 通报批评, 移交纪检).
+public enum LaggingLevel: String, Encodable, Sendable, Comparable, CaseIterable {
+    case notice, criticize, refer
+
+    var rank: Int { LaggingLevel.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (lhs: LaggingLevel, rhs: LaggingLevel) -> Bool { lhs.rank < rhs.rank }
+
+    public var chinese: String {
+        switch self {
+        case .notice: "提醒"
+        case .criticize: "通报批评"
+        case .refer: "移交纪检"
+        }
+    }
+}
+
+/// One reason a unit is listed, with its figures.
+public struct LaggingReason: Encodable, Sendable, Equatable {
+    public struct OverdueTask: Encodable, Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var due: LocalDate
+        public var daysOverdue: Int
+    }
+
+    public var code: String
+    public var level: LaggingLevel
+    /// A Chinese sentence for the notice.
+    public var detail: String
+    public var count: Int?
+    public var dates: [LocalDate]?
+    public var expectedRate: Double?
+    public var actualRate: Double?
+    public var pointsBehind: Double?
+    public var reports: Int?
+    public var installed: Int?
+    public var target: Int?
+    public var tasks: [OverdueTask]?
+    public var previousLevel: LaggingLevel?
+
+    init(code: String, level: LaggingLevel, detail: String) {
+        self.code = code
+        self.level = level
+        self.detail = detail
+    }
+}
+
+public struct LaggingUnit: Encodable, Sendable {
+    public var unit: String
+    public var name: String
+    public var kind: Unit.Kind
+    public var level: LaggingLevel
+    public var reasons: [LaggingReason]
+}
+
+/// The supervision office's query over a window of days: the units that drag, most serious first (docs/lagging.md).
+public struct LaggingReport: Encodable, Sendable {
+    public var from: LocalDate
+    public var to: LocalDate
+    public var thresholds: Thresholds
+    public var units: [LaggingUnit]
+
+    public struct Thresholds: Encodable, Sendable {
+        public var missedNotice, missedCriticize, missedRefer, lateNotice, lateCriticize: Int
+        public var behindCriticizePoints, behindReferPoints: Double
+        public var stalledNotice, stalledCriticize, overdueReferDays: Int
+
+        init(_ t: LaggingThresholds) {
+            missedNotice = t.missedNotice; missedCriticize = t.missedCriticize; missedRefer = t.missedRefer
+            lateNotice = t.lateNotice; lateCriticize = t.lateCriticize
+            behindCriticizePoints = t.behindCriticizePoints; behindReferPoints = t.behindReferPoints
+            stalledNotice = t.stalledNotice; stalledCriticize = t.stalledCriticize; overdueReferDays = t.overdueReferDays
+        }
+    }
+
+    init(state: CampaignState, season: Season?, from: LocalDate, to: LocalDate, thresholds: LaggingThresholds, minimumLevel: LaggingLevel?) {
+        self.from = from
+        self.to = to
+        self.thresholds = Thresholds(thresholds)
+        let rules = LaggingRules(state: state, season: season, thresholds: thresholds)
+        let length = to - from + 1
+        let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
+        var units: [LaggingUnit] = []
+        for unit in rules.candidateUnits() {
+            var reasons = rules.reasons(for: unit, from: from, to: to)
+            guard var level = reasons.map(\.level).max() else { continue }
+            // Criticized in the previous window of the same length as well → refer.
+            if level == .criticize, let previous = rules.reasons(for: unit, from: previousFrom, to: previousTo).map(\.level).max(),
+               previous >= .criticize {
+                var repeated = LaggingReason(code: "repeated", level: .refer,
+                                             detail: "上一督查期（\(previousFrom.chineseMonthDay)—\(previousTo.chineseMonthDay)）已被\(previous.chinese)，本期仍未改正")
+                repeated.previousLevel = previous
+                reasons.append(repeated)
+                level = .refer
+            }
+            if let minimumLevel, level < minimumLevel { continue }
+            units.append(LaggingUnit(unit: unit.id, name: unit.name, kind: unit.kind, level: level,
+                                     reasons: reasons.sorted { $0.level > $1.level }))
+        }
+        self.units = units.sorted {
+            ($0.level.rank, $0.reasons.count, $1.unit) > ($1.level.rank, $1.reasons.count, $0.unit)
+        }
+    }
+}

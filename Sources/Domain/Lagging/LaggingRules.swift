@@ -1,0 +1,117 @@
+/// The rules of docs/lagging.md, each a function of the state, the window and the thresholds.
+struct LaggingRules {
+    let state: CampaignState
+    let season: Season?
+    let thresholds: LaggingThresholds
+
+    /// Reporting units in the plan's order, then every other unit that has tasks.
+    func candidateUnits() -> [Unit] {
+        let reporting = DayStatus.reportingUnits(of: season, state: state)
+        let withTasks = Set(state.tasks.values.map(\.unit))
+        return reporting + state.units.filter { withTasks.contains($0.id) && !reporting.contains($0) }
+    }
+
+    func reasons(for unit: Unit, from: LocalDate, to: LocalDate) -> [LaggingReason] {
+        var reasons: [LaggingReason] = []
+        if unit.kind == .township && (season?.reportingUnits.contains(unit.id) ?? true) {
+            reasons += [missed(unit, from, to), late(unit, from, to), behindSchedule(unit, at: to), stalled(unit, upTo: to)].compactMap { $0 }
+        }
+        if let overdue = overdueTasks(unit, at: to) { reasons.append(overdue) }
+        return reasons
+    }
+
+    private func expectedDays(_ from: LocalDate, _ to: LocalDate) -> [LocalDate] {
+        from.through(to).filter { season?.contains($0) ?? true }
+    }
+
+    /// `missed_reports`: expected days (in the season, not exempt) without a report.
+    func missed(_ unit: Unit, _ from: LocalDate, _ to: LocalDate) -> LaggingReason? {
+        let dates = expectedDays(from, to).filter { !state.isExempt(unit.id, on: $0) && state.unitDay(unit.id, $0) == nil }
+        let t = thresholds
+        let level: LaggingLevel? = dates.count >= t.missedRefer ? .refer : dates.count >= t.missedCriticize ? .criticize
+            : dates.count >= t.missedNotice ? .notice : nil
+        guard let level, !dates.isEmpty else { return nil }
+        var reason = LaggingReason(code: "missed_reports", level: level,
+                                   detail: "未报 \(dates.count) 天（\(dates.map(\.chineseMonthDay).joined(separator: "、"))）")
+        reason.count = dates.count
+        reason.dates = dates
+        return reason
+    }
+
+    /// `late_reports`: days whose first report came after the deadline.
+    func late(_ unit: Unit, _ from: LocalDate, _ to: LocalDate) -> LaggingReason? {
+        let dates = expectedDays(from, to).filter { !state.isExempt(unit.id, on: $0) && state.unitDay(unit.id, $0)?.status == .late }
+        let t = thresholds
+        let level: LaggingLevel? = dates.count >= t.lateCriticize ? .criticize : dates.count >= t.lateNotice ? .notice : nil
+        guard let level, !dates.isEmpty else { return nil }
+        var reason = LaggingReason(code: "late_reports", level: level,
+                                   detail: "迟报 \(dates.count) 天（\(dates.map(\.chineseMonthDay).joined(separator: "、"))）")
+        reason.count = dates.count
+        reason.dates = dates
+        return reason
+    }
+
+    /// `behind_schedule`: installed ÷ roster target below the straight line from season start (0) to deadline (1).
+    /// A unit the plan names that has registered no village counts as 0% done.
+    func behindSchedule(_ unit: Unit, at date: LocalDate) -> LaggingReason? {
+        guard let season, date >= season.start else { return nil }
+        let span = max(1, season.deadline - season.start)
+        let expected = min(1, Double(date - season.start) / Double(span))
+        let target = state.villages.values.filter { $0.unit == unit.id }.reduce(0) { $0 + $1.targets.values.reduce(0, +) }
+        let named = season.targets.contains { $0.units.contains(unit.id) }
+        guard target > 0 || named else { return nil }
+        let installed = state.timelines[unit.id]?.effective(onOrBefore: date)?.counts.values.reduce(0) { $0 + $1.installed } ?? 0
+        let actual = target > 0 ? Double(installed) / Double(target) : 0
+        let points = ((expected - actual) * 1000).rounded() / 10
+        let level: LaggingLevel? = points >= thresholds.behindReferPoints ? .refer
+            : points >= thresholds.behindCriticizePoints ? .criticize : nil
+        guard let level else { return nil }
+        var reason = LaggingReason(code: "behind_schedule", level: level,
+                                   detail: target > 0
+                                       ? "进度滞后：截至\(date.chineseMonthDay)应完成 \(BulletinText.percent(expected))，实际完成 \(BulletinText.percent(actual))（安装 \(installed)/\(target) 户），落后 \(points) 个百分点"
+                                       : "进度滞后：方案列明的改造任务尚未登记确村确户，截至\(date.chineseMonthDay)应完成 \(BulletinText.percent(expected))")
+        reason.expectedRate = (expected * 10_000).rounded() / 10_000
+        reason.actualRate = (actual * 10_000).rounded() / 10_000
+        reason.pointsBehind = points
+        reason.installed = installed
+        reason.target = target
+        return reason
+    }
+
+    /// `stalled`: the unit's installed total equal over its last N reports up to `date`, while below target.
+    func stalled(_ unit: Unit, upTo date: LocalDate) -> LaggingReason? {
+        guard let timeline = state.timelines[unit.id] else { return nil }
+        let days = timeline.days.filter { $0.date <= date }
+        guard let last = days.last else { return nil }
+        let installed = last.counts.values.reduce(0) { $0 + $1.installed }
+        let target = state.villages.values.filter { $0.unit == unit.id }.reduce(0) { $0 + $1.targets.values.reduce(0, +) }
+        guard installed < target else { return nil }
+        var run = 0
+        for day in days.reversed() {
+            guard day.counts.values.reduce(0, { $0 + $1.installed }) == installed else { break }
+            run += 1
+        }
+        let level: LaggingLevel? = run >= thresholds.stalledCriticize ? .criticize : run >= thresholds.stalledNotice ? .notice : nil
+        guard let level else { return nil }
+        var reason = LaggingReason(code: "stalled", level: level,
+                                   detail: "连续 \(run) 次报送安装数停留在 \(installed) 户（任务 \(target) 户），进度停滞")
+        reason.reports = run
+        reason.installed = installed
+        reason.target = target
+        return reason
+    }
+
+    /// `overdue_tasks`: tasks not done by their due date (or done late, counted up to completion).
+    func overdueTasks(_ unit: Unit, at date: LocalDate) -> LaggingReason? {
+        let overdue = state.tasks.values.filter { $0.unit == unit.id && $0.status != .done && $0.daysOverdue(at: date) > 0 }
+            .sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+        guard !overdue.isEmpty else { return nil }
+        let worst = overdue.map { $0.daysOverdue(at: date) }.max() ?? 0
+        let level: LaggingLevel = worst >= thresholds.overdueReferDays ? .refer : .criticize
+        var reason = LaggingReason(code: "overdue_tasks", level: level,
+                                   detail: "任务逾期未完成 \(overdue.count) 项：" + overdue.map { "“\($0.title)”（\($0.due.chineseMonthDay)到期，逾期 \($0.daysOverdue(at: date)) 天）" }.joined(separator: "、"))
+        reason.count = overdue.count
+        reason.tasks = overdue.map { .init(id: $0.id, title: $0.title, due: $0.due, daysOverdue: $0.daysOverdue(at: date)) }
+        return reason
+    }
+}
