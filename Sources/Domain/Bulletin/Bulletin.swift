@@ -63,6 +63,18 @@ public struct Bulletin: Encodable, Sendable {
         /// Yuan; nil where the standard is not set.
         public var central: Int?
         public var city: Int?
+
+        enum CodingKeys: String, CodingKey { case path, name, acceptedHouseholds, central, city }
+
+        /// Unset standards are `null`, not left out (API.md, subsidies).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(name, forKey: .name)
+            try container.encode(acceptedHouseholds, forKey: .acceptedHouseholds)
+            try container.encode(central, forKey: .central)
+            try container.encode(city, forKey: .city)
+        }
     }
 
     public struct Subsidies: Encodable, Sendable {

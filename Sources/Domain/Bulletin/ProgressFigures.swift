@@ -35,6 +35,24 @@ public struct ProgressFigures: Encodable, Sendable, Equatable {
                               accepted: change.accepted, operating: change.operating)
     }
 
+    enum CodingKeys: String, CodingKey {
+        case planTarget, rosterTarget, confirmed, signed, installed, accepted, operating, completionRate, dayChange
+    }
+
+    /// A path the plan sets no number for has `"planTarget": null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(planTarget, forKey: .planTarget)
+        try container.encode(rosterTarget, forKey: .rosterTarget)
+        try container.encode(confirmed, forKey: .confirmed)
+        try container.encode(signed, forKey: .signed)
+        try container.encode(installed, forKey: .installed)
+        try container.encode(accepted, forKey: .accepted)
+        try container.encode(operating, forKey: .operating)
+        try container.encode(completionRate, forKey: .completionRate)
+        try container.encode(dayChange, forKey: .dayChange)
+    }
+
     var counts: Funnel { Funnel(confirmed: confirmed, signed: signed, installed: installed, accepted: accepted, operating: operating) }
 }
 

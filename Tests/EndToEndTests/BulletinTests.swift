@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The daily bulletin through the running server, every number checked against figures worked out by hand.
+@Suite struct BulletinTests {
+    /// 10-14 17:00: 下团堡乡 (东村 household_electric 300/280/200/150/100, 西村 biomass 100/90/80/70/60) and
+    /// 滋润乡 (南村 biomass 60/50/30/20/10) on time. 10-15: 沙楞河乡 exempt; 下团堡乡 at 17:30 with 东村 only
+    /// (320/300/250/200/180; 西村 carried) and a problem; 北旺庄街道 at 18:30 with no villages (late); 滋润乡 silent.
+    static func scenario() async throws -> CampaignFixture {
+        let f = try await CampaignFixture.start(clock: "2021-10-14T17:00:00+08:00")
+        func post(_ client: APIClient, _ body: [String: Any]) async throws {
+            let reply = try await client.post("/api/v1/reports", json: body)
+            guard reply.status == 201 else { throw FixtureError.setup("report: \(reply.status) \(reply.text)") }
+        }
+        try await post(f.xiatuanpu, ["villages": [
+            ["village": "xtp-dongcun", "path": "household_electric", "confirmed": 300, "signed": 280, "installed": 200, "accepted": 150, "operating": 100],
+            ["village": "xtp-xicun", "path": "biomass", "confirmed": 100, "signed": 90, "installed": 80, "accepted": 70, "operating": 60]]])
+        try await post(f.zirun, CampaignFixture.report(date: nil, [60, 50, 30, 20, 10], village: "zr-nancun", path: "biomass"))
+        let exemption = try await f.office.post("/api/v1/exemptions", json: ["unit": "shalenghe", "from": "2021-10-15", "to": "2021-10-15", "reason": "停电"])
+        guard exemption.status == 201 else { throw FixtureError.setup("exemption") }
+        try await f.admin.setClock("2021-10-15T17:30:00+08:00")
+        try await post(f.xiatuanpu, CampaignFixture.report(date: nil, [320, 300, 250, 200, 180]))
+        try await f.admin.setClock("2021-10-15T18:30:00+08:00")
+        try await post(f.office, ["unit": "beiwangzhuang", "villages": [] as [Any]])
+        return f
+    }
+
+    @Test func everyNumberOfTheJSONBulletin() async throws {
+        let f = try await Self.scenario()
+        defer { f.stop() }
+        let reply = try await f.supervisor.get("/api/v1/bulletins/2021-10-15")
+        #expect(reply.status == 200)
+        let b = reply.json
+        #expect(b["date"] as? String == "2021-10-15")
+        #expect(b["deadline"] as? String == "2021-10-15T18:00:00+08:00")
+        let submission = try #require(b["submission"] as? [String: [String: Any]])
+        func ids(_ group: String) -> [String] { (submission[group]?["units"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        #expect(submission["expected"]?["count"] as? Int == 12)
+        #expect(ids("onTime") == ["xiatuanpu"])
+        #expect(ids("late") == ["beiwangzhuang"])
+        #expect(ids("exempt") == ["shalenghe"])
+        #expect(ids("missing") == ["nancheng", "beicheng", "shentou-street", "shentou-town", "xiaopingyi", "yaozitou", "nanyulin", "limin", "zirun", "zhangcaizhuang"])
+
+        let district = try #require(b["district"] as? [String: Any])
+        #expect(district["planTarget"] as? Int == 46108)
+        #expect(district["rosterTarget"] as? Int == 570)
+        #expect([district["confirmed"], district["signed"], district["installed"], district["accepted"], district["operating"]].compactMap { $0 as? Int } == [480, 440, 360, 290, 250])
+        #expect(district["completionRate"] as? Double == 0.0078)
+        let change = try #require(district["dayChange"] as? [String: Int])
+        #expect([change["confirmed"], change["signed"], change["installed"], change["accepted"], change["operating"]] == [20, 20, 50, 50, 80])
+
+        let paths = try #require(b["byPath"] as? [[String: Any]])
+        #expect(paths.count == 7)
+        let he = try #require(paths.first { $0["path"] as? String == "household_electric" })
+        #expect(he["planTarget"] as? Int == 1863 && he["rosterTarget"] as? Int == 320 && he["installed"] as? Int == 250)
+        #expect(he["completionRate"] as? Double == 0.1342)
+        let biomass = try #require(paths.first { $0["path"] as? String == "biomass" })
+        #expect(biomass["rosterTarget"] as? Int == 200 && biomass["installed"] as? Int == 110 && biomass["completionRate"] as? Double == 0.0187)
+        let coal = try #require(paths.first { $0["path"] as? String == "clean_coal" })
+        #expect(coal["planTarget"] is NSNull)
+
+        let units = try #require(b["byUnit"] as? [[String: Any]])
+        #expect(units.count == 13)
+        let xtp = try #require(units.first)
+        #expect(xtp["unit"] as? String == "xiatuanpu" && xtp["rank"] as? Int == 1 && xtp["status"] as? String == "on_time")
+        #expect(xtp["rosterTarget"] as? Int == 510 && xtp["installed"] as? Int == 330 && xtp["completionRate"] as? Double == 0.6471)
+        #expect(xtp["stale"] as? Bool == false)
+        let zirun = try #require(units.first { $0["unit"] as? String == "zirun" })
+        #expect(zirun["rank"] as? Int == 2 && zirun["status"] as? String == "missing" && zirun["stale"] as? Bool == true)
+        #expect(zirun["lastReportDate"] as? String == "2021-10-14" && zirun["completionRate"] as? Double == 0.5)
+        #expect((zirun["dayChange"] as? [String: Int])?["installed"] == 0)
+        // The eleven units at 0% share rank 3.
+        #expect(units.dropFirst(2).allSatisfy { $0["rank"] as? Int == 3 })
+        #expect(units.first { $0["unit"] as? String == "shalenghe" }?["status"] as? String == "exempt")
+
+        let issues = try #require(b["issues"] as? [[String: Any]])
+        #expect(issues.count == 1 && issues[0]["unit"] as? String == "xiatuanpu")
+        let subsidies = try #require(b["subsidies"] as? [String: Any])
+        #expect(subsidies["centralTotal"] as? Int == 63000 && subsidies["cityTotal"] as? Int == 18000)
+        #expect(subsidies["unsetPaths"] as? [String] == ["household_electric"])
+        let heSubsidy = (subsidies["byPath"] as? [[String: Any]])?.first { $0["path"] as? String == "household_electric" }
+        #expect(heSubsidy?["acceptedHouseholds"] as? Int == 200 && heSubsidy?["central"] is NSNull)
+    }
+
+    @Test func chineseTextLineByLine() async throws {
+        let f = try await Self.scenario()
+        defer { f.stop() }
+        let reply = try await f.xiatuanpu.get("/api/v1/bulletins/2021-10-15?format=text")
+        #expect(reply.status == 200)
+        #expect(reply.header("Content-Type") == "text/plain; charset=utf-8")
+        let lines = reply.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "朔城区冬季清洁取暖工作日报")
+        #expect(lines[1] == "（2021年10月15日）")
+        #expect(lines.contains("应报单位 12 个，按时报送 1 个，迟报 1 个（北旺庄街道），未报 10 个（南城街道、北城街道、神头街道、神头镇、小平易乡、窑子头乡、南榆林乡、利民镇、滋润乡、张蔡庄乡），免报 1 个（沙楞河乡）。"))
+        #expect(lines.contains("计划改造 46108 户，已确户 480 户、签约 440 户、安装 360 户（较昨日 +50 户）、验收 290 户、通暖 250 户，完成率 0.8%。"))
+        #expect(lines.contains("3. 分户式\"煤改电\"：计划 1863 户，安装 250 户（较昨日 +50 户），验收 200 户，完成率 13.4%"))
+        #expect(lines.contains("1. 下团堡乡：完成率 64.7%（安装 330/510 户，较昨日 +50 户）"))
+        #expect(lines.contains("2. 滋润乡：完成率 50.0%（安装 30/60 户，较昨日 ±0 户），未报（数据沿用10月14日报送）"))
+        #expect(lines.contains("3. 北旺庄街道：完成率 0.0%（安装 0/0 户，较昨日 ±0 户），迟报"))
+        #expect(lines.contains("3. 沙楞河乡：完成率 0.0%（安装 0/0 户，较昨日 ±0 户），免报"))
+        #expect(lines.contains("下团堡乡：东村变压器容量不足，需地电公司增容"))
+        #expect(lines.suffix(3).first == "朔城区清洁取暖领导小组办公室")
+        // Accept: text/plain negotiates the same text.
+        let negotiated = try await f.xiatuanpu.get("/api/v1/bulletins/2021-10-15", headers: ["Accept": "text/plain"])
+        #expect(negotiated.text == reply.text)
+    }
+
+    @Test func csvForExcelWithBOMAndCRLF() async throws {
+        let f = try await Self.scenario()
+        defer { f.stop() }
+        let reply = try await f.office.get("/api/v1/bulletins/2021-10-15?format=csv")
+        #expect(reply.status == 200)
+        #expect(reply.header("Content-Type")?.hasPrefix("text/csv") == true)
+        #expect(reply.body.starts(with: [0xEF, 0xBB, 0xBF]))
+        let rows = String(decoding: reply.body.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(rows[0] == "单位,单位编号,报送状态,排名,任务户数,确户,签约,安装,验收,通暖,完成率,较昨日安装,数据是否沿用")
+        #expect(rows[1] == "下团堡乡,xiatuanpu,按时,1,510,420,390,330,270,240,64.7%,50,否")
+        #expect(rows[2] == "滋润乡,zirun,未报,2,60,60,50,30,20,10,50.0%,0,是")
+        #expect(rows.count == 15) // header, 13 units, and the empty string after the last CRLF
+        #expect(rows.last == "")
+    }
+
+    @Test func etagGzipTodayAndPending() async throws {
+        let f = try await Self.scenario()
+        defer { f.stop() }
+        let first = try await f.office.get("/api/v1/bulletins/today")
+        let etag = try #require(first.header("ETag"))
+        #expect(first.json["date"] as? String == "2021-10-15")
+        let again = try await f.office.get("/api/v1/bulletins/2021-10-15", headers: ["If-None-Match": etag])
+        #expect(again.status == 304)
+        #expect(again.body.isEmpty)
+        // Any write moves the ETag.
+        _ = try await f.zirun.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [60, 55, 40, 20, 10], village: "zr-nancun", path: "biomass"))
+        let changed = try await f.office.get("/api/v1/bulletins/2021-10-15", headers: ["If-None-Match": etag])
+        #expect(changed.status == 200)
+        #expect(changed.header("ETag") != etag)
+        let gzip = try Shell.run("curl -sS --compressed -D - -o /dev/null -H 'Authorization: Bearer \(f.office.token ?? "")' \(f.server.baseURL)/api/v1/bulletins/2021-10-15")
+        #expect(gzip.output.lowercased().contains("content-encoding: gzip"))
+        #expect(gzip.output.lowercased().contains("vary: accept-encoding"))
+        #expect(try await f.office.get("/api/v1/bulletins/2021-13-01").status == 400)
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=pdf").status == 400)
+
+        try await f.admin.setClock("2021-10-16T17:00:00+08:00")
+        let pending = try await f.office.get("/api/v1/bulletins/2021-10-16/pending?format=text")
+        #expect(pending.text == "截至17:00，尚未报送：北旺庄街道、南城街道、北城街道、神头街道、神头镇、小平易乡、下团堡乡、窑子头乡、南榆林乡、利民镇、滋润乡、张蔡庄乡、沙楞河乡\n")
+        let json = try await f.office.get("/api/v1/bulletins/2021-10-15/pending")
+        #expect((json.json["units"] as? [Any])?.count == 9)
+    }
+
+    @Test func summaryOverARange() async throws {
+        let f = try await Self.scenario()
+        defer { f.stop() }
+        let reply = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15")
+        #expect(reply.status == 200)
+        let units = try #require(reply.json["byUnit"] as? [[String: Any]])
+        let xtp = try #require(units.first { $0["unit"] as? String == "xiatuanpu" })
+        #expect(xtp["expected"] as? Int == 2 && xtp["onTime"] as? Int == 2 && xtp["missing"] as? Int == 0)
+        #expect((xtp["counts"] as? [String: Int])?["installed"] == 330)
+        #expect((xtp["change"] as? [String: Int])?["installed"] == 330)
+        let zirun = try #require(units.first { $0["unit"] as? String == "zirun" })
+        #expect(zirun["expected"] as? Int == 2 && zirun["onTime"] as? Int == 1 && zirun["missing"] as? Int == 1)
+        let shalenghe = try #require(units.first { $0["unit"] as? String == "shalenghe" })
+        #expect(shalenghe["expected"] as? Int == 1 && shalenghe["exempt"] as? Int == 1 && shalenghe["missing"] as? Int == 1)
+        let oneDay = try await f.supervisor.get("/api/v1/summary?from=2021-10-15&to=2021-10-15")
+        let xtpDay = (oneDay.json["byUnit"] as? [[String: Any]])?.first { $0["unit"] as? String == "xiatuanpu" }
+        #expect((xtpDay?["change"] as? [String: Int])?["installed"] == 50)
+        #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-16&to=2021-10-15").status == 422)
+        #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-15").status == 400)
+    }
+}
