@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The supervision rules (docs/lagging.md) over a week of reports, each at and just below its boundaries.
+@Suite struct LaggingTests {
+    static let week = (from: "2021-10-11", to: "2021-10-17")
+    /// Leaves only the rule under test: the straight-line rule would list every unit of a test week.
+    static let noSchedule = "behindCriticizePoints=1000&behindReferPoints=1000"
+
+    /// Posts an empty on-time (or late) report for `unit` on each of `days` (October 2021).
+    static func report(_ f: CampaignFixture, _ unit: String, days: [Int], late: Set<Int> = [], villages: [[String: Any]] = []) async throws {
+        for day in days {
+            let date = String(format: "2021-10-%02d", day)
+            try await f.admin.setClock("\(date)T\(late.contains(day) ? "19" : "12"):00:00+08:00")
+            let reply = try await f.office.post("/api/v1/reports", json: ["unit": unit, "date": date, "villages": villages])
+            guard reply.status == 201 else { throw FixtureError.setup("\(unit) \(date): \(reply.text)") }
+        }
+    }
+
+    static func levels(_ reply: APIClient.Reply) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: (reply.json["units"] as? [[String: Any]] ?? []).compactMap { unit in
+            (unit["unit"] as? String).map { ($0, unit["level"] as? String ?? "") }
+        })
+    }
+
+    @Test func missedReportsNoticeCriticizeRefer() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        // A clean previous week, so that no unit is escalated for it.
+        for unit in ["xiatuanpu", "zirun", "limin", "yaozitou"] { try await Self.report(f, unit, days: Array(4...10)) }
+        try await Self.report(f, "xiatuanpu", days: Array(11...17))
+        try await Self.report(f, "zirun", days: Array(11...16))          // 1 missed
+        try await Self.report(f, "limin", days: [11, 12, 13, 14, 15])    // 2 missed
+        try await Self.report(f, "yaozitou", days: [11, 12, 13, 14])     // 3 missed
+        _ = try await f.office.post("/api/v1/exemptions", json: ["unit": "shalenghe", "from": "2021-10-11", "to": "2021-10-17", "reason": "疫情封控"])
+        try await f.admin.setClock("2021-10-18T09:00:00+08:00")
+        let reply = try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)")
+        #expect(reply.status == 200)
+        let levels = Self.levels(reply)
+        #expect(levels["xiatuanpu"] == nil)
+        #expect(levels["zirun"] == "notice")
+        #expect(levels["limin"] == "criticize")
+        #expect(levels["yaozitou"] == "refer")
+        #expect(levels["shalenghe"] == nil)
+        #expect(levels["nancheng"] == "refer")
+        let units = reply.json["units"] as? [[String: Any]] ?? []
+        let order = units.compactMap { $0["level"] as? String }
+        #expect(order == order.sorted { ["refer": 0, "criticize": 1, "notice": 2][$0]! < ["refer": 0, "criticize": 1, "notice": 2][$1]! })
+        let limin = units.first { $0["unit"] as? String == "limin" }
+        let reason = (limin?["reasons"] as? [[String: Any]])?.first
+        #expect(reason?["code"] as? String == "missed_reports")
+        #expect(reason?["count"] as? Int == 2)
+        #expect(reason?["dates"] as? [String] == ["2021-10-16", "2021-10-17"])
+        // Thresholds as query parameters, and the level filter.
+        let stricter = try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)&missedRefer=2")
+        #expect(Self.levels(stricter)["limin"] == "refer")
+        let onlyRefer = try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)&level=refer")
+        #expect(Set(Self.levels(onlyRefer).values) == ["refer"])
+    }
+
+    @Test func lateReportsNoticeAndCriticize() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        for unit in ["xiatuanpu", "zirun", "limin"] { try await Self.report(f, unit, days: Array(4...10)) }
+        try await Self.report(f, "zirun", days: Array(11...17), late: [12, 14, 16])   // 3 late
+        try await Self.report(f, "limin", days: Array(11...17), late: [13])           // 1 late
+        try await Self.report(f, "xiatuanpu", days: Array(11...17))
+        try await f.admin.setClock("2021-10-18T09:00:00+08:00")
+        let reply = try await f.office.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)")
+        let levels = Self.levels(reply)
+        #expect(levels["zirun"] == "criticize")
+        #expect(levels["limin"] == "notice")
+        #expect(levels["xiatuanpu"] == nil)
+    }
+
+    @Test func behindScheduleAndStalled() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        for (id, unit) in [("a", "xiatuanpu"), ("b", "zirun"), ("c", "limin"), ("d", "yaozitou")] {
+            let reply = try await f.office.post("/api/v1/villages", json: ["id": id, "name": id, "unit": unit, "area": "rural", "targets": ["biomass": 100]])
+            #expect(reply.status == 201)
+        }
+        func counts(_ village: String, _ installed: Int) -> [[String: Any]] {
+            [["village": village, "path": "biomass", "confirmed": 100, "signed": 100, "installed": installed, "accepted": 0, "operating": 0]]
+        }
+        // At 10-17 the straight line from 07-26 to 10-31 expects 83/97 = 85.6%.
+        try await Self.report(f, "xiatuanpu", days: [17], villages: counts("a", 90))   // ahead: not listed
+        try await Self.report(f, "zirun", days: [17], villages: counts("b", 70))       // 15.6 points behind: criticize
+        try await Self.report(f, "limin", days: [17], villages: counts("c", 50))       // 35.6 points behind: refer
+        for day in 13...17 { try await Self.report(f, "yaozitou", days: [day], villages: counts("d", 80)) } // 5 equal reports
+        try await f.admin.setClock("2021-10-18T09:00:00+08:00")
+        let reply = try await f.supervisor.get("/api/v1/lagging?from=2021-10-17&to=2021-10-17")
+        let units = reply.json["units"] as? [[String: Any]] ?? []
+        func reason(_ unit: String, _ code: String) -> [String: Any]? {
+            (units.first { $0["unit"] as? String == unit }?["reasons"] as? [[String: Any]])?.first { $0["code"] as? String == code }
+        }
+        #expect(reason("xiatuanpu", "behind_schedule") == nil)
+        #expect(reason("zirun", "behind_schedule")?["level"] as? String == "criticize")
+        #expect(reason("zirun", "behind_schedule")?["pointsBehind"] as? Double == 15.6)
+        #expect(reason("zirun", "behind_schedule")?["expectedRate"] as? Double == 0.8557)
+        #expect(reason("limin", "behind_schedule")?["level"] as? String == "refer")
+        #expect(reason("yaozitou", "stalled")?["level"] as? String == "criticize")
+        #expect(reason("yaozitou", "stalled")?["reports"] as? Int == 5)
+        let fewer = try await f.supervisor.get("/api/v1/lagging?from=2021-10-17&to=2021-10-17&stalledCriticize=6")
+        let stalled = ((fewer.json["units"] as? [[String: Any]])?.first { $0["unit"] as? String == "yaozitou" }?["reasons"] as? [[String: Any]])?
+            .first { $0["code"] as? String == "stalled" }
+        #expect(stalled?["level"] as? String == "notice")
+        // A unit the plan names with no registered village is 0% done against the line.
+        #expect(reason("beiwangzhuang", "behind_schedule")?["level"] as? String == "refer")
+    }
+
+    @Test func overdueTasksAndRepeatedCriticism() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let grid = try await f.office.post("/api/v1/tasks", json: ["unit": "grid", "title": "下团堡乡配套电网增容", "due": "2021-10-10"])
+        #expect(grid.status == 201)
+        _ = try await f.office.post("/api/v1/tasks", json: ["unit": "heat-company", "title": "南邢家河片区换热站调试", "due": "2021-10-15"])
+        let done = try await f.office.post("/api/v1/tasks", json: ["unit": "gas-company", "title": "煤改气管网试压", "due": "2021-10-12"])
+        let doneID = try #require(done.json["id"] as? String)
+        #expect(try await f.office.patch("/api/v1/tasks/\(doneID)", json: ["status": "done", "note": "已完成"]).status == 200)
+        // 滋润乡 misses two days in each of two weeks: criticized twice → refer.
+        try await Self.report(f, "zirun", days: [4, 5, 6, 7, 8] + [11, 12, 13, 14, 15])
+        try await f.admin.setClock("2021-10-18T09:00:00+08:00")
+        let reply = try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)")
+        let levels = Self.levels(reply)
+        #expect(levels["grid"] == "refer")          // 7 days overdue
+        #expect(levels["heat-company"] == "criticize") // 2 days overdue
+        #expect(levels["gas-company"] == nil)
+        #expect(levels["zirun"] == "refer")
+        let zirun = (reply.json["units"] as? [[String: Any]])?.first { $0["unit"] as? String == "zirun" }
+        #expect((zirun?["reasons"] as? [[String: Any]])?.contains { $0["code"] as? String == "repeated" } == true)
+        let tasks = try await f.supervisor.get("/api/v1/tasks?overdue=true")
+        #expect((tasks.json["tasks"] as? [Any])?.count == 2)
+        #expect(try await f.zirun.patch("/api/v1/tasks/\(doneID)", json: ["status": "open"]).status == 403)
+    }
+
+    @Test func noticeTextAndBadQueries() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        try await Self.report(f, "zirun", days: Array(4...10) + [11, 12, 13, 14, 15])
+        try await f.admin.setClock("2021-10-18T09:00:00+08:00")
+        let text = try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)&format=text")
+        #expect(text.status == 200)
+        let lines = text.text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "关于清洁取暖工作进展情况的督查通报")
+        #expect(lines.contains("（2021年10月11日—10月17日）"))
+        #expect(lines.contains { $0.hasPrefix("一、移交纪检部门严肃问责") })
+        #expect(lines.contains { $0.hasPrefix("二、予以通报批评") })
+        #expect(lines.contains { $0.contains("滋润乡：未报 2 天（10月16日、10月17日）") })
+        #expect(lines.last == "朔城区人民政府督查室")
+        #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-17&to=2021-10-11").status == 422)
+        #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-19").status == 422)
+        #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-17&missedNotice=x").status == 422)
+        #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-17&level=severe").status == 400)
+        #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11").status == 400)
+        #expect(try await f.zirun.get("/api/v1/lagging?from=2021-10-11&to=2021-10-17").status == 403)
+    }
+}
