@@ -109,9 +109,13 @@ final class Connection: @unchecked Sendable {
             }
         }
         if progressed { process() }
-        if peerClosed, case .head = self.phase { close() }
-        if peerClosed, case .body = self.phase { close() }
-        if peerClosed, case .chunked = self.phase { close() }
+        guard peerClosed else { return }
+        // The client ended its side mid-request: say so (it may still read), then close.
+        switch self.phase {
+        case .head: if buffer.isEmpty { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
+        case .body, .chunked: fail(.bad("请求体不完整，对方已结束发送"))
+        case .busy, .closed: break
+        }
     }
 
     func suspendReading() {
@@ -150,6 +154,7 @@ final class Connection: @unchecked Sendable {
                     return
                 }
                 guard let parsed else {
+                    if peerClosed { fail(.bad("请求头不完整，对方已结束发送")); return }
                     arm(configuration.headerTimeout)
                     return
                 }
@@ -166,6 +171,7 @@ final class Connection: @unchecked Sendable {
                     return
                 }
                 phase = .body(head, remaining: remaining - take, received: received)
+                if peerClosed { fail(.bad("请求体不完整，对方已结束发送")); return }
                 if take > 0 { arm(configuration.bodyTimeout) }
                 resumeReading()
                 return
@@ -178,6 +184,7 @@ final class Connection: @unchecked Sendable {
                         return
                     }
                     phase = .chunked(head, decoder)
+                    if peerClosed { fail(.bad("请求体不完整，对方已结束发送")); return }
                     if used > 0 { arm(configuration.bodyTimeout) }
                     resumeReading()
                 } catch let error as HTTPParseError {

@@ -15,6 +15,8 @@ public final class HTTPServer: @unchecked Sendable {
     let logger: Logger
     /// The most a connection buffers while a handler runs (pipelined requests wait in it).
     let maxBufferedBytes: Int
+    /// Where handlers run (see DispatchTaskExecutor).
+    let executor = DispatchTaskExecutor()
 
     private let loops: [DispatchQueue]
     private let acceptQueue = DispatchQueue(label: "cleanheat.http.accept")

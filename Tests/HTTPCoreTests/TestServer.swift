@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+@testable import HTTPCore
+
+/// A responder for wire tests: `/echo` says what it received, `/big` answers 4 KiB of JSON, `/slow` takes
+/// half a second; a bearer token "bad" is refused at screening, before the body.
+struct EchoResponder: HTTPResponder {
+    var router: Router
+
+    init() {
+        var router = Router()
+        router.add("GET", "/echo") { request, _ in Self.echo(request) }
+        router.add("POST", "/echo") { request, _ in Self.echo(request) }
+        router.add("GET", "/big") { _, _ in
+            .json(200, Data(("{\"items\":[" + (0..<200).map { "\"item-\(String(format: "%04d", $0))\"" }.joined(separator: ",") + "]}").utf8))
+        }
+        router.add("GET", "/slow") { _, _ in
+            try? await Task.sleep(for: .milliseconds(500))
+            return .text(200, "slow")
+        }
+        self.router = router
+    }
+
+    static func echo(_ request: HTTPRequest) -> HTTPResponse {
+        let trailers = request.trailers.map { "\($0.name)=\($0.value)" }.joined(separator: ";")
+        return .text(200, "\(request.method) \(request.head.target) \(request.body.count) \(trailers)")
+    }
+
+    func screen(_ head: HTTPRequestHead) async -> HTTPResponse? {
+        head.headers["Authorization"] == "Bearer bad"
+            ? .error(401, code: "unauthorized", message: "令牌无效", headers: HTTPFields(["WWW-Authenticate": "Bearer"])) : nil
+    }
+
+    func respond(to request: HTTPRequest) async -> HTTPResponse { await router.respond(to: request) }
+}
+
+/// A live server on a free port with short timeouts, for one test.
+final class TestServer {
+    let server: HTTPServer
+    let port: Int
+
+    init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.headerTimeout = 1
+        configuration.bodyTimeout = 1
+        configuration.keepAliveTimeout = 1
+        configuration.shutdownGrace = 2
+        configure(&configuration)
+        server = HTTPServer(configuration: configuration, responder: EchoResponder(), logger: Logger(label: "test"))
+        port = try server.start()
+    }
+
+    func client() throws -> RawHTTPClientAlias { try RawHTTPClientAlias(port: port) }
+
+    func stop() async { await server.shutdown() }
+}
+
+import TestSupport
+typealias RawHTTPClientAlias = RawHTTPClient

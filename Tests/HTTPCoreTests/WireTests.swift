@@ -1,0 +1,272 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import HTTPCore
+
+/// CHECKLISTS.md, HTTP/1.1 on the wire: raw bytes in, status and whether the connection closes out.
+@Suite struct WireTests {
+    /// Sends `request` on a fresh connection; returns the status and whether the server then closed.
+    func exchange(_ request: String, server: TestServer) throws -> (status: Int, closed: Bool) {
+        let client = try server.client()
+        try client.send(request)
+        let response = try client.readResponse()
+        return (response.status, client.isClosed(within: 1.5))
+    }
+
+    @Test func hostIsRequiredOnceOnHTTP11() async throws {
+        let server = try TestServer()
+        #expect(try exchange("GET /echo HTTP/1.1\r\n\r\n", server: server).status == 400)
+        #expect(try exchange("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", server: server).status == 400)
+        #expect(try exchange("GET /echo HTTP/1.0\r\n\r\n", server: server).status == 200)
+        await server.stop()
+    }
+
+    @Test(arguments: [
+        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+        "content-length: 5\r\nTRANSFER-ENCODING: CHUNKED\r\n",
+    ])
+    func bothFramingHeadersAreRefusedAndClose(framing: String) async throws {
+        let server = try TestServer()
+        let result = try exchange("POST /echo HTTP/1.1\r\nHost: x\r\n\(framing)\r\n5\r\nhello\r\n0\r\n\r\n", server: server)
+        #expect(result.status == 400)
+        #expect(result.closed)
+        await server.stop()
+    }
+
+    @Test(arguments: ["Content-Length: 5\r\nContent-Length: 6", "Content-Length: -1", "Content-Length: abc", "Content-Length: +5",
+                      "Content-Length: 0x5", "Content-Length: 1e3", "Content-Length: 1234567890123456789012345"])
+    func badContentLengthIs400AndClose(header: String) async throws {
+        let server = try TestServer()
+        let result = try exchange("POST /echo HTTP/1.1\r\nHost: x\r\n\(header)\r\n\r\nhello", server: server)
+        #expect(result.status == 400)
+        #expect(result.closed)
+        await server.stop()
+    }
+
+    @Test(arguments: ["xchunked", "chunked, chunked", "identity", "gzip, chunked"])
+    func transferEncodingOtherThanChunkedIsRefused(value: String) async throws {
+        let server = try TestServer()
+        let result = try exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \(value)\r\n\r\n0\r\n\r\n", server: server)
+        #expect(result.status == 400 || result.status == 501)
+        #expect(result.closed)
+        await server.stop()
+    }
+
+    @Test(arguments: [
+        "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",
+        "GET /echo HTTP/1.1\nHost: x\n\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: a\u{0}b\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: a\u{7}b\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nX-Bad[]: 1\r\n\r\n",
+        "GET /echo\r\nHost: x\r\n\r\n",
+        "GET  /echo HTTP/1.1\r\nHost: x\r\n\r\n",
+    ])
+    func malformedHeadsAre400(request: String) async throws {
+        let server = try TestServer()
+        let result = try exchange(request, server: server)
+        #expect(result.status == 400)
+        #expect(result.closed)
+        await server.stop()
+    }
+
+    @Test(arguments: [
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n",
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+    ])
+    func badChunksAre400AndClose(request: String) async throws {
+        let server = try TestServer()
+        let result = try exchange(request, server: server)
+        #expect(result.status == 400)
+        #expect(result.closed)
+        await server.stop()
+    }
+
+    @Test func truncatedLastChunkIs400AndClose() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel")
+        client.shutdownWrite()
+        #expect(try client.readResponse().status == 400)
+        #expect(client.isClosed())
+        await server.stop()
+    }
+
+    @Test func chunkedBodiesWithExtensionsAndTrailers() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "POST /echo 11 X-Sum=11")
+        await server.stop()
+    }
+
+    @Test func otherVersionsAndTheHTTP2Preface() async throws {
+        let server = try TestServer()
+        #expect(try exchange("GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", server: server).status == 505)
+        let preface = try exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", server: server)
+        #expect(preface.status == 505 || preface.status == 400)
+        #expect(preface.closed)
+        #expect(try exchange("GET /echo HTTP/1.x\r\nHost: x\r\n\r\n", server: server).status == 400)
+        await server.stop()
+    }
+
+    @Test func expectContinueGoodTokenGets100ThenTheAnswer() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try client.readResponse().status == 100)
+        try client.send("hello")
+        let final = try client.readResponse()
+        #expect(final.status == 200)
+        #expect(final.text == "POST /echo 5 ")
+        await server.stop()
+    }
+
+    @Test func expectContinueWithABadTokenOrTooLargeAnswersAtOnceAndCloses() async throws {
+        let server = try TestServer { $0.maxBodyBytes = 100 }
+        let bad = try server.client()
+        try bad.send("POST /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer bad\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        let refused = try bad.readResponse()
+        #expect(refused.status == 401)
+        #expect(bad.isClosed())
+        let big = try server.client()
+        try big.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try big.readResponse().status == 413)
+        #expect(big.isClosed())
+        await server.stop()
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("GET /echo?1 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo?2 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /echo?3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().text == "GET /echo?1 0 ")
+        #expect(try client.readResponse().text == "POST /echo?2 3 ")
+        #expect(try client.readResponse().text == "GET /echo?3 0 ")
+        let mixed = try server.client()
+        try mixed.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try mixed.readResponse().status == 200)
+        #expect(try mixed.readResponse().status == 400)
+        #expect(mixed.isClosed())
+        await server.stop()
+    }
+
+    @Test func oneByteAtATimeGetsTheSameAnswer() async throws {
+        let server = try TestServer { $0.headerTimeout = 5 }
+        let client = try server.client()
+        for byte in Array("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd".utf8) {
+            try client.send([byte])
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(try client.readResponse().text == "POST /echo 4 ")
+        await server.stop()
+    }
+
+    @Test func timeoutsForHeadersIdleAndStalledBodies() async throws {
+        let server = try TestServer { $0.headerTimeout = 0.3; $0.bodyTimeout = 0.3; $0.keepAliveTimeout = 0.3 }
+        let slowHead = try server.client()
+        try slowHead.send("GET /echo HTTP/1.1\r\nHost: x\r\n")
+        #expect(try slowHead.readResponse().status == 408)
+        #expect(slowHead.isClosed())
+        let idle = try server.client()
+        try idle.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try idle.readResponse().status == 200)
+        #expect(idle.isClosed(within: 2))
+        let stalled = try server.client()
+        try stalled.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        #expect(try stalled.readResponse().status == 408)
+        #expect(stalled.isClosed())
+        await server.stop()
+    }
+
+    @Test func beyondMaxConnectionsIs503WhileOthersAreServed() async throws {
+        let server = try TestServer { $0.maxConnections = 3; $0.headerTimeout = 5; $0.keepAliveTimeout = 5 }
+        let held = try (0..<3).map { _ in try server.client() }
+        for client in held {
+            try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+        let extra = try server.client()
+        let refused = try extra.readResponse()
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") == "1")
+        #expect(extra.isClosed())
+        try held[0].send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try held[0].readResponse().status == 200)
+        await server.stop()
+    }
+
+    @Test func headHasGETsHeadersAndNoBody() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nHEAD /big HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        let get = try client.readResponse()
+        let head = try client.readResponse(head: true)
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == get.header("Content-Length"))
+        #expect(head.body.isEmpty)
+        #expect(try client.readResponse().text == "GET /echo 0 ")
+        await server.stop()
+    }
+
+    @Test func notFoundAndMethodNotAllowedWithAllow() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+        let notAllowed = try client.readResponse()
+        #expect(notAllowed.status == 405)
+        #expect(notAllowed.header("Allow") == "GET, POST, HEAD")
+        #expect(notAllowed.header("Content-Type") == "application/json; charset=utf-8")
+        #expect(notAllowed.header("Date") != nil)
+        #expect(try client.readResponse().status == 404)
+        await server.stop()
+    }
+
+    @Test func limitsOnLineHeadersAndBody() async throws {
+        let server = try TestServer { $0.maxRequestLineBytes = 100; $0.maxHeaderBytes = 300; $0.maxHeaderCount = 5; $0.maxBodyBytes = 10 }
+        #expect(try exchange("GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 414)
+        #expect(try exchange("GET / HTTP/1.1\r\nHost: x\r\nX-A: \(String(repeating: "a", count: 400))\r\n\r\n", server: server).status == 431)
+        let many = (0..<6).map { "X-\($0): 1\r\n" }.joined()
+        #expect(try exchange("GET / HTTP/1.1\r\nHost: x\r\n\(many)\r\n", server: server).status == 431)
+        #expect(try exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world", server: server).status == 413)
+        let chunked = try exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n", server: server)
+        #expect(chunked.status == 413)
+        #expect(chunked.closed)
+        await server.stop()
+    }
+
+    @Test func gzipWhenAcceptedAndLargeEnough() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, deflate\r\n\r\n")
+        let zipped = try client.readResponse()
+        #expect(zipped.header("Content-Encoding") == "gzip")
+        #expect(zipped.header("Vary") == "Accept-Encoding")
+        let plain = try #require(Gzip.decompress(zipped.body))
+        #expect(String(decoding: plain, as: UTF8.self).hasPrefix("{\"items\":[\"item-0000\""))
+        try client.send("GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+        #expect(try client.readResponse().header("Content-Encoding") == nil)
+        #expect(try client.readResponse().header("Content-Encoding") == nil)
+        await server.stop()
+    }
+
+    @Test func connectionCloseAndHTTP10() async throws {
+        let server = try TestServer()
+        let close = try server.client()
+        try close.send("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let response = try close.readResponse()
+        #expect(response.header("Connection") == "close")
+        #expect(close.isClosed())
+        let old = try server.client()
+        try old.send("GET /echo HTTP/1.0\r\n\r\n")
+        #expect(try old.readResponse().status == 200)
+        #expect(old.isClosed())
+        await server.stop()
+    }
+}
