@@ -35,7 +35,7 @@ struct EchoResponder: HTTPResponder {
 }
 
 /// A live server on a free port with short timeouts, for one test.
-final class TestServer {
+final class TestServer: @unchecked Sendable {
     let server: HTTPServer
     let port: Int
 

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import Testing
+import TestSupport
+@testable import HTTPCore
+
+@Suite struct ServerLifecycleTests {
+    @Test func gracefulShutdownFinishesRequestsInFlightAndRefusesNewOnes() async throws {
+        let server = try TestServer()
+        let busy = try server.client()
+        try busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        let idle = try server.client()
+        try idle.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try idle.readResponse()
+        try await Task.sleep(for: .milliseconds(100))
+        let stopping = Task { await server.stop() }
+        try await Task.sleep(for: .milliseconds(50))
+        let answer = try busy.readResponse()
+        #expect(answer.status == 200)
+        #expect(answer.text == "slow")
+        #expect(answer.header("Connection") == "close")
+        #expect(idle.isClosed())
+        await stopping.value
+        #expect(throws: (any Error).self) {
+            let late = try RawHTTPClient(port: server.port)
+            try late.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = try late.readResponse()
+        }
+    }
+
+    @Test func threeHundredIdleConnectionsDoNotStarveANormalRequest() async throws {
+        let server = try TestServer { $0.headerTimeout = 10; $0.keepAliveTimeout = 10 }
+        var idle: [RawHTTPClient] = []
+        for index in 0..<300 {
+            let client = try server.client()
+            if index % 2 == 0 { try client.send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Half: ") } // half-sent heads
+            idle.append(client)
+        }
+        let client = try server.client()
+        try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        #expect(idle.count == 300)
+        await server.stop()
+    }
+
+    @Test func tlsServesHTTPSAndDropsPlainHTTP() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-tls")
+        let cert = folder.appendingPathComponent("cert.pem").path, key = folder.appendingPathComponent("key.pem").path
+        let made = try Shell.run("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 -keyout '\(key)' -out '\(cert)' 2>&1")
+        #expect(made.status == 0)
+        let server = try TestServer { $0.tls = TLSConfiguration(certificatePath: cert, privateKeyPath: key) }
+        let https = try Shell.run("curl -sS --cacert '\(cert)' https://localhost:\(server.port)/echo")
+        #expect(https.status == 0, "\(https.error)")
+        #expect(https.output == "GET /echo 0 ")
+        let old = try Shell.run("curl -sS --tlsv1.1 --tls-max 1.1 -k https://localhost:\(server.port)/echo")
+        #expect(old.status != 0)
+        let plain = try server.client()
+        try plain.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(plain.isClosed(within: 3))
+        await server.stop()
+    }
+
+    @Test func curlUploadsAsAReporterWould() async throws {
+        let server = try TestServer()
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-curl")
+        let file = folder.appendingPathComponent("report.json")
+        try Data(("{\"pad\":\"" + String(repeating: "x", count: 5_000) + "\"}").utf8).write(to: file)
+        // curl, when it sends Expect: 100-continue, waits up to a second for it: the server must send it at once.
+        let plain = try Shell.run("curl -sS -H 'Content-Type: application/json' -d @'\(file.path)' http://127.0.0.1:\(server.port)/echo")
+        #expect(plain.output == "POST /echo 5010 ")
+        let expecting = try Shell.run("curl -sS -v -H 'Expect: 100-continue' -H 'Content-Type: application/json' -d @'\(file.path)' http://127.0.0.1:\(server.port)/echo")
+        #expect(expecting.output == "POST /echo 5010 ")
+        #expect(expecting.error.contains("HTTP/1.1 100 Continue"))
+        let chunked = try Shell.run("printf 'hello chunks' | curl -sS -T - http://127.0.0.1:\(server.port)/echo -X POST")
+        #expect(chunked.output == "POST /echo 12 ")
+        let compressed = try Shell.run("curl -sS --compressed -D - http://127.0.0.1:\(server.port)/big")
+        #expect(compressed.output.lowercased().contains("content-encoding: gzip"))
+        #expect(compressed.output.contains("\"item-0199\""))
+        await server.stop()
+    }
+}
