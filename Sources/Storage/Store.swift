@@ -289,6 +289,17 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// Stops as a killed process would: no checkpoint, nothing beyond what is already synced. For tests.
+    func abandon() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !writerDone { condition.wait() }
+        condition.unlock()
+        segment.close()
+        folderLock.release()
+    }
+
     /// A consistent copy of the state as of now, as a data folder that `open` and `verify` accept.
     public func backup(to directory: URL) throws {
         let target = directory.standardizedFileURL.path

@@ -1,0 +1,237 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An in-memory file system that knows what a power cut would keep: file contents as of their last sync,
+/// and directory entries (creations, renames, removals) as of their directory's last sync. Failures can be
+/// injected: a failing sync, or a disk that fills after so many bytes. For tests of the storage engine.
+public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
+    private struct Node {
+        var current: [UInt8]
+        var durable: [UInt8]?
+    }
+
+    private let lock = NSLock()
+    /// Files by inode; paths map to inodes, now and as of the last directory syncs.
+    private var nodes: [Int: Node] = [:]
+    private var currentNames: [String: Int] = [:]
+    private var durableNames: [String: Int] = [:]
+    private var directories: Set<String> = ["/"]
+    private var durableDirectories: Set<String> = ["/"]
+    private var nextInode = 1
+
+    /// Syncs (file or log) performed so far.
+    public private(set) var syncCount = 0
+    /// The next sync that fails with EIO is the `failSyncAt`-th from now (nil: none).
+    public var failSyncAfter: Int?
+    /// Bytes that may still be written before writes fail with ENOSPC (nil: unlimited).
+    public var spaceLeft: Int?
+
+    public init() {}
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private static func parent(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().path
+    }
+
+    /// Forgets everything not made durable, as a power cut would.
+    public func losePower() {
+        locked {
+            currentNames = durableNames
+            directories = durableDirectories
+            for (inode, node) in nodes {
+                if let durable = node.durable { nodes[inode]?.current = durable } else { nodes[inode] = nil }
+            }
+            currentNames = currentNames.filter { nodes[$0.value] != nil }
+        }
+    }
+
+    public func exists(_ path: String) -> Bool { locked { currentNames[path] != nil || directories.contains(path) } }
+
+    public func list(_ directory: String) throws -> [String] {
+        locked {
+            let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+            let files = currentNames.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }
+            let folders = directories.filter { $0.hasPrefix(prefix) && $0 != directory && !$0.dropFirst(prefix.count).contains("/") }
+            return (files + folders).map { String($0.dropFirst(prefix.count)) }.sorted()
+        }
+    }
+
+    public func makeDirectory(_ path: String) throws {
+        locked {
+            var parts: [String] = []
+            var current = path
+            while current != "/" && !current.isEmpty {
+                parts.append(current)
+                current = Self.parent(current)
+            }
+            for part in parts.reversed() {
+                if !directories.contains(part) {
+                    directories.insert(part)
+                    // Creating the data folder's ancestors is not what the tests examine: treat them as durable.
+                    if !directories.contains(Self.parent(part)) || Self.parent(part) == "/" { durableDirectories.insert(part) }
+                }
+            }
+        }
+    }
+
+    public func readFile(_ path: String) throws -> Data {
+        try locked {
+            guard let inode = currentNames[path], let node = nodes[inode] else { throw FileSystemError(call: "open", path: path, errno: ENOENT) }
+            return Data(node.current)
+        }
+    }
+
+    public func writeFile(_ path: String, _ data: Data) throws {
+        try locked {
+            try spend(data.count, path: path)
+            if let inode = currentNames[path] {
+                nodes[inode]?.current = [UInt8](data)
+            } else {
+                nodes[nextInode] = Node(current: [UInt8](data), durable: nil)
+                currentNames[path] = nextInode
+                nextInode += 1
+            }
+        }
+    }
+
+    private func spend(_ bytes: Int, path: String) throws {
+        if let left = spaceLeft {
+            guard left >= bytes else { throw FileSystemError(call: "write", path: path, errno: ENOSPC) }
+            spaceLeft = left - bytes
+        }
+    }
+
+    private func countSync(_ path: String) throws {
+        syncCount += 1
+        if let after = failSyncAfter {
+            if after <= 0 { throw FileSystemError(call: "fsync", path: path, errno: EIO) }
+            failSyncAfter = after - 1
+        }
+    }
+
+    public func syncFile(_ path: String) throws {
+        try locked {
+            try countSync(path)
+            guard let inode = currentNames[path] else { throw FileSystemError(call: "open", path: path, errno: ENOENT) }
+            let current = nodes[inode]?.current
+            nodes[inode]?.durable = current
+        }
+    }
+
+    public func syncDirectory(_ directory: String) throws {
+        try locked {
+            try countSync(directory)
+            let prefix = directory + "/"
+            func inside(_ path: String) -> Bool { path.hasPrefix(prefix) && !path.dropFirst(prefix.count).contains("/") }
+            durableNames = durableNames.filter { !inside($0.key) }
+            for (path, inode) in currentNames where inside(path) { durableNames[path] = inode }
+            durableDirectories = durableDirectories.filter { !inside($0) }.union(directories.filter(inside))
+        }
+    }
+
+    public func rename(_ from: String, to: String) throws {
+        try locked {
+            if directories.contains(from) {
+                let moved = directories.filter { $0 == from || $0.hasPrefix(from + "/") }
+                directories.subtract(moved)
+                directories.formUnion(moved.map { to + $0.dropFirst(from.count) })
+                for (path, inode) in currentNames where path.hasPrefix(from + "/") {
+                    currentNames[path] = nil
+                    currentNames[to + path.dropFirst(from.count)] = inode
+                }
+                // Entries inside a renamed folder keep the durability they had, under the new name.
+                for (path, inode) in durableNames where path.hasPrefix(from + "/") {
+                    durableNames[to + path.dropFirst(from.count)] = inode
+                }
+                for folder in durableDirectories where folder.hasPrefix(from + "/") {
+                    durableDirectories.insert(to + folder.dropFirst(from.count))
+                }
+                return
+            }
+            guard let inode = currentNames[from] else { throw FileSystemError(call: "rename", path: from, errno: ENOENT) }
+            currentNames[from] = nil
+            currentNames[to] = inode
+        }
+    }
+
+    public func remove(_ path: String) throws {
+        locked {
+            currentNames = currentNames.filter { $0.key != path && !$0.key.hasPrefix(path + "/") }
+            directories = directories.filter { $0 != path && !$0.hasPrefix(path + "/") }
+        }
+    }
+
+    public func truncate(_ path: String, to size: Int) throws {
+        try locked {
+            guard let inode = currentNames[path] else { throw FileSystemError(call: "truncate", path: path, errno: ENOENT) }
+            let kept = Array((nodes[inode]?.current ?? []).prefix(size))
+            nodes[inode]?.current = kept
+        }
+    }
+
+    public func size(_ path: String) throws -> Int {
+        try locked {
+            guard let inode = currentNames[path], let node = nodes[inode] else { throw FileSystemError(call: "stat", path: path, errno: ENOENT) }
+            return node.current.count
+        }
+    }
+
+    public func openForAppend(_ path: String) throws -> any AppendableFile {
+        let inode: Int = locked {
+            if let inode = currentNames[path] { return inode }
+            nodes[nextInode] = Node(current: [], durable: nil)
+            currentNames[path] = nextInode
+            nextInode += 1
+            return nextInode - 1
+        }
+        return SimulatedAppendableFile(fileSystem: self, inode: inode, path: path)
+    }
+
+    fileprivate func append(_ bytes: [UInt8], inode: Int, path: String) throws {
+        try locked {
+            if let left = spaceLeft, left < bytes.count {
+                // A full disk takes what fits, then fails: a torn record, as a real one would leave.
+                nodes[inode]?.current += bytes.prefix(left)
+                spaceLeft = 0
+                throw FileSystemError(call: "write", path: path, errno: ENOSPC)
+            }
+            try spend(bytes.count, path: path)
+            nodes[inode]?.current += bytes
+        }
+    }
+
+    fileprivate func sync(inode: Int, path: String) throws {
+        try locked {
+            try countSync(path)
+            let current = nodes[inode]?.current
+            nodes[inode]?.durable = current
+        }
+    }
+
+    fileprivate func size(inode: Int) -> Int { locked { nodes[inode]?.current.count ?? 0 } }
+}
+
+private final class SimulatedAppendableFile: AppendableFile {
+    let fileSystem: SimulatedFileSystem
+    let inode: Int
+    let path: String
+
+    init(fileSystem: SimulatedFileSystem, inode: Int, path: String) {
+        self.fileSystem = fileSystem
+        self.inode = inode
+        self.path = path
+    }
+
+    func append(_ bytes: [UInt8]) throws { try fileSystem.append(bytes, inode: inode, path: path) }
+    func sync() throws { try fileSystem.sync(inode: inode, path: path) }
+    var size: Int { fileSystem.size(inode: inode) }
+    func close() {}
+}

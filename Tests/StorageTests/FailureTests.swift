@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Storage
+
+/// CHECKLISTS.md, Storage 7–8: a full disk or a failed fsync fails the batch, refuses every later write until
+/// restart, keeps reads working, and never shows what was not made durable.
+@Suite struct FailureTests {
+    @Test func diskFullRefusesWritesKeepsReadsAndLosesNothingAcknowledged() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        for index in 0..<10 { try await store.put("k\(index)", "v\(index)") }
+        disk.spaceLeft = 30
+        await #expect(throws: StorageUnavailable.self) { try await store.put("big", String(repeating: "x", count: 100)) }
+        #expect(store.health != .writable)
+        #expect(store.values["big"] == nil)
+        #expect(store.values.count == 10)
+        disk.spaceLeft = nil
+        await #expect(throws: StorageUnavailable.self) { try await store.put("later", "refused") }
+        store.abandon()
+        disk.losePower()
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
+        #expect(reopened.values.count == 10)
+        #expect(reopened.values["big"] == nil)
+        try await reopened.put("after", "restart")
+        #expect(reopened.values["after"] == "restart")
+        reopened.abandon()
+    }
+
+    @Test func aFailedFsyncFailsTheBatchAndEveryLaterWriteUntilRestart() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        try await store.put("before", "ok")
+        disk.failSyncAfter = 0
+        await #expect(throws: StorageUnavailable.self) { try await store.put("lost", "?") }
+        disk.failSyncAfter = nil
+        // Never a retry that reports success: the store stays read-only.
+        await #expect(throws: StorageUnavailable.self) { try await store.put("later", "?") }
+        guard case .readOnly(let reason) = store.health else { Issue.record("not read-only"); return }
+        #expect(reason.contains("EIO") || reason.contains("errno 5"))
+        #expect(store.values["lost"] == nil)
+        #expect(store.values["before"] == "ok")
+        store.abandon()
+        disk.losePower()
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
+        #expect(reopened.values["before"] == "ok")
+        #expect(reopened.values["later"] == nil)
+        reopened.abandon()
+    }
+
+    @Test func groupCommitSharesSyncsAmongConcurrentWriters() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        let before = disk.syncCount
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<64 {
+                group.addTask { for index in 0..<20 { try await store.put("w\(writer)-\(index)", "v") } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(store.values.count == 1280)
+        #expect(disk.syncCount - before < 1280)
+        store.abandon()
+    }
+
+    @Test func validationErrorsWriteNothingAndNoWriteAnswersWithoutALogRecord() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) { try await store.commit { _ -> CommitDecision<ToyState.Change, Void> in throw Refused() } }
+        let syncs = disk.syncCount
+        let answer = try await store.commit { _ in CommitDecision<ToyState.Change, String>.noWrite("same") }
+        #expect(answer == "same")
+        #expect(disk.syncCount == syncs)
+        store.abandon()
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Storage
+
+/// CHECKLISTS.md, Storage 2–4: torn tails are cut, corruption in the middle refuses to open.
+@Suite struct RecoveryTests {
+    /// Writes `count` records and stops as a killed process would.
+    func crashedFolder(records count: Int) async throws -> URL {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        for index in 0..<count { try await store.put("k\(index)", "value-\(index)") }
+        store.abandon()
+        return folder
+    }
+
+    func copy(_ folder: URL) throws -> URL {
+        let target = try RepositoryPaths.makeTemporaryFolder("store-copy").appendingPathComponent("data")
+        try FileManager.default.copyItem(at: folder, to: target)
+        try? FileManager.default.removeItem(at: target.appendingPathComponent("LOCK"))
+        return target
+    }
+
+    @Test func everythingAcknowledgedSurvivesACrash() async throws {
+        let folder = try await crashedFolder(records: 50)
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values.count == 50)
+        #expect(reopened.values["k49"] == "value-49")
+        try reopened.close()
+    }
+
+    @Test func tornTailAtEveryOffsetOfTheLastRecordIsCutAndTheNextAppendSurvives() async throws {
+        let folder = try await crashedFolder(records: 5)
+        let segment = try #require(try walFiles(folder).last)
+        let bytes = try Data(contentsOf: segment)
+        let scan = SegmentScan(bytes: [UInt8](bytes), segment: UInt64(segment.lastPathComponent.prefix(20)) ?? 0)
+        let lastStart = bytes.count - (scan.records.last.map { $0.encoded().count } ?? 0)
+        for cut in lastStart..<bytes.count {
+            let trial = try copy(folder)
+            let trialSegment = try #require(try walFiles(trial).last)
+            try bytes.prefix(cut).write(to: trialSegment)
+            let store = try ToyStore.openToy(trial)
+            #expect(store.values.count == 4, "cut at \(cut)")
+            #expect(store.values["k4"] == nil)
+            #expect(try Data(contentsOf: trialSegment).count == lastStart)
+            if cut > lastStart {
+                #expect(FileManager.default.fileExists(atPath: trialSegment.path + ".broken"))
+            }
+            try await store.put("after", "cut")
+            store.abandon()
+            let again = try ToyStore.openToy(trial)
+            #expect(again.values["after"] == "cut")
+            #expect(again.values.count == 5)
+            again.abandon()
+        }
+    }
+
+    @Test func zeroFilledTailIsTreatedAsTorn() async throws {
+        let folder = try await crashedFolder(records: 5)
+        let segment = try #require(try walFiles(folder).last)
+        var bytes = try Data(contentsOf: segment)
+        // A zeroed last "sector" over the final record, then extra zeros.
+        let zeroFrom = bytes.count - 20
+        bytes.replaceSubrange(zeroFrom..<bytes.count, with: Data(count: 20))
+        bytes.append(Data(count: 512))
+        try bytes.write(to: segment)
+        let store = try ToyStore.openToy(folder)
+        #expect(store.values.count == 4)
+        try await store.put("next", "ok")
+        store.abandon()
+        #expect(try ToyStore.openToy(folder).values["next"] == "ok")
+    }
+
+    @Test func aFlippedBitInAMiddleRecordRefusesToOpenAndChangesNothing() async throws {
+        let folder = try await crashedFolder(records: 10)
+        let segment = try #require(try walFiles(folder).last)
+        var bytes = try Data(contentsOf: segment)
+        let middle = bytes.count / 2
+        bytes[middle] ^= 0x10
+        try bytes.write(to: segment)
+        let before = try Data(contentsOf: segment)
+        #expect {
+            _ = try ToyStore.openToy(folder)
+        } throws: { error in
+            guard case let StoreError.corruption(file, offset, _) = error else { return false }
+            return file == segment.path && offset > 0 && offset <= middle
+        }
+        #expect(try Data(contentsOf: segment) == before)
+        #expect(!FileManager.default.fileExists(atPath: segment.path + ".broken"))
+        let report = ToyStore.verify(folder: folder)
+        #expect(!report.isSound)
+        #expect(report.description.contains(segment.path))
+        #expect(try Data(contentsOf: segment) == before)
+    }
+
+    @Test func checkpointThenRecoveryFromSnapshotPlusWAL() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        var options = StoreOptions()
+        options.checkpointEveryRecords = 10
+        let store = try ToyStore.openToy(folder, options: options)
+        for index in 0..<25 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        store.abandon()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.contains { $0.hasPrefix("snapshot-") })
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values["log"] == (0..<25).map { "\($0)," }.joined())
+        #expect(ToyStore.verify(folder: folder).isSound)
+        try reopened.close()
+        #expect(ToyStore.verify(folder: folder).isSound)
+    }
+
+    @Test func theFolderLockRefusesASecondOpenNamingThePid() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        #expect {
+            _ = try ToyStore.openToy(folder)
+        } throws: { error in
+            guard case let StoreError.folderLocked(_, pid) = error else { return false }
+            return pid == String(getpid())
+        }
+        try store.close()
+        try ToyStore.openToy(folder).close()
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import TestSupport
+@testable import Storage
+
+/// A key → value map: enough state to see what the engine keeps, loses or applies twice.
+struct ToyState: DurableState {
+    enum Change: Codable, Sendable, Equatable {
+        case put(key: String, value: String)
+        case append(key: String, suffix: String)
+        case migration(AppliedMigration)
+    }
+
+    var values: [String: String] = [:]
+    var appliedMigrations: [AppliedMigration] = []
+
+    init() {}
+
+    mutating func apply(_ change: Change) throws {
+        switch change {
+        case let .put(key, value): values[key] = value
+        // Not idempotent: applying a record twice would show.
+        case let .append(key, suffix): values[key, default: ""] += suffix
+        case let .migration(done): appliedMigrations.append(done)
+        }
+    }
+
+    func snapshotFiles() throws -> [String: Data] {
+        ["values.json": try JSONEncoder().encode(values), "migrations.json": try JSONEncoder().encode(appliedMigrations)]
+    }
+
+    init(snapshotFiles files: [String: Data]) throws {
+        values = try JSONDecoder().decode([String: String].self, from: files["values.json"] ?? Data("{}".utf8))
+        appliedMigrations = try JSONDecoder().decode([AppliedMigration].self, from: files["migrations.json"] ?? Data("[]".utf8))
+    }
+
+    static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> Change {
+        .migration(AppliedMigration(id: migration.id, checksum: migration.checksum, appliedAt: Date(timeIntervalSince1970: 0)))
+    }
+}
+
+typealias ToyStore = Store<ToyState>
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "storage-test")
+    logger.logLevel = .critical
+    return logger
+}()
+
+extension Store where State == ToyState {
+    static func openToy(_ folder: URL, fileSystem: any FileSystem = PosixFileSystem(), options: StoreOptions = StoreOptions()) throws -> ToyStore {
+        try ToyStore.open(folder: folder, options: options, fileSystem: fileSystem, logger: quietLogger)
+    }
+
+    func put(_ key: String, _ value: String) async throws {
+        try await commit { _ in .write(.put(key: key, value: value), ()) }
+    }
+
+    var values: [String: String] { read { $0.values } }
+}
+
+func walFiles(_ folder: URL) throws -> [URL] {
+    try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent("wal"), includingPropertiesForKeys: nil)
+        .filter { $0.pathExtension == "wal" }.sorted { $0.path < $1.path }
+}
