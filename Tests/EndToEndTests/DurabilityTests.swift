@@ -145,3 +145,61 @@ import TestSupport
         #expect(stored.status == 200)
     }
 }
+
+/// Storage failures through the real server: 503 for writes, 503 health with the reason, reads still 200,
+/// and after a restart with room every acknowledged write is there.
+@Suite struct StorageFailureEndToEndTests {
+    func writeUntilRefused(_ client: APIClient, prefix: String) async throws -> (acknowledged: [String], refusal: APIClient.Reply?) {
+        var acknowledged: [String] = []
+        for index in 0..<2000 {
+            let id = "\(prefix)-\(index)"
+            let reply = try await client.post("/api/v1/villages", json: ["id": id, "name": String(repeating: "村", count: 40), "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 10]])
+            if reply.status == 201 { acknowledged.append(id) } else { return (acknowledged, reply) }
+        }
+        return (acknowledged, nil)
+    }
+
+    func checkAfterRestart(folder: URL, token: String, acknowledged: [String]) async throws {
+        let server = try ServerProcess.start(dataFolder: folder)
+        defer { server.stop() }
+        let listing = try await APIClient(baseURL: server.baseURL, token: token).get("/api/v1/villages?unit=xiatuanpu")
+        let ids = Set((listing.json["villages"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        #expect(Set(acknowledged).isSubset(of: ids))
+    }
+
+    @Test func diskFullThroughAFileSizeLimit() async throws {
+        // 200 KiB for every file the server writes; SIGXFSZ is ignored, so writes fail with EFBIG.
+        let server = try ServerProcess.start(wrapper: "ulimit -f 200; exec")
+        let token = try server.adminToken
+        let client = APIClient(baseURL: server.baseURL, token: token)
+        let (acknowledged, refusal) = try await writeUntilRefused(client, prefix: "full")
+        #expect(!acknowledged.isEmpty)
+        #expect(refusal?.status == 503)
+        #expect(refusal?.errorCode == "storage_unavailable")
+        let health = try await client.get("/healthz")
+        #expect(health.status == 503)
+        #expect(health.text.contains("read_only"))
+        #expect(try await client.get("/api/v1/units").status == 200)
+        #expect(try await client.post("/api/v1/villages", json: ["id": "more", "name": "村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]]).status == 503)
+        server.kill9()
+        try await checkAfterRestart(folder: server.dataFolder, token: token, acknowledged: acknowledged)
+    }
+
+    @Test func aFailedFdatasyncInjectedByStrace() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
+            Issue.record("strace is not installed (.ci/run installs it)")
+            return
+        }
+        let server = try ServerProcess.start(wrapper: "exec strace -f -qq -o /dev/null -e trace=fdatasync -e inject=fdatasync:error=EIO:when=12 --")
+        let token = try server.adminToken
+        let client = APIClient(baseURL: server.baseURL, token: token)
+        let (acknowledged, refusal) = try await writeUntilRefused(client, prefix: "eio")
+        #expect(refusal?.status == 503)
+        #expect(try await client.get("/healthz").status == 503)
+        // Every later write is refused too: no retry that reports success.
+        #expect(try await client.post("/api/v1/villages", json: ["id": "later", "name": "村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]]).status == 503)
+        #expect(try await client.get("/api/v1/villages").status == 200)
+        server.kill9()
+        try await checkAfterRestart(folder: server.dataFolder, token: token, acknowledged: acknowledged)
+    }
+}

@@ -22,11 +22,13 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server; `testClock` adds `--test-clock`. Reuses `dataFolder` when given (restarts).
+    /// `wrapper` runs the server through a shell prefix, e.g. `ulimit -f 64; exec` or `exec strace … --`.
     public static func start(dataFolder: URL? = nil, testClock: Bool = true, config: URL? = nil,
-                             extraArguments: [String] = [], environment: [String: String] = [:]) throws -> ServerProcess {
+                             extraArguments: [String] = [], environment: [String: String] = [:],
+                             wrapper: String? = nil) throws -> ServerProcess {
         let folder = try dataFolder ?? RepositoryPaths.makeTemporaryFolder("cleanheat-data")
         let errorLog = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).stderr.log")
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         let process = Process()
         process.executableURL = RepositoryPaths.binary
         var arguments = ["serve", "--port", "0", "--data", folder.path,
@@ -34,6 +36,11 @@ public final class ServerProcess: @unchecked Sendable {
                          "--migrations", RepositoryPaths.migrations.path]
         if testClock { arguments.append("--test-clock") }
         process.arguments = arguments + extraArguments
+        if let wrapper {
+            let quoted = ([RepositoryPaths.binary.path] + arguments + extraArguments).map { "'\($0)'" }.joined(separator: " ")
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "\(wrapper) \(quoted)"]
+        }
         var env = ProcessInfo.processInfo.environment
         env["TZ"] = "America/New_York" // the district's zone must come from config, never from the machine
         for (key, value) in environment { env[key] = value }
@@ -72,6 +79,11 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// SIGKILL: no chance to flush anything.
     public func kill9() {
+        // Through a wrapper (strace) the server is a child: kill the process that holds the folder lock first.
+        if let holder = try? String(contentsOf: dataFolder.appendingPathComponent("LOCK"), encoding: .utf8),
+           let pid = Int32(holder.trimmingCharacters(in: .whitespacesAndNewlines)), pid != process.processIdentifier {
+            kill(pid, SIGKILL)
+        }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         _ = waitForExit(timeout: 10)
     }
