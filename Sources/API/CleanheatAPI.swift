@@ -26,11 +26,7 @@ public final class CleanheatAPI: HTTPResponder {
         self.rateLimiter = RateLimiter(settings: settings.rateLimits)
         self.renderer = JSONRenderer(time: campaign.rules.time)
         self.logger = logger
-        var table: [APIRoute] = []
-        table += Self.referenceRoutes + Self.tokenRoutes + Self.villageRoutes + Self.reportRoutes
-        table += Self.officeRoutes + Self.taskRoutes + Self.auditRoutes + Self.operationsRoutes + Self.storageRoutes
-        table += Self.bulletinRoutes + Self.supervisionRoutes
-        if testClock != nil { table += Self.testClockRoutes }
+        let table = Self.routeTable(testClock: testClock != nil)
         var router = Router()
         var byKey: [String: APIRoute] = [:]
         for route in table {
@@ -39,6 +35,20 @@ public final class CleanheatAPI: HTTPResponder {
         }
         self.router = router
         self.routes = byKey
+    }
+
+    private static func routeTable(testClock: Bool) -> [APIRoute] {
+        var table: [APIRoute] = []
+        table += referenceRoutes + tokenRoutes + villageRoutes + reportRoutes
+        table += officeRoutes + taskRoutes + auditRoutes + operationsRoutes + storageRoutes
+        table += bulletinRoutes + supervisionRoutes
+        if testClock { table += testClockRoutes }
+        return table
+    }
+
+    /// Every method and path pattern the server answers (the test clock's with the flag); openapi.yaml lists each.
+    public static func endpoints(testClock: Bool) -> [(method: String, pattern: String)] {
+        routeTable(testClock: testClock).map { ($0.method, $0.pattern) }
     }
 
     /// Authentication, permission and rate limits are decided here, before any body byte is read.

@@ -3,11 +3,11 @@ import Logging
 @testable import HTTPCore
 
 /// A responder for wire tests: `/echo` says what it received, `/big` answers 4 KiB of JSON, `/slow` takes
-/// half a second; a bearer token "bad" is refused at screening, before the body.
+/// half a second, `/held` waits until the test opens its gate; a bearer token "bad" is refused at screening.
 struct EchoResponder: HTTPResponder {
     var router: Router
 
-    init() {
+    init(gate: Gate = Gate()) {
         var router = Router()
         router.add("GET", "/echo") { request, _ in Self.echo(request) }
         router.add("POST", "/echo") { request, _ in Self.echo(request) }
@@ -17,6 +17,10 @@ struct EchoResponder: HTTPResponder {
         router.add("GET", "/slow") { _, _ in
             try? await Task.sleep(for: .milliseconds(500))
             return .text(200, "slow")
+        }
+        router.add("GET", "/held") { _, _ in
+            await gate.pass()
+            return .text(200, "held")
         }
         self.router = router
     }
@@ -34,10 +38,31 @@ struct EchoResponder: HTTPResponder {
     func respond(to request: HTTPRequest) async -> HTTPResponse { await router.respond(to: request) }
 }
 
+/// Holds `/held` requests until the test opens it, so a test can act while a request is surely in flight.
+final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var opened = false
+    private var waiting = 0
+
+    func open() { lock.withLock { opened = true } }
+    var waitingCount: Int { lock.withLock { waiting } }
+
+    func pass() async {
+        lock.withLock { waiting += 1 }
+        while !lock.withLock({ opened }) { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    /// Waits until `count` requests are held (or two seconds pass).
+    func waitForHeld(_ count: Int) async {
+        for _ in 0..<400 where waitingCount < count { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+}
+
 /// A live server on a free port with short timeouts, for one test.
 final class TestServer: @unchecked Sendable {
     let server: HTTPServer
     let port: Int
+    let gate = Gate()
 
     init(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
@@ -47,7 +72,7 @@ final class TestServer: @unchecked Sendable {
         configuration.keepAliveTimeout = 1
         configuration.shutdownGrace = 2
         configure(&configuration)
-        server = HTTPServer(configuration: configuration, responder: EchoResponder(), logger: Logger(label: "test"))
+        server = HTTPServer(configuration: configuration, responder: EchoResponder(gate: gate), logger: Logger(label: "test"))
         port = try server.start()
     }
 
