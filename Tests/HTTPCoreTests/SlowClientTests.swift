@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// slowhttptest (Debian's package) against a live server with the production timeouts: slow headers
+/// (slowloris), slow body (R-U-Dead-Yet) and slow read. Service must stay available throughout, judged both by
+/// slowhttptest's own probe and by ours: a normal request every 100 ms on a new connection.
+@Suite struct SlowClientTests {
+    static let tool = "/usr/bin/slowhttptest"
+
+    @Test(arguments: [
+        ["-H", "-u", "/echo"],
+        ["-B", "-u", "/echo", "-s", "65536"],
+        ["-X", "-u", "/big", "-k", "10", "-n", "1", "-w", "512", "-y", "1024", "-z", "32"],
+    ])
+    func serviceStaysAvailable(mode: [String]) async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.tool) else {
+            Issue.record("slowhttptest is not installed (.ci/run installs it)")
+            return
+        }
+        let server = try TestServer { $0.headerTimeout = 10; $0.bodyTimeout = 30; $0.keepAliveTimeout = 60 }
+        var arguments = ["-c", "200", "-r", "100", "-i", "1", "-l", "5", "-p", "2"]
+        for (index, argument) in mode.enumerated() {
+            arguments.append(mode[max(0, index - 1)] == "-u" ? "http://127.0.0.1:\(server.port)\(argument)" : argument)
+        }
+        let attack = Process()
+        attack.executableURL = URL(fileURLWithPath: Self.tool)
+        attack.arguments = arguments
+        // A file, not a pipe: reading a pipe to its end would block one of the few cooperative threads.
+        let outputFile = try RepositoryPaths.makeTemporaryFolder("slowhttptest").appendingPathComponent("output.txt")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputFile)
+        attack.standardOutput = output
+        attack.standardError = output
+        try attack.run()
+
+        try await Task.sleep(for: .seconds(1)) // let the slow connections open
+        var answered = 0
+        var failures: [String] = []
+        while attack.isRunning {
+            do {
+                let probe = try server.client()
+                try probe.send("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                let answer = try probe.readResponse()
+                if answer.status == 200 { answered += 1 } else { failures.append("status \(answer.status)") }
+            } catch {
+                failures.append("\(error)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try output.close()
+        let report = try String(contentsOf: outputFile, encoding: .utf8)
+            .replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+        let connected = report.split(separator: "\n").compactMap { line -> Int? in
+            guard line.hasPrefix("connected:") else { return nil }
+            return Int(line.dropFirst("connected:".count).trimmingCharacters(in: .whitespaces))
+        }
+        #expect((connected.max() ?? 0) >= 100, "the attack must really hold connections open:\n\(report)")
+        #expect(!report.contains("service available:   NO"), "\(report)")
+        #expect(report.contains("service available:   YES"))
+        #expect(failures.isEmpty)
+        #expect(answered >= 20)
+        await server.stop()
+    }
+}

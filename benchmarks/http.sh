@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# HTTP throughput and p99 of a release build on loopback, driven by wrk at 1, 64 and 256 connections:
+# GET /healthz (tiny) and GET /api/v1/paths (about 4 KiB of JSON, bearer token, no gzip asked).
+# Run by hand: bash benchmarks/http.sh   (DURATION=10 by default; wrk shares the machine's cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
+bin=.build-release/release/cleanheat
+work=$(mktemp -d /tmp/cleanheat-bench.XXXXXX)
+duration=${DURATION:-10}
+
+# Rate limits off: they would be what this measures. Logs at warning: one access line per request costs a
+# write(2) each, measured separately below.
+echo '{"rateLimits": {"perTokenPerMinute": 0}, "limits": {"maxConnections": 1024}}' > "$work/bench.json"
+start_server() {
+  CLEANHEAT_LOG_LEVEL=${1:-warning} "$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" \
+    > "$work/stdout" 2> "$work/server.log" &
+  pid=$!
+  for _ in $(seq 100); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.1; done
+  base=$(sed -E 's/listening on //' "$work/stdout")
+}
+stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$work"' EXIT
+
+run() { # name path connections [header]
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  local out
+  out=$(wrk -t"$threads" -c"$3" -d"${duration}s" --latency ${4:+-H "$4"} "$base$2")
+  local rps p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr '\n' ' ' || true)
+  printf "%-22s %4d conns  %10s req/s  p99 %8s  %s\n" "$1" "$3" "$rps" "$p99" "$errors"
+}
+
+start_server warning
+admin=$(cat "$work/data/bootstrap-token")
+size=$(curl -fsS -H "Authorization: Bearer $admin" "$base/api/v1/paths" | wc -c)
+echo "== $(nproc) cores; /api/v1/paths is $size bytes; ${duration}s per run; access log off"
+for c in 1 64 256; do run "GET /healthz" /healthz "$c"; done
+for c in 1 64 256; do run "GET /api/v1/paths" /api/v1/paths "$c" "Authorization: Bearer $admin"; done
+echo "== server RSS after the runs: $(ps -o rss= -p "$pid") KiB"
+stop_server
+
+start_server info
+echo "== with the access log on (info, to a file)"
+run "GET /api/v1/paths" /api/v1/paths 64 "Authorization: Bearer $admin"

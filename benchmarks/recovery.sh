@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Recovery time for a WAL of RECORDS (default one million) report records, and the on-disk size per report.
+# Fills the WAL through the real API (benchmarks/reports.lua at 64 connections, checkpoints held off),
+# kills the server with SIGKILL, then times a restart until it prints its listening line, which happens
+# only after the whole WAL has been replayed. Run by hand: bash benchmarks/recovery.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
+bin=.build-release/release/cleanheat
+work=$(mktemp -d /tmp/cleanheat-recovery.XXXXXX)
+records=${RECORDS:-1000000}
+
+cat > "$work/bench.json" <<JSON
+{"rateLimits": {"perTokenPerMinute": 0},
+ "storage": {"checkpointEveryRecords": 100000000, "checkpointEveryBytes": 68719476736, "segmentMaxBytes": 67108864}}
+JSON
+start_server() {
+  : > "$work/stdout"
+  CLEANHEAT_LOG_LEVEL=warning "$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" --test-clock \
+    > "$work/stdout" 2>> "$work/server.log" &
+  pid=$!
+  for _ in $(seq 6000); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.05; done
+  base=$(sed -E 's/listening on //' "$work/stdout")
+}
+trap 'kill -9 $pid 2>/dev/null; rm -rf "$work"' EXIT
+
+start_server
+admin=$(cat "$work/data/bootstrap-token")
+curl -fsS -X POST "$base/api/v1/_test/clock" -H 'Content-Type: application/json' -d '{"now":"2022-03-01T12:00:00+08:00"}' >/dev/null
+TOKEN=$(curl -fsS -X POST "$base/api/v1/tokens" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d '{"role":"office","label":"bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+export TOKEN
+for unit in beiwangzhuang nancheng beicheng shentou-street shentou-town xiaopingyi xiatuanpu yaozitou nanyulin limin zirun zhangcaizhuang shalenghe; do
+  curl -fsS -X POST "$base/api/v1/villages" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"id\":\"bench-$unit\",\"name\":\"测试村\",\"unit\":\"$unit\",\"area\":\"rural\",\"targets\":{\"biomass\":300}}" >/dev/null
+done
+
+wal_records() { # records in the WAL = reports written + the setup's few
+  python3 - "$work/data/wal" <<'PY'
+import os, struct, sys
+n = 0
+for name in sorted(os.listdir(sys.argv[1])):
+    if not name.endswith(".wal"): continue
+    data = open(os.path.join(sys.argv[1], name), "rb").read()
+    offset = 0
+    while offset + 4 <= len(data):
+        (length,) = struct.unpack_from("<I", data, offset)
+        offset += 4 + length; n += 1
+print(n)
+PY
+}
+echo "== filling the WAL to $records records (64 connections)"
+started=$(date +%s)
+while true; do
+  n=$(wal_records)
+  [ "$n" -ge "$records" ] && break
+  wrk -t2 -c64 -d20s -s benchmarks/reports.lua "$base" | grep RESULT
+done
+echo "   $n records in $(( $(date +%s) - started )) s; server RSS $(( $(ps -o rss= -p $pid) / 1024 )) MiB"
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+wal_bytes=$(du -sb "$work/data/wal" | cut -f1)
+echo "== WAL: $(( wal_bytes / 1048576 )) MiB, $(( wal_bytes / n )) bytes per record"
+
+t0=$(date +%s.%N)
+start_server
+t1=$(date +%s.%N)
+echo "== restart after SIGKILL: replayed $n records, listening after $(echo "$t1 - $t0" | bc) s; RSS $(( $(ps -o rss= -p $pid) / 1024 )) MiB"
+admin=$(cat "$work/data/bootstrap-token")
+curl -fsS -X POST "$base/api/v1/admin/checkpoint" -H "Authorization: Bearer $admin" >/dev/null
+snapshot_bytes=$(du -sb "$work"/data/snapshot-* | cut -f1)
+echo "== snapshot after a checkpoint: $(( snapshot_bytes / 1048576 )) MiB, $(( snapshot_bytes / n )) bytes per report revision (with its audit entry)"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+t0=$(date +%s.%N)
+start_server
+t1=$(date +%s.%N)
+echo "== restart from that snapshot: listening after $(echo "$t1 - $t0" | bc) s"
