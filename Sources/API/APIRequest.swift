@@ -51,7 +51,7 @@ struct APIRequest: Sendable {
 
     func requireContentType(_ expected: String) throws {
         let declared = http.headers["Content-Type"]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+            .trimmingOptionalWhitespace().lowercased()
         guard declared == expected else { throw APIError.unsupportedMediaType(expected: expected) }
     }
 

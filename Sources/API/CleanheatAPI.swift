@@ -13,7 +13,7 @@ public final class CleanheatAPI: HTTPResponder {
     let rateLimiter: RateLimiter
     let renderer: JSONRenderer
     let logger: Logger
-    let bulletinCache = BulletinCache()
+    let renderedCache = RenderedCache()
     private let router: Router
     private let routes: [String: APIRoute]
 
@@ -106,7 +106,7 @@ public final class CleanheatAPI: HTTPResponder {
             rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("Authorization 头格式应为 Bearer <令牌>")
         }
-        guard let principal = campaign.authenticate(secret: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        guard let principal = campaign.authenticate(secret: parts[1].trimmingOptionalWhitespace()) else {
             rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("令牌无效或已吊销")
         }

@@ -14,6 +14,7 @@ import TestSupport
         try idle.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
         _ = try idle.readResponse()
         let stopping = Task { await server.stop() }
+        while !server.server.isStopping { try await Task.sleep(for: .milliseconds(5)) }
         // Idle keep-alive connections close as soon as draining begins; the held request is still in flight.
         #expect(idle.isClosed())
         server.gate.open()

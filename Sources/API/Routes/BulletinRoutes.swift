@@ -1,4 +1,3 @@
-import Synchronization
 import Domain
 import Foundation
 import HTTPCore
@@ -18,7 +17,7 @@ extension CleanheatAPI {
                 headers["ETag"] = etag
                 return HTTPResponse(status: 304, headers: headers)
             }
-            let (body, contentType) = try api.bulletinCache.value(for: key) {
+            let (body, contentType) = try api.renderedCache.value(for: key) {
                 let bulletin = api.campaign.bulletin(for: date)
                 switch format {
                 case "text": return (Data(BulletinText.render(bulletin).utf8), "text/plain; charset=utf-8")
@@ -60,21 +59,5 @@ extension CleanheatAPI {
         let deadline = campaign.rules.time.instant(on: date, at: campaign.rules.reportDeadline)
         let afterDeadline = campaign.now() > deadline ? "a" : "b"
         return "\(date)-v\(version)-\(afterDeadline)-\(format)"
-    }
-}
-
-/// Rendered bulletins by (date, state version, format); bounded, cleared when full.
-final class BulletinCache: Sendable {
-    private let entries = Mutex<[String: (Data, String)]>([:])
-    private let capacity = 256
-
-    func value(for key: String, make: () throws -> (Data, String)) rethrows -> (Data, String) {
-        if let hit = entries.withLock({ $0[key] }) { return hit }
-        let made = try make()
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = made
-        }
-        return made
     }
 }

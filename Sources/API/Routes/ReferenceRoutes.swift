@@ -12,16 +12,19 @@ extension CleanheatAPI {
                 }
                 kind = parsed
             }
-            return try api.renderer.response(200, Wrapped(key: "units", value: api.campaign.units(kind: kind)))
+            return try api.cachedJSON("units-\(kind?.rawValue ?? "all")") { Wrapped(key: "units", value: api.campaign.units(kind: kind)) }
         },
         APIRoute("GET", "/api/v1/paths", .readReference) { api, _ in
-            try api.renderer.response(200, Wrapped(key: "paths", value: api.campaign.paths()))
+            try api.cachedJSON("paths") { Wrapped(key: "paths", value: api.campaign.paths()) }
         },
         APIRoute("GET", "/api/v1/plan", .readPlan) { api, request in
-            guard let plan = api.campaign.plan(seasonID: request.query("season")) else {
-                throw APIError.notFound("没有采暖季“\(request.query("season") ?? "")”的方案")
+            let season = request.query("season")
+            return try api.cachedJSON("plan-\(season ?? "current-\(api.campaign.today)")") {
+                guard let plan = api.campaign.plan(seasonID: season) else {
+                    throw APIError.notFound("没有采暖季“\(season ?? "")”的方案")
+                }
+                return plan
             }
-            return try api.renderer.response(200, plan)
         },
     ]
 }

@@ -53,7 +53,7 @@ public enum Gzip {
         guard let header else { return false }
         var star: Bool?
         for item in header.lowercased().split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = item.split(separator: ";").map { $0.trimmingOptionalWhitespace() }
             guard let coding = parts.first else { continue }
             let refused = parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").hasPrefix("q=0") && !$0.contains(where: { "123456789".contains($0) }) }
             if coding == "gzip" || coding == "x-gzip" { return !refused }

@@ -25,8 +25,8 @@ public struct HTTPRequestHead: Sendable {
 
     /// The path part of the target, percent-decoded.
     public var path: String {
-        let raw = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
-        return raw.removingPercentEncoding ?? raw
+        let raw = target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        return raw.percentDecoded() ?? String(raw)
     }
 
     /// Query parameters in order; `+` is a space, as HTML forms and curl `--data-urlencode -G` send them.
@@ -36,8 +36,7 @@ public struct HTTPRequestHead: Sendable {
         return query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String {
-                let spaced = s.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
+                s.percentDecoded(plusAsSpace: true) ?? s.replacingOccurrences(of: "+", with: " ")
             }
             return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }

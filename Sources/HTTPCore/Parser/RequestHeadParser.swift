@@ -156,7 +156,7 @@ struct RequestHeadParser {
 
     static func keepAlive(_ head: HTTPRequestHead) -> Bool {
         let tokens = head.headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingOptionalWhitespace() }
         if tokens.contains("close") { return false }
         return head.version == .http11 || tokens.contains("keep-alive")
     }

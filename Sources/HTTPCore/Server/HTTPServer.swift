@@ -129,6 +129,9 @@ public final class HTTPServer: @unchecked Sendable {
 
     public var openConnections: Int { withState { $0.connections.count } }
 
+    /// True once `shutdown()` has begun.
+    public var isStopping: Bool { withState { $0.stopping } }
+
     /// Stops accepting, closes idle connections, lets requests in flight finish within the grace period
     /// (their answers carry `Connection: close`), then closes whatever is left.
     public func shutdown() async {
