@@ -34,6 +34,8 @@ final class Connection: @unchecked Sendable {
     var pendingOffset = 0
     var afterWrite: (() -> Void)?
     var timer: (any DispatchSourceTimer)?
+    var deadline: DispatchTime?
+    var timerFiresAt: DispatchTime?
     var peerClosed = false
     /// Set by graceful shutdown: finish what is in flight, then close.
     var draining = false
@@ -53,7 +55,7 @@ final class Connection: @unchecked Sendable {
         readSource = source
         source.resume()
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.setEventHandler { [weak self] in self?.timeoutFired() }
+        timer.setEventHandler { [weak self] in self?.timerFired() }
         self.timer = timer
         timer.resume()
         // A new connection must send its first head within the header timeout.
@@ -62,12 +64,34 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Timers
 
+    /// When the current phase times out; nil when no timeout applies (a request in the handler).
+    /// Re-arming only moves this value: the Dispatch timer is rescheduled only when the deadline comes
+    /// earlier than its next firing, because rescheduling on every request cost a tenth of the CPU.
     func arm(_ seconds: TimeInterval) {
-        timer?.schedule(deadline: .now() + seconds, repeating: .never)
+        let deadline = DispatchTime.now() + seconds
+        self.deadline = deadline
+        if let scheduled = timerFiresAt, scheduled <= deadline { return }
+        schedule(at: deadline)
     }
 
     func disarm() {
-        timer?.schedule(deadline: .distantFuture, repeating: .never)
+        deadline = nil
+    }
+
+    private func schedule(at instant: DispatchTime) {
+        timerFiresAt = instant
+        timer?.schedule(deadline: instant, repeating: .never)
+    }
+
+    private func timerFired() {
+        timerFiresAt = nil
+        guard let deadline else { return }
+        if DispatchTime.now() >= deadline {
+            self.deadline = nil
+            timeoutFired()
+        } else {
+            schedule(at: deadline)
+        }
     }
 
     private func timeoutFired() {
@@ -88,7 +112,8 @@ final class Connection: @unchecked Sendable {
 
     private func readAvailable() {
         guard case let phase = phase, !isClosed(phase) else { return }
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // Not zero-filled: `read` writes what is used, and zeroing 64 KiB per event showed in profiles.
+        var chunk = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
         var progressed = false
         readLoop: while true {
             let result = chunk.withUnsafeMutableBytes { transport.read(into: $0) }
