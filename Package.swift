@@ -18,9 +18,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CEpoll"),
         .target(
             name: "HTTPCore",
-            dependencies: ["COpenSSL", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
         .target(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # HTTP throughput and p99 of a release build on loopback, driven by wrk at 1, 64 and 256 connections:
-# GET /healthz (tiny) and GET /api/v1/paths (about 4 KiB of JSON, bearer token, no gzip asked).
+# GET /healthz (tiny) and GET /api/v1/plan (about 4.8 KiB of JSON, bearer token, no gzip asked).
 # Run by hand: bash benchmarks/http.sh   (DURATION=10 by default; wrk shares the machine's cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,13 +36,13 @@ run() { # name path connections [header]
 
 start_server warning
 admin=$(cat "$work/data/bootstrap-token")
-size=$(curl -fsS -H "Authorization: Bearer $admin" "$base/api/v1/paths" | wc -c)
-echo "== $(nproc) cores; /api/v1/paths is $size bytes; ${duration}s per run; access log off"
+size=$(curl -fsS -H "Authorization: Bearer $admin" "$base/api/v1/plan" | wc -c)
+echo "== $(nproc) cores; /api/v1/plan is $size bytes; ${duration}s per run; access log off"
 for c in 1 64 256; do run "GET /healthz" /healthz "$c"; done
-for c in 1 64 256; do run "GET /api/v1/paths" /api/v1/paths "$c" "Authorization: Bearer $admin"; done
+for c in 1 64 256; do run "GET /api/v1/plan" /api/v1/plan "$c" "Authorization: Bearer $admin"; done
 echo "== server RSS after the runs: $(ps -o rss= -p "$pid") KiB"
 stop_server
 
 start_server info
 echo "== with the access log on (info, to a file)"
-run "GET /api/v1/paths" /api/v1/paths 64 "Authorization: Bearer $admin"
+run "GET /api/v1/plan" /api/v1/plan 64 "Authorization: Bearer $admin"

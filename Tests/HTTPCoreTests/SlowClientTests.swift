@@ -23,23 +23,16 @@ import TestSupport
         for (index, argument) in mode.enumerated() {
             arguments.append(mode[max(0, index - 1)] == "-u" ? "http://127.0.0.1:\(server.port)\(argument)" : argument)
         }
-        let attack = Process()
-        attack.executableURL = URL(fileURLWithPath: Self.tool)
-        attack.arguments = arguments
-        // A file, not a pipe: reading a pipe to its end would block one of the few cooperative threads.
+        // A file, not a pipe: nobody reads until it ends.
         let outputFile = try RepositoryPaths.makeTemporaryFolder("slowhttptest").appendingPathComponent("output.txt")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputFile)
-        attack.standardOutput = output
-        attack.standardError = output
-        try attack.run()
-
-        nonisolated(unsafe) let running = attack
+        let attack = try ChildProcess(executable: Self.tool, arguments: arguments,
+                                      environment: ProcessInfo.processInfo.environment,
+                                      output: .file(outputFile), error: .file(outputFile))
         let (answered, failures) = try await onDedicatedThread { () -> (Int, [String]) in
             Thread.sleep(forTimeInterval: 1) // let the slow connections open
             var answered = 0
             var failures: [String] = []
-            while running.isRunning {
+            while attack.isRunning {
                 do {
                     let probe = try server.client()
                     try probe.send("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -52,7 +45,6 @@ import TestSupport
             }
             return (answered, failures)
         }
-        try output.close()
         let report = try String(contentsOf: outputFile, encoding: .utf8)
             .replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
         let connected = report.split(separator: "\n").compactMap { line -> Int? in

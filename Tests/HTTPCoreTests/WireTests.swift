@@ -158,13 +158,16 @@ import TestSupport
     }
 
     @Test func oneByteAtATimeGetsTheSameAnswer() async throws {
-        let server = try TestServer { $0.headerTimeout = 5 }
-        let client = try server.client()
-        for byte in Array("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd".utf8) {
-            try client.send([byte])
-            try await Task.sleep(for: .milliseconds(1))
+        let server = try TestServer { $0.headerTimeout = 5; $0.bodyTimeout = 5 }
+        nonisolated(unsafe) let client = try server.client()
+        let text = try await onDedicatedThread {
+            for byte in Array("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd".utf8) {
+                try client.send([byte])
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+            return try client.readResponse().text
         }
-        #expect(try client.readResponse().text == "POST /echo 4 ")
+        #expect(text == "POST /echo 4 ")
         await server.stop()
     }
 

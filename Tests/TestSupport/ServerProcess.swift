@@ -5,7 +5,7 @@ import Glibc
 
 /// A real `cleanheat serve --port 0` child process: started, its port read from the listening line, stopped.
 public final class ServerProcess: @unchecked Sendable {
-    public let process: Process
+    public let process: ChildProcess
     public let port: Int
     public let dataFolder: URL
     public let host: String
@@ -29,27 +29,24 @@ public final class ServerProcess: @unchecked Sendable {
         let folder = try dataFolder ?? RepositoryPaths.makeTemporaryFolder("cleanheat-data")
         let errorLog = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).stderr.log")
         _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
-        let process = Process()
-        process.executableURL = RepositoryPaths.binary
         var arguments = ["serve", "--port", "0", "--data", folder.path,
                          "--config", (config ?? RepositoryPaths.defaultConfig).path,
                          "--migrations", RepositoryPaths.migrations.path]
         if testClock { arguments.append("--test-clock") }
-        process.arguments = arguments + extraArguments
+        arguments += extraArguments
+        var executable = RepositoryPaths.binary.path
         if let wrapper {
-            let quoted = ([RepositoryPaths.binary.path] + arguments + extraArguments).map { "'\($0)'" }.joined(separator: " ")
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", "\(wrapper) \(quoted)"]
+            let quoted = ([executable] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            executable = "/bin/bash"
+            arguments = ["-c", "\(wrapper) \(quoted)"]
         }
         var env = ProcessInfo.processInfo.environment
         env["TZ"] = "America/New_York" // the district's zone must come from config, never from the machine
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorLog)
-        try process.run()
-        guard let line = readLine(from: output.fileHandleForReading, timeout: 30),
+        let process = try ChildProcess(executable: executable, arguments: arguments, environment: env,
+                                       output: .pipe, error: .file(errorLog))
+        guard let output = process.outputHandle else { throw ServerProcessError.didNotStart(log: "no output pipe") }
+        guard let line = readLine(from: output, timeout: 30),
               let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
             process.terminate()
             let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
@@ -58,7 +55,7 @@ public final class ServerProcess: @unchecked Sendable {
         return ServerProcess(process: process, port: port, dataFolder: folder, host: "127.0.0.1", errorLog: errorLog)
     }
 
-    private init(process: Process, port: Int, dataFolder: URL, host: String, errorLog: URL) {
+    private init(process: ChildProcess, port: Int, dataFolder: URL, host: String, errorLog: URL) {
         self.process = process
         self.port = port
         self.dataFolder = dataFolder

@@ -10,20 +10,14 @@ public enum Shell {
 
     @discardableResult
     public static func run(_ command: String, environment: [String: String] = [:], currentDirectory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        let errorFile = try RepositoryPaths.makeTemporaryFolder("shell").appendingPathComponent("stderr")
+        let process = try ChildProcess(executable: "/bin/bash", arguments: ["-c", command], environment: env,
+                                       currentDirectory: currentDirectory?.path, output: .pipe, error: .file(errorFile))
+        let outData = process.outputHandle?.readDataToEndOfFile() ?? Data()
         process.waitUntilExit()
+        let errData = (try? Data(contentsOf: errorFile)) ?? Data()
         return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
                       error: String(decoding: errData, as: UTF8.self))
     }

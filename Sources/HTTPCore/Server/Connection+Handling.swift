@@ -22,13 +22,13 @@ extension Connection {
                 } else {
                     response = await responder.respond(to: HTTPRequest(head: head))
                 }
-                self.queue.async { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
+                self.loop.execute { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
             }
             return
         }
         Task(executorPreference: server.executor) {
             let refusal = await responder.screen(head)
-            self.queue.async { self.screened(parsed, refusal: refusal) }
+            self.loop.execute { self.screened(parsed, refusal: refusal) }
         }
     }
 
@@ -63,7 +63,7 @@ extension Connection {
         let responder = server.responder
         Task(executorPreference: server.executor) {
             let response = await responder.respond(to: request)
-            self.queue.async { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
+            self.loop.execute { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,9 +41,9 @@ extension Connection {
         }
         pending.removeAll(keepingCapacity: true)
         pendingOffset = 0
-        if let source = writeSource, !writeSuspended {
-            writeSuspended = true
-            source.suspend()
+        if waitingToWrite {
+            waitingToWrite = false
+            updateInterest()
         }
         if let completion = afterWrite {
             afterWrite = nil
@@ -51,16 +52,9 @@ extension Connection {
     }
 
     private func waitForWritable() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: queue)
-            source.setEventHandler { [weak self] in self?.flush() }
-            writeSource = source
-            writeSuspended = true
-        }
-        if writeSuspended, let source = writeSource {
-            writeSuspended = false
-            source.resume()
-        }
+        guard !waitingToWrite else { return }
+        waitingToWrite = true
+        updateInterest()
     }
 
     /// Closes the connection. `lingering`: half-close first and discard what the client still sends for a
@@ -79,45 +73,33 @@ extension Connection {
     }
 
     private func lingerThenRelease() {
-        readSource?.setEventHandler { [weak self] in
-            guard let self else { return }
-            var scratch = [UInt8](repeating: 0, count: 16 * 1024)
-            while true {
-                let count = Glibc.read(self.descriptor, &scratch, scratch.count)
-                if count > 0 { continue }
-                if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
-                self.release()
-                return
-            }
-        }
-        timer?.setEventHandler { [weak self] in self?.release() }
-        timer?.schedule(deadline: .now() + 1, repeating: .never)
-        if readSuspended, let source = readSource {
-            readSuspended = false
-            source.resume()
+        lingering = true
+        waitingToWrite = false
+        readSuspended = false
+        updateInterest()
+        arm(1)
+    }
+
+    func drainWhileLingering() {
+        var scratch = [UInt8](unsafeUninitializedCapacity: 16 * 1024) { _, count in count = 16 * 1024 }
+        while true {
+            let count = Glibc.read(descriptor, &scratch, scratch.count)
+            if count > 0 { continue }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            release()
+            return
         }
     }
 
-    /// Cancels the sources; the descriptor is closed when the read source's cancellation has run, so no
-    /// event can reach a reused descriptor number.
-    private func release() {
-        guard let readSource else { return }
-        self.readSource = nil
-        timer?.setEventHandler {}
-        timer?.cancel()
-        timer = nil
-        if let writeSource {
-            if writeSuspended { writeSource.resume() }
-            writeSource.cancel()
-            self.writeSource = nil
-        }
-        let descriptor = self.descriptor
-        let server = self.server
-        readSource.setCancelHandler { [self] in
-            Glibc.close(descriptor)
-            server.connectionClosed(self)
-        }
-        if readSuspended { readSource.resume() }
-        readSource.cancel()
+    /// Leaves the loop and closes the descriptor, on the loop's thread, so no event can reach a reused
+    /// descriptor number.
+    func release() {
+        guard !released else { return }
+        released = true
+        deadline = nil
+        loop.deregister(descriptor)
+        Glibc.close(descriptor)
+        server.connectionClosed(self)
     }
 }

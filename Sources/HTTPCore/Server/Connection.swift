@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// One client connection. All its state lives on its serial queue; handlers run as tasks and hop back.
-final class Connection: @unchecked Sendable {
+/// One client connection. All its state lives on its event loop's thread; handlers run as tasks and hop back.
+final class Connection: EventLoopHandler, @unchecked Sendable {
     enum Phase {
         /// Waiting for (the rest of) a request head.
         case head
@@ -19,79 +19,69 @@ final class Connection: @unchecked Sendable {
 
     let descriptor: Int32
     let transport: any Transport
-    let queue: DispatchQueue
+    let loop: EventLoop
     let remoteAddress: String
     unowned let server: HTTPServer
     var configuration: HTTPServerConfiguration { server.configuration }
 
     var phase = Phase.head
     var buffer: [UInt8] = []
-    var readSource: (any DispatchSourceRead)?
     var readSuspended = false
-    var writeSource: (any DispatchSourceWrite)?
-    var writeSuspended = true
+    var waitingToWrite = false
+    /// Closed with a lingering read (see `close(lingering:)`): readable events only drain.
+    var lingering = false
+    var released = false
     var pending: [UInt8] = []
     var pendingOffset = 0
     var afterWrite: (() -> Void)?
-    var timer: (any DispatchSourceTimer)?
     var deadline: DispatchTime?
-    var timerFiresAt: DispatchTime?
     var peerClosed = false
     /// Set by graceful shutdown: finish what is in flight, then close.
     var draining = false
     var requestStarted = ContinuousClock.now
 
-    init(descriptor: Int32, transport: any Transport, queue: DispatchQueue, remoteAddress: String, server: HTTPServer) {
+    init(descriptor: Int32, transport: any Transport, loop: EventLoop, remoteAddress: String, server: HTTPServer) {
         self.descriptor = descriptor
         self.transport = transport
-        self.queue = queue
+        self.loop = loop
         self.remoteAddress = remoteAddress
         self.server = server
     }
 
     func start() {
-        let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
-        source.setEventHandler { [weak self] in self?.readAvailable() }
-        readSource = source
-        source.resume()
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.setEventHandler { [weak self] in self?.timerFired() }
-        self.timer = timer
-        timer.resume()
+        loop.register(descriptor, self, reading: true, writing: false)
         // A new connection must send its first head within the header timeout.
         arm(configuration.headerTimeout)
     }
 
+    func readable() {
+        if lingering { drainWhileLingering() } else { readAvailable() }
+    }
+
+    func writable() {
+        if waitingToWrite { flush() }
+    }
+
+    func updateInterest() {
+        guard !released else { return }
+        loop.update(descriptor, reading: !readSuspended, writing: waitingToWrite)
+    }
+
     // MARK: Timers
 
-    /// When the current phase times out; nil when no timeout applies (a request in the handler).
-    /// Re-arming only moves this value: the Dispatch timer is rescheduled only when the deadline comes
-    /// earlier than its next firing, because rescheduling on every request cost a tenth of the CPU.
+    /// When the current phase times out (checked on the loop's sweep); nil when no timeout applies.
     func arm(_ seconds: TimeInterval) {
-        let deadline = DispatchTime.now() + seconds
-        self.deadline = deadline
-        if let scheduled = timerFiresAt, scheduled <= deadline { return }
-        schedule(at: deadline)
+        deadline = DispatchTime.now() + seconds
     }
 
     func disarm() {
         deadline = nil
     }
 
-    private func schedule(at instant: DispatchTime) {
-        timerFiresAt = instant
-        timer?.schedule(deadline: instant, repeating: .never)
-    }
-
-    private func timerFired() {
-        timerFiresAt = nil
-        guard let deadline else { return }
-        if DispatchTime.now() >= deadline {
-            self.deadline = nil
-            timeoutFired()
-        } else {
-            schedule(at: deadline)
-        }
+    func tick(now: DispatchTime) {
+        guard let deadline, now >= deadline else { return }
+        self.deadline = nil
+        if lingering { release() } else { timeoutFired() }
     }
 
     private func timeoutFired() {
@@ -110,7 +100,7 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Reading
 
-    private func readAvailable() {
+    func readAvailable() {
         guard case let phase = phase, !isClosed(phase) else { return }
         // Not zero-filled: `read` writes what is used, and zeroing 64 KiB per event showed in profiles.
         var chunk = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
@@ -144,15 +134,15 @@ final class Connection: @unchecked Sendable {
     }
 
     func suspendReading() {
-        guard !readSuspended, let readSource else { return }
+        guard !readSuspended else { return }
         readSuspended = true
-        readSource.suspend()
+        updateInterest()
     }
 
     func resumeReading() {
-        guard readSuspended, !peerClosed, let readSource else { return }
+        guard readSuspended, !peerClosed else { return }
         readSuspended = false
-        readSource.resume()
+        updateInterest()
     }
 
     func isClosed(_ phase: Phase) -> Bool {

@@ -6,8 +6,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// An HTTP/1.1 server on non-blocking sockets driven by Dispatch: one accept source, and connections spread
-/// over a fixed set of serial I/O queues (no thread per connection).
+/// An HTTP/1.1 server on non-blocking sockets: one Dispatch accept source, and connections spread over a fixed
+/// set of epoll event loops, one thread each (no thread per connection).
 public final class HTTPServer: @unchecked Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
@@ -18,7 +18,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Where handlers run (see DispatchTaskExecutor).
     let executor = DispatchTaskExecutor()
 
-    private let loops: [DispatchQueue]
+    private var loops: [EventLoop] = []
     private let acceptQueue = DispatchQueue(label: "cleanheat.http.accept")
     private let lock = NSLock()
     private var serverState = ServerState()
@@ -43,13 +43,13 @@ public final class HTTPServer: @unchecked Sendable {
         self.observer = observer
         self.logger = logger
         self.maxBufferedBytes = configuration.maxRequestLineBytes + configuration.maxHeaderBytes + configuration.maxBodyBytes + 65_536
-        let count = max(2, ProcessInfo.processInfo.activeProcessorCount)
-        self.loops = (0..<count).map { DispatchQueue(label: "cleanheat.http.io.\($0)", qos: .userInitiated) }
     }
 
     /// Binds, listens and starts accepting; returns the bound port (useful with port 0).
     public func start() throws -> Int {
         if let settings = configuration.tls { tls = try TLSContext(configuration: settings) }
+        let count = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        loops = try (0..<count).map { try EventLoop(name: "cleanheat.http.loop.\($0)") }
         let (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port)
         let source = DispatchSource.makeReadSource(fileDescriptor: listener, queue: acceptQueue)
         source.setEventHandler { [weak self] in self?.acceptAvailable() }
@@ -85,7 +85,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func admit(_ descriptor: Int32, remoteAddress: String) {
-        let (full, stopping, loop) = withState { state -> (Bool, Bool, DispatchQueue) in
+        let (full, stopping, loop) = withState { state -> (Bool, Bool, EventLoop) in
             state.nextLoop = (state.nextLoop + 1) % loops.count
             return (state.connections.count >= configuration.maxConnections, state.stopping, loops[state.nextLoop])
         }
@@ -100,10 +100,10 @@ public final class HTTPServer: @unchecked Sendable {
         } else {
             transport = PlainTransport(descriptor: descriptor)
         }
-        let connection = Connection(descriptor: descriptor, transport: transport, queue: loop, remoteAddress: remoteAddress, server: self)
+        let connection = Connection(descriptor: descriptor, transport: transport, loop: loop, remoteAddress: remoteAddress, server: self)
         withState { $0.connections[ObjectIdentifier(connection)] = connection }
         observer?.connectionOpened()
-        loop.async { connection.start() }
+        loop.execute { connection.start() }
     }
 
     /// Over the connection limit: a short 503 and close, so the client knows to come back.
@@ -143,7 +143,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         source?.cancel()
         for connection in connections {
-            connection.queue.async { connection.beginDraining() }
+            connection.loop.execute { connection.beginDraining() }
         }
         let deadline = ContinuousClock.now + .milliseconds(Int(configuration.shutdownGrace * 1000))
         while openConnections > 0 && ContinuousClock.now < deadline {
@@ -151,10 +151,14 @@ public final class HTTPServer: @unchecked Sendable {
         }
         let left = withState { Array($0.connections.values) }
         for connection in left {
-            connection.queue.async { connection.close() }
+            connection.loop.execute {
+                connection.close()
+                connection.release() // one still lingering goes too
+            }
         }
         if !left.isEmpty { logger.warning("closed \(left.count) connections still busy after the grace period") }
         try? await Task.sleep(for: .milliseconds(50))
+        for loop in loops { loop.stop() }
     }
 }
 

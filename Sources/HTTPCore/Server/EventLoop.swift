@@ -1,0 +1,125 @@
+import CEpoll
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an event loop calls on its own thread for one registered socket.
+protocol EventLoopHandler: AnyObject {
+    func readable()
+    func writable()
+    /// Called about every `EventLoop.tick`: the place for timeouts.
+    func tick(now: DispatchTime)
+}
+
+/// One I/O thread: `epoll` over its sockets, closures handed over from other threads, and a coarse timer
+/// sweep. Dispatch read sources re-arm through libdispatch's manager thread after every event; that hop
+/// cost more CPU than the request itself, so connections live on a small fixed set of these loops instead.
+final class EventLoop: @unchecked Sendable {
+    static let tick: DispatchTimeInterval = .milliseconds(100)
+
+    private let epoll: Int32
+    private let wakeup: Int32
+    private let lock = NSLock()
+    private var queued: [() -> Void] = []
+    private var stopping = false
+    private var finished = false
+    /// Only touched on the loop's thread.
+    private var handlers: [Int32: any EventLoopHandler] = [:]
+
+    init(name: String) throws {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeup = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard epoll >= 0, wakeup >= 0 else { throw SocketError(call: "epoll_create1/eventfd", errno: errno) }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = wakeup
+        _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Runs `work` on the loop's thread, after the events it is handling now.
+    /// After `stop()` work is dropped: the loop's sockets are gone, and its eventfd number may already belong
+    /// to another file that a stray write would corrupt.
+    func execute(_ work: @escaping () -> Void) {
+        lock.withLock {
+            guard !finished else { return }
+            queued.append(work)
+            if queued.count == 1 { eventfd_write(wakeup, 1) }
+        }
+    }
+
+    /// Stops the thread once the closures queued so far have run; sockets still registered are not closed.
+    func stop() {
+        execute { [self] in stopping = true }
+    }
+
+    // MARK: On the loop's thread
+
+    func register(_ descriptor: Int32, _ handler: any EventLoopHandler, reading: Bool, writing: Bool) {
+        handlers[descriptor] = handler
+        var event = Self.event(descriptor, reading: reading, writing: writing)
+        _ = epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event)
+    }
+
+    func update(_ descriptor: Int32, reading: Bool, writing: Bool) {
+        var event = Self.event(descriptor, reading: reading, writing: writing)
+        _ = epoll_ctl(epoll, EPOLL_CTL_MOD, descriptor, &event)
+    }
+
+    func deregister(_ descriptor: Int32) {
+        handlers[descriptor] = nil
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil)
+    }
+
+    private static func event(_ descriptor: Int32, reading: Bool, writing: Bool) -> epoll_event {
+        var event = epoll_event()
+        event.events = (reading ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (writing ? EPOLLOUT.rawValue : 0)
+        event.data.fd = descriptor
+        return event
+    }
+
+    private func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var nextSweep = DispatchTime.now() + Self.tick
+        while true {
+            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), 100) }
+            for index in 0..<max(0, Int(count)) {
+                let descriptor = events[index].data.fd
+                if descriptor == wakeup {
+                    var value: eventfd_t = 0
+                    _ = eventfd_read(wakeup, &value)
+                    continue
+                }
+                let flags = events[index].events
+                if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                    handlers[descriptor]?.readable()
+                }
+                if flags & (EPOLLOUT.rawValue | EPOLLERR.rawValue) != 0 {
+                    handlers[descriptor]?.writable()
+                }
+            }
+            let work = lock.withLock {
+                let work = queued
+                queued.removeAll(keepingCapacity: true)
+                return work
+            }
+            for item in work { item() }
+            let now = DispatchTime.now()
+            if now >= nextSweep {
+                nextSweep = now + Self.tick
+                for handler in Array(handlers.values) { handler.tick(now: now) }
+            }
+            if stopping { break }
+        }
+        lock.withLock {
+            finished = true
+            queued.removeAll()
+            Glibc.close(epoll)
+            Glibc.close(wakeup)
+        }
+    }
+}
