@@ -39,4 +39,25 @@ import Testing
         #expect(text == "2021-10-15T09:59:00.123Z")
         #expect(Timestamp.parseUTC(text) == date)
     }
+
+    @Test func rfc3339AndWallClockInZonesWithAndWithoutDaylightSaving() throws {
+        let shanghai = try #require(DistrictTime(identifier: "Asia/Shanghai"))
+        let instant = try #require(DistrictTime.parseTimestamp("2021-10-15T09:59:07Z"))
+        #expect(shanghai.rfc3339(instant) == "2021-10-15T17:59:07+08:00")
+        #expect(shanghai.timeOfDay(of: instant) == TimeOfDay(hour: 17, minute: 59))
+        #expect(try #require(DistrictTime(identifier: "UTC")).rfc3339(instant) == "2021-10-15T09:59:07Z")
+        let newYork = try #require(DistrictTime(identifier: "America/New_York"))
+        #expect(newYork.rfc3339(instant) == "2021-10-15T05:59:07-04:00")
+        let winter = try #require(DistrictTime.parseTimestamp("2022-01-01T03:30:00Z"))
+        #expect(newYork.rfc3339(winter) == "2021-12-31T22:30:00-05:00")
+        #expect(newYork.localDate(of: winter) == LocalDate("2021-12-31"))
+        // Local wall time back to the instant, on both sides of a daylight-saving change.
+        for (day, expected) in [("2021-11-06", "2021-11-06T18:00:00-04:00"), ("2021-11-08", "2021-11-08T18:00:00-05:00")] {
+            let date = try #require(LocalDate(day))
+            #expect(newYork.rfc3339(newYork.instant(on: date, at: TimeOfDay(hour: 18, minute: 0))) == expected)
+        }
+        let beforeEpoch = try #require(DistrictTime.parseTimestamp("1969-12-31T23:00:00Z"))
+        #expect(shanghai.rfc3339(beforeEpoch) == "1970-01-01T07:00:00+08:00")
+        #expect(try #require(DistrictTime(identifier: "UTC")).localDate(of: beforeEpoch) == LocalDate("1969-12-31"))
+    }
 }

@@ -14,3 +14,23 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var target: String
     public var summary: String
 }
+
+/// One day's audit entries in fixed-size chunks. The writer appends to a copy of the state that readers still
+/// share; with one flat array each append copied the whole day (quadratic in a busy day), with chunks it
+/// copies one chunk and the list of chunks.
+public struct AuditDay: Sendable {
+    static let chunkSize = 512
+    private var chunks: [[AuditEntry]] = []
+
+    public init() {}
+
+    public var entries: [AuditEntry] { chunks.flatMap { $0 } }
+
+    mutating func append(_ entry: AuditEntry) {
+        if let last = chunks.indices.last, chunks[last].count < Self.chunkSize {
+            chunks[last].append(entry)
+        } else {
+            chunks.append([entry])
+        }
+    }
+}

@@ -19,17 +19,16 @@ extension CampaignState {
         case let .villagesSaved(saved):
             for village in saved { villages[village.id] = village }
         case let .reportSubmitted(unit, date, status, revision):
-            var days = unitDays[unit] ?? [:]
-            if var day = days[date] {
-                day.revisions.append(revision)
+            // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic.
+            if unitDays[unit]?[date] != nil {
+                unitDays[unit]?[date]?.revisions.append(revision)
                 // A returned report goes back to `received` once the unit resubmits (API.md, review).
-                if day.review.state == .returned { day.review = .received }
-                days[date] = day
+                if unitDays[unit]?[date]?.review.state == .returned { unitDays[unit]?[date]?.review = .received }
             } else {
-                days[date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision], review: .received)
+                unitDays[unit, default: [:]][date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision],
+                                                             review: .received)
             }
-            unitDays[unit] = days
-            timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: days)
+            timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: unitDays[unit] ?? [:])
         case let .reviewSet(unit, date, review):
             unitDays[unit]?[date]?.review = review
         case let .reportReopened(unit, date, reopening):
@@ -42,7 +41,7 @@ extension CampaignState {
             tasks[task.id] = task
         }
         if let entry = logged.audit {
-            audit[entry.date, default: []].append(entry)
+            audit[entry.date, default: AuditDay()].append(entry)
         }
     }
 

@@ -36,7 +36,7 @@ extension CampaignState {
         let reports = unitDays.values.flatMap(\.values).sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
         let reopened = reopenings.flatMap { unit, days in days.map { ReopeningEntry(unit: unit, date: $0.key, reopening: $0.value) } }
             .sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
-        let auditEntries = audit.keys.sorted().flatMap { audit[$0] ?? [] }
+        let auditEntries = audit.keys.sorted().flatMap { audit[$0]?.entries ?? [] }
         return [
             "reference.json": try e.encode(ReferenceFile(units: units, paths: paths, seasons: seasons)),
             "migrations.json": try e.encode(appliedMigrations),
@@ -78,7 +78,7 @@ extension CampaignState {
         }
         for exemption in try read("exemptions.json", [Exemption].self) ?? [] { exemptions[exemption.id] = exemption }
         for task in try read("tasks.json", [DutyTask].self) ?? [] { tasks[task.id] = task }
-        for entry in try read("audit.json", [AuditEntry].self) ?? [] { audit[entry.date, default: []].append(entry) }
+        for entry in try read("audit.json", [AuditEntry].self) ?? [] { audit[entry.date, default: AuditDay()].append(entry) }
     }
 }
 

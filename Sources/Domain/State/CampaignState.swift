@@ -21,7 +21,7 @@ public struct CampaignState: DurableState {
     public internal(set) var exemptions: [String: Exemption] = [:]
     public internal(set) var tasks: [String: DutyTask] = [:]
     /// District-local day → the writes of that day, in order.
-    public internal(set) var audit: [LocalDate: [AuditEntry]] = [:]
+    public internal(set) var audit: [LocalDate: AuditDay] = [:]
     /// Grows with every applied change: what was computed from one version (a bulletin) stays right until it moves.
     public internal(set) var version = 0
 
