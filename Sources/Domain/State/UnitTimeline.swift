@@ -25,17 +25,30 @@ public struct UnitTimeline: Sendable, Equatable {
         days.lazy.map(\.date).filter { $0 >= from && $0 <= to }
     }
 
-    /// Re-derives `date` and every later day from the latest revisions of the unit's days.
+    /// Re-derives `date` and the later days from the latest revisions of the unit's days. Only `date`'s own
+    /// revision changed, so once a re-derived day equals what it was, every later day is unchanged too and
+    /// the rest is kept: a back-dated report costs the days it actually changes, not the rest of the season.
     mutating func rebuild(from date: LocalDate, unitDays: [LocalDate: UnitDay]) {
-        days.removeAll { $0.date >= date }
-        var previous = days.last
+        var start = days.count
+        while start > 0 && days[start - 1].date >= date { start -= 1 }
+        var previous = start > 0 ? days[start - 1] : nil
+        let old = Array(days[start...])
+        var oldIndex = 0
+        var rebuilt: [Day] = []
         for day in unitDays.keys.filter({ $0 >= date }).sorted() {
             guard let revision = unitDays[day]?.latest else { continue }
             var counts = previous?.counts ?? [:]
             for village in revision.villages { counts[village.key] = village.counts }
             let next = Day(date: day, counts: counts, fuel: revision.fuel ?? previous?.fuel ?? FuelDelivered())
-            days.append(next)
+            while oldIndex < old.count && old[oldIndex].date < day { oldIndex += 1 }
+            if oldIndex < old.count && old[oldIndex] == next {
+                days.replaceSubrange(start..., with: rebuilt + old[oldIndex...])
+                return
+            }
+            if oldIndex < old.count && old[oldIndex].date == day { oldIndex += 1 }
+            rebuilt.append(next)
             previous = next
         }
+        days.replaceSubrange(start..., with: rebuilt)
     }
 }
