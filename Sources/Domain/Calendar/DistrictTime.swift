@@ -42,15 +42,14 @@ public struct DistrictTime: Sendable {
         let offset = timeZone.secondsFromGMT(for: instant)
         let (day, second) = Self.split(Int(instant.timeIntervalSince1970.rounded(.down)) + offset)
         let (year, month, dayOfMonth) = LocalDate(dayNumber: day).components
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        func two(_ value: Int) -> String { zeroPadded(value, 2) }
         let time = "\(two(second / 3_600)):\(two(second % 3_600 / 60)):\(two(second % 60))"
         var zone = "Z"
         if offset != 0 {
             let minutes = abs(offset) / 60
             zone = (offset < 0 ? "-" : "+") + two(minutes / 60) + ":" + two(minutes % 60)
         }
-        let paddedYear = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-        return "\(paddedYear)-\(two(month))-\(two(dayOfMonth))T\(time)\(zone)"
+        return "\(zeroPadded(year, 4))-\(two(month))-\(two(dayOfMonth))T\(time)\(zone)"
     }
 
     /// Accepts RFC 3339 with an offset or `Z` (fractional seconds allowed).
@@ -86,7 +85,7 @@ public struct TimeOfDay: Sendable, Equatable, Comparable, CustomStringConvertibl
         self.init(hour: hour, minute: minute)
     }
 
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { "\(zeroPadded(hour, 2)):\(zeroPadded(minute, 2))" }
 
     public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {
         (lhs.hour, lhs.minute) < (rhs.hour, rhs.minute)

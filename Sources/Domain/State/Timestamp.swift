@@ -18,8 +18,8 @@ public enum Timestamp {
         let fraction = ms - seconds * 1000
         let day = LocalDate(dayNumber: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
         let secondOfDay = Int(seconds) - day.dayNumber * 86_400
-        return String(format: "%@T%02d:%02d:%02d.%03dZ", day.description, secondOfDay / 3600,
-                      secondOfDay / 60 % 60, secondOfDay % 60, Int(fraction))
+        return "\(day)T\(zeroPadded(secondOfDay / 3600, 2)):\(zeroPadded(secondOfDay / 60 % 60, 2)):"
+            + "\(zeroPadded(secondOfDay % 60, 2)).\(zeroPadded(Int(fraction), 3))Z"
     }
 
     static func parseUTC(_ text: String) -> Date? {
