@@ -5,6 +5,7 @@
 # only after the whole WAL has been replayed. Run by hand: bash benchmarks/recovery.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/common.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
 bin=.build-release/release/cleanheat
@@ -26,15 +27,7 @@ start_server() {
 trap 'kill -9 $pid 2>/dev/null; rm -rf "$work"' EXIT
 
 start_server
-admin=$(cat "$work/data/bootstrap-token")
-curl -fsS -X POST "$base/api/v1/_test/clock" -H 'Content-Type: application/json' -d '{"now":"2022-03-01T12:00:00+08:00"}' >/dev/null
-TOKEN=$(curl -fsS -X POST "$base/api/v1/tokens" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -d '{"role":"office","label":"bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
-export TOKEN
-for unit in beiwangzhuang nancheng beicheng shentou-street shentou-town xiaopingyi xiatuanpu yaozitou nanyulin limin zirun zhangcaizhuang shalenghe; do
-  curl -fsS -X POST "$base/api/v1/villages" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"id\":\"bench-$unit\",\"name\":\"测试村\",\"unit\":\"$unit\",\"area\":\"rural\",\"targets\":{\"biomass\":300}}" >/dev/null
-done
+prepare_report_load
 
 wal_records() { # records in the WAL = reports written + the setup's few
   python3 - "$work/data/wal" <<'PY'

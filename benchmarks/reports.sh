@@ -3,6 +3,7 @@
 # own fsyncs per second on the same folder. Run by hand: bash benchmarks/reports.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/common.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
 bin=.build-release/release/cleanheat
@@ -28,15 +29,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.1; done
 base=$(sed -E 's/listening on //' "$work/stdout")
-admin=$(cat "$work/data/bootstrap-token")
-curl -fsS -X POST "$base/api/v1/_test/clock" -H 'Content-Type: application/json' -d '{"now":"2022-03-01T12:00:00+08:00"}' >/dev/null
-TOKEN=$(curl -fsS -X POST "$base/api/v1/tokens" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -d '{"role":"office","label":"bench"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
-export TOKEN
-for unit in beiwangzhuang nancheng beicheng shentou-street shentou-town xiaopingyi xiatuanpu yaozitou nanyulin limin zirun zhangcaizhuang shalenghe; do
-  curl -fsS -X POST "$base/api/v1/villages" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"id\":\"bench-$unit\",\"name\":\"测试村\",\"unit\":\"$unit\",\"area\":\"rural\",\"targets\":{\"biomass\":300}}" >/dev/null
-done
+prepare_report_load
 for c in 1 8 64; do
   threads=$(( c < 2 ? 1 : 2 ))
   printf "== %3d connections: " "$c"

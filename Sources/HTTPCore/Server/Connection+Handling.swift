@@ -15,7 +15,7 @@ extension Connection {
         let head = parsed.head
         if parsed.framing == .none {
             // No body: screen and answer in one task.
-            Task(executorPreference: server.executor) {
+            Task(executorPreference: loop) {
                 let response: HTTPResponse
                 if let refusal = await responder.screen(head) {
                     response = refusal
@@ -26,7 +26,7 @@ extension Connection {
             }
             return
         }
-        Task(executorPreference: server.executor) {
+        Task(executorPreference: loop) {
             let refusal = await responder.screen(head)
             self.loop.execute { self.screened(parsed, refusal: refusal) }
         }
@@ -61,7 +61,7 @@ extension Connection {
         phase = .busy
         disarm()
         let responder = server.responder
-        Task(executorPreference: server.executor) {
+        Task(executorPreference: loop) {
             let response = await responder.respond(to: request)
             self.loop.execute { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
         }

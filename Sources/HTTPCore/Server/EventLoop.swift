@@ -15,7 +15,7 @@ protocol EventLoopHandler: AnyObject {
 /// One I/O thread: `epoll` over its sockets, closures handed over from other threads, and a coarse timer
 /// sweep. Dispatch read sources re-arm through libdispatch's manager thread after every event; that hop
 /// cost more CPU than the request itself, so connections live on a small fixed set of these loops instead.
-final class EventLoop: @unchecked Sendable {
+final class EventLoop: TaskExecutor, @unchecked Sendable {
     static let tick: DispatchTimeInterval = .milliseconds(100)
 
     private let epoll: Int32
@@ -50,6 +50,15 @@ final class EventLoop: @unchecked Sendable {
             queued.append(work)
             if queued.count == 1 { eventfd_write(wakeup, 1) }
         }
+    }
+
+    /// Handlers run here too: a request that does not wait on anything is answered without leaving the
+    /// loop's thread (a hop to another thread and back cost more than a small request itself). A handler
+    /// that suspends (a durable write waits for its fsync) resumes here when it can.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        execute { job.runSynchronously(on: executor) }
     }
 
     /// Stops the thread once the closures queued so far have run; sockets still registered are not closed.

@@ -15,8 +15,6 @@ public final class HTTPServer: @unchecked Sendable {
     let logger: Logger
     /// The most a connection buffers while a handler runs (pipelined requests wait in it).
     let maxBufferedBytes: Int
-    /// Where handlers run (see DispatchTaskExecutor).
-    let executor = DispatchTaskExecutor()
 
     private var loops: [EventLoop] = []
     private let acceptQueue = DispatchQueue(label: "cleanheat.http.accept")
