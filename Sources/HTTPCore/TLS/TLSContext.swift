@@ -29,7 +29,8 @@ public struct TLSError: Error, CustomStringConvertible {
         let code = ERR_get_error()
         var buffer = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &buffer, buffer.count)
-        description = "TLS: \(what)\(code == 0 ? "" : ": " + String(cString: buffer))"
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        description = "TLS: \(what)\(code == 0 ? "" : ": " + text)"
     }
 }
 
