@@ -11,7 +11,7 @@ extension Bulletin {
         let statuses = units.map { DayStatus(unit: $0, date: date, state: state) }
         self.submission = Submission(statuses)
 
-        let rosterByUnit = RosterTargets(state: state)
+        let rosterByUnit = state.rosterTargets
         var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]
         var lines: [UnitLine] = []
         for status in statuses {
@@ -112,19 +112,18 @@ struct DayStatus {
     }
 }
 
-/// Roster targets summed by unit and by path.
-struct RosterTargets {
+/// Roster targets summed by unit and by path; `CampaignState` keeps it as villages change.
+struct RosterTargets: Sendable, Equatable {
     var byUnit: [String: Int] = [:]
     var byPath: [String: Int] = [:]
     var total = 0
 
-    init(state: CampaignState) {
-        for village in state.villages.values {
-            for (path, households) in village.targets {
-                byUnit[village.unit, default: 0] += households
-                byPath[path, default: 0] += households
-                total += households
-            }
+    /// Adds (`sign` 1) or removes (`sign` -1) one village's targets.
+    mutating func add(_ village: Village, sign: Int) {
+        for (path, households) in village.targets {
+            byUnit[village.unit, default: 0] += sign * households
+            byPath[path, default: 0] += sign * households
+            total += sign * households
         }
     }
 }

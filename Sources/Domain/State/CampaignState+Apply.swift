@@ -17,7 +17,7 @@ extension CampaignState {
                 tokenIDBySecretHash[record.secretHash] = nil
             }
         case let .villagesSaved(saved):
-            for village in saved { villages[village.id] = village }
+            for village in saved { save(village) }
         case let .reportSubmitted(unit, date, status, revision):
             // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic.
             if unitDays[unit]?[date] != nil {
@@ -50,7 +50,7 @@ extension CampaignState {
         for unit in body.units ?? [] { upsert(&units, unit, id: \.id) }
         for path in body.paths ?? [] { upsert(&paths, path, id: \.id) }
         for season in body.seasons ?? [] { upsert(&seasons, season, id: \.id) }
-        for village in body.villages ?? [] { villages[village.id] = village }
+        for village in body.villages ?? [] { save(village) }
     }
 
     private func upsert<T>(_ list: inout [T], _ item: T, id: KeyPath<T, String>) {

@@ -59,6 +59,7 @@ extension CampaignState {
         }
         if let reference = try read("reference.json", ReferenceFile.self) {
             units = reference.units
+            unitPositions = Self.positions(of: units) // property observers do not run in an initializer
             paths = reference.paths
             seasons = reference.seasons
         }
@@ -67,7 +68,7 @@ extension CampaignState {
             tokens[token.id] = token
             if token.revokedAt == nil { tokenIDBySecretHash[token.secretHash] = token.id }
         }
-        for village in try read("villages.json", [Village].self) ?? [] { villages[village.id] = village }
+        for village in try read("villages.json", [Village].self) ?? [] { save(village) }
         for day in try read("reports.json", [UnitDay].self) ?? [] { unitDays[day.unit, default: [:]][day.date] = day }
         for (unit, days) in unitDays {
             guard let first = days.keys.min() else { continue }

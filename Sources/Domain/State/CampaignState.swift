@@ -5,13 +5,17 @@ import Storage
 public struct CampaignState: DurableState {
     public typealias Change = LoggedChange
 
-    public internal(set) var units: [Unit] = []
+    public internal(set) var units: [Unit] = [] { didSet { unitPositions = Self.positions(of: units) } }
+    /// unit id → index in `units` (derived), so a lookup is not a scan of 1,500 units.
+    var unitPositions: [String: Int] = [:]
     public internal(set) var paths: [HeatingPath] = []
     public internal(set) var seasons: [Season] = []
     public internal(set) var appliedMigrations: [AppliedMigration] = []
     public internal(set) var tokens: [String: TokenRecord] = [:]
     var tokenIDBySecretHash: [String: String] = [:]
     public internal(set) var villages: [String: Village] = [:]
+    /// Roster targets summed by unit and path (derived from `villages`, kept up to date as they change).
+    private(set) var rosterTargets = RosterTargets()
     /// unit → date → what the unit sent that day.
     public internal(set) var unitDays: [String: [LocalDate: UnitDay]] = [:]
     /// unit → effective counts by day (derived from `unitDays`).
@@ -27,6 +31,19 @@ public struct CampaignState: DurableState {
 
     public init() {}
 
+    static func positions(of units: [Unit]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for (index, unit) in units.enumerated() where positions[unit.id] == nil { positions[unit.id] = index }
+        return positions
+    }
+
+    /// Registers or replaces a village, keeping the roster sums in step.
+    mutating func save(_ village: Village) {
+        if let old = villages[village.id] { rosterTargets.add(old, sign: -1) }
+        rosterTargets.add(village, sign: 1)
+        villages[village.id] = village
+    }
+
     public static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> LoggedChange {
         let body = try JSONDecoder().decode(MigrationBody.self, from: migration.contents)
         return LoggedChange(.migrationApplied(id: migration.id, checksum: migration.checksum,
@@ -35,7 +52,7 @@ public struct CampaignState: DurableState {
 }
 
 extension CampaignState {
-    public func unit(_ id: String) -> Unit? { units.first { $0.id == id } }
+    public func unit(_ id: String) -> Unit? { unitPositions[id].map { units[$0] } }
     public func path(_ id: String) -> HeatingPath? { paths.first { $0.id == id } }
     public func season(_ id: String) -> Season? { seasons.first { $0.id == id } }
 
