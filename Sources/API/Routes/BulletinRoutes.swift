@@ -22,7 +22,7 @@ extension CleanheatAPI {
                 switch format {
                 case "text": return (Data(BulletinText.render(bulletin).utf8), "text/plain; charset=utf-8")
                 case "csv": return (Data(BulletinCSV.render(bulletin).utf8), "text/csv; charset=utf-8")
-                default: return (try api.renderer.data(bulletin), "application/json; charset=utf-8")
+                default: return (BulletinJSON.render(bulletin, time: api.campaign.rules.time), "application/json; charset=utf-8")
                 }
             }
             var headers = HTTPFields()

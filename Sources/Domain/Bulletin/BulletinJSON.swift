@@ -1,0 +1,188 @@
+import Foundation
+
+/// The bulletin as JSON, written by hand with the keys in sorted order. At province scale (1,500 units) the
+/// generic JSONEncoder was 60 % of a cold bulletin; this writes the same document (its Encodable form, keys
+/// sorted, instants in RFC 3339 with the district's offset) directly. A test holds the two equal.
+public enum BulletinJSON {
+    public static func render(_ bulletin: Bulletin, time: DistrictTime) -> Data {
+        var out = JSONText()
+        out.object {
+            $0.key("byPath") { out in out.array(bulletin.byPath) { pathLine($0, &$1) } }
+            $0.key("byUnit") { out in out.array(bulletin.byUnit) { unitLine($0, &$1) } }
+            $0.key("date") { $0.string(bulletin.date.description) }
+            $0.key("deadline") { $0.string(time.rfc3339(bulletin.deadline)) }
+            $0.key("district") { figures(bulletin.district, &$0) }
+            $0.key("generatedAt") { $0.string(time.rfc3339(bulletin.generatedAt)) }
+            $0.key("issues") { out in out.array(bulletin.issues) { issues($0, &$1) } }
+            if let season = bulletin.season { $0.key("season") { $0.string(season) } }
+            $0.key("submission") { submission(bulletin.submission, &$0) }
+            $0.key("subsidies") { subsidies(bulletin.subsidies, &$0) }
+        }
+        return Data(out.bytes)
+    }
+
+    /// The figures' keys merged in sorted order with a line's own (`extra`, already sorted among themselves).
+    private static func figures(_ f: ProgressFigures, _ out: inout JSONText,
+                                extra: [(String, (inout JSONText) -> Void)] = []) {
+        var fields: [(String, (inout JSONText) -> Void)] = [
+            ("accepted", { $0.int(f.accepted) }),
+            ("completionRate", { $0.double(f.completionRate) }),
+            ("confirmed", { $0.int(f.confirmed) }),
+            ("dayChange", { dayChange(f.dayChange, &$0) }),
+            ("installed", { $0.int(f.installed) }),
+            ("operating", { $0.int(f.operating) }),
+            ("planTarget", { out in if let target = f.planTarget { out.int(target) } else { out.null() } }),
+            ("rosterTarget", { $0.int(f.rosterTarget) }),
+            ("signed", { $0.int(f.signed) }),
+        ]
+        fields += extra
+        fields.sort { $0.0 < $1.0 }
+        out.object { object in
+            for (name, value) in fields { object.key(name, value) }
+        }
+    }
+
+    private static func dayChange(_ c: ProgressFigures.DayChange, _ out: inout JSONText) {
+        out.object {
+            $0.key("accepted") { $0.int(c.accepted) }
+            $0.key("confirmed") { $0.int(c.confirmed) }
+            $0.key("installed") { $0.int(c.installed) }
+            $0.key("operating") { $0.int(c.operating) }
+            $0.key("signed") { $0.int(c.signed) }
+        }
+    }
+
+    private static func pathLine(_ line: Bulletin.PathLine, _ out: inout JSONText) {
+        figures(line.figures, &out, extra: [
+            ("name", { $0.string(line.name) }),
+            ("path", { $0.string(line.path) }),
+        ])
+    }
+
+    private static func unitLine(_ line: Bulletin.UnitLine, _ out: inout JSONText) {
+        figures(line.figures, &out, extra: [
+            ("lastReportDate", { out in if let date = line.lastReportDate { out.string(date.description) } else { out.null() } }),
+            ("name", { $0.string(line.name) }),
+            ("rank", { $0.int(line.rank) }),
+            ("stale", { $0.bool(line.stale) }),
+            ("status", { $0.string(line.status) }),
+            ("unit", { $0.string(line.unit) }),
+        ])
+    }
+
+    private static func issues(_ entry: Bulletin.UnitIssues, _ out: inout JSONText) {
+        out.object {
+            $0.key("issues") { out in out.array(entry.issues) { $1.string($0) } }
+            $0.key("name") { $0.string(entry.name) }
+            $0.key("unit") { $0.string(entry.unit) }
+        }
+    }
+
+    private static func submission(_ s: Bulletin.Submission, _ out: inout JSONText) {
+        func group(_ g: Bulletin.Submission.Group, _ out: inout JSONText) {
+            out.object {
+                $0.key("count") { $0.int(g.count) }
+                $0.key("units") { out in
+                    out.array(g.units) { unit, out in
+                        out.object {
+                            $0.key("id") { $0.string(unit.id) }
+                            $0.key("name") { $0.string(unit.name) }
+                        }
+                    }
+                }
+            }
+        }
+        out.object {
+            $0.key("exempt") { group(s.exempt, &$0) }
+            $0.key("expected") { group(s.expected, &$0) }
+            $0.key("late") { group(s.late, &$0) }
+            $0.key("missing") { group(s.missing, &$0) }
+            $0.key("onTime") { group(s.onTime, &$0) }
+        }
+    }
+
+    private static func subsidies(_ s: Bulletin.Subsidies, _ out: inout JSONText) {
+        out.object {
+            $0.key("byPath") { out in
+                out.array(s.byPath) { line, out in
+                    out.object {
+                        $0.key("acceptedHouseholds") { $0.int(line.acceptedHouseholds) }
+                        $0.key("central") { out in if let amount = line.central { out.int(amount) } else { out.null() } }
+                        $0.key("city") { out in if let amount = line.city { out.int(amount) } else { out.null() } }
+                        $0.key("name") { $0.string(line.name) }
+                        $0.key("path") { $0.string(line.path) }
+                    }
+                }
+            }
+            $0.key("centralTotal") { $0.int(s.centralTotal) }
+            $0.key("cityTotal") { $0.int(s.cityTotal) }
+            $0.key("unsetPaths") { out in out.array(s.unsetPaths) { $1.string($0) } }
+        }
+    }
+}
+
+/// Appends JSON text; callers write object keys in the order they want them.
+struct JSONText {
+    var bytes: [UInt8] = []
+    private var needsComma = false
+
+    mutating func object(_ body: (inout JSONText) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func key(_ name: String, _ value: (inout JSONText) -> Void) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+        value(&self)
+        needsComma = true
+    }
+
+    mutating func array<T>(_ items: [T], _ element: (T, inout JSONText) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            needsComma = false
+            element(item, &self)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    mutating func string(_ value: String) { appendString(value) }
+    mutating func int(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+    mutating func bool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    mutating func null() { bytes.append(contentsOf: "null".utf8) }
+
+    /// Shortest form that reads back exactly; whole numbers without a fraction, as JSONEncoder writes them.
+    mutating func double(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            int(Int(value))
+        } else {
+            bytes.append(contentsOf: "\(value)".utf8)
+        }
+    }
+
+    private mutating func appendString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

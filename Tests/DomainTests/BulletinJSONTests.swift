@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import Domain
+
+/// The hand-written bulletin JSON must be the same document as the bulletin's Encodable form.
+@Suite struct BulletinJSONTests {
+    @Test func sameDocumentAsTheEncoder() throws {
+        var builder = try StateBuilder()
+        try builder.village("xtp-dongcun", unit: "xiatuanpu", targets: ["household_electric": 320, "biomass": 40])
+        try builder.village("zr-nancun", unit: "zirun", targets: ["biomass": 60])
+        try builder.report("xiatuanpu", "2021-10-14", [("xtp-dongcun", "household_electric", [300, 280, 200, 150, 100])])
+        try builder.report("xiatuanpu", "2021-10-15", [("xtp-dongcun", "household_electric", [320, 300, 250, 200, 180]),
+                                                      ("xtp-dongcun", "biomass", [40, 30, 7, 3, 1])])
+        try builder.report("zirun", "2021-10-15", [("zr-nancun", "biomass", [60, 50, 30, 20, 10])], status: .late,
+                           fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 12.5))
+        let rules = CampaignRules()
+        let state = builder.state
+        for date in ["2021-10-15", "2021-10-16", "2021-07-01"] {
+            let bulletin = Bulletin(date: day(date), state: state, season: state.season(containing: day(date)),
+                                    paths: state.paths, rules: rules, generatedAt: builder.at)
+            let fast = BulletinJSON.render(bulletin, time: rules.time)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .custom { date, encoder in
+                var container = encoder.singleValueContainer()
+                try container.encode(rules.time.rfc3339(date))
+            }
+            let reference = try encoder.encode(bulletin)
+            let parsedFast = try #require(JSONSerialization.jsonObject(with: fast) as? NSDictionary)
+            let parsedReference = try #require(JSONSerialization.jsonObject(with: reference) as? NSDictionary)
+            #expect(parsedFast == parsedReference, "\(date)")
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: reference, as: UTF8.self), "\(date)")
+        }
+    }
+
+    @Test func stringsAreEscaped() {
+        var text = JSONText()
+        text.string("a\"b\\c\nd\u{01}东/")
+        #expect(String(decoding: text.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001东/""#)
+    }
+}
