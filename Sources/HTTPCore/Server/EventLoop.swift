@@ -37,7 +37,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
         let thread = Thread { [self] in run() }
         thread.name = name
-        thread.stackSize = 1 << 20
+        thread.stackSize = 8 << 20 // handlers run here too (a province bulletin, JSON encoding): a full-size stack
         thread.start()
     }
 
