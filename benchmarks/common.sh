@@ -1,4 +1,25 @@
-# Shared by the report benchmarks: sourced, not run.
+# Shared by the benchmark scripts: sourced, not run.
+
+# Installs wrk when missing and builds the release binary into .build-release; sets $bin.
+build_release() {
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+  swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
+  bin=.build-release/release/cleanheat
+}
+
+# Starts the server on $work/data with $work/bench.json at log level $1 (default info), passing any further
+# flags; waits for its listening line (up to 10 minutes: a restart replays the whole WAL first).
+# Sets $pid and $base.
+start_server() {
+  local level=${1:-info}
+  shift || true
+  : > "$work/stdout"
+  CLEANHEAT_LOG_LEVEL=$level "$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" "$@" \
+    > "$work/stdout" 2>> "$work/server.log" &
+  pid=$!
+  for _ in $(seq 12000); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.05; done
+  base=$(sed -E 's/listening on //' "$work/stdout")
+}
 
 # Sets the test clock, issues an office token (exported as TOKEN for benchmarks/reports.lua) and registers
 # one village per township for the reports to name. Needs $base and $work/data/bootstrap-token.

@@ -4,22 +4,14 @@
 # Run by hand: bash benchmarks/http.sh   (DURATION=10 by default; wrk shares the machine's cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
-bin=.build-release/release/cleanheat
+source benchmarks/common.sh
+build_release
 work=$(mktemp -d /tmp/cleanheat-bench.XXXXXX)
 duration=${DURATION:-10}
 
 # Rate limits off: they would be what this measures. Logs at warning: one access line per request costs a
 # write(2) each, measured separately below.
 echo '{"rateLimits": {"perTokenPerMinute": 0}, "limits": {"maxConnections": 1024}}' > "$work/bench.json"
-start_server() {
-  CLEANHEAT_LOG_LEVEL=${1:-warning} "$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" \
-    > "$work/stdout" 2> "$work/server.log" &
-  pid=$!
-  for _ in $(seq 100); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.1; done
-  base=$(sed -E 's/listening on //' "$work/stdout")
-}
 stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
 trap 'stop_server; rm -rf "$work"' EXIT
 

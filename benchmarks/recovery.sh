@@ -6,9 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/common.sh
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
-bin=.build-release/release/cleanheat
+build_release
 work=$(mktemp -d /tmp/cleanheat-recovery.XXXXXX)
 records=${RECORDS:-1000000}
 
@@ -16,17 +14,9 @@ cat > "$work/bench.json" <<JSON
 {"rateLimits": {"perTokenPerMinute": 0},
  "storage": {"checkpointEveryRecords": 100000000, "checkpointEveryBytes": 68719476736, "segmentMaxBytes": 67108864}}
 JSON
-start_server() {
-  : > "$work/stdout"
-  CLEANHEAT_LOG_LEVEL=warning "$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" --test-clock \
-    > "$work/stdout" 2>> "$work/server.log" &
-  pid=$!
-  for _ in $(seq 6000); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.05; done
-  base=$(sed -E 's/listening on //' "$work/stdout")
-}
 trap 'kill -9 $pid 2>/dev/null; rm -rf "$work"' EXIT
 
-start_server
+start_server warning --test-clock
 prepare_report_load
 
 wal_records() { # records in the WAL = reports written + the setup's few
@@ -56,7 +46,7 @@ wal_bytes=$(du -sb "$work/data/wal" | cut -f1)
 echo "== WAL: $(( wal_bytes / 1048576 )) MiB, $(( wal_bytes / n )) bytes per record"
 
 t0=$(date +%s.%N)
-start_server
+start_server warning --test-clock
 t1=$(date +%s.%N)
 echo "== restart after SIGKILL: replayed $n records, listening after $(echo "$t1 - $t0" | bc) s; RSS $(( $(ps -o rss= -p $pid) / 1024 )) MiB"
 admin=$(cat "$work/data/bootstrap-token")
@@ -65,6 +55,6 @@ snapshot_bytes=$(du -sb "$work"/data/snapshot-* | cut -f1)
 echo "== snapshot after a checkpoint: $(( snapshot_bytes / 1048576 )) MiB, $(( snapshot_bytes / n )) bytes per report revision (with its audit entry)"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 t0=$(date +%s.%N)
-start_server
+start_server warning --test-clock
 t1=$(date +%s.%N)
 echo "== restart from that snapshot: listening after $(echo "$t1 - $t0" | bc) s"

@@ -4,9 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/common.sh
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product cleanheat --scratch-path .build-release >/dev/null
-bin=.build-release/release/cleanheat
+build_release
 work=$(mktemp -d /tmp/cleanheat-bench.XXXXXX)
 duration=${DURATION:-10}
 
@@ -24,11 +22,8 @@ PY
 
 # 0 lifts the per-token rate limit (600/min by default), which would otherwise be what this measures.
 echo '{"rateLimits": {"perTokenPerMinute": 0}}' > "$work/bench.json"
-"$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" --test-clock > "$work/stdout" 2> "$work/server.log" &
-pid=$!
+start_server info --test-clock
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.1; done
-base=$(sed -E 's/listening on //' "$work/stdout")
 prepare_report_load
 for c in 1 8 64; do
   threads=$(( c < 2 ? 1 : 2 ))

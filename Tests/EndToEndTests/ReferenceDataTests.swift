@@ -65,4 +65,31 @@ import TestSupport
         #expect((he?["gap"] as? [String: Any])?["households"] as? Int == 1863 - 320)
         #expect(try await f.office.get("/api/v1/plan?season=1999").status == 404)
     }
+
+    /// The plan and the bulletin are rendered once per state version and the roster sums are kept as villages
+    /// change: a new village, then its replacement, must show at once in both.
+    @Test func rosterChangesShowAtOnceInThePlanAndTheBulletin() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        func rosterHouseholds(_ path: String) async throws -> Int? {
+            let targets = try await f.office.get("/api/v1/plan?season=2021").json["targets"] as? [[String: Any]] ?? []
+            let line = targets.first { $0["path"] as? String == path && $0["area"] as? String == "rural" }
+            return (line?["roster"] as? [String: Any])?["households"] as? Int
+        }
+        func bulletinTarget() async throws -> Int? {
+            let units = try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]] ?? []
+            return units.first { $0["unit"] as? String == "zirun" }?["rosterTarget"] as? Int
+        }
+        #expect(try await rosterHouseholds("biomass") == 0)
+        #expect(try await bulletinTarget() == 0)
+        let village: [String: Any] = ["id": "zr-xicun", "name": "西村", "unit": "zirun", "area": "rural", "targets": ["biomass": 10]]
+        #expect(try await f.office.post("/api/v1/villages", json: village).status == 201)
+        #expect(try await rosterHouseholds("biomass") == 10)
+        #expect(try await bulletinTarget() == 10)
+        var replaced = village
+        replaced["targets"] = ["biomass": 25]
+        #expect(try await f.office.put("/api/v1/villages/zr-xicun", json: replaced).status == 200)
+        #expect(try await rosterHouseholds("biomass") == 25)
+        #expect(try await bulletinTarget() == 25)
+    }
 }

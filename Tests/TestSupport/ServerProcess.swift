@@ -94,7 +94,10 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit() // reaped, not left a zombie for the rest of the run
+        }
     }
 
     private static func readLine(from handle: FileHandle, timeout: TimeInterval) -> String? {

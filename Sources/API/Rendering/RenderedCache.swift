@@ -23,7 +23,9 @@ extension CleanheatAPI {
     /// A JSON answer rendered once per state version under `key`.
     func cachedJSON<T: Encodable>(_ key: String, _ make: () throws -> T) throws -> HTTPResponse {
         let version = campaign.read { $0.version }
-        let (body, _) = try renderedCache.value(for: "\(key)-v\(version)") { (try renderer.data(make()), "json") }
-        return .json(200, body)
+        let (body, contentType) = try renderedCache.value(for: "\(key)-v\(version)") {
+            (try renderer.data(make()), "application/json; charset=utf-8")
+        }
+        return HTTPResponse(status: 200, headers: HTTPFields(["Content-Type": contentType]), body: body)
     }
 }

@@ -100,7 +100,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     // MARK: Reading
 
-    func readAvailable() {
+    private func readAvailable() {
         guard case let phase = phase, !isClosed(phase) else { return }
         // Not zero-filled: `read` writes what is used, and zeroing 64 KiB per event showed in profiles.
         var chunk = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }

@@ -31,9 +31,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeup = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         guard epoll >= 0, wakeup >= 0 else { throw SocketError(call: "epoll_create1/eventfd", errno: errno) }
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        event.data.fd = wakeup
+        var event = Self.event(wakeup, reading: true, writing: false)
         _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
         let thread = Thread { [self] in run() }
         thread.name = name
