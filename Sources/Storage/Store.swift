@@ -20,6 +20,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private var checkpointTickets: [CheckpointTicket] = []
     private var stopping = false
     private var writerDone = false
+    private var checkpointRunning = false
+    private var lastCheckpointSequence: UInt64
 
     // Owned by the writer thread.
     private var segment: any AppendableFile
@@ -27,7 +29,6 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private var nextSequence: UInt64
     private var recordsSinceCheckpoint = 0
     private var bytesSinceCheckpoint = 0
-    private var lastCheckpointSequence: UInt64
 
     var walFolder: String { folder + "/wal" }
 
@@ -116,7 +117,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 return
             }
             queue.append(job)
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
         }
     }
@@ -124,8 +125,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private func writerLoop() {
         while true {
             condition.lock()
-            while queue.isEmpty && checkpointTickets.isEmpty && !stopping { condition.wait() }
-            if queue.isEmpty && checkpointTickets.isEmpty && stopping {
+            while queue.isEmpty && (checkpointTickets.isEmpty || checkpointRunning) && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
+                // A checkpoint still being written must finish before the folder is released.
+                while checkpointRunning { condition.wait() }
+                let orphans = checkpointTickets
+                checkpointTickets.removeAll()
+                for ticket in orphans { ticket.outcome = .failure(StoreError.closed) }
                 writerDone = true
                 condition.broadcast()
                 condition.unlock()
@@ -133,8 +139,6 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             }
             let batch = Array(queue.prefix(options.maxBatchRecords))
             queue.removeFirst(batch.count)
-            let tickets = checkpointTickets
-            checkpointTickets.removeAll()
             let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
             var working = published
             condition.unlock()
@@ -144,14 +148,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             } else if !batch.isEmpty {
                 commitBatch(batch, working: &working)
             }
-            if !tickets.isEmpty || recordsSinceCheckpoint >= options.checkpointEveryRecords
-                || bytesSinceCheckpoint >= options.checkpointEveryBytes {
-                let outcome = checkpointNow()
-                condition.lock()
-                for ticket in tickets { ticket.outcome = outcome }
-                condition.broadcast()
-                condition.unlock()
-            }
+            startCheckpointIfDue()
         }
     }
 
@@ -230,33 +227,66 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             throw StoreError.closed
         }
         checkpointTickets.append(ticket)
-        condition.signal()
+        condition.broadcast()
         while ticket.outcome == nil && !writerDone { condition.wait() }
         condition.unlock()
         if case .failure(let error) = ticket.outcome { throw error }
     }
 
-    /// On the writer thread, between batches: roll to a new segment, snapshot the state, drop what it covers.
-    private func checkpointNow() -> Result<Void, any Error> {
-        do {
-            condition.lock()
-            let state = published
-            let sequence = publishedSequence
+    /// On the writer thread, between batches: when a checkpoint is asked for or due and none is running, roll to a
+    /// new segment and hand the state as of now to a checkpoint thread. Writes go on while it is written.
+    private func startCheckpointIfDue() {
+        condition.lock()
+        let due = !checkpointTickets.isEmpty || recordsSinceCheckpoint >= options.checkpointEveryRecords
+            || bytesSinceCheckpoint >= options.checkpointEveryBytes
+        guard due && !checkpointRunning else {
             condition.unlock()
-            if sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0 { return .success(()) }
-            if segment.size > 0 { try rollSegment() }
-            try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
-                               failpoint: options.failpoint ?? { _ in })
-            lastCheckpointSequence = sequence
-            recordsSinceCheckpoint = 0
-            bytesSinceCheckpoint = 0
-            try removeCovered(upTo: sequence)
-            logger.info("checkpoint written", metadata: ["sequence": "\(sequence)"])
-            return .success(())
-        } catch {
-            logger.error("checkpoint failed", metadata: ["error": "\(error)"])
-            return .failure(error)
+            return
         }
+        let tickets = checkpointTickets
+        checkpointTickets.removeAll()
+        let state = published
+        let sequence = publishedSequence
+        let unchanged = sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0
+        if unchanged {
+            for ticket in tickets { ticket.outcome = .success(()) }
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
+        checkpointRunning = true
+        condition.unlock()
+        do {
+            if segment.size > 0 { try rollSegment() }
+        } catch {
+            finishCheckpoint(tickets, sequence: nil, outcome: .failure(error))
+            return
+        }
+        recordsSinceCheckpoint = 0
+        bytesSinceCheckpoint = 0
+        let thread = Thread { [self] in
+            do {
+                try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
+                                   failpoint: options.failpoint ?? { _ in })
+                try removeCovered(upTo: sequence)
+                logger.info("checkpoint written", metadata: ["sequence": "\(sequence)"])
+                finishCheckpoint(tickets, sequence: sequence, outcome: .success(()))
+            } catch {
+                logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+                finishCheckpoint(tickets, sequence: nil, outcome: .failure(error))
+            }
+        }
+        thread.name = "cleanheat.store.checkpoint"
+        thread.start()
+    }
+
+    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, outcome: Result<Void, any Error>) {
+        condition.lock()
+        if let sequence { lastCheckpointSequence = sequence }
+        checkpointRunning = false
+        for ticket in tickets { ticket.outcome = outcome }
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Old snapshots and the segments whose records a snapshot covers are no longer needed.
@@ -264,10 +294,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         for name in try fileSystem.list(folder) {
             if let old = Snapshot.sequence(ofName: name), old < sequence { try fileSystem.remove(folder + "/" + name) }
         }
+        // The newest segment is the one being appended to: never removed. Any other is covered when the next
+        // one begins at or before the first sequence the snapshot does not hold.
         let segments = try fileSystem.list(walFolder).compactMap(Recovery.segmentFirst(ofName:)).sorted()
-        for (index, first) in segments.enumerated() where first != segmentFirst {
-            let next = index + 1 < segments.count ? segments[index + 1] : segmentFirst
-            if next <= sequence + 1 { try fileSystem.remove(Self.segmentPath(walFolder: walFolder, first)) }
+        for (first, next) in zip(segments, segments.dropFirst()) where next <= sequence + 1 {
+            try fileSystem.remove(Self.segmentPath(walFolder: walFolder, first))
         }
         try fileSystem.syncDirectory(walFolder)
         try fileSystem.syncDirectory(folder)
@@ -318,7 +349,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     }
 }
 
-/// One caller waiting for a checkpoint; the writer thread fills in the outcome.
-final class CheckpointTicket {
+/// One caller waiting for a checkpoint; the checkpoint's thread fills in the outcome under the store's lock.
+final class CheckpointTicket: @unchecked Sendable {
     var outcome: Result<Void, any Error>?
 }
