@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strictness),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: strictness),
-        .testTarget(name: "APITests", dependencies: ["API", "TestSupport"], swiftSettings: strictness),
+        .testTarget(name: "APITests", dependencies: ["API", "Domain", "TestSupport"], swiftSettings: strictness),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Storage"],

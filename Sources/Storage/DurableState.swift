@@ -24,6 +24,16 @@ public protocol DurableState: Sendable {
 
     /// The change that applies a migration file and records it as applied.
     static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> Change
+
+    /// The JSON of a change's WAL record. Recovery reads it back with `JSONDecoder`. The default uses
+    /// `JSONEncoder`; a state may write its most frequent changes by hand, which must decode back equal.
+    static func logPayload(of change: Change) throws -> [UInt8]
+}
+
+extension DurableState {
+    public static func logPayload(of change: Change) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(change))
+    }
 }
 
 public struct AppliedMigration: Codable, Sendable, Equatable {

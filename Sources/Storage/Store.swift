@@ -9,7 +9,6 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     let options: StoreOptions
     let logger: Logger
     private let folderLock: DataFolderLock
-    private let encoder = JSONEncoder()
 
     /// Guards everything below it.
     private let condition = NSCondition()
@@ -162,9 +161,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             do {
                 switch try job.decide(working) {
                 case .write(let change, let finish):
-                    let payload = try encoder.encode(change)
+                    let payload = try State.logPayload(of: change)
                     try working.apply(change)
-                    bytes += WALRecord(sequence: nextSequence, segment: segmentFirst, payload: Array(payload)).encoded()
+                    bytes += WALRecord(sequence: nextSequence, segment: segmentFirst, payload: payload).encoded()
                     nextSequence += 1
                     answers.append(finish)
                     written.append(job)

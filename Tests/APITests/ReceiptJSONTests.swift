@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+@testable import API
+@testable import Domain
+
+/// The hand-written receipt must be byte-for-byte what the renderer writes for the receipt's Encodable form.
+@Suite struct ReceiptJSONTests {
+    @Test(arguments: [[], [ReportWarning(rule: "jump", message: "安装数一天增加 \"300\" 户/异常\n")],
+                      [ReportWarning(rule: "a", message: "x"), ReportWarning(rule: "b", message: "y")]])
+    func sameBytesAsTheRenderer(warnings: [ReportWarning]) throws {
+        let time = DistrictTime(timeZone: try #require(TimeZone(identifier: "Asia/Shanghai")))
+        let renderer = JSONRenderer(time: time)
+        for status in [Timeliness.onTime, .late] {
+            let receipt = ReportReceipt(unit: "xiatuanpu", date: LocalDate("2021-10-15")!, revision: 2, status: status,
+                                        submittedAt: Date(timeIntervalSince1970: 1_634_292_000.5), warnings: warnings, created: false)
+            let expected = try renderer.data(CleanheatAPI.ReceiptView(receipt))
+            #expect(String(decoding: ReceiptJSON.render(receipt, time: time), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        }
+    }
+}
