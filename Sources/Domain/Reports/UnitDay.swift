@@ -60,14 +60,82 @@ public struct Reopening: Codable, Sendable, Equatable {
 }
 
 /// Everything a unit sent for one date.
+///
+/// Its fields live in one shared box: the WAL writer mutates a copy of the state that readers still share, so
+/// the first report of a batch for a unit copies that unit's whole dictionary of days. With a box per day that
+/// copy is one reference per day instead of every field of every day; the box itself is copied only when a
+/// day that is shared gets changed.
 public struct UnitDay: Codable, Sendable, Equatable {
-    public var unit: String
-    public var date: LocalDate
-    /// Timeliness of the first revision; later revisions never change it.
-    public var status: Timeliness
-    public var revisions: [ReportRevision]
-    public var review: Review
+    private final class Fields: @unchecked Sendable {
+        // Mutated only while uniquely referenced (see `fields`), so never while another thread can see it.
+        var unit: String
+        var date: LocalDate
+        var status: Timeliness
+        var revisions: [ReportRevision]
+        var review: Review
 
-    public var latest: ReportRevision? { revisions.last }
-    public var firstSubmittedAt: Date? { revisions.first?.submittedAt }
+        init(unit: String, date: LocalDate, status: Timeliness, revisions: [ReportRevision], review: Review) {
+            self.unit = unit
+            self.date = date
+            self.status = status
+            self.revisions = revisions
+            self.review = review
+        }
+
+        func copy() -> Fields { Fields(unit: unit, date: date, status: status, revisions: revisions, review: review) }
+    }
+
+    private var box: Fields
+
+    public init(unit: String, date: LocalDate, status: Timeliness, revisions: [ReportRevision], review: Review) {
+        box = Fields(unit: unit, date: date, status: status, revisions: revisions, review: review)
+    }
+
+    /// The box, copied first if another value shares it.
+    private var fields: Fields {
+        mutating get {
+            if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+            return box
+        }
+    }
+
+    public var unit: String { box.unit }
+    public var date: LocalDate { box.date }
+    /// Timeliness of the first revision; later revisions never change it.
+    public var status: Timeliness { box.status }
+    public var revisions: [ReportRevision] {
+        get { box.revisions }
+        _modify { yield &fields.revisions }
+    }
+    public var review: Review {
+        get { box.review }
+        set { fields.review = newValue }
+    }
+
+    public var latest: ReportRevision? { box.revisions.last }
+    public var firstSubmittedAt: Date? { box.revisions.first?.submittedAt }
+
+    public static func == (a: UnitDay, b: UnitDay) -> Bool {
+        a.box === b.box || (a.unit == b.unit && a.date == b.date && a.status == b.status && a.revisions == b.revisions
+                            && a.review == b.review)
+    }
+
+    enum CodingKeys: String, CodingKey { case unit, date, status, revisions, review }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(unit: try c.decode(String.self, forKey: .unit), date: try c.decode(LocalDate.self, forKey: .date),
+                  status: try c.decode(Timeliness.self, forKey: .status),
+                  revisions: try c.decode([ReportRevision].self, forKey: .revisions),
+                  review: try c.decode(Review.self, forKey: .review))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(date, forKey: .date)
+        try c.encode(status, forKey: .status)
+        try c.encode(revisions, forKey: .revisions)
+        try c.encode(review, forKey: .review)
+    }
 }

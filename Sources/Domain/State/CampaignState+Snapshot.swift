@@ -70,10 +70,7 @@ extension CampaignState {
         }
         for village in try read("villages.json", [Village].self) ?? [] { save(village) }
         for day in try read("reports.json", [UnitDay].self) ?? [] { unitDays[day.unit, default: [:]][day.date] = day }
-        for (unit, days) in unitDays {
-            guard let first = days.keys.min() else { continue }
-            timelines[unit, default: UnitTimeline()].rebuild(from: first, unitDays: days)
-        }
+        for (unit, days) in unitDays { timelines[unit] = UnitTimeline(deriving: days) }
         for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
             reopenings[entry.unit, default: [:]][entry.date] = entry.reopening
         }

@@ -10,6 +10,8 @@ public struct UnitTimeline: Sendable, Equatable {
     /// Reported days in date order.
     public private(set) var days: [Day] = []
 
+    public init() {}
+
     /// The effective counts of the last reported day on or before `date`.
     public func effective(onOrBefore date: LocalDate) -> Day? {
         var low = 0, high = days.count
@@ -25,27 +27,40 @@ public struct UnitTimeline: Sendable, Equatable {
         days.lazy.map(\.date).filter { $0 >= from && $0 <= to }
     }
 
-    /// Re-derives `date` and the later days from the latest revisions of the unit's days. Only `date`'s own
-    /// revision changed, so once a re-derived day equals what it was, every later day is unchanged too and
-    /// the rest is kept: a back-dated report costs the days it actually changes, not the rest of the season.
+    /// The whole timeline of a unit's reported days.
+    init(deriving unitDays: [LocalDate: UnitDay]) {
+        relayOut(from: 0, dates: unitDays.keys.sorted(), unitDays: unitDays)
+    }
+
+    /// After `date`'s latest revision changed (or `date` was first reported): re-derives `date` and the later
+    /// days. Every other reported day is already laid out, so the dates to visit are `date` and those after it
+    /// here, with no scan of the unit's reports; and once a re-derived day equals what it was, every later day
+    /// is unchanged too: a back-dated report costs the days it actually changes, not the rest of the season.
     mutating func rebuild(from date: LocalDate, unitDays: [LocalDate: UnitDay]) {
         var start = days.count
         while start > 0 && days[start - 1].date >= date { start -= 1 }
+        // Dates only (no slice kept alive), so `days` stays uniquely referenced for the in-place replace.
+        let dates = [date] + days[start...].lazy.map(\.date).filter { $0 != date }
+        relayOut(from: start, dates: dates, unitDays: unitDays)
+    }
+
+    /// Replaces `days[start...]` with the days derived for `dates` (ascending), keeping the old tail from the
+    /// first re-derived day that comes out unchanged.
+    private mutating func relayOut(from start: Int, dates: [LocalDate], unitDays: [LocalDate: UnitDay]) {
         var previous = start > 0 ? days[start - 1] : nil
-        let old = Array(days[start...])
-        var oldIndex = 0
         var rebuilt: [Day] = []
-        for day in unitDays.keys.filter({ $0 >= date }).sorted() {
+        var oldIndex = start
+        for day in dates {
             guard let revision = unitDays[day]?.latest else { continue }
             var counts = previous?.counts ?? [:]
             for village in revision.villages { counts[village.key] = village.counts }
             let next = Day(date: day, counts: counts, fuel: revision.fuel ?? previous?.fuel ?? FuelDelivered())
-            while oldIndex < old.count && old[oldIndex].date < day { oldIndex += 1 }
-            if oldIndex < old.count && old[oldIndex] == next {
-                days.replaceSubrange(start..., with: rebuilt + old[oldIndex...])
+            while oldIndex < days.count && days[oldIndex].date < day { oldIndex += 1 }
+            if oldIndex < days.count && days[oldIndex] == next {
+                days.replaceSubrange(start..<oldIndex, with: rebuilt)
                 return
             }
-            if oldIndex < old.count && old[oldIndex].date == day { oldIndex += 1 }
+            if oldIndex < days.count && days[oldIndex].date == day { oldIndex += 1 }
             rebuilt.append(next)
             previous = next
         }
