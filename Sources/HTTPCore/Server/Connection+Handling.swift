@@ -22,13 +22,13 @@ extension Connection {
                 } else {
                     response = await responder.respond(to: HTTPRequest(head: head))
                 }
-                self.loop.execute { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
+                self.loop.run { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
             }
             return
         }
         Task(executorPreference: loop) {
             let refusal = await responder.screen(head)
-            self.loop.execute { self.screened(parsed, refusal: refusal) }
+            self.loop.run { self.screened(parsed, refusal: refusal) }
         }
     }
 
@@ -63,7 +63,7 @@ extension Connection {
         let responder = server.responder
         Task(executorPreference: loop) {
             let response = await responder.respond(to: request)
-            self.loop.execute { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
+            self.loop.run { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
         }
     }
 

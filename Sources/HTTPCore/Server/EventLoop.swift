@@ -26,6 +26,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var finished = false
     /// Only touched on the loop's thread.
     private var handlers: [Int32: any EventLoopHandler] = [:]
+    /// Set once by the loop's thread before it handles anything.
+    private nonisolated(unsafe) var loopThread: pthread_t?
 
     init(name: String) throws {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -43,11 +45,24 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// After `stop()` work is dropped: the loop's sockets are gone, and its eventfd number may already belong
     /// to another file that a stray write would corrupt.
     func execute(_ work: @escaping () -> Void) {
+        let fromLoop = inLoop
         lock.withLock {
             guard !finished else { return }
             queued.append(work)
-            if queued.count == 1 { eventfd_write(wakeup, 1) }
+            // The loop drains its queue before it sleeps again: only another thread needs to wake it.
+            if queued.count == 1 && !fromLoop { eventfd_write(wakeup, 1) }
         }
+    }
+
+    /// True on the loop's own thread.
+    var inLoop: Bool {
+        guard let loopThread else { return false }
+        return pthread_equal(loopThread, pthread_self()) != 0
+    }
+
+    /// Runs `work` now when already on the loop's thread, else queues it.
+    func run(_ work: @escaping () -> Void) {
+        if inLoop { work() } else { execute(work) }
     }
 
     /// Handlers run here too: a request that does not wait on anything is answered without leaving the
@@ -90,10 +105,14 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
+        loopThread = pthread_self()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var nextSweep = DispatchTime.now() + Self.tick
+        var moreQueued = false
         while true {
-            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), 100) }
+            // Work queued from this thread wakes nothing: look again at once instead of sleeping.
+            let timeout: Int32 = moreQueued ? 0 : 100
+            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
             for index in 0..<max(0, Int(count)) {
                 let descriptor = events[index].data.fd
                 if descriptor == wakeup {
@@ -109,12 +128,17 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                     handlers[descriptor]?.writable()
                 }
             }
-            let work = lock.withLock {
-                let work = queued
-                queued.removeAll(keepingCapacity: true)
-                return work
+            // Work that queues more work (a handler task that resumes) runs in the same turn, a few rounds at most.
+            for _ in 0..<4 {
+                let work = lock.withLock {
+                    let work = queued
+                    queued.removeAll(keepingCapacity: true)
+                    return work
+                }
+                if work.isEmpty { break }
+                for item in work { item() }
             }
-            for item in work { item() }
+            moreQueued = lock.withLock { !queued.isEmpty }
             let now = DispatchTime.now()
             if now >= nextSweep {
                 nextSweep = now + Self.tick
