@@ -9,7 +9,12 @@ public enum HTTPVersion: Sendable, Equatable {
 public struct HTTPRequestHead: Sendable {
     public var method: String
     /// The request target as sent (origin-form), e.g. `/api/v1/reports?date=2021-10-15`.
-    public var target: String
+    public var target: String {
+        didSet { path = Self.path(of: target) }
+    }
+    /// The path part of the target, percent-decoded; worked out once, as routing, screening, metrics and the
+    /// access log all ask for it.
+    public private(set) var path: String
     public var version: HTTPVersion
     public var headers: HTTPFields
     public var remoteAddress: String
@@ -18,13 +23,13 @@ public struct HTTPRequestHead: Sendable {
                 headers: HTTPFields = HTTPFields(), remoteAddress: String = "127.0.0.1") {
         self.method = method
         self.target = target
+        self.path = Self.path(of: target)
         self.version = version
         self.headers = headers
         self.remoteAddress = remoteAddress
     }
 
-    /// The path part of the target, percent-decoded.
-    public var path: String {
+    private static func path(of target: String) -> String {
         let raw = target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
         return raw.percentDecoded() ?? String(raw)
     }

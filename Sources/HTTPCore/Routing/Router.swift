@@ -28,7 +28,9 @@ public enum RouteLookup: Sendable {
 
 /// Matches `METHOD /path/{param}` patterns. HEAD is served by the GET route (RFC 9110 §9.3.2).
 public struct Router: HTTPResponder {
-    private var routes: [Route] = []
+    /// Routes by their number of path segments, each list in the order added: a path is only held against
+    /// the patterns that could match it.
+    private var routes: [Int: [Route]] = [:]
 
     public init() {}
 
@@ -39,13 +41,13 @@ public struct Router: HTTPResponder {
             }
             return .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: pattern, handler: handler, segments: segments))
+        routes[segments.count, default: []].append(Route(method: method, pattern: pattern, handler: handler, segments: segments))
     }
 
     public func lookup(method: String, path: String) -> RouteLookup {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [String] = []
-        for route in routes {
+        for route in routes[parts.count] ?? [] {
             guard let parameters = Self.match(route.segments, parts) else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route, parameters)
@@ -57,13 +59,13 @@ public struct Router: HTTPResponder {
         return .methodNotAllowed(allow: allowed)
     }
 
-    private static func match(_ segments: [Route.Segment], _ parts: [String]) -> RouteParameters? {
+    private static func match(_ segments: [Route.Segment], _ parts: [Substring]) -> RouteParameters? {
         guard segments.count == parts.count else { return nil }
         var values: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
             switch segment {
             case .literal(let literal): if literal != part { return nil }
-            case .parameter(let name): values[name] = part
+            case .parameter(let name): values[name] = String(part)
             }
         }
         return RouteParameters(values)
