@@ -15,7 +15,9 @@ public struct ServerObserver: HTTPServerObserver {
     public func connectionClosed() { metrics.connectionClosed() }
 
     public func requestCompleted(_ record: AccessRecord) {
-        logger.info("\(record.method) \(record.path) \(record.status) \(record.bytes)B \(String(format: "%.1f", record.duration * 1000))ms",
+        // Tenths of a millisecond by integer arithmetic: String(format:) cost more than the rest of the line.
+        let tenths = Int((record.duration * 10_000).rounded())
+        logger.info("\(record.method) \(record.path) \(record.status) \(record.bytes)B \(tenths / 10).\(tenths % 10)ms",
                     metadata: ["client": "\(record.remoteAddress)"])
     }
 }

@@ -71,10 +71,10 @@ public struct UnitDay: Codable, Sendable, Equatable {
         var unit: String
         var date: LocalDate
         var status: Timeliness
-        var revisions: [ReportRevision]
+        var revisions: RevisionList
         var review: Review
 
-        init(unit: String, date: LocalDate, status: Timeliness, revisions: [ReportRevision], review: Review) {
+        init(unit: String, date: LocalDate, status: Timeliness, revisions: RevisionList, review: Review) {
             self.unit = unit
             self.date = date
             self.status = status
@@ -88,7 +88,7 @@ public struct UnitDay: Codable, Sendable, Equatable {
     private var box: Fields
 
     public init(unit: String, date: LocalDate, status: Timeliness, revisions: [ReportRevision], review: Review) {
-        box = Fields(unit: unit, date: date, status: status, revisions: revisions, review: review)
+        box = Fields(unit: unit, date: date, status: status, revisions: RevisionList(revisions), review: review)
     }
 
     /// The box, copied first if another value shares it.
@@ -103,7 +103,7 @@ public struct UnitDay: Codable, Sendable, Equatable {
     public var date: LocalDate { box.date }
     /// Timeliness of the first revision; later revisions never change it.
     public var status: Timeliness { box.status }
-    public var revisions: [ReportRevision] {
+    public var revisions: RevisionList {
         get { box.revisions }
         _modify { yield &fields.revisions }
     }
