@@ -264,6 +264,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         recordsSinceCheckpoint = 0
         bytesSinceCheckpoint = 0
         let thread = Thread { [self] in
+            // Below the request threads: on a small machine a snapshot's encoding otherwise takes the CPU that
+            // answering writes needs. (On Linux, who 0 is the calling thread alone.)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             do {
                 try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
                                    failpoint: options.failpoint ?? { _ in })

@@ -3,25 +3,31 @@ import Foundation
 
 /// Reads a decoded JSON object field by field, naming the offending field (`villages[2].installed`) in every error.
 struct JSONFields {
-    let object: [String: Any]
+    let object: JSONObject
     let path: String
 
     /// Parses a request body that must be one JSON object.
     static func parse(_ body: Data) throws -> JSONFields {
         guard !body.isEmpty else { throw APIError.malformedJSON("请求体为空，请发送 JSON 对象") }
-        let value: Any
+        let value: JSONValue
         do {
-            value = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            value = try JSONValue.parse(body)
         } catch {
-            throw APIError.malformedJSON("请求体不是合法的 JSON：\(Self.describe(error))")
+            throw APIError.malformedJSON("请求体不是合法的 JSON：\(error)")
         }
-        guard let object = value as? [String: Any] else { throw APIError.malformedJSON("请求体须为 JSON 对象 {…}") }
+        guard case .object(let object) = value else { throw APIError.malformedJSON("请求体须为 JSON 对象 {…}") }
         return JSONFields(object: object, path: "")
     }
 
     func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
+    /// The member's value; an explicit `null` reads as absent.
+    private func present(_ key: String) -> JSONValue? {
+        guard let value = object[key], value != .null else { return nil }
+        return value
+    }
+
+    func has(_ key: String) -> Bool { present(key) != nil }
 
     /// Unknown fields are refused, so a misspelt `instaled` is not silently ignored.
     func allowOnly(_ keys: Set<String>) throws {
@@ -32,11 +38,11 @@ struct JSONFields {
     }
 
     func string(_ key: String, required: Bool = false) throws -> String? {
-        guard let value = object[key], !(value is NSNull) else {
+        guard let value = present(key) else {
             if required { throw DomainError.invalid(field(key), "缺少必填字段 \(field(key))") }
             return nil
         }
-        guard let text = value as? String else { throw DomainError.invalid(field(key), "\(field(key)) 须为字符串") }
+        guard case .string(let text) = value else { throw DomainError.invalid(field(key), "\(field(key)) 须为字符串") }
         return text
     }
 
@@ -46,20 +52,20 @@ struct JSONFields {
     }
 
     func int(_ key: String, required: Bool = false) throws -> Int? {
-        guard let value = object[key], !(value is NSNull) else {
+        guard let value = present(key) else {
             if required { throw DomainError.invalid(field(key), "缺少必填字段 \(field(key))") }
             return nil
         }
-        guard let number = Self.integer(value) else { throw DomainError.invalid(field(key), "\(field(key)) 须为整数") }
-        return number
+        guard case .number(let number) = value, let whole = Self.wholeNumber(number) else {
+            throw DomainError.invalid(field(key), "\(field(key)) 须为整数")
+        }
+        return whole
     }
 
     func double(_ key: String) throws -> Double? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let number = value as? NSNumber, !Self.isBool(number), number.doubleValue.isFinite else {
-            throw DomainError.invalid(field(key), "\(field(key)) 须为数字")
-        }
-        return number.doubleValue
+        guard let value = present(key) else { return nil }
+        guard case .number(let number) = value, number.isFinite else { throw DomainError.invalid(field(key), "\(field(key)) 须为数字") }
+        return number
     }
 
     func date(_ key: String, required: Bool = false) throws -> LocalDate? {
@@ -77,31 +83,40 @@ struct JSONFields {
     }
 
     func object(_ key: String) throws -> JSONFields? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let nested = value as? [String: Any] else { throw DomainError.invalid(field(key), "\(field(key)) 须为 JSON 对象") }
+        guard let value = present(key) else { return nil }
+        guard case .object(let nested) = value else { throw DomainError.invalid(field(key), "\(field(key)) 须为 JSON 对象") }
         return JSONFields(object: nested, path: field(key))
     }
 
-    func array(_ key: String) throws -> [Any]? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let list = value as? [Any] else { throw DomainError.invalid(field(key), "\(field(key)) 须为数组") }
+    func array(_ key: String) throws -> [JSONValue]? {
+        guard let value = present(key) else { return nil }
+        guard case .array(let list) = value else { throw DomainError.invalid(field(key), "\(field(key)) 须为数组") }
         return list
     }
 
     func objects(_ key: String) throws -> [JSONFields] {
         try (array(key) ?? []).enumerated().map { index, element in
             let elementPath = "\(field(key))[\(index)]"
-            guard let nested = element as? [String: Any] else { throw DomainError.invalid(elementPath, "\(elementPath) 须为 JSON 对象") }
+            guard case .object(let nested) = element else { throw DomainError.invalid(elementPath, "\(elementPath) 须为 JSON 对象") }
             return JSONFields(object: nested, path: elementPath)
         }
     }
 
     func strings(_ key: String) throws -> [String] {
         try (array(key) ?? []).enumerated().map { index, element in
-            guard let text = element as? String else { throw DomainError.invalid("\(field(key))[\(index)]", "须为字符串") }
+            guard case .string(let text) = element else { throw DomainError.invalid("\(field(key))[\(index)]", "须为字符串") }
             return text
         }
     }
+
+    /// The integer rule for every JSON number we read: integral and below 9e15 in magnitude (so `3.0` is 3),
+    /// which keeps it exact in a Double.
+    static func wholeNumber(_ number: Double) -> Int? {
+        guard number.isFinite, number == number.rounded(), abs(number) < 9.0e15 else { return nil }
+        return Int(number)
+    }
+
+    // Configuration files are still read with JSONSerialization (ConfigReader), hence these two on `Any`.
 
     static func isBool(_ number: NSNumber) -> Bool {
         String(cString: number.objCType) == "c" || type(of: number) != NSNumber.self && "\(type(of: number))".contains("Boolean")
@@ -109,13 +124,6 @@ struct JSONFields {
 
     static func integer(_ value: Any) -> Int? {
         guard let number = value as? NSNumber, !isBool(number) else { return nil }
-        let double = number.doubleValue
-        guard double.isFinite, double == double.rounded(), abs(double) < 9.0e15 else { return nil }
-        return Int(double)
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-        return String(text.prefix(200))
+        return wholeNumber(number.doubleValue)
     }
 }

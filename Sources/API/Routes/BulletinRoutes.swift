@@ -17,7 +17,7 @@ extension CleanheatAPI {
                 headers["ETag"] = etag
                 return HTTPResponse(status: 304, headers: headers)
             }
-            let (body, contentType) = try api.renderedCache.value(for: key) {
+            let (body, contentType) = api.renderedCache.value(for: key) {
                 let bulletin = api.campaign.bulletin(for: date)
                 switch format {
                 case "text": return (Data(BulletinText.render(bulletin).utf8), "text/plain; charset=utf-8")
