@@ -11,11 +11,19 @@ final class DataFolderLock {
         let path = folder + "/LOCK"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        var attempts = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             var buffer = [UInt8](repeating: 0, count: 32)
             let count = pread(descriptor, &buffer, buffer.count, 0)
-            Glibc.close(descriptor)
             let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            // Our own process "holding" a lock it has released: a child being spawned at that instant still has
+            // a copy of the old descriptor until it execs (O_CLOEXEC closes it then). Wait that out, briefly.
+            if holder == "\(getpid())" && attempts < 50 {
+                attempts += 1
+                usleep(2_000)
+                continue
+            }
+            Glibc.close(descriptor)
             throw StoreError.folderLocked(folder: folder, pid: holder)
         }
         ftruncate(descriptor, 0)
