@@ -5,6 +5,14 @@ import Testing
 
 /// The hand-written receipt must be byte-for-byte what the renderer writes for the receipt's Encodable form.
 @Suite struct ReceiptJSONTests {
+    /// The receipt as the renderer would encode it.
+    struct ReceiptView: Encodable {
+        let unit: String, date: LocalDate, revision: Int, status: Timeliness, submittedAt: Date, warnings: [ReportWarning]
+        init(_ r: ReportReceipt) {
+            unit = r.unit; date = r.date; revision = r.revision; status = r.status; submittedAt = r.submittedAt; warnings = r.warnings
+        }
+    }
+
     @Test(arguments: [[], [ReportWarning(rule: "jump", message: "安装数一天增加 \"300\" 户/异常\n")],
                       [ReportWarning(rule: "a", message: "x"), ReportWarning(rule: "b", message: "y")]])
     func sameBytesAsTheRenderer(warnings: [ReportWarning]) throws {
@@ -13,7 +21,7 @@ import Testing
         for status in [Timeliness.onTime, .late] {
             let receipt = ReportReceipt(unit: "xiatuanpu", date: LocalDate("2021-10-15")!, revision: 2, status: status,
                                         submittedAt: Date(timeIntervalSince1970: 1_634_292_000.5), warnings: warnings, created: false)
-            let expected = try renderer.data(CleanheatAPI.ReceiptView(receipt))
+            let expected = try renderer.data(ReceiptView(receipt))
             #expect(String(decoding: ReceiptJSON.render(receipt, time: time), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
         }
     }

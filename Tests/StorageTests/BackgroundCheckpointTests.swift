@@ -34,7 +34,8 @@ import TestSupport
         return try ToyStore.openToy(folder, options: options)
     }
 
-    @Test func writesAreAcknowledgedWhileACheckpointIsBeingWritten() async throws {
+    // Had the checkpoint held the writer, the writes below would wait forever: the limit makes that a failure.
+    @Test(.timeLimit(.minutes(1))) func writesAreAcknowledgedWhileACheckpointIsBeingWritten() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let hold = Hold(at: "snapshot.files-written")
         let store = try openHeld(folder, hold)

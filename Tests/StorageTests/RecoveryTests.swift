@@ -121,4 +121,19 @@ import TestSupport
         try store.close()
         try ToyStore.openToy(folder).close()
     }
+
+    /// A lock our own process let go of can still be held for a moment by a copy of its descriptor (a child
+    /// being spawned has one until it execs): the open waits that out instead of refusing.
+    @Test func aLockOurOwnProcessIsLettingGoIsWaitedFor() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let path = folder.appendingPathComponent("LOCK").path
+        let copy = open(path, O_RDWR | O_CREAT, 0o644)
+        #expect(flock(copy, LOCK_EX | LOCK_NB) == 0)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = pwrite(copy, pid, pid.count, 0)
+        let letGo = Thread { usleep(30_000); close(copy) }
+        letGo.start()
+        let store = try ToyStore.openToy(folder)
+        try store.close()
+    }
 }

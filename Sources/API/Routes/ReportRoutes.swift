@@ -4,14 +4,6 @@ import HTTPCore
 
 /// The 6 PM daily report and its revisions.
 extension CleanheatAPI {
-    /// The receipt's Encodable form: `ReceiptJSON` writes the same document by hand, and a test holds them equal.
-    struct ReceiptView: Encodable {
-        let unit: String, date: LocalDate, revision: Int, status: Timeliness, submittedAt: Date, warnings: [ReportWarning]
-        init(_ r: ReportReceipt) {
-            unit = r.unit; date = r.date; revision = r.revision; status = r.status; submittedAt = r.submittedAt; warnings = r.warnings
-        }
-    }
-
     /// A unit-day as clients read it: one revision, how many there are, and the office's review.
     struct ReportView: Encodable {
         let unit: String, date: LocalDate, status: Timeliness, revision: Int, revisions: Int

@@ -10,7 +10,7 @@ public struct UnitTimeline: Sendable, Equatable {
     /// Reported days in date order.
     public private(set) var days: [Day] = []
 
-    public init() {}
+    init() {}
 
     /// The effective counts of the last reported day on or before `date`.
     public func effective(onOrBefore date: LocalDate) -> Day? {

@@ -35,7 +35,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         guard epoll >= 0, wakeup >= 0 else { throw SocketError(call: "epoll_create1/eventfd", errno: errno) }
         var event = Self.event(wakeup, reading: true, writing: false)
         _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in pollUntilStopped() }
         thread.name = name
         thread.stackSize = 8 << 20 // handlers run here too (a province bulletin, JSON encoding): a full-size stack
         thread.start()
@@ -104,7 +104,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         return event
     }
 
-    private func run() {
+    private func pollUntilStopped() {
         loopThread = pthread_self()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var nextSweep = DispatchTime.now() + Self.tick
