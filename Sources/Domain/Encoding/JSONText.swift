@@ -1,38 +1,79 @@
 import Foundation
 
 /// Appends JSON text; callers write object keys in the order they want them.
+///
+/// `pretty` lays the text out exactly as JSONEncoder's `.prettyPrinted` does (two-space indent, `"key" : value`,
+/// an empty container as an opening and a closing line with a blank line between), so a file written either way
+/// reads the same; tests hold the two byte-equal.
 public struct JSONText: Sendable {
-    public init() {}
+    public init(pretty: Bool = false) {
+        self.pretty = pretty
+    }
 
     public var bytes: [UInt8] = []
+    private let pretty: Bool
+    private var depth = 0
     private var needsComma = false
 
     public mutating func object(_ body: (inout JSONText) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
-        needsComma = false
+        open(UInt8(ascii: "{"))
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
-        needsComma = true
+        close(UInt8(ascii: "}"))
     }
 
     public mutating func key(_ name: String, _ value: (inout JSONText) -> Void) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        startMember()
         appendString(name)
-        bytes.append(UInt8(ascii: ":"))
+        if pretty {
+            bytes.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
+        } else {
+            bytes.append(UInt8(ascii: ":"))
+        }
         needsComma = false
         value(&self)
         needsComma = true
     }
 
-    public mutating func array<T>(_ items: [T], _ element: (T, inout JSONText) -> Void) {
-        bytes.append(UInt8(ascii: "["))
-        for (index, item) in items.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+    public mutating func array<T>(_ items: some Sequence<T>, _ element: (T, inout JSONText) -> Void) {
+        open(UInt8(ascii: "["))
+        for item in items {
+            startMember()
             needsComma = false
             element(item, &self)
+            needsComma = true
         }
-        bytes.append(UInt8(ascii: "]"))
+        close(UInt8(ascii: "]"))
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        bytes.append(bracket)
+        if pretty {
+            bytes.append(0x0A)
+            depth += 1
+        }
+        needsComma = false
+    }
+
+    private mutating func startMember() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if pretty {
+            if needsComma { bytes.append(0x0A) }
+            indent()
+        }
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        if pretty {
+            depth -= 1
+            bytes.append(0x0A)
+            indent()
+        }
+        bytes.append(bracket)
         needsComma = true
+    }
+
+    private mutating func indent() {
+        bytes.append(contentsOf: repeatElement(0x20, count: depth * 2))
     }
 
     public mutating func string(_ value: String) { appendString(value) }
@@ -67,6 +108,8 @@ public struct JSONText: Sendable {
             case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])

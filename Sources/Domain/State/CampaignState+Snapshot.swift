@@ -42,11 +42,11 @@ extension CampaignState {
             "migrations.json": try e.encode(appliedMigrations),
             "tokens.json": try e.encode(tokens.values.sorted { $0.id < $1.id }),
             "villages.json": try e.encode(villages.values.sorted { $0.id < $1.id }),
-            "reports.json": try e.encode(reports),
+            "reports.json": Self.reportsFile(reports),
             "reopenings.json": try e.encode(reopened),
             "exemptions.json": try e.encode(exemptions.values.sorted { $0.id < $1.id }),
             "tasks.json": try e.encode(tasks.values.sorted { $0.id < $1.id }),
-            "audit.json": try e.encode(auditEntries),
+            "audit.json": Self.auditFile(auditEntries),
         ]
     }
 

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The two snapshot files that grow with every report, written by hand: JSONEncoder took most of a checkpoint's
+/// time, and a checkpoint runs while reports keep arriving. The text is byte for byte what `CampaignState.encoder`
+/// writes for the same values (keys sorted, pretty-printed, instants as UTC strings); a test holds them equal.
+extension CampaignState {
+    static func reportsFile(_ days: [UnitDay]) -> Data {
+        var out = JSONText(pretty: true)
+        out.array(days) { day, out in
+            out.object {
+                $0.key("date") { $0.string(day.date.description) }
+                $0.key("review") { write(day.review, &$0) }
+                $0.key("revisions") { $0.array(day.revisions) { write($0, &$1) } }
+                $0.key("status") { $0.string(day.status.rawValue) }
+                $0.key("unit") { $0.string(day.unit) }
+            }
+        }
+        return Data(out.bytes)
+    }
+
+    static func auditFile(_ entries: [AuditEntry]) -> Data {
+        var out = JSONText(pretty: true)
+        out.array(entries) { a, out in
+            out.object {
+                $0.key("action") { $0.string(a.action) }
+                $0.key("at") { $0.string(Timestamp.utcString(a.at)) }
+                $0.key("date") { $0.string(a.date.description) }
+                $0.key("role") { $0.string(a.role.rawValue) }
+                $0.key("summary") { $0.string(a.summary) }
+                $0.key("target") { $0.string(a.target) }
+                $0.key("tokenID") { $0.string(a.tokenID) }
+                $0.key("tokenLabel") { $0.string(a.tokenLabel) }
+            }
+        }
+        return Data(out.bytes)
+    }
+
+    private static func write(_ review: Review, _ out: inout JSONText) {
+        out.object {
+            if let at = review.at { $0.key("at") { $0.string(Timestamp.utcString(at)) } }
+            if let by = review.by { $0.key("by") { $0.string(by) } }
+            if let note = review.note { $0.key("note") { $0.string(note) } }
+            $0.key("state") { $0.string(review.state.rawValue) }
+        }
+    }
+
+    private static func write(_ r: ReportRevision, _ out: inout JSONText) {
+        out.object {
+            if let correction = r.correction { $0.key("correction") { $0.string(correction) } }
+            if let fuel = r.fuel {
+                $0.key("fuel") {
+                    $0.object {
+                        $0.key("biomassTons") { $0.double(fuel.biomassTons) }
+                        $0.key("cleanCoalTons") { $0.double(fuel.cleanCoalTons) }
+                    }
+                }
+            }
+            $0.key("issues") { $0.array(r.issues) { $1.string($0) } }
+            if let plan = r.nextDayPlan { $0.key("nextDayPlan") { $0.string(plan) } }
+            if let reporter = r.reporter {
+                $0.key("reporter") {
+                    $0.object {
+                        $0.key("name") { $0.string(reporter.name) }
+                        if let phone = reporter.phone { $0.key("phone") { $0.string(phone) } }
+                    }
+                }
+            }
+            $0.key("revision") { $0.int(r.revision) }
+            $0.key("submittedAt") { $0.string(Timestamp.utcString(r.submittedAt)) }
+            $0.key("submittedBy") { $0.string(r.submittedBy) }
+            $0.key("villages") {
+                $0.array(r.villages) { v, out in
+                    out.object {
+                        $0.key("accepted") { $0.int(v.counts.accepted) }
+                        $0.key("confirmed") { $0.int(v.counts.confirmed) }
+                        $0.key("installed") { $0.int(v.counts.installed) }
+                        $0.key("operating") { $0.int(v.counts.operating) }
+                        $0.key("path") { $0.string(v.path) }
+                        $0.key("signed") { $0.int(v.counts.signed) }
+                        $0.key("village") { $0.string(v.village) }
+                    }
+                }
+            }
+            $0.key("warnings") {
+                $0.array(r.warnings) { warning, out in
+                    out.object {
+                        $0.key("message") { $0.string(warning.message) }
+                        $0.key("rule") { $0.string(warning.rule) }
+                    }
+                }
+            }
+        }
+    }
+}

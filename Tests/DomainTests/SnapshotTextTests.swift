@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import Domain
+
+/// The hand-written snapshot files must be byte for byte what the snapshot's JSONEncoder writes.
+@Suite struct SnapshotTextTests {
+    static let texts = ["完成剩余50户设备安装", "quote \" backslash \\ slash / tab \t newline \n cr \r",
+                        "bell \u{07} backspace \u{08} form feed \u{0C} unit separator \u{1F} nul \u{00} delete \u{7F}",
+                        "emoji 🔥 and 𠀀 and \u{2028}", ""]
+
+    static func day(_ index: Int, text: String) -> UnitDay {
+        let optionals = index % 2 == 0
+        let at = Date(timeIntervalSince1970: 1_634_292_000.123 + Double(index) * 3_600.5)
+        let revisions = (1...(index % 3 + 1)).map { number in
+            LogPayloadTests.revision(optionals: optionals, text: text + String(number))
+        }.enumerated().map { offset, revision in
+            var revision = revision
+            revision.revision = offset + 1
+            revision.submittedAt = at.addingTimeInterval(Double(offset) * 61.25)
+            if offset == 1 { revision.fuel = FuelDelivered(cleanCoalTons: 0.1, biomassTons: 1e20) }
+            if offset == 2 { revision.reporter = ReporterContact(name: text, phone: "13800000000") }
+            return revision
+        }
+        let reviews = [Review.received, Review(state: .questioned, note: text, by: "tok_office", at: at),
+                       Review(state: .confirmed, note: nil, by: "tok_office", at: at)]
+        return UnitDay(unit: "unit-\(index)", date: LocalDate(dayNumber: 18_900 + index), status: index % 3 == 0 ? .late : .onTime,
+                       revisions: revisions, review: reviews[index % reviews.count])
+    }
+
+    @Test(arguments: texts)
+    func reportsFileIsWhatTheEncoderWrites(text: String) throws {
+        for count in [0, 1, 7] {
+            let days = (0..<count).map { Self.day($0, text: text) }
+            let ours = CampaignState.reportsFile(days)
+            #expect(ours == (try CampaignState.encoder.encode(days)))
+            #expect(try CampaignState.decoder.decode([UnitDay].self, from: ours) == days)
+        }
+    }
+
+    @Test(arguments: texts)
+    func auditFileIsWhatTheEncoderWrites(text: String) throws {
+        for count in [0, 1, 5] {
+            let entries = (0..<count).map { index in
+                AuditEntry(at: Date(timeIntervalSince1970: 1_634_292_000.5 + Double(index)), date: LocalDate(dayNumber: 18_900 + index),
+                           tokenID: "tok_\(index)", tokenLabel: text, role: index % 2 == 0 ? .office : .reporter,
+                           action: "report.submit", target: "xiatuanpu/2021-10-15", summary: "第 \(index) 版 \(text)")
+            }
+            #expect(CampaignState.auditFile(entries) == (try CampaignState.encoder.encode(entries)))
+        }
+    }
+}
