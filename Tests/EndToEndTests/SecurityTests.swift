@@ -61,6 +61,9 @@ import TestSupport
             guard let data = try? Data(contentsOf: file) else { continue }
             #expect(data.range(of: Data(secret.utf8)) == nil, "secret found in \(file.path)")
         }
+        // The access log (buffered, written out at exit) has the requests, and no secret.
+        #expect(f.server.log.contains("GET /api/v1/tokens 200"))
+        #expect(f.server.log.contains("GET /api/v1/units 200"))
         #expect(!f.server.log.contains(secret))
         #expect(!f.server.log.contains(try f.server.adminToken))
         #expect(!f.server.log.contains("Authorization"))

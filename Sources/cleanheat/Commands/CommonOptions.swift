@@ -47,15 +47,3 @@ extension StorageSettings {
         return options
     }
 }
-
-enum Logs {
-    /// Logs go to standard error; standard output carries only what scripts read (the listening line).
-    static func bootstrap() -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
-        return Logger(label: "cleanheat")
-    }
-}

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
         // A file-size limit must fail the write (EFBIG → read-only mode), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         let logger = Logs.bootstrap()
+        defer { Logs.flush() }
         var configuration = try options.loadConfiguration(logger: logger)
         if let host { configuration.http.host = host }
         if let port { configuration.http.port = port }
@@ -41,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         let metrics = APIMetrics()
         let api = CleanheatAPI(campaign: campaign, settings: configuration.api, testClock: clock, metrics: metrics, logger: logger)
         let server = HTTPServer(configuration: configuration.http, responder: api,
-                                observer: ServerObserver(metrics: metrics, logger: logger), logger: logger)
+                                observer: ServerObserver(metrics: metrics, logger: Logger(label: Logs.accessLabel)), logger: logger)
         let boundPort = try server.start()
         let scheme = configuration.http.tls == nil ? "http" : "https"
         // Unbuffered: tests and scripts read the port from this line as soon as it is written.

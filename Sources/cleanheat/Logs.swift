@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+
+/// Logs go to standard error; standard output carries only what scripts read (the listening line).
+enum Logs {
+    /// The access log's label: its lines are buffered (see `LogOutput`), every other line is written at once.
+    static let accessLabel = "cleanheat.access"
+
+    static func bootstrap() -> Logger {
+        let level = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, logLevel: level, output: .standardError) }
+        return Logger(label: "cleanheat")
+    }
+
+    /// Writes out buffered access-log lines; called before the process exits.
+    static func flush() { LogOutput.standardError.flush() }
+}
+
+/// Formats a line as swift-log's StreamLogHandler does: `time level label : metadata [source] message`.
+struct LineLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+    let output: LogOutput
+
+    init(label: String, logLevel: Logger.Level, output: LogOutput) {
+        self.label = label
+        self.logLevel = logLevel
+        self.output = output
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        var merged = self.metadata
+        if let explicit { merged.merge(explicit) { _, new in new } }
+        let fields = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let text = "\(level) \(label) :\(fields) [\(source)] \(message)\n"
+        output.write(text, buffered: label == Logs.accessLabel && level < .warning)
+    }
+}
+
+/// Standard error behind a lock. Access-log lines wait in a buffer that is written when it passes 64 KiB, every
+/// 100 ms, before any other line and at exit: one write(2) per request was a tenth of the server's time under
+/// load. A crash can lose the last 100 ms of access lines, never another log line.
+final class LogOutput: @unchecked Sendable {
+    static let standardError = LogOutput(descriptor: STDERR_FILENO)
+
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var pending: [UInt8] = []
+    private var stampSecond = -1
+    private var stamp: [UInt8] = []
+    private var timer: (any DispatchSourceTimer)?
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    func write(_ text: String, buffered: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        appendTimestamp()
+        pending.append(contentsOf: text.utf8)
+        if !buffered || pending.count >= 64 << 10 {
+            writePending()
+        } else if timer == nil {
+            startTimer()
+        }
+    }
+
+    func flush() {
+        lock.lock()
+        writePending()
+        lock.unlock()
+    }
+
+    private func startTimer() {
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [weak self] in self?.flush() }
+        timer.resume()
+        self.timer = timer
+    }
+
+    /// Local time to the second, formatted once per second (strftime per line cost more than the rest of it).
+    private func appendTimestamp() {
+        var now = time(nil)
+        if now != stampSecond {
+            var parts = tm()
+            localtime_r(&now, &parts)
+            var buffer = [Int8](repeating: 0, count: 64)
+            let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+            stamp = buffer.prefix(count).map { UInt8(bitPattern: $0) } + [0x20]
+            stampSecond = now
+        }
+        pending.append(contentsOf: stamp)
+    }
+
+    private func writePending() {
+        var offset = 0
+        pending.withUnsafeBytes { bytes in
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { break } // standard error gone: nothing better to do with a log line
+                offset += written
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
