@@ -68,7 +68,10 @@ enum Checksum {
         return UInt32(truncatingIfNeeded: value)
     }
 
-    static func hex(_ data: Data) -> String { String(format: "%08x", crc32([UInt8](data))) }
+    static func hex(_ data: Data) -> String {
+        let value = data.withUnsafeBytes { CZlib.crc32(0, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt($0.count)) }
+        return String(format: "%08x", UInt32(truncatingIfNeeded: value))
+    }
 }
 
 extension Array where Element == UInt8 {
