@@ -163,7 +163,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 case .write(let change, let finish):
                     let payload = try State.logPayload(of: change)
                     try working.apply(change)
-                    bytes += WALRecord(sequence: nextSequence, segment: segmentFirst, payload: payload).encoded()
+                    WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
                     nextSequence += 1
                     answers.append(finish)
                     written.append(job)

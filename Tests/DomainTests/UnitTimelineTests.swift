@@ -27,4 +27,22 @@ import Testing
             }
         }
     }
+
+    @Test func daysBeforeADateAreTheLastOnesStrictlyEarlier() throws {
+        var builder = try StateBuilder()
+        try builder.village("xtp-a", unit: "xiatuanpu", targets: ["biomass": 10])
+        for date in ["2021-10-01", "2021-10-03", "2021-10-05", "2021-10-07"] {
+            try builder.report("xiatuanpu", date, [("xtp-a", "biomass", [1, 0, 0, 0, 0])])
+        }
+        let timeline = try #require(builder.state.timelines["xiatuanpu"])
+        func dates(_ before: String, _ count: Int) -> [String] {
+            timeline.days(before: day(before), count: count).map(\.date.description)
+        }
+        #expect(dates("2021-10-05", 2) == ["2021-10-01", "2021-10-03"])
+        #expect(dates("2021-10-06", 2) == ["2021-10-03", "2021-10-05"])
+        #expect(dates("2021-10-08", 3) == ["2021-10-03", "2021-10-05", "2021-10-07"])
+        #expect(dates("2021-10-03", 5) == ["2021-10-01"])
+        #expect(dates("2021-10-01", 2) == [])
+        #expect(dates("2021-09-01", 2) == [])
+    }
 }

@@ -26,7 +26,7 @@ struct PlausibilityRules {
     /// `unchanged_below_target`: the counts equal those of the last N reported days while installed is below target.
     private func unchanged() -> [ReportWarning] {
         guard let timeline = state.timelines[unit], thresholds.unchangedDays > 0 else { return [] }
-        let earlier = timeline.days.filter { $0.date < date }.suffix(thresholds.unchangedDays)
+        let earlier = timeline.days(before: date, count: thresholds.unchangedDays)
         guard earlier.count == thresholds.unchangedDays else { return [] }
         var merged = earlier.last?.counts ?? [:]
         for entry in villages { merged[entry.key] = entry.counts }

@@ -14,12 +14,25 @@ public struct UnitTimeline: Sendable, Equatable {
 
     /// The effective counts of the last reported day on or before `date`.
     public func effective(onOrBefore date: LocalDate) -> Day? {
+        let end = endIndex(onOrBefore: date)
+        return end == 0 ? nil : days[end - 1]
+    }
+
+    /// The last `count` (or fewer) reported days before `date`, oldest first.
+    public func days(before date: LocalDate, count: Int) -> ArraySlice<Day> {
+        var end = endIndex(onOrBefore: date)
+        if end > 0 && days[end - 1].date == date { end -= 1 }
+        return days[max(0, end - count)..<end]
+    }
+
+    /// The index after the last day on or before `date` (binary search: days are in date order).
+    private func endIndex(onOrBefore date: LocalDate) -> Int {
         var low = 0, high = days.count
         while low < high {
             let mid = (low + high) / 2
             if days[mid].date <= date { low = mid + 1 } else { high = mid }
         }
-        return low == 0 ? nil : days[low - 1]
+        return low
     }
 
     /// Dates reported within a range, in order.

@@ -21,18 +21,22 @@ struct WALRecord: Equatable {
     var payload: [UInt8]
 
     func encoded() -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(WALRecord.headerSize + payload.count)
-        body.append(WALRecord.changeType)
-        body.appendLittleEndian(sequence)
-        body.appendLittleEndian(segment)
-        body.append(contentsOf: payload)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(body.count + 8)
-        bytes.appendLittleEndian(UInt32(body.count + 4))
-        bytes.appendLittleEndian(Checksum.crc32(body))
-        bytes.append(contentsOf: body)
+        Self.append(sequence: sequence, segment: segment, payload: payload, to: &bytes)
         return bytes
+    }
+
+    /// Appends the record's bytes to `bytes`: a batch's records go into one buffer without copies of their own.
+    static func append(sequence: UInt64, segment: UInt64, payload: [UInt8], to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.appendLittleEndian(UInt32(headerSize - 4 + payload.count))
+        bytes.appendLittleEndian(UInt32(0)) // the checksum, once the bytes it covers are in place
+        bytes.append(changeType)
+        bytes.appendLittleEndian(sequence)
+        bytes.appendLittleEndian(segment)
+        bytes.append(contentsOf: payload)
+        let checksum = Checksum.crc32(bytes[(start + 8)...])
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange((start + 4)..<(start + 8), with: $0) }
     }
 
     enum Decoded {
