@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import Domain
+
+/// Warnings that flag a report without refusing it.
+@Suite struct PlausibilityRulesTests {
+    static let same = [1, 1, 1, 0, 0]
+
+    func rules(_ builder: StateBuilder, date: String, counts: [Int]) -> [String] {
+        let entry = VillageProgress(village: "xtp-a", path: "biomass",
+                                    counts: Funnel(confirmed: counts[0], signed: counts[1], installed: counts[2], accepted: counts[3], operating: counts[4]))
+        return PlausibilityRules(state: builder.state, unit: "xiatuanpu", date: day(date), villages: [entry], thresholds: PlausibilityThresholds())
+            .warnings().map(\.rule)
+    }
+
+    func builder(reporting dates: [String], target: Int = 10) throws -> StateBuilder {
+        var builder = try StateBuilder()
+        try builder.village("xtp-a", unit: "xiatuanpu", targets: ["biomass": target])
+        for date in dates { try builder.report("xiatuanpu", date, [("xtp-a", "biomass", Self.same)]) }
+        return builder
+    }
+
+    @Test func unchangedOverTheLastThreeReportedDaysBelowTargetIsFlagged() throws {
+        let three = try builder(reporting: ["2021-10-01", "2021-10-03", "2021-10-04"])
+        #expect(rules(three, date: "2021-10-05", counts: Self.same) == ["unchanged_below_target"])
+        // A correction of the third day looks back at the two before it only.
+        #expect(rules(three, date: "2021-10-04", counts: Self.same) == [])
+        #expect(rules(three, date: "2021-10-05", counts: [2, 1, 1, 0, 0]) == [])
+        #expect(rules(try builder(reporting: ["2021-10-01", "2021-10-03"]), date: "2021-10-05", counts: Self.same) == [])
+        // Reported days after the date do not count as earlier ones.
+        let later = try builder(reporting: ["2021-10-01", "2021-10-03", "2021-10-06", "2021-10-07"])
+        #expect(rules(later, date: "2021-10-05", counts: Self.same) == [])
+        #expect(rules(try builder(reporting: ["2021-10-01", "2021-10-03", "2021-10-04"], target: 1), date: "2021-10-05",
+                      counts: Self.same) == [])
+    }
+
+    @Test func aJumpOfMoreThanHalfTheTargetAndFiftyHouseholdsIsFlagged() throws {
+        let start = try builder(reporting: ["2021-10-01"], target: 200)
+        #expect(rules(start, date: "2021-10-02", counts: [200, 200, 150, 0, 0]) == ["implausible_jump"])
+        #expect(rules(start, date: "2021-10-02", counts: [200, 200, 90, 0, 0]) == [])
+    }
+}
