@@ -18,6 +18,7 @@ import TestSupport
         #expect(file.http.keepAliveTimeout == 60 && embedded.http.keepAliveTimeout == 60)
         #expect(file.http.maxConnections == 1024 && embedded.http.maxConnections == 1024)
         #expect(file.http.shutdownGrace == 10 && embedded.http.shutdownGrace == 10)
+        #expect(abs(file.http.busyPoll - 0.0002) < 1e-12 && abs(embedded.http.busyPoll - 0.0002) < 1e-12)
         #expect(file.http.compressionMinBytes == embedded.http.compressionMinBytes)
         #expect(file.campaign.time.timeZone.identifier == "Asia/Shanghai")
         #expect(embedded.campaign.time.timeZone.identifier == "Asia/Shanghai")
@@ -36,6 +37,17 @@ import TestSupport
         #expect(file.api.rateLimits == embedded.api.rateLimits)
         #expect(file.storage == embedded.storage)
         #expect(file.migrationsFolder == embedded.migrationsFolder)
+    }
+
+    @Test func busyPollIsReadInMicrosecondsAndBounded() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder()
+        let url = folder.appendingPathComponent("c.json")
+        try Data(#"{"timeouts": {"busyPollMicroseconds": 0}}"#.utf8).write(to: url)
+        #expect(try AppConfiguration.load(from: url).http.busyPoll == 0)
+        try Data(#"{"timeouts": {"busyPollMicroseconds": 50}}"#.utf8).write(to: url)
+        #expect(abs(try AppConfiguration.load(from: url).http.busyPoll - 0.00005) < 1e-12)
+        try Data(#"{"timeouts": {"busyPollMicroseconds": 20000}}"#.utf8).write(to: url)
+        #expect(throws: ConfigError.self) { try AppConfiguration.load(from: url) }
     }
 
     @Test func subsidyOverridesFillTheAmountsThePlanDefers() throws {

@@ -19,11 +19,15 @@ extension AppConfiguration {
             try limits.int("gzipMinBytes", &config.http.compressionMinBytes)
         }
         if let timeouts = try root.section("timeouts") {
-            try timeouts.allowOnly(["headerSeconds", "bodySeconds", "keepAliveIdleSeconds", "shutdownGraceSeconds"])
+            try timeouts.allowOnly(["headerSeconds", "bodySeconds", "keepAliveIdleSeconds", "shutdownGraceSeconds",
+                                   "busyPollMicroseconds"])
             try timeouts.double("headerSeconds", &config.http.headerTimeout, min: 0.01)
             try timeouts.double("bodySeconds", &config.http.bodyTimeout, min: 0.01)
             try timeouts.double("keepAliveIdleSeconds", &config.http.keepAliveTimeout, min: 0.01)
             try timeouts.double("shutdownGraceSeconds", &config.http.shutdownGrace)
+            var busyPoll = config.http.busyPoll * 1e6
+            try timeouts.double("busyPollMicroseconds", &busyPoll, max: 10_000)
+            config.http.busyPoll = busyPoll / 1e6
         }
         if let campaign = try root.section("campaign") { try config.readCampaign(campaign) }
         if let plausibility = try root.section("plausibility") {

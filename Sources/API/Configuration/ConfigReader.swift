@@ -55,10 +55,11 @@ struct ConfigReader {
         target = number
     }
 
-    func double(_ name: String, _ target: inout Double, min: Double = 0) throws {
+    func double(_ name: String, _ target: inout Double, min: Double = 0, max: Double = .infinity) throws {
         guard let value = object[name] else { return }
         guard let number = value as? NSNumber, !JSONFields.isBool(number) else { throw fail(name, "must be a number") }
         guard number.doubleValue >= min else { throw fail(name, "must be at least \(min)") }
+        guard number.doubleValue <= max else { throw fail(name, "must be at most \(max)") }
         target = number.doubleValue
     }
 

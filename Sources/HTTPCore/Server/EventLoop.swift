@@ -17,6 +17,8 @@ protocol EventLoopHandler: AnyObject {
 /// cost more CPU than the request itself, so connections live on a small fixed set of these loops instead.
 final class EventLoop: TaskExecutor, @unchecked Sendable {
     static let tick: DispatchTimeInterval = .milliseconds(100)
+    /// How long the loop keeps looking for events without sleeping after it had some (busy polling).
+    private let spinNanoseconds: UInt64
 
     private let epoll: Int32
     private let wakeup: Int32
@@ -29,7 +31,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Set once by the loop's thread before it handles anything.
     private nonisolated(unsafe) var loopThread: pthread_t?
 
-    init(name: String) throws {
+    init(name: String, busyPoll: TimeInterval = 0) throws {
+        spinNanoseconds = UInt64(max(0, busyPoll) * 1e9)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeup = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         guard epoll >= 0, wakeup >= 0 else { throw SocketError(call: "epoll_create1/eventfd", errno: errno) }
@@ -109,10 +112,14 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var nextSweep = DispatchTime.now() + Self.tick
         var moreQueued = false
+        var spinUntil: UInt64 = 0
         while true {
-            // Work queued from this thread wakes nothing: look again at once instead of sleeping.
-            let timeout: Int32 = moreQueued ? 0 : 100
+            // Work queued from this thread wakes nothing: look again at once instead of sleeping. Shortly after
+            // events, look again without sleeping too: a client on a keep-alive connection usually sends its next
+            // request within microseconds, and (on a VM above all) sleeping and being woken costs more than that.
+            let timeout: Int32 = moreQueued || DispatchTime.now().uptimeNanoseconds < spinUntil ? 0 : 100
             let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
+            if count > 0 && spinNanoseconds > 0 { spinUntil = DispatchTime.now().uptimeNanoseconds + spinNanoseconds }
             for index in 0..<max(0, Int(count)) {
                 let descriptor = events[index].data.fd
                 if descriptor == wakeup {

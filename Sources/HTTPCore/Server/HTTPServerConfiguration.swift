@@ -14,6 +14,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var keepAliveTimeout: TimeInterval = 60
     public var maxConnections: Int = 1024
     public var shutdownGrace: TimeInterval = 10
+    /// After events, an event loop looks for more this long before it sleeps: on one keep-alive connection the
+    /// next request usually comes sooner than a sleep and a wakeup take. 0: sleep at once.
+    public var busyPoll: TimeInterval = 0.0002
     /// Bodies at least this large are gzipped when `Accept-Encoding` allows.
     public var compressionMinBytes: Int = 1024
     public var tls: TLSConfiguration?
