@@ -51,33 +51,46 @@ public final class CleanheatAPI: HTTPResponder {
         routeTable(testClock: testClock).map { ($0.method, $0.pattern) }
     }
 
+    /// What screening found, handed to `respond`: the route and who is asking are worked out once.
+    private struct Screened: Sendable {
+        let route: APIRoute
+        let parameters: RouteParameters
+        let principal: Principal?
+    }
+
     /// Authentication, permission and rate limits are decided here, before any body byte is read.
-    public func screen(_ head: HTTPRequestHead) async -> HTTPResponse? {
-        guard case .found(let matched, _) = router.lookup(method: head.method, path: head.path),
-              let route = routes[APIRoute.key(matched.method, matched.pattern)], route.action != nil else { return nil }
+    public func screen(_ head: HTTPRequestHead) async -> Screening {
+        guard case .found(let matched, let parameters) = router.lookup(method: head.method, path: head.path),
+              let route = routes[APIRoute.key(matched.method, matched.pattern)] else { return .proceed(context: nil) }
         do {
-            _ = try authorize(head, for: route, screening: true)
-            return nil
+            let principal = try authorize(head, for: route, screening: true)
+            return .proceed(context: Screened(route: route, parameters: parameters, principal: principal))
         } catch {
             let response = ErrorRendering.response(for: error)
             metrics.record(route: route.pattern, method: head.method, status: response.status, seconds: 0)
-            return response
+            return .refuse(response)
         }
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
-        let lookup = router.lookup(method: request.method, path: request.path)
-        guard case .found(let matched, let parameters) = lookup,
-              let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
-            let response = await router.respond(to: request)
-            metrics.record(route: "unmatched", method: request.method, status: response.status, seconds: 0)
-            return response
+        let screened: Screened
+        if let found = request.screening as? Screened {
+            screened = found
+        } else {
+            guard case .found(let matched, let parameters) = router.lookup(method: request.method, path: request.path),
+                  let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
+                let response = await router.respond(to: request)
+                metrics.record(route: "unmatched", method: request.method, status: response.status, seconds: 0)
+                return response
+            }
+            screened = Screened(route: route, parameters: parameters, principal: nil)
         }
+        let route = screened.route
         var response: HTTPResponse
         do {
-            let principal = try authorize(request.head, for: route, screening: false)
-            response = try await route.handler(self, APIRequest(http: request, parameters: parameters, principal: principal))
+            let principal = try stillAuthorized(screened, request.head)
+            response = try await route.handler(self, APIRequest(http: request, parameters: screened.parameters, principal: principal))
         } catch {
             response = ErrorRendering.response(for: error)
             if !(error is DomainError || error is APIError) {
@@ -90,8 +103,16 @@ public final class CleanheatAPI: HTTPResponder {
         return response
     }
 
+    /// The token is checked again before the handler runs: a revocation while the body was on its way counts.
+    /// A screened principal needs only a look-up of its token; otherwise the whole check runs.
+    private func stillAuthorized(_ screened: Screened, _ head: HTTPRequestHead) throws -> Principal? {
+        guard let principal = screened.principal else { return try authorize(head, for: screened.route, screening: false) }
+        guard campaign.tokenIsActive(principal.tokenID) else { throw APIError.unauthorized("令牌无效或已吊销") }
+        return principal
+    }
+
     /// The principal of an authenticated route, or the refusal: 429, 401, 403. Rate limits are counted once,
-    /// when screening; the token is checked again before the handler runs (a revocation in between counts).
+    /// when screening.
     private func authorize(_ head: HTTPRequestHead, for route: APIRoute, screening: Bool) throws -> Principal? {
         guard let action = route.action else { return nil }
         let client = head.remoteAddress

@@ -91,6 +91,24 @@ import TestSupport
         #expect(!result.error.contains("HTTP/1.1 100"))
     }
 
+    /// The head passed screening; the token was revoked while the body was on its way: the write is refused.
+    @Test func aTokenRevokedWhileTheBodyIsOnItsWayIsRefused() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let token = try #require(f.zirun.token)
+        let id = try #require(f.tokenIDs["zirun"])
+        let body = #"{"id":"zr-late","name":"迟到村","unit":"zirun","area":"rural","targets":{"biomass":5}}"#
+        let client = try RawHTTPClient(port: f.server.port)
+        try client.send("POST /api/v1/villages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100)) // screened by now
+        #expect(try await f.admin.delete("/api/v1/tokens/\(id)").status == 204)
+        try client.send(body)
+        let response = try client.readResponse()
+        #expect(response.status == 401, "\(response.text)")
+        #expect(try await !f.office.get("/api/v1/villages?unit=zirun").text.contains("zr-late"))
+    }
+
     @Test func burstOverTheRateLimitIs429AndOtherTokensAreUnaffected() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-config")
         let config = folder.appendingPathComponent("config.json")

@@ -30,12 +30,19 @@ struct EchoResponder: HTTPResponder {
         return .text(200, "\(request.method) \(request.head.target) \(request.body.count) \(trailers)")
     }
 
-    func screen(_ head: HTTPRequestHead) async -> HTTPResponse? {
+    func screen(_ head: HTTPRequestHead) async -> Screening {
         head.headers["Authorization"] == "Bearer bad"
-            ? .error(401, code: "unauthorized", message: "令牌无效", headers: HTTPFields(["WWW-Authenticate": "Bearer"])) : nil
+            ? .refuse(.error(401, code: "unauthorized", message: "令牌无效", headers: HTTPFields(["WWW-Authenticate": "Bearer"])))
+            : .proceed(context: "screened \(head.path)")
     }
 
-    func respond(to request: HTTPRequest) async -> HTTPResponse { await router.respond(to: request) }
+    func respond(to request: HTTPRequest) async -> HTTPResponse {
+        // What screening learned reaches the handler (the echo routes show it).
+        guard request.screening as? String == "screened \(request.path)" else {
+            return .text(500, "screening context lost")
+        }
+        return await router.respond(to: request)
+    }
 }
 
 /// Holds `/held` requests until the test opens it, so a test can act while a request is surely in flight.

@@ -12,6 +12,11 @@ extension Campaign {
         }
     }
 
+    /// True while the token exists and is not revoked (a principal found earlier may have been revoked since).
+    public func tokenIsActive(_ id: String) -> Bool {
+        read { $0.tokens[id].map { $0.revokedAt == nil } ?? false }
+    }
+
     /// `secret` is generated unless given (the bootstrap token is written to its file before it is stored).
     public func issueToken(role: Role, unit: String?, label: String, by principal: Principal?,
                            secret: String = TokenSecret.generate()) async throws -> IssuedToken {

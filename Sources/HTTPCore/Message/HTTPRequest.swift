@@ -58,11 +58,15 @@ public struct HTTPRequest: Sendable {
     public var body: Data
     /// Trailer fields of a chunked body, if any.
     public var trailers: HTTPFields
+    /// The context the responder's `screen` returned for this request.
+    public var screening: (any Sendable)?
 
-    public init(head: HTTPRequestHead, body: Data = Data(), trailers: HTTPFields = HTTPFields()) {
+    public init(head: HTTPRequestHead, body: Data = Data(), trailers: HTTPFields = HTTPFields(),
+                screening: (any Sendable)? = nil) {
         self.head = head
         self.body = body
         self.trailers = trailers
+        self.screening = screening
     }
 
     public var method: String { head.method }

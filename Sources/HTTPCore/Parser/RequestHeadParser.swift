@@ -13,6 +13,8 @@ struct ParsedHead {
     var expectContinue: Bool
     /// Bytes of the buffer the head took, including the blank line.
     var consumed: Int
+    /// Set once the responder has screened the head.
+    var screening: (any Sendable)? = nil
 }
 
 /// Parses a request line and header section strictly (RFC 9112 §2–§7), where laxness invites smuggling.

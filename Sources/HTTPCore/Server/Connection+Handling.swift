@@ -17,27 +17,30 @@ extension Connection {
             // No body: screen and answer in one task.
             Task(executorPreference: loop) {
                 let response: HTTPResponse
-                if let refusal = await responder.screen(head) {
-                    response = refusal
-                } else {
-                    response = await responder.respond(to: HTTPRequest(head: head))
+                switch await responder.screen(head) {
+                case .refuse(let refusal): response = refusal
+                case .proceed(let context): response = await responder.respond(to: HTTPRequest(head: head, screening: context))
                 }
                 self.loop.run { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
             }
             return
         }
         Task(executorPreference: loop) {
-            let refusal = await responder.screen(head)
-            self.loop.run { self.screened(parsed, refusal: refusal) }
+            let screening = await responder.screen(head)
+            self.loop.run { self.screened(parsed, screening) }
         }
     }
 
-    private func screened(_ parsed: ParsedHead, refusal: HTTPResponse?) {
+    private func screened(_ parsed: ParsedHead, _ screening: Screening) {
         guard !isClosed(phase) else { return }
-        if let refusal {
+        var parsed = parsed
+        switch screening {
+        case .refuse(let refusal):
             // The body was never read, so the connection cannot be reused.
             send(refusal, for: parsed, keepAlive: false)
             return
+        case .proceed(let context):
+            parsed.screening = context
         }
         if parsed.expectContinue {
             // RFC 9110 §10.1.1: the client waits for this before sending the body.
@@ -49,7 +52,7 @@ extension Connection {
         case .chunked:
             phase = .chunked(parsed, ChunkedBodyDecoder(maxBodyBytes: configuration.maxBodyBytes, maxTrailerBytes: configuration.maxHeaderBytes))
         case .none:
-            dispatch(HTTPRequest(head: parsed.head), parsed: parsed)
+            dispatch(HTTPRequest(head: parsed.head, screening: parsed.screening), parsed: parsed)
             return
         }
         arm(configuration.bodyTimeout)

@@ -182,7 +182,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 received.append(contentsOf: buffer[0..<take])
                 buffer.removeFirst(take)
                 if take == remaining {
-                    dispatch(HTTPRequest(head: head.head, body: Data(received)), parsed: head)
+                    dispatch(HTTPRequest(head: head.head, body: Data(received), screening: head.screening), parsed: head)
                     return
                 }
                 phase = .body(head, remaining: remaining - take, received: received)
@@ -195,7 +195,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     let used = try decoder.consume(buffer, from: 0)
                     buffer.removeFirst(used)
                     if decoder.isDone {
-                        dispatch(HTTPRequest(head: head.head, body: Data(decoder.body), trailers: decoder.trailers), parsed: head)
+                        dispatch(HTTPRequest(head: head.head, body: Data(decoder.body), trailers: decoder.trailers, screening: head.screening),
+                                 parsed: head)
                         return
                     }
                     phase = .chunked(head, decoder)
