@@ -36,10 +36,25 @@ struct LineLogHandler: LogHandler {
 
     func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
              file: String, function: String, line: UInt) {
-        var merged = self.metadata
-        if let explicit { merged.merge(explicit) { _, new in new } }
-        let fields = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let text = "\(level) \(label) :\(fields) [\(source)] \(message)\n"
+        // Built by appending: this runs once per request for the access log.
+        var text = level.rawValue
+        text.reserveCapacity(160)
+        text += " "
+        text += label
+        text += " :"
+        var fields = self.metadata
+        if let explicit { fields.merge(explicit) { _, new in new } }
+        for (key, value) in fields.count > 1 ? fields.sorted(by: { $0.key < $1.key }) : Array(fields) {
+            text += " "
+            text += key
+            text += "="
+            text += value.description
+        }
+        text += " ["
+        text += source
+        text += "] "
+        text += message.description
+        text += "\n"
         output.write(text, buffered: label == Logs.accessLabel && level < .warning)
     }
 }
