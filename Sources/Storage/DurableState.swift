@@ -25,14 +25,22 @@ public protocol DurableState: Sendable {
     /// The change that applies a migration file and records it as applied.
     static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> Change
 
-    /// The JSON of a change's WAL record. Recovery reads it back with `JSONDecoder`. The default uses
-    /// `JSONEncoder`; a state may write its most frequent changes by hand, which must decode back equal.
+    /// The JSON of a change's WAL record. The default uses `JSONEncoder`; a state may write its most frequent
+    /// changes by hand, which must decode back equal.
     static func logPayload(of change: Change) throws -> [UInt8]
+
+    /// A WAL record's change, read back at recovery. The default uses `JSONDecoder`; a state may read its
+    /// most frequent changes by hand, which must give the same change.
+    static func change(fromLogPayload payload: [UInt8]) throws -> Change
 }
 
 extension DurableState {
     public static func logPayload(of change: Change) throws -> [UInt8] {
         Array(try JSONEncoder().encode(change))
+    }
+
+    public static func change(fromLogPayload payload: [UInt8]) throws -> Change {
+        try JSONDecoder().decode(Change.self, from: Data(payload))
     }
 }
 

@@ -43,7 +43,6 @@ enum Recovery {
         }
         let snapshotSequence = sequence
         let segments = fs.exists(walFolder) ? try fs.list(walFolder).compactMap(segmentFirst(ofName:)).sorted() : []
-        let decoder = JSONDecoder()
         for (index, first) in segments.enumerated() {
             let path = walFolder + "/" + String(format: "%020llu.wal", first)
             let bytes = [UInt8](try fs.readFile(path))
@@ -74,7 +73,7 @@ enum Recovery {
                     throw StoreError.corruption(file: path, offset: 0, reason: "records \(sequence + 1)…\(record.sequence - 1) are missing")
                 }
                 do {
-                    try state.apply(try decoder.decode(State.Change.self, from: Data(record.payload)))
+                    try state.apply(try State.change(fromLogPayload: record.payload))
                 } catch {
                     throw StoreError.corruption(file: path, offset: 0, reason: "record \(record.sequence) does not apply: \(error)")
                 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON document (RFC 8259). Numbers are kept as `Double`: every rule we apply to them (integral and
 /// below 9e15, or finite) is a rule about that value, as it was when bodies went through JSONSerialization.
-enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -12,10 +12,10 @@ enum JSONValue: Equatable, Sendable {
 
     /// Deep enough for any body we accept (a report nests 3 levels); shallow enough that the recursive
     /// parser cannot exhaust an event loop thread's stack on a `[[[[…` body.
-    static let maximumNestingDepth = 64
+    public static let maximumNestingDepth = 64
 
     /// Parses one JSON text from UTF-8 bytes, strictly: RFC 8259's grammar and nothing more, no duplicate keys.
-    static func parse(_ utf8: Data) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ utf8: Data) throws(JSONSyntaxError) -> JSONValue {
         // `withUnsafeBytes` rethrows untyped errors; a Result carries ours through with its type.
         let result = utf8.withUnsafeBytes { raw in
             raw.withMemoryRebound(to: UInt8.self) { bytes in
@@ -32,19 +32,19 @@ enum JSONValue: Equatable, Sendable {
 /// An object's members in document order, keys unique. Lookup scans the list: request objects have a handful
 /// of short keys, where comparing beats hashing. A larger object carries an index, so that reading each of its
 /// keys (a village's `targets`) stays linear in a hostile 1 MiB body.
-struct JSONObject: Equatable, Sendable {
-    struct Member: Equatable, Sendable {
-        let key: String
-        let value: JSONValue
+public struct JSONObject: Equatable, Sendable {
+    public struct Member: Equatable, Sendable {
+        public let key: String
+        public let value: JSONValue
     }
 
     /// Objects up to this many members are scanned, larger ones indexed.
     static let scanLimit = 16
 
-    let members: [Member]
+    public let members: [Member]
     private let positions: [String: Int]?
 
-    init(members: [Member]) {
+    public init(members: [Member]) {
         let positions = members.count > Self.scanLimit
             ? Dictionary(members.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first }) : nil
         self.init(members: members, positions: positions)
@@ -56,21 +56,21 @@ struct JSONObject: Equatable, Sendable {
         self.positions = positions
     }
 
-    var keys: [String] { members.map(\.key) }
+    public var keys: [String] { members.map(\.key) }
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if let positions { return positions[key].map { members[$0].value } }
         for member in members where member.key == key { return member.value }
         return nil
     }
 
-    static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.members == rhs.members }
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.members == rhs.members }
 }
 
 /// Why a body is not JSON, and where: `offset` counts bytes from the start of the body.
-struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
-    let offset: Int
-    let reason: String
+public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let reason: String
 
-    var description: String { "\(reason)（字节偏移 \(offset)）" }
+    public var description: String { "\(reason)（字节偏移 \(offset)）" }
 }
