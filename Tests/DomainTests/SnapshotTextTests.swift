@@ -48,4 +48,29 @@ import Testing
             #expect(CampaignState.auditFile(entries) == (try CampaignState.encoder.encode(entries)))
         }
     }
+
+    @Test(arguments: texts)
+    func handReadersGiveWhatJSONDecoderGives(text: String) throws {
+        let days = (0..<7).map { Self.day($0, text: text) }
+        let reports = CampaignState.reportsFile(days)
+        #expect(try #require(CampaignState.reportsFromSnapshot(reports), "the hand reader declined") == days)
+        #expect(try CampaignState.readReportsFile(reports) == (try CampaignState.decoder.decode([UnitDay].self, from: reports)))
+        let entries = (0..<3).map { index in
+            AuditEntry(at: Date(timeIntervalSince1970: 1_634_292_000.5 + Double(index)), date: LocalDate(dayNumber: 18_900 + index),
+                       tokenID: "tok_\(index)", tokenLabel: text, role: .supervisor, action: "report.review", target: "t", summary: text)
+        }
+        let audit = CampaignState.auditFile(entries)
+        #expect(try #require(CampaignState.auditFromSnapshot(audit), "the hand reader declined") == entries)
+    }
+
+    @Test func malformedFilesGoToJSONDecoderWhichNamesTheProblem() throws {
+        let good = String(decoding: CampaignState.reportsFile([Self.day(1, text: "x")]), as: UTF8.self)
+        for broken in [good.replacingOccurrences(of: #""state" : "questioned""#, with: #""state" : "lost""#),
+                       good.replacingOccurrences(of: #""submittedAt" : "2021-"#, with: #""submittedAt" : "1921/"#),
+                       good.replacingOccurrences(of: #""revision" : 1"#, with: #""revision" : "1""#)] {
+            #expect(broken != good)
+            #expect(CampaignState.reportsFromSnapshot(Data(broken.utf8)) == nil)
+            #expect(throws: (any Error).self) { try CampaignState.readReportsFile(Data(broken.utf8)) }
+        }
+    }
 }

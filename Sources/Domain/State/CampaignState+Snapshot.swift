@@ -69,14 +69,14 @@ extension CampaignState {
             if token.revokedAt == nil { tokenIDBySecretHash[token.secretHash] = token.id }
         }
         for village in try read("villages.json", [Village].self) ?? [] { save(village) }
-        for day in try read("reports.json", [UnitDay].self) ?? [] { unitDays[day.unit, default: [:]][day.date] = day }
+        for day in try files["reports.json"].map(Self.readReportsFile) ?? [] { unitDays[day.unit, default: [:]][day.date] = day }
         for (unit, days) in unitDays { timelines[unit] = UnitTimeline(deriving: days) }
         for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
             reopenings[entry.unit, default: [:]][entry.date] = entry.reopening
         }
         for exemption in try read("exemptions.json", [Exemption].self) ?? [] { exemptions[exemption.id] = exemption }
         for task in try read("tasks.json", [DutyTask].self) ?? [] { tasks[task.id] = task }
-        for entry in try read("audit.json", [AuditEntry].self) ?? [] { audit[entry.date, default: AuditDay()].append(entry) }
+        for entry in try files["audit.json"].map(Self.readAuditFile) ?? [] { audit[entry.date, default: AuditDay()].append(entry) }
     }
 }
 
