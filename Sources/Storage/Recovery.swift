@@ -6,6 +6,8 @@ enum Recovery {
     struct Result<State> {
         var state: State
         var snapshotSequence: UInt64
+        /// The newest snapshot's size in bytes (0 without one).
+        var snapshotBytes: Int
         var lastSequence: UInt64
         /// The newest segment's first sequence number, to append to.
         var lastSegment: UInt64?
@@ -34,7 +36,9 @@ enum Recovery {
         if repair { try fs.makeDirectory(walFolder) }
         var state = State()
         var sequence: UInt64 = 0
+        var snapshotBytes = 0
         if let snapshot = try Snapshot.latest(in: folder, fileSystem: fs) {
+            snapshotBytes = snapshot.files.values.reduce(0) { $0 + $1.count }
             do { state = try State(snapshotFiles: snapshot.files) } catch {
                 throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: 0,
                                             reason: "snapshot does not decode: \(error)")
@@ -80,7 +84,7 @@ enum Recovery {
                 sequence = record.sequence
             }
         }
-        return Result(state: state, snapshotSequence: snapshotSequence, lastSequence: sequence, lastSegment: segments.last, notes: notes)
+        return Result(state: state, snapshotSequence: snapshotSequence, snapshotBytes: snapshotBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
     }
 }
 

@@ -21,6 +21,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private var writerDone = false
     private var checkpointRunning = false
     private var lastCheckpointSequence: UInt64
+    private var lastSnapshotBytes: Int
 
     // Owned by the writer thread.
     private var segment: any AppendableFile
@@ -42,6 +43,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.publishedSequence = recovered.lastSequence
         self.nextSequence = recovered.lastSequence + 1
         self.lastCheckpointSequence = recovered.snapshotSequence
+        self.lastSnapshotBytes = recovered.snapshotBytes
         self.recordsSinceCheckpoint = Int(recovered.lastSequence - recovered.snapshotSequence)
         if let last = recovered.lastSegment {
             self.segmentFirst = last
@@ -217,6 +219,14 @@ public final class Store<State: DurableState>: @unchecked Sendable {
 
     // MARK: Checkpoints
 
+    /// The sequence number the newest finished checkpoint covers, once none is running. For tests.
+    func settledCheckpointSequence() -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        while checkpointRunning { condition.wait() }
+        return lastCheckpointSequence
+    }
+
     /// Writes a snapshot of the state now and drops the WAL segments it covers. Returns when done.
     public func checkpoint() throws {
         let ticket = CheckpointTicket()
@@ -236,8 +246,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// new segment and hand the state as of now to a checkpoint thread. Writes go on while it is written.
     private func startCheckpointIfDue() {
         condition.lock()
-        let due = !checkpointTickets.isEmpty || recordsSinceCheckpoint >= options.checkpointEveryRecords
-            || bytesSinceCheckpoint >= options.checkpointEveryBytes
+        let walIsLargeEnough = Double(bytesSinceCheckpoint) >= options.checkpointWALShareOfSnapshot * Double(lastSnapshotBytes)
+        let due = !checkpointTickets.isEmpty || (walIsLargeEnough && (recordsSinceCheckpoint >= options.checkpointEveryRecords
+                                                                      || bytesSinceCheckpoint >= options.checkpointEveryBytes))
         guard due && !checkpointRunning else {
             condition.unlock()
             return
@@ -268,11 +279,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             // answering writes needs. (On Linux, who 0 is the calling thread alone.)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             do {
-                try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
+                let files = try state.snapshotFiles()
+                try Snapshot.write(files, sequence: sequence, into: folder, fileSystem: fileSystem,
                                    failpoint: options.failpoint ?? { _ in })
                 try removeCovered(upTo: sequence)
-                logger.info("checkpoint written", metadata: ["sequence": "\(sequence)"])
-                finishCheckpoint(tickets, sequence: sequence, outcome: .success(()))
+                let bytes = files.values.reduce(0) { $0 + $1.count }
+                logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(bytes)"])
+                finishCheckpoint(tickets, sequence: sequence, snapshotBytes: bytes, outcome: .success(()))
             } catch {
                 logger.error("checkpoint failed", metadata: ["error": "\(error)"])
                 finishCheckpoint(tickets, sequence: nil, outcome: .failure(error))
@@ -282,9 +295,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         thread.start()
     }
 
-    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, outcome: Result<Void, any Error>) {
+    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, snapshotBytes: Int = 0,
+                                  outcome: Result<Void, any Error>) {
         condition.lock()
-        if let sequence { lastCheckpointSequence = sequence }
+        if let sequence {
+            lastCheckpointSequence = sequence
+            lastSnapshotBytes = snapshotBytes
+        }
         checkpointRunning = false
         for ticket in tickets { ticket.outcome = outcome }
         condition.broadcast()

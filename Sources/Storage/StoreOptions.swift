@@ -5,8 +5,13 @@ public struct StoreOptions: Sendable {
     public var segmentMaxBytes: Int = 64 << 20
     /// A checkpoint is taken when the WAL written since the last one passes this size…
     public var checkpointEveryBytes: Int = 64 << 20
-    /// …or this many records.
+    /// …or this many records…
     public var checkpointEveryRecords: Int = 100_000
+    /// …and once the WAL since the last checkpoint is at least this share of the last snapshot's size. A
+    /// checkpoint rewrites the whole state: without this, a large state would be rewritten every few seconds
+    /// under load, its cost per write growing with the state. With it, each byte of WAL pays for at most
+    /// 1/share bytes of snapshot, and a restart replays at most that much WAL. 0: no such wait.
+    public var checkpointWALShareOfSnapshot: Double = 0
     /// A sync slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5
     /// The most records one group commit writes with one sync.

@@ -43,10 +43,12 @@ extension AppConfiguration {
             try limits.int("failedAuthPerMinute", &config.api.rateLimits.failedAuthPerMinute)
         }
         if let storage = try root.section("storage") {
-            try storage.allowOnly(["segmentMaxBytes", "checkpointEveryBytes", "checkpointEveryRecords", "slowSyncWarningSeconds"])
+            try storage.allowOnly(["segmentMaxBytes", "checkpointEveryBytes", "checkpointEveryRecords", "checkpointWALShareOfSnapshot",
+                                   "slowSyncWarningSeconds"])
             try storage.int("segmentMaxBytes", &config.storage.segmentMaxBytes, min: 4096)
             try storage.int("checkpointEveryBytes", &config.storage.checkpointEveryBytes, min: 4096)
             try storage.int("checkpointEveryRecords", &config.storage.checkpointEveryRecords, min: 1)
+            try storage.double("checkpointWALShareOfSnapshot", &config.storage.checkpointWALShareOfSnapshot, max: 100)
             try storage.double("slowSyncWarningSeconds", &config.storage.slowSyncWarningSeconds)
         }
         if let folder = try root.string("migrations") { config.migrationsFolder = folder }

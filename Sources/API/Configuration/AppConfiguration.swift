@@ -23,6 +23,7 @@ public struct StorageSettings: Sendable, Equatable {
     public var segmentMaxBytes = 64 << 20
     public var checkpointEveryBytes = 64 << 20
     public var checkpointEveryRecords = 100_000
+    public var checkpointWALShareOfSnapshot = 1.0
     public var slowSyncWarningSeconds = 0.5
     public init() {}
 }

@@ -43,6 +43,7 @@ extension StorageSettings {
         options.segmentMaxBytes = segmentMaxBytes
         options.checkpointEveryBytes = checkpointEveryBytes
         options.checkpointEveryRecords = checkpointEveryRecords
+        options.checkpointWALShareOfSnapshot = checkpointWALShareOfSnapshot
         options.slowSyncWarning = slowSyncWarningSeconds
         return options
     }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Storage
+
+/// When a checkpoint is due: after `checkpointEveryRecords`, and only once the WAL since the last one is at
+/// least `checkpointWALShareOfSnapshot` of the last snapshot's size.
+@Suite struct CheckpointScheduleTests {
+    /// Writes `value` under `key`, then one more record: the writer looks at the schedule after each batch, so
+    /// once the second write is answered, a checkpoint due after the first has begun.
+    func write(_ store: ToyStore, _ key: String, _ value: String) async throws -> UInt64 {
+        try await store.put(key, value)
+        try await store.put("tick", key)
+        return store.settledCheckpointSequence()
+    }
+
+    @Test func aLargeSnapshotWaitsForAsMuchWAL() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        var options = StoreOptions()
+        options.checkpointEveryRecords = 1
+        options.checkpointWALShareOfSnapshot = 1
+        let store = try ToyStore.openToy(folder, options: options)
+        let big = String(repeating: "大", count: 20_000) // 60 KB of UTF-8
+        try await store.put("big", big)
+        try store.checkpoint()
+        let first = store.settledCheckpointSequence()
+        #expect(first >= 1)
+        // Small records: far less WAL than the snapshot holds, so no checkpoint however many records.
+        var last = first
+        for index in 0..<20 { last = try await write(store, "k\(index)", "v") }
+        #expect(last == first)
+        // A record as large as the snapshot makes one due.
+        let after = try await write(store, "big2", big + big)
+        #expect(after > first)
+        try store.close()
+    }
+
+    @Test func withoutTheShareEveryRecordCountTriggersOne() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        var options = StoreOptions()
+        options.checkpointEveryRecords = 1
+        options.checkpointWALShareOfSnapshot = 0
+        let store = try ToyStore.openToy(folder, options: options)
+        try await store.put("big", String(repeating: "大", count: 20_000))
+        try store.checkpoint()
+        let first = store.settledCheckpointSequence()
+        let later = try await write(store, "k", "v")
+        #expect(later > first)
+        try store.close()
+    }
+}
