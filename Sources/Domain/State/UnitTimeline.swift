@@ -42,7 +42,8 @@ public struct UnitTimeline: Sendable, Equatable {
 
     /// The whole timeline of a unit's reported days.
     init(deriving unitDays: [LocalDate: UnitDay]) {
-        relayOut(from: 0, dates: unitDays.keys.sorted(), unitDays: unitDays)
+        var dates = unitDays.keys.sorted().makeIterator()
+        relayOut(from: 0, unitDays: unitDays) { _ in dates.next() }
     }
 
     /// After `date`'s latest revision changed (or `date` was first reported): re-derives `date` and the later
@@ -50,20 +51,33 @@ public struct UnitTimeline: Sendable, Equatable {
     /// here, with no scan of the unit's reports; and once a re-derived day equals what it was, every later day
     /// is unchanged too: a back-dated report costs the days it actually changes, not the rest of the season.
     mutating func rebuild(from date: LocalDate, unitDays: [LocalDate: UnitDay]) {
-        var start = days.count
-        while start > 0 && days[start - 1].date >= date { start -= 1 }
-        // Dates only (no slice kept alive), so `days` stays uniquely referenced for the in-place replace.
-        let dates = [date] + days[start...].lazy.map(\.date).filter { $0 != date }
-        relayOut(from: start, dates: dates, unitDays: unitDays)
+        let start = endIndex(onOrBefore: date.adding(days: -1))
+        // `date`, then the later dates already laid out, read as the walk gets to them: the walk usually stops
+        // within a day or two, and listing every later date first cost more than the rest of the rebuild.
+        var first: LocalDate? = date
+        var source = start
+        relayOut(from: start, unitDays: unitDays) { days in
+            if let next = first {
+                first = nil
+                return next
+            }
+            while source < days.count {
+                let next = days[source].date
+                source += 1
+                if next != date { return next }
+            }
+            return nil
+        }
     }
 
-    /// Replaces `days[start...]` with the days derived for `dates` (ascending), keeping the old tail from the
-    /// first re-derived day that comes out unchanged.
-    private mutating func relayOut(from start: Int, dates: [LocalDate], unitDays: [LocalDate: UnitDay]) {
+    /// Replaces `days[start...]` with the days derived for the dates `nextDate` gives (ascending; it is shown
+    /// the days as they were), keeping the old tail from the first re-derived day that comes out unchanged.
+    /// `days` is changed only on the way out, so it stays uniquely referenced for the in-place replace.
+    private mutating func relayOut(from start: Int, unitDays: [LocalDate: UnitDay], nextDate: ([Day]) -> LocalDate?) {
         var previous = start > 0 ? days[start - 1] : nil
         var rebuilt: [Day] = []
         var oldIndex = start
-        for day in dates {
+        while let day = nextDate(days) {
             guard let revision = unitDays[day]?.latest else { continue }
             var counts = previous?.counts ?? [:]
             for village in revision.villages { counts[village.key] = village.counts }
