@@ -8,6 +8,8 @@ enum Recovery {
         var snapshotSequence: UInt64
         /// The newest snapshot's size in bytes (0 without one).
         var snapshotBytes: Int
+        /// Bytes of WAL kept beside it, every segment (what a checkpoint would let go).
+        var walBytes: Int
         var lastSequence: UInt64
         /// The newest segment's first sequence number, to append to.
         var lastSegment: UInt64?
@@ -47,9 +49,11 @@ enum Recovery {
         }
         let snapshotSequence = sequence
         let segments = fs.exists(walFolder) ? try fs.list(walFolder).compactMap(segmentFirst(ofName:)).sorted() : []
+        var walBytes = 0
         for (index, first) in segments.enumerated() {
             let path = walFolder + "/" + String(format: "%020llu.wal", first)
             let bytes = [UInt8](try fs.readFile(path))
+            walBytes += bytes.count
             let scan = SegmentScan(bytes: bytes, segment: first)
             switch scan.ending {
             case .clean:
@@ -84,7 +88,7 @@ enum Recovery {
                 sequence = record.sequence
             }
         }
-        return Result(state: state, snapshotSequence: snapshotSequence, snapshotBytes: snapshotBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
+        return Result(state: state, snapshotSequence: snapshotSequence, snapshotBytes: snapshotBytes, walBytes: walBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
     }
 }
 

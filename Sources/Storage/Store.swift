@@ -53,7 +53,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst))
             try fileSystem.syncDirectory(folder + "/wal")
         }
-        self.bytesSinceCheckpoint = segment.size
+        // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
+        self.bytesSinceCheckpoint = recovered.walBytes
         let thread = Thread { [weak self] in self?.writerLoop() }
         thread.name = "cleanheat.store.writer"
         thread.qualityOfService = .userInitiated
@@ -301,6 +302,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         if let sequence {
             lastCheckpointSequence = sequence
             lastSnapshotBytes = snapshotBytes
+        } else {
+            // The WAL it would have covered is still there: wait only for the minimums before trying again.
+            lastSnapshotBytes = 0
         }
         checkpointRunning = false
         for ticket in tickets { ticket.outcome = outcome }

@@ -10,7 +10,8 @@ public struct StoreOptions: Sendable {
     /// …and once the WAL since the last checkpoint is at least this share of the last snapshot's size. A
     /// checkpoint rewrites the whole state: without this, a large state would be rewritten every few seconds
     /// under load, its cost per write growing with the state. With it, each byte of WAL pays for at most
-    /// 1/share bytes of snapshot, and a restart replays at most that much WAL. 0: no such wait.
+    /// 1/share bytes of snapshot, and a restart replays about share × snapshot of WAL at most (plus the
+    /// minimums above after a failed checkpoint). 0: no such wait.
     public var checkpointWALShareOfSnapshot: Double = 0
     /// A sync slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5

@@ -43,7 +43,9 @@ import Testing
         for broken in [report.replacingOccurrences(of: #""confirmed":320"#, with: #""confirmed":320.5"#),
                        report.replacingOccurrences(of: #""status":"on_time""#, with: #""status":"soon""#),
                        report.replacingOccurrences(of: #""submittedBy":"tok_1""#, with: #""submittedBy":1"#),
-                       report.replacingOccurrences(of: #""date":"2022-03-15""#, with: #""date":"2022-02-30""#)] {
+                       report.replacingOccurrences(of: #""date":"2022-03-15""#, with: #""date":"2022-02-30""#),
+                       report.replacingOccurrences(of: #"{"change":{"reportSubmitted":"#,
+                                                   with: #"{"change":{"exemptionRemoved":{"id":"x"},"reportSubmitted":"#)] {
             #expect(broken != report)
             #expect(CampaignState.reportSubmitted(from: Data(broken.utf8)) == nil)
             #expect(throws: (any Error).self) { try CampaignState.change(fromLogPayload: Array(broken.utf8)) }

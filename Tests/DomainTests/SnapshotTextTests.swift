@@ -61,9 +61,10 @@ import Testing
         }
         let audit = CampaignState.auditFile(entries)
         #expect(try #require(CampaignState.auditFromSnapshot(audit), "the hand reader declined") == entries)
+        #expect(try CampaignState.readAuditFile(audit) == (try CampaignState.decoder.decode([AuditEntry].self, from: audit)))
     }
 
-    @Test func malformedFilesGoToJSONDecoderWhichNamesTheProblem() throws {
+    @Test func malformedFilesGoToJSONDecoderWhichRefusesThem() throws {
         let good = String(decoding: CampaignState.reportsFile([Self.day(1, text: "x")]), as: UTF8.self)
         for broken in [good.replacingOccurrences(of: #""state" : "questioned""#, with: #""state" : "lost""#),
                        good.replacingOccurrences(of: #""submittedAt" : "2021-"#, with: #""submittedAt" : "1921/"#),
@@ -72,5 +73,13 @@ import Testing
             #expect(CampaignState.reportsFromSnapshot(Data(broken.utf8)) == nil)
             #expect(throws: (any Error).self) { try CampaignState.readReportsFile(Data(broken.utf8)) }
         }
+    }
+
+    @Test func numbersAreWrittenAsJSONEncoderWritesThem() throws {
+        let values: [Double] = [0, -0.0, 0.1, 30.5, 123_456.789, 1e15, -1e15, 1e15 + 1, 9_007_199_254_740_992, 1e16, 1.5e16,
+                                1e20, 5e-324, -2.5]
+        var out = JSONText()
+        out.array(values) { $1.double($0) }
+        #expect(Data(out.bytes) == (try JSONEncoder().encode(values)))
     }
 }

@@ -100,8 +100,9 @@ import TestSupport
         let body = #"{"id":"zr-late","name":"迟到村","unit":"zirun","area":"rural","targets":{"biomass":5}}"#
         let client = try RawHTTPClient(port: f.server.port)
         try client.send("POST /api/v1/villages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(100)) // screened by now
+                        + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        // 100 Continue comes only once the head has passed screening, token and all.
+        #expect(try client.readResponse().status == 100)
         #expect(try await f.admin.delete("/api/v1/tokens/\(id)").status == 204)
         try client.send(body)
         let response = try client.readResponse()

@@ -48,4 +48,27 @@ import TestSupport
         #expect(later > first)
         try store.close()
     }
+
+    /// After a crash the WAL since the snapshot may span many segments: all of it counts, not the newest one.
+    @Test func afterACrashEveryWALSegmentCounts() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        var options = StoreOptions()
+        options.segmentMaxBytes = 4096
+        options.checkpointEveryRecords = .max
+        options.checkpointEveryBytes = .max
+        options.checkpointWALShareOfSnapshot = 1
+        let store = try ToyStore.openToy(folder, options: options)
+        try await store.put("big", String(repeating: "大", count: 20_000)) // a 60 KB snapshot
+        try store.checkpoint()
+        for index in 0..<40 { try await store.put("k\(index)", String(repeating: "x", count: 2_000)) } // 80 KB of WAL
+        let before = store.settledCheckpointSequence()
+        store.abandon()
+        #expect(try walFiles(folder).count > 10)
+
+        options.checkpointEveryBytes = 4096
+        let reopened = try ToyStore.openToy(folder, options: options)
+        let after = try await write(reopened, "one", "more")
+        #expect(after > before)
+        try reopened.close()
+    }
 }

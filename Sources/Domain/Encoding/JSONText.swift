@@ -85,10 +85,13 @@ public struct JSONText: Sendable {
 
     /// Shortest form that reads back exactly; whole numbers without a fraction, as JSONEncoder writes them.
     public mutating func double(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
+        if value == value.rounded(), abs(value) < 1e15, value != 0 || value.sign == .plus {
             int(Int(value))
         } else {
-            bytes.append(contentsOf: "\(value)".utf8)
+            // JSONEncoder's rule: the shortest description, without a trailing ".0" (`-0`, `1000000000000000`).
+            var text = value.description
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            bytes.append(contentsOf: text.utf8)
         }
     }
 
