@@ -33,6 +33,14 @@ extension Connection {
                 // A reader that never drains its answer is dropped after the body timeout (slow read).
                 arm(configuration.bodyTimeout)
                 return
+            case .wantsReadable:
+                writeWaitsForReadable = true
+                updateInterest()
+                arm(configuration.bodyTimeout)
+                return
+            case .wantsWritable:
+                close()
+                return
             case .closed:
                 close()
                 return

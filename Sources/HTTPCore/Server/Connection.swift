@@ -27,6 +27,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     var phase = Phase.head
     var buffer: [UInt8] = []
     var readSuspended = false
+    /// TLS asked to send before it can read on, or to receive before it can write on.
+    var readWaitsForWritable = false
+    var writeWaitsForReadable = false
     var waitingToWrite = false
     /// Closed with a lingering read (see `close(lingering:)`): readable events only drain.
     var lingering = false
@@ -55,16 +58,26 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     }
 
     func readable() {
+        if writeWaitsForReadable {
+            writeWaitsForReadable = false
+            updateInterest()
+            flush()
+        }
         if lingering { drainWhileLingering() } else { readAvailable() }
     }
 
     func writable() {
+        if readWaitsForWritable {
+            readWaitsForWritable = false
+            updateInterest()
+            readAvailable()
+        }
         if waitingToWrite { flush() }
     }
 
     func updateInterest() {
         guard !released else { return }
-        loop.update(descriptor, reading: !readSuspended, writing: waitingToWrite)
+        loop.update(descriptor, reading: !readSuspended || writeWaitsForReadable, writing: waitingToWrite || readWaitsForWritable)
     }
 
     // MARK: Timers
@@ -117,7 +130,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 }
             case .wouldBlock:
                 break readLoop
-            case .closed:
+            case .wantsWritable:
+                readWaitsForWritable = true
+                updateInterest()
+                break readLoop
+            case .wantsReadable, .closed:
                 peerClosed = true
                 suspendReading()
                 break readLoop

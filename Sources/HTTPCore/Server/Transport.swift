@@ -4,7 +4,12 @@ import Glibc
 
 enum IOResult {
     case bytes(Int)
+    /// Try again when the socket is readable (a read) or writable (a write).
     case wouldBlock
+    /// TLS must send before this read can go on (a handshake or session tickets meeting a full send buffer).
+    case wantsWritable
+    /// TLS must receive before this write can go on (a renegotiation).
+    case wantsReadable
     case closed
 }
 

@@ -51,24 +51,28 @@ final class TLSTransport: Transport {
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         if !handshakeDone {
             let result = SSL_do_handshake(ssl)
-            if result != 1 { return outcome(of: result) }
+            if result != 1 { return outcome(of: result, reading: true) }
             handshakeDone = true
         }
         let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
-        return count > 0 ? .bytes(Int(count)) : outcome(of: count)
+        return count > 0 ? .bytes(Int(count)) : outcome(of: count, reading: true)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {
-        guard handshakeDone else { return .wouldBlock }
+        // Nothing can be answered over a connection whose handshake never finished (a timeout during it).
+        guard handshakeDone else { return .closed }
         let count = SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
-        return count > 0 ? .bytes(Int(count)) : outcome(of: count)
+        return count > 0 ? .bytes(Int(count)) : outcome(of: count, reading: false)
     }
 
     func shutdown() { SSL_shutdown(ssl) }
 
-    private func outcome(of result: Int32) -> IOResult {
+    /// What the socket must become before the call can be made again: OpenSSL may need to send while reading,
+    /// or to receive while writing.
+    private func outcome(of result: Int32, reading: Bool) -> IOResult {
         switch SSL_get_error(ssl, result) {
-        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wouldBlock
+        case SSL_ERROR_WANT_READ: return reading ? .wouldBlock : .wantsReadable
+        case SSL_ERROR_WANT_WRITE: return reading ? .wantsWritable : .wouldBlock
         default:
             ERR_clear_error()
             return .closed
