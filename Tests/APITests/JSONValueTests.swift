@@ -291,7 +291,7 @@ private func object(_ members: (String, JSONValue)...) -> JSONValue {
         switch value {
         case is NSNull: .null
         case let text as String: .string(text)
-        case let number as NSNumber: JSONFields.isBool(number) ? .bool(number.boolValue) : .number(number.doubleValue)
+        case let number as NSNumber: ConfigReader.isBool(number) ? .bool(number.boolValue) : .number(number.doubleValue)
         case let elements as [Any]: .array(elements.map { Self.value(foundation: $0) })
         case let object as [String: Any]: .object(JSONObject(members: object.map { .init(key: $0.key, value: Self.value(foundation: $0.value)) }))
         default: .string("unexpected \(type(of: value))")

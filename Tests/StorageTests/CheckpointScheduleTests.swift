@@ -14,36 +14,35 @@ import TestSupport
         return store.settledCheckpointSequence()
     }
 
-    @Test func aLargeSnapshotWaitsForAsMuchWAL() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+    static let big = String(repeating: "大", count: 20_000) // 60 KB of UTF-8
+
+    /// A store whose checkpoint is due after every record (share permitting), already holding a 60 KB snapshot.
+    /// Returns the sequence that snapshot covers.
+    func storeWithLargeSnapshot(share: Double) async throws -> (ToyStore, UInt64) {
         var options = StoreOptions()
         options.checkpointEveryRecords = 1
-        options.checkpointWALShareOfSnapshot = 1
-        let store = try ToyStore.openToy(folder, options: options)
-        let big = String(repeating: "大", count: 20_000) // 60 KB of UTF-8
-        try await store.put("big", big)
+        options.checkpointWALShareOfSnapshot = share
+        let store = try ToyStore.openToy(try RepositoryPaths.makeTemporaryFolder("store"), options: options)
+        try await store.put("big", Self.big)
         try store.checkpoint()
-        let first = store.settledCheckpointSequence()
+        return (store, store.settledCheckpointSequence())
+    }
+
+    @Test func aLargeSnapshotWaitsForAsMuchWAL() async throws {
+        let (store, first) = try await storeWithLargeSnapshot(share: 1)
         #expect(first >= 1)
         // Small records: far less WAL than the snapshot holds, so no checkpoint however many records.
         var last = first
         for index in 0..<20 { last = try await write(store, "k\(index)", "v") }
         #expect(last == first)
         // A record as large as the snapshot makes one due.
-        let after = try await write(store, "big2", big + big)
+        let after = try await write(store, "big2", Self.big + Self.big)
         #expect(after > first)
         try store.close()
     }
 
     @Test func withoutTheShareEveryRecordCountTriggersOne() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        var options = StoreOptions()
-        options.checkpointEveryRecords = 1
-        options.checkpointWALShareOfSnapshot = 0
-        let store = try ToyStore.openToy(folder, options: options)
-        try await store.put("big", String(repeating: "大", count: 20_000))
-        try store.checkpoint()
-        let first = store.settledCheckpointSequence()
+        let (store, first) = try await storeWithLargeSnapshot(share: 0)
         let later = try await write(store, "k", "v")
         #expect(later > first)
         try store.close()
@@ -58,7 +57,7 @@ import TestSupport
         options.checkpointEveryBytes = .max
         options.checkpointWALShareOfSnapshot = 1
         let store = try ToyStore.openToy(folder, options: options)
-        try await store.put("big", String(repeating: "大", count: 20_000)) // a 60 KB snapshot
+        try await store.put("big", Self.big) // a 60 KB snapshot
         try store.checkpoint()
         for index in 0..<40 { try await store.put("k\(index)", String(repeating: "x", count: 2_000)) } // 80 KB of WAL
         let before = store.settledCheckpointSequence()

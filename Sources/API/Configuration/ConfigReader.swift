@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A config file problem, naming the file, the key and what is wrong.
@@ -43,7 +44,7 @@ struct ConfigReader {
 
     func int(_ name: String, _ target: inout Int, min: Int = 0) throws {
         guard let value = object[name] else { return }
-        guard let number = value as? NSNumber, JSONFields.integer(value) != nil else { throw fail(name, "must be an integer") }
+        guard let number = value as? NSNumber, Self.integer(value) != nil else { throw fail(name, "must be an integer") }
         guard number.intValue >= min else { throw fail(name, "must be at least \(min)") }
         target = number.intValue
     }
@@ -51,13 +52,13 @@ struct ConfigReader {
     func optionalInt(_ name: String, _ target: inout Int?) throws {
         guard let value = object[name] else { return }
         if value is NSNull { target = nil; return }
-        guard let number = JSONFields.integer(value), number >= 0 else { throw fail(name, "must be a non-negative integer or null") }
+        guard let number = Self.integer(value), number >= 0 else { throw fail(name, "must be a non-negative integer or null") }
         target = number
     }
 
     func double(_ name: String, _ target: inout Double, min: Double = 0, max: Double = .infinity) throws {
         guard let value = object[name] else { return }
-        guard let number = value as? NSNumber, !JSONFields.isBool(number) else { throw fail(name, "must be a number") }
+        guard let number = value as? NSNumber, !Self.isBool(number) else { throw fail(name, "must be a number") }
         guard number.doubleValue >= min else { throw fail(name, "must be at least \(min)") }
         guard number.doubleValue <= max else { throw fail(name, "must be at most \(max)") }
         target = number.doubleValue
@@ -70,4 +71,15 @@ struct ConfigReader {
     }
 
     var keys: [String] { object.keys.sorted() }
+
+    // Config files are read with JSONSerialization (request bodies with JSONValue), hence these two on `Any`.
+
+    static func isBool(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c" || type(of: number) != NSNumber.self && "\(type(of: number))".contains("Boolean")
+    }
+
+    static func integer(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber, !isBool(number) else { return nil }
+        return JSONValue.wholeNumber(number.doubleValue)
+    }
 }

@@ -56,7 +56,7 @@ struct JSONFields {
             if required { throw DomainError.invalid(field(key), "缺少必填字段 \(field(key))") }
             return nil
         }
-        guard case .number(let number) = value, let whole = Self.wholeNumber(number) else {
+        guard case .number(let number) = value, let whole = JSONValue.wholeNumber(number) else {
             throw DomainError.invalid(field(key), "\(field(key)) 须为整数")
         }
         return whole
@@ -107,23 +107,5 @@ struct JSONFields {
             guard case .string(let text) = element else { throw DomainError.invalid("\(field(key))[\(index)]", "须为字符串") }
             return text
         }
-    }
-
-    /// The integer rule for every JSON number we read: integral and below 9e15 in magnitude (so `3.0` is 3),
-    /// which keeps it exact in a Double.
-    static func wholeNumber(_ number: Double) -> Int? {
-        guard number.isFinite, number == number.rounded(), abs(number) < 9.0e15 else { return nil }
-        return Int(number)
-    }
-
-    // Configuration files are still read with JSONSerialization (ConfigReader), hence these two on `Any`.
-
-    static func isBool(_ number: NSNumber) -> Bool {
-        String(cString: number.objCType) == "c" || type(of: number) != NSNumber.self && "\(type(of: number))".contains("Boolean")
-    }
-
-    static func integer(_ value: Any) -> Int? {
-        guard let number = value as? NSNumber, !isBool(number) else { return nil }
-        return wholeNumber(number.doubleValue)
     }
 }

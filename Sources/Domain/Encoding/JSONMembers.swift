@@ -22,8 +22,7 @@ struct JSONMembers {
 
     /// As JSONDecoder reads an `Int`: integral, and exactly representable.
     func int(_ key: String) -> Int? {
-        guard let number = double(key), number == number.rounded(), abs(number) < 9e15 else { return nil }
-        return Int(number)
+        double(key).flatMap(JSONValue.wholeNumber)
     }
 
     func object(_ key: String) -> JSONMembers? { JSONMembers(object[key]) }

@@ -14,6 +14,13 @@ public enum JSONValue: Equatable, Sendable {
     /// parser cannot exhaust an event loop thread's stack on a `[[[[…` body.
     public static let maximumNestingDepth = 64
 
+    /// The integer rule for every JSON number we read: integral and below 9e15 in magnitude (so `3.0` is 3),
+    /// which keeps it exact in a Double.
+    public static func wholeNumber(_ number: Double) -> Int? {
+        guard number.isFinite, number == number.rounded(), abs(number) < 9.0e15 else { return nil }
+        return Int(number)
+    }
+
     /// Parses one JSON text from UTF-8 bytes, strictly: RFC 8259's grammar and nothing more, no duplicate keys.
     public static func parse(_ utf8: Data) throws(JSONSyntaxError) -> JSONValue {
         // `withUnsafeBytes` rethrows untyped errors; a Result carries ours through with its type.

@@ -13,8 +13,8 @@ extension CampaignState {
     /// The record of a submitted report, or nil for anything else.
     static func reportSubmitted(from data: Data) -> LoggedChange? {
         // A change is an enum: its object has exactly one member, as JSONDecoder insists.
-        guard case .object(let root)? = try? JSONValue.parse(data), case .object(let change)? = root["change"],
-              change.members.count == 1, let report = JSONMembers(root["change"])?.object("reportSubmitted"),
+        guard case .object(let root)? = try? JSONValue.parse(data), let change = JSONMembers(root["change"]),
+              change.object.members.count == 1, let report = change.object("reportSubmitted"),
               let unit = report.string("unit"), let date = report.string("date").flatMap(LocalDate.init),
               let status = report.string("status").flatMap(Timeliness.init(rawValue:)),
               let revision = report.object("revision").flatMap({ revision(from: $0, instant: walInstant) }) else { return nil }
