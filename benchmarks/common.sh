@@ -38,3 +38,16 @@ prepare_report_load() {
       -d "{\"id\":\"bench-$unit\",\"name\":\"测试村\",\"unit\":\"$unit\",\"area\":\"rural\",\"targets\":{\"biomass\":300}}" >/dev/null
   done
 }
+
+# One wrk run of GET $base$2 at $3 connections (optional header $4), printed as one line named $1.
+# Reads $base and $duration.
+wrk_get() {
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  local out
+  out=$(wrk -t"$threads" -c"$3" -d"${duration}s" --latency ${4:+-H "$4"} "$base$2")
+  local rps p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr '\n' ' ' || true)
+  printf "%-30s %4d conns  %10s req/s  p99 %8s  %s\n" "$1" "$3" "$rps" "$p99" "$errors"
+}

@@ -15,21 +15,10 @@ echo '{"rateLimits": {"perTokenPerMinute": 0}, "limits": {"maxConnections": 1024
 stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
 trap 'stop_server; rm -rf "$work"' EXIT
 
-run() { # name path connections [header]
-  local threads=$(( $3 < 2 ? 1 : 2 ))
-  local out
-  out=$(wrk -t"$threads" -c"$3" -d"${duration}s" --latency ${4:+-H "$4"} "$base$2")
-  local rps p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr '\n' ' ' || true)
-  printf "%-22s %4d conns  %10s req/s  p99 %8s  %s\n" "$1" "$3" "$rps" "$p99" "$errors"
-}
-
 start_server info
 admin=$(cat "$work/data/bootstrap-token")
 size=$(curl -fsS -H "Authorization: Bearer $admin" "$base/api/v1/plan" | wc -c)
 echo "== $(nproc) cores; /api/v1/plan is $size bytes; ${duration}s per run; access log on"
-for c in 1 64 256; do run "GET /healthz" /healthz "$c"; done
-for c in 1 64 256; do run "GET /api/v1/plan" /api/v1/plan "$c" "Authorization: Bearer $admin"; done
+for c in 1 64 256; do wrk_get "GET /healthz" /healthz "$c"; done
+for c in 1 64 256; do wrk_get "GET /api/v1/plan" /api/v1/plan "$c" "Authorization: Bearer $admin"; done
 echo "== server RSS after the runs: $(ps -o rss= -p "$pid") KiB"
