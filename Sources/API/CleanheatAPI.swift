@@ -122,12 +122,11 @@ public final class CleanheatAPI: HTTPResponder {
             rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("缺少令牌：请在请求头加 Authorization: Bearer <令牌>")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        guard let secret = Self.bearerSecret(header) else {
             rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("Authorization 头格式应为 Bearer <令牌>")
         }
-        guard let principal = campaign.authenticate(secret: parts[1].trimmingOptionalWhitespace()) else {
+        guard let principal = campaign.authenticate(secret: secret) else {
             rateLimiter?.recordFailedAuth(client: client)
             throw APIError.unauthorized("令牌无效或已吊销")
         }
@@ -136,6 +135,16 @@ public final class CleanheatAPI: HTTPResponder {
             throw APIError.forbidden("角色 \(principal.role.rawValue) 无权执行此操作")
         }
         return principal
+    }
+
+    /// The credentials of `Bearer <secret>` (the scheme in any case, RFC 9110 §11.1), read as bytes: `split`
+    /// and `lowercased` on Characters were a sixth of an authenticated GET's own time.
+    static func bearerSecret(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+              bytes[..<space].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        let secret = header[bytes.index(after: space)...].trimmingOptionalWhitespace()
+        return secret.isEmpty ? nil : secret
     }
 }
 

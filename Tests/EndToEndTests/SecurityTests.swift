@@ -17,6 +17,19 @@ import TestSupport
         #expect(malformed.status == 401)
     }
 
+    @Test func theBearerSchemeIsCaseInsensitiveAndNeedsASpaceAndASecret() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let secret = try #require(f.admin.token)
+        let anonymous = f.admin.with(token: nil)
+        for header in ["bearer \(secret)", "BEARER \(secret)", "Bearer   \(secret)"] {
+            #expect(try await anonymous.get("/api/v1/units", headers: ["Authorization": header]).status == 200, "\(header)")
+        }
+        for header in ["Bearer", "Bearer   ", "Bearer\(secret)", "Bearer\t\(secret)", "Bearerx \(secret)", "Beare \(secret)"] {
+            #expect(try await anonymous.get("/api/v1/units", headers: ["Authorization": header]).status == 401, "\(header)")
+        }
+    }
+
     @Test func aRevokedTokenIsRefusedOnItsVeryNextRequest() async throws {
         let f = try await CampaignFixture.start(villages: false)
         defer { f.stop() }

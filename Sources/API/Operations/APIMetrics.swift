@@ -1,11 +1,23 @@
 import HTTPCore
 import Prometheus
+import Synchronization
 
 /// Prometheus metrics: requests by route and status, latency, open connections. Also the server's observer.
 public final class APIMetrics: HTTPServerObserver {
     public let registry = PrometheusCollectorRegistry()
     private let connections: Gauge
     private let latency: ValueHistogram
+    /// The registry's counters by label set: asking the registry each time built and looked up the labels
+    /// under its lock, a twentieth of a cached GET's time.
+    private let requestCounters = Mutex<[RequestLabels: Counter]>([:])
+
+    private static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+    private struct RequestLabels: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     public init() {
         connections = registry.makeGauge(name: "cleanheat_open_connections", help: "Open HTTP connections")
@@ -15,9 +27,19 @@ public final class APIMetrics: HTTPServerObserver {
     }
 
     func record(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(name: "cleanheat_requests_total",
-                             labels: [("route", route), ("method", method), ("status", String(status))],
-                             help: "Requests answered, by route pattern, method and status").increment()
+        // A client may send any token as a method: only the standard ones get a label of their own, so that
+        // the number of counters stays bounded.
+        let method = Self.standardMethods.contains(method) ? method : "OTHER"
+        let labels = RequestLabels(route: route, method: method, status: status)
+        let counter = requestCounters.withLock { counters in
+            if let known = counters[labels] { return known }
+            let made = registry.makeCounter(name: "cleanheat_requests_total",
+                                            labels: [("route", route), ("method", method), ("status", String(status))],
+                                            help: "Requests answered, by route pattern, method and status")
+            counters[labels] = made
+            return made
+        }
+        counter.increment()
         if seconds > 0 { latency.record(seconds) }
     }
 

@@ -30,13 +30,13 @@ public struct HTTPRequestHead: Sendable {
     }
 
     private static func path(of target: String) -> String {
-        let raw = target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        let raw = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
         return raw.percentDecoded() ?? String(raw)
     }
 
     /// Query parameters in order; `+` is a space, as HTML forms and curl `--data-urlencode -G` send them.
     public var queryItems: [(name: String, value: String)] {
-        guard let mark = target.firstIndex(of: "?") else { return [] }
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return [] }
         let query = target[target.index(after: mark)...]
         return query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

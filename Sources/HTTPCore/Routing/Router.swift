@@ -45,7 +45,8 @@ public struct Router: HTTPResponder {
     }
 
     public func lookup(method: String, path: String) -> RouteLookup {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Split on bytes: `String.split` walks Characters, and was a tenth of an authenticated GET's own time.
+        let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         var allowed: [String] = []
         for route in routes[parts.count] ?? [] {
             guard let parameters = Self.match(route.segments, parts) else { continue }
@@ -59,13 +60,13 @@ public struct Router: HTTPResponder {
         return .methodNotAllowed(allow: allowed)
     }
 
-    private static func match(_ segments: [Route.Segment], _ parts: [Substring]) -> RouteParameters? {
+    private static func match(_ segments: [Route.Segment], _ parts: [Substring.UTF8View]) -> RouteParameters? {
         guard segments.count == parts.count else { return nil }
         var values: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
             switch segment {
-            case .literal(let literal): if literal != part { return nil }
-            case .parameter(let name): values[name] = String(part)
+            case .literal(let literal): if !literal.utf8.elementsEqual(part) { return nil }
+            case .parameter(let name): values[name] = String(Substring(part))
             }
         }
         return RouteParameters(values)

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `GET /metrics`: Prometheus text with requests by route, method and status, the latency histogram and the
+/// open connections, counted from real requests.
+@Suite struct MetricsTests {
+    @Test func requestsAreCountedByRoutePatternMethodAndStatus() async throws {
+        let server = try ServerProcess.start()
+        defer { server.stop() }
+        let client = APIClient(baseURL: server.baseURL, token: try server.adminToken)
+        for _ in 0..<3 { #expect(try await client.get("/api/v1/plan").status == 200) }
+        #expect(try await client.with(token: nil).get("/api/v1/plan").status == 401)
+        #expect(try await client.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)
+        // Any token is a method to the parser; only the standard ones get a label of their own.
+        #expect(try await client.send("FROBNICATE", "/nowhere", body: nil).status == 404)
+
+        let reply = try await client.with(token: nil).get("/metrics")
+        #expect(reply.status == 200)
+        #expect(reply.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+        let lines = reply.text.split(separator: "\n").map(String.init)
+        #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/plan",method="GET",status="200"} 3"#), "\(reply.text)")
+        #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/plan",method="GET",status="401"} 1"#))
+        #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/reports/{unit}/{date}",method="GET",status="404"} 1"#))
+        #expect(lines.contains(#"cleanheat_requests_total{route="unmatched",method="OTHER",status="404"} 1"#))
+        #expect(!reply.text.contains("FROBNICATE"))
+        // Three plan requests and the 404 ran a handler; a refusal at screening has no handler time.
+        let count = try #require(lines.first { $0.hasPrefix("cleanheat_request_duration_seconds_count") })
+        #expect(Int(count.split(separator: " ").last ?? "") ?? 0 >= 4, "\(count)")
+        #expect(lines.contains { $0.hasPrefix(#"cleanheat_request_duration_seconds_bucket{le="0.005"}"#) })
+        // This very request's connection is open while the text is made.
+        let open = try #require(lines.first { $0.hasPrefix("cleanheat_open_connections ") })
+        #expect((Double(open.split(separator: " ").last ?? "") ?? 0) >= 1, "\(open)")
+    }
+}
