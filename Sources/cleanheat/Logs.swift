@@ -42,13 +42,18 @@ struct LineLogHandler: LogHandler {
         text += " "
         text += label
         text += " :"
-        var fields = self.metadata
-        if let explicit { fields.merge(explicit) { _, new in new } }
-        for (key, value) in fields.count > 1 ? fields.sorted(by: { $0.key < $1.key }) : Array(fields) {
+        // The access log's one field comes alone: no merged and sorted copy for it.
+        let fields = self.metadata.isEmpty ? explicit ?? [:] : self.metadata.merging(explicit ?? [:]) { _, new in new }
+        func append(_ key: String, _ value: Logger.MetadataValue) {
             text += " "
             text += key
             text += "="
             text += value.description
+        }
+        if fields.count == 1, let only = fields.first {
+            append(only.key, only.value)
+        } else {
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) { append(key, value) }
         }
         text += " ["
         text += source

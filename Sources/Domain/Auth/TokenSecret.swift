@@ -24,8 +24,8 @@ public enum TokenSecret {
 
     public static func sha256Hex(_ text: String) -> String {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        let bytes = Array(text.utf8)
-        _ = SHA256(bytes, bytes.count, &digest)
+        var text = text
+        text.withUTF8 { bytes in _ = SHA256(bytes.baseAddress, bytes.count, &digest) }
         return hex(digest)
     }
 
@@ -44,10 +44,9 @@ public enum TokenSecret {
 
     /// Compares without an early exit, so timing says nothing about where two hashes differ.
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
+        guard a.utf8.count == b.utf8.count else { return false }
         var difference: UInt8 = 0
-        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        for (x, y) in zip(a.utf8, b.utf8) { difference |= x ^ y }
         return difference == 0
     }
 

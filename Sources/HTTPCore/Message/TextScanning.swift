@@ -3,6 +3,11 @@
 extension StringProtocol {
     /// Without leading and trailing optional whitespace (RFC 9110 OWS: space and horizontal tab).
     public func trimmingOptionalWhitespace() -> String {
+        let isOWS = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        // Most values have none: no byte array to build.
+        if let first = utf8.first, let last = unicodeScalars.last, !isOWS(first), !last.isASCII || !isOWS(UInt8(last.value)) {
+            return String(self)
+        }
         let bytes = Array(utf8)
         guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
               let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }

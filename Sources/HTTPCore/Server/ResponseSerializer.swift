@@ -6,22 +6,40 @@ enum ResponseSerializer {
     static func serialize(_ response: HTTPResponse, headOnly: Bool, keepAlive: Bool) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256 + (headOnly ? 0 : response.body.count))
-        bytes += "HTTP/1.1 \(response.status) \(reason(response.status))\r\n".utf8
+        // Digits and literals appended as bytes: interpolated strings here were a tenth of serializing.
+        bytes += "HTTP/1.1 ".utf8
+        appendDecimal(response.status, to: &bytes)
+        bytes.append(0x20)
+        bytes += reason(response.status).utf8
+        bytes += "\r\n".utf8
         for field in response.headers where !isServerOwned(field.name) {
             bytes += field.name.utf8
             bytes += ": ".utf8
             bytes += field.value.utf8
             bytes += "\r\n".utf8
         }
-        bytes += "Date: \(HTTPDate.now())\r\n".utf8
+        bytes += "Date: ".utf8
+        bytes += HTTPDate.now().utf8
+        bytes += "\r\n".utf8
         // 1xx, 204 and 304 carry no Content-Length (RFC 9110 §8.6).
         if response.status != 204 && response.status != 304 && response.status >= 200 {
-            bytes += "Content-Length: \(response.body.count)\r\n".utf8
+            bytes += "Content-Length: ".utf8
+            appendDecimal(response.body.count, to: &bytes)
+            bytes += "\r\n".utf8
         }
         if !keepAlive { bytes += "Connection: close\r\n".utf8 }
         bytes += "\r\n".utf8
         if !headOnly && response.status != 204 && response.status != 304 { bytes += response.body }
         return bytes
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
     }
 
     private static func isServerOwned(_ name: String) -> Bool {
