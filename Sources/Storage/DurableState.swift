@@ -13,8 +13,9 @@ public protocol DurableState: Sendable {
     /// order and must reach the same state. Throwing here during recovery stops start-up.
     mutating func apply(_ change: Change) throws
 
-    /// Human-readable JSON files (name → content, e.g. `"villages.json"`) that together hold the state.
-    func snapshotFiles() throws -> [String: Data]
+    /// Human-readable JSON files (name → content, e.g. `"villages.json"`) that together hold the state. A large
+    /// file is best `.streamed`: it is then written in pieces, never held whole.
+    func snapshotFiles() throws -> [String: SnapshotFile]
 
     /// Rebuilds the state from the files `snapshotFiles()` wrote.
     init(snapshotFiles: [String: Data]) throws

@@ -280,11 +280,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             // answering writes needs. (On Linux, who 0 is the calling thread alone.)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             do {
-                let files = try state.snapshotFiles()
-                try Snapshot.write(files, sequence: sequence, into: folder, fileSystem: fileSystem,
-                                   failpoint: options.failpoint ?? { _ in })
+                let bytes = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder,
+                                               fileSystem: fileSystem, failpoint: options.failpoint ?? { _ in })
                 try removeCovered(upTo: sequence)
-                let bytes = files.values.reduce(0) { $0 + $1.count }
                 logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(bytes)"])
                 finishCheckpoint(tickets, sequence: sequence, snapshotBytes: bytes, outcome: .success(()))
             } catch {

@@ -38,9 +38,9 @@ import Testing
         let files = try b.state.snapshotFiles()
         #expect(files.keys.sorted() == ["audit.json", "exemptions.json", "migrations.json", "reference.json", "reopenings.json",
                                         "reports.json", "tasks.json", "tokens.json", "villages.json"])
-        let text = String(decoding: try #require(files["reports.json"]), as: UTF8.self)
+        let text = String(decoding: try #require(files["reports.json"]).materialized(), as: UTF8.self)
         #expect(text.contains("\"submittedAt\" : \"2021-10-15T08:00:00.000Z\""))
-        let restored = try CampaignState(snapshotFiles: files)
+        let restored = try CampaignState(snapshotFiles: files.mapValues { try $0.materialized() })
         #expect(restored.unitDays == b.state.unitDays)
         #expect(restored.timelines == b.state.timelines)
         #expect(restored.villages == b.state.villages)

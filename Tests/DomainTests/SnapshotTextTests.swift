@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Domain
+import Storage
 
 /// The hand-written snapshot files must be byte for byte what the snapshot's JSONEncoder writes.
 @Suite struct SnapshotTextTests {
@@ -31,7 +32,7 @@ import Testing
     func reportsFileIsWhatTheEncoderWrites(text: String) throws {
         for count in [0, 1, 7] {
             let days = (0..<count).map { Self.day($0, text: text) }
-            let ours = CampaignState.reportsFile(days)
+            let ours = (try CampaignState.reportsFile(days).materialized())
             #expect(ours == (try CampaignState.encoder.encode(days)))
             #expect(try CampaignState.decoder.decode([UnitDay].self, from: ours) == days)
         }
@@ -45,27 +46,39 @@ import Testing
                            tokenID: "tok_\(index)", tokenLabel: text, role: index % 2 == 0 ? .office : .reporter,
                            action: "report.submit", target: "xiatuanpu/2021-10-15", summary: "第 \(index) 版 \(text)")
             }
-            #expect(CampaignState.auditFile(entries) == (try CampaignState.encoder.encode(entries)))
+            #expect((try CampaignState.auditFile(entries).materialized()) == (try CampaignState.encoder.encode(entries)))
         }
     }
 
     @Test(arguments: texts)
     func handReadersGiveWhatJSONDecoderGives(text: String) throws {
         let days = (0..<7).map { Self.day($0, text: text) }
-        let reports = CampaignState.reportsFile(days)
+        let reports = (try CampaignState.reportsFile(days).materialized())
         #expect(try #require(CampaignState.reportsFromSnapshot(reports), "the hand reader declined") == days)
         #expect(try CampaignState.readReportsFile(reports) == (try CampaignState.decoder.decode([UnitDay].self, from: reports)))
         let entries = (0..<3).map { index in
             AuditEntry(at: Date(timeIntervalSince1970: 1_634_292_000.5 + Double(index)), date: LocalDate(dayNumber: 18_900 + index),
                        tokenID: "tok_\(index)", tokenLabel: text, role: .supervisor, action: "report.review", target: "t", summary: text)
         }
-        let audit = CampaignState.auditFile(entries)
+        let audit = (try CampaignState.auditFile(entries).materialized())
         #expect(try #require(CampaignState.auditFromSnapshot(audit), "the hand reader declined") == entries)
         #expect(try CampaignState.readAuditFile(audit) == (try CampaignState.decoder.decode([AuditEntry].self, from: audit)))
     }
 
+    @Test func aFileLargerThanAPieceIsHandedOverInPiecesThatMakeTheSameText() throws {
+        let days = (0..<1_500).map { Self.day($0, text: "长文本 \\ \" \n 第\($0)条") }
+        var pieces: [Int] = []
+        var text = Data()
+        var writer = SnapshotFileWriter { pieces.append($0.count); text.append(contentsOf: $0) }
+        guard case .streamed(let write) = CampaignState.reportsFile(days) else { Issue.record("not streamed"); return }
+        try write(&writer)
+        #expect(pieces.count > 1, "\(pieces)")
+        #expect(pieces.dropLast().allSatisfy { $0 >= CampaignState.snapshotPieceBytes })
+        #expect(text == (try CampaignState.encoder.encode(days)))
+    }
+
     @Test func malformedFilesGoToJSONDecoderWhichRefusesThem() throws {
-        let good = String(decoding: CampaignState.reportsFile([Self.day(1, text: "x")]), as: UTF8.self)
+        let good = String(decoding: (try CampaignState.reportsFile([Self.day(1, text: "x")]).materialized()), as: UTF8.self)
         for broken in [good.replacingOccurrences(of: #""state" : "questioned""#, with: #""state" : "lost""#),
                        good.replacingOccurrences(of: #""submittedAt" : "2021-"#, with: #""submittedAt" : "1921/"#),
                        good.replacingOccurrences(of: #""revision" : 1"#, with: #""revision" : "1""#)] {

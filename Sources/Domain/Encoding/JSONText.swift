@@ -15,13 +15,13 @@ public struct JSONText: Sendable {
     private var depth = 0
     private var needsComma = false
 
-    public mutating func object(_ body: (inout JSONText) -> Void) {
+    public mutating func object(_ body: (inout JSONText) throws -> Void) rethrows {
         open(UInt8(ascii: "{"))
-        body(&self)
+        try body(&self)
         close(UInt8(ascii: "}"))
     }
 
-    public mutating func key(_ name: String, _ value: (inout JSONText) -> Void) {
+    public mutating func key(_ name: String, _ value: (inout JSONText) throws -> Void) rethrows {
         startMember()
         appendString(name)
         if pretty {
@@ -30,16 +30,16 @@ public struct JSONText: Sendable {
             bytes.append(UInt8(ascii: ":"))
         }
         needsComma = false
-        value(&self)
+        try value(&self)
         needsComma = true
     }
 
-    public mutating func array<T>(_ items: some Sequence<T>, _ element: (T, inout JSONText) -> Void) {
+    public mutating func array<T>(_ items: some Sequence<T>, _ element: (T, inout JSONText) throws -> Void) rethrows {
         open(UInt8(ascii: "["))
         for item in items {
             startMember()
             needsComma = false
-            element(item, &self)
+            try element(item, &self)
             needsComma = true
         }
         close(UInt8(ascii: "]"))

@@ -31,21 +31,23 @@ extension CampaignState {
         return decoder
     }()
 
-    public func snapshotFiles() throws -> [String: Data] {
+    public func snapshotFiles() throws -> [String: SnapshotFile] {
         let e = Self.encoder
         let reports = unitDays.values.flatMap(\.values).sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
         let reopened = reopenings.flatMap { unit, days in days.map { ReopeningEntry(unit: unit, date: $0.key, reopening: $0.value) } }
             .sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
-        let auditEntries = audit.keys.sorted().flatMap { audit[$0]?.entries ?? [] }
+        // Read day by day as the file is written: no array of every entry beside the state.
+        let audit = self.audit
+        let auditEntries = audit.keys.sorted().lazy.flatMap { audit[$0]?.entries ?? [] }
         return [
-            "reference.json": try e.encode(ReferenceFile(units: units, paths: paths, seasons: seasons)),
-            "migrations.json": try e.encode(appliedMigrations),
-            "tokens.json": try e.encode(tokens.values.sorted { $0.id < $1.id }),
-            "villages.json": try e.encode(villages.values.sorted { $0.id < $1.id }),
+            "reference.json": .data(try e.encode(ReferenceFile(units: units, paths: paths, seasons: seasons))),
+            "migrations.json": .data(try e.encode(appliedMigrations)),
+            "tokens.json": .data(try e.encode(tokens.values.sorted { $0.id < $1.id })),
+            "villages.json": .data(try e.encode(villages.values.sorted { $0.id < $1.id })),
             "reports.json": Self.reportsFile(reports),
-            "reopenings.json": try e.encode(reopened),
-            "exemptions.json": try e.encode(exemptions.values.sorted { $0.id < $1.id }),
-            "tasks.json": try e.encode(tasks.values.sorted { $0.id < $1.id }),
+            "reopenings.json": .data(try e.encode(reopened)),
+            "exemptions.json": .data(try e.encode(exemptions.values.sorted { $0.id < $1.id })),
+            "tasks.json": .data(try e.encode(tasks.values.sorted { $0.id < $1.id })),
             "audit.json": Self.auditFile(auditEntries),
         ]
     }

@@ -1,38 +1,63 @@
 import Foundation
+import Storage
 
 /// The two snapshot files that grow with every report, written by hand: JSONEncoder took most of a checkpoint's
 /// time, and a checkpoint runs while reports keep arriving. The text is byte for byte what `CampaignState.encoder`
 /// writes for the same values (keys sorted, pretty-printed, instants as UTC strings); a test holds them equal.
 extension CampaignState {
-    static func reportsFile(_ days: [UnitDay]) -> Data {
-        var out = JSONText(pretty: true)
-        out.array(days) { day, out in
-            out.object {
-                $0.key("date") { $0.string(day.date.description) }
-                $0.key("review") { write(day.review, &$0) }
-                $0.key("revisions") { $0.array(day.revisions) { write($0, &$1) } }
-                $0.key("status") { $0.string(day.status.rawValue) }
-                $0.key("unit") { $0.string(day.unit) }
+    /// A streamed file's text goes to the writer in pieces of about this size.
+    static let snapshotPieceBytes = 1 << 20
+
+    static func reportsFile(_ days: [UnitDay]) -> SnapshotFile {
+        .streamed { writer in
+            var out = JSONText(pretty: true)
+            try out.array(days) { day, out in
+                writeDay(day, &out)
+                try handOver(&out, to: &writer)
             }
+            try writer.write(out.bytes)
         }
-        return Data(out.bytes)
     }
 
-    static func auditFile(_ entries: [AuditEntry]) -> Data {
-        var out = JSONText(pretty: true)
-        out.array(entries) { a, out in
-            out.object {
-                $0.key("action") { $0.string(a.action) }
-                $0.key("at") { $0.string(Timestamp.utcString(a.at)) }
-                $0.key("date") { $0.string(a.date.description) }
-                $0.key("role") { $0.string(a.role.rawValue) }
-                $0.key("summary") { $0.string(a.summary) }
-                $0.key("target") { $0.string(a.target) }
-                $0.key("tokenID") { $0.string(a.tokenID) }
-                $0.key("tokenLabel") { $0.string(a.tokenLabel) }
+    static func auditFile(_ entries: some Sequence<AuditEntry>) -> SnapshotFile {
+        .streamed { writer in
+            var out = JSONText(pretty: true)
+            try out.array(entries) { entry, out in
+                writeAudit(entry, &out)
+                try handOver(&out, to: &writer)
             }
+            try writer.write(out.bytes)
         }
-        return Data(out.bytes)
+    }
+
+    /// Writes out the text so far once it passes a piece's size; the layout state stays with `out`.
+    private static func handOver(_ out: inout JSONText, to writer: inout SnapshotFileWriter) throws {
+        guard out.bytes.count >= snapshotPieceBytes else { return }
+        try writer.write(out.bytes)
+        out.bytes.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeDay(_ day: UnitDay, _ out: inout JSONText) {
+        out.object {
+            $0.key("date") { $0.string(day.date.description) }
+            $0.key("review") { write(day.review, &$0) }
+            $0.key("revisions") { $0.array(day.revisions) { write($0, &$1) } }
+            $0.key("status") { $0.string(day.status.rawValue) }
+            $0.key("unit") { $0.string(day.unit) }
+        }
+    }
+
+    private static func writeAudit(_ entry: AuditEntry, _ out: inout JSONText) {
+        out.object {
+            $0.key("action") { $0.string(entry.action) }
+            $0.key("at") { $0.string(Timestamp.utcString(entry.at)) }
+            $0.key("date") { $0.string(entry.date.description) }
+            $0.key("role") { $0.string(entry.role.rawValue) }
+            $0.key("summary") { $0.string(entry.summary) }
+            $0.key("target") { $0.string(entry.target) }
+            $0.key("tokenID") { $0.string(entry.tokenID) }
+            $0.key("tokenLabel") { $0.string(entry.tokenLabel) }
+        }
     }
 
     private static func write(_ review: Review, _ out: inout JSONText) {

@@ -30,18 +30,33 @@ enum Snapshot {
         return UInt64(name.dropFirst("snapshot-".count))
     }
 
-    static func write(_ files: [String: Data], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
-                      failpoint: (String) throws -> Void = { _ in }) throws {
+    /// Returns the bytes written, the manifest aside.
+    @discardableResult
+    static func write(_ files: [String: SnapshotFile], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
+                      failpoint: (String) throws -> Void = { _ in }) throws -> Int {
         let final = folder + "/" + name(sequence)
         let temporary = final + ".tmp"
         if fs.exists(temporary) { try fs.remove(temporary) }
         try fs.makeDirectory(temporary)
         try failpoint("snapshot.created-temp")
         var sums: [String: String] = [:]
-        for (file, data) in files.sorted(by: { $0.key < $1.key }) {
-            try fs.writeFile(temporary + "/" + file, data)
-            try fs.syncFile(temporary + "/" + file)
-            sums[file] = Checksum.hex(data)
+        var total = 0
+        for (file, content) in files.sorted(by: { $0.key < $1.key }) {
+            let path = temporary + "/" + file
+            switch content {
+            case .data(let data):
+                try fs.writeFile(path, data)
+                sums[file] = Checksum.hex(data)
+                total += data.count
+            case .streamed(let write):
+                let handle = try fs.openForAppend(path)
+                defer { handle.close() }
+                var writer = SnapshotFileWriter { try handle.append($0) }
+                try write(&writer)
+                sums[file] = writer.checksumHex
+                total += writer.byteCount
+            }
+            try fs.syncFile(path)
         }
         try failpoint("snapshot.files-written")
         let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums))
@@ -54,6 +69,7 @@ enum Snapshot {
         try failpoint("snapshot.renamed")
         try fs.syncDirectory(folder)
         try failpoint("snapshot.folder-synced")
+        return total
     }
 
     /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
