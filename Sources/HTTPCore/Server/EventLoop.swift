@@ -19,6 +19,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     static let tick: DispatchTimeInterval = .milliseconds(100)
     /// How long the loop keeps looking for events without sleeping after it had some (busy polling).
     private let spinNanoseconds: UInt64
+    /// Busy polling is for a loop with this many sockets or fewer (its listener counts).
+    static let busyPollMaxSockets = 8
 
     private let epoll: Int32
     private let wakeup: Int32
@@ -119,7 +121,11 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             // request within microseconds, and (on a VM above all) sleeping and being woken costs more than that.
             let timeout: Int32 = moreQueued || DispatchTime.now().uptimeNanoseconds < spinUntil ? 0 : 100
             let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
-            if count > 0 && spinNanoseconds > 0 { spinUntil = DispatchTime.now().uptimeNanoseconds + spinNanoseconds }
+            // Only while the loop serves few sockets: with many, the next event is usually ready already, and a spin
+            // only takes CPU from handlers (GET /plan at 64 connections: +3-8 % without it).
+            if count > 0 && spinNanoseconds > 0 && handlers.count <= Self.busyPollMaxSockets {
+                spinUntil = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+            }
             for index in 0..<max(0, Int(count)) {
                 let descriptor = events[index].data.fd
                 if descriptor == wakeup {
