@@ -8,33 +8,22 @@ extension CampaignState {
     /// A streamed file's text goes to the writer in pieces of about this size.
     static let snapshotPieceBytes = 1 << 20
 
-    static func reportsFile(_ days: [UnitDay]) -> SnapshotFile {
+    static func reportsFile(_ days: [UnitDay]) -> SnapshotFile { streamedArray(days, writeDay) }
+
+    static func auditFile(_ entries: some Sequence<AuditEntry>) -> SnapshotFile { streamedArray(entries, writeAudit) }
+
+    /// A pretty-printed JSON array handed to the writer in pieces as it grows; the layout state stays with `out`.
+    private static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) -> Void) -> SnapshotFile {
         .streamed { writer in
             var out = JSONText(pretty: true)
-            try out.array(days) { day, out in
-                writeDay(day, &out)
-                try handOver(&out, to: &writer)
+            try out.array(items) { item, out in
+                write(item, &out)
+                guard out.bytes.count >= snapshotPieceBytes else { return }
+                try writer.write(out.bytes)
+                out.bytes.removeAll(keepingCapacity: true)
             }
             try writer.write(out.bytes)
         }
-    }
-
-    static func auditFile(_ entries: some Sequence<AuditEntry>) -> SnapshotFile {
-        .streamed { writer in
-            var out = JSONText(pretty: true)
-            try out.array(entries) { entry, out in
-                writeAudit(entry, &out)
-                try handOver(&out, to: &writer)
-            }
-            try writer.write(out.bytes)
-        }
-    }
-
-    /// Writes out the text so far once it passes a piece's size; the layout state stays with `out`.
-    private static func handOver(_ out: inout JSONText, to writer: inout SnapshotFileWriter) throws {
-        guard out.bytes.count >= snapshotPieceBytes else { return }
-        try writer.write(out.bytes)
-        out.bytes.removeAll(keepingCapacity: true)
     }
 
     private static func writeDay(_ day: UnitDay, _ out: inout JSONText) {
