@@ -34,10 +34,10 @@ struct LineLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         // Built by appending: this runs once per request for the access log.
-        var text = level.rawValue
+        let explicit = event.metadata
+        var text = event.level.rawValue
         text.reserveCapacity(160)
         text += " "
         text += label
@@ -56,11 +56,11 @@ struct LineLogHandler: LogHandler {
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) { append(key, value) }
         }
         text += " ["
-        text += source
+        text += event.source
         text += "] "
-        text += message.description
+        text += event.message.description
         text += "\n"
-        output.write(text, buffered: label == Logs.accessLabel && level < .warning)
+        output.write(text, buffered: label == Logs.accessLabel && event.level < .warning)
     }
 }
 

@@ -50,6 +50,8 @@ import Testing
         #expect(lower.issues.map(\.field) == ["villages[0].installed"])
         #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "多报1户").issues.isEmpty)
         #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "  ").issues.count == 1)
+        // An ideographic space (U+3000, what a Chinese keyboard types) and a tab are no reason either.
+        #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "\u{3000}\t ").issues.count == 1)
         let lessFuel = validator(b.state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 4))
         #expect(lessFuel.issues.map(\.field) == ["fuel.biomassTons"])
         // Before the first report nothing can decrease.

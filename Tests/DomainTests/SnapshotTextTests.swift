@@ -90,7 +90,7 @@ import Storage
 
     @Test func numbersAreWrittenAsJSONEncoderWritesThem() throws {
         let values: [Double] = [0, -0.0, 0.1, 30.5, 123_456.789, 1e15, -1e15, 1e15 + 1, 9_007_199_254_740_992, 1e16, 1.5e16,
-                                1e20, 5e-324, -2.5]
+                                1e20, Double.leastNonzeroMagnitude, -2.5]
         var out = JSONText()
         out.array(values) { $1.double($0) }
         #expect(Data(out.bytes) == (try JSONEncoder().encode(values)))

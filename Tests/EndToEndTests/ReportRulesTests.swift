@@ -27,6 +27,23 @@ import TestSupport
         #expect(second.json["status"] as? String == "on_time")
     }
 
+    @Test func freeTextIsLimitedInCharactersNotBytes() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        try await f.admin.setClock("2021-10-15T17:00:00+08:00")
+        // 1,000 Chinese characters are 3,000 bytes and within campaign.maxTextLength (1000); one more is not.
+        let atLimit = String(repeating: "装", count: 1_000)
+        let accepted = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(
+            date: "2021-10-15", [320, 300, 250, 200, 180], extra: ["nextDayPlan": atLimit, "issues": [atLimit]]))
+        #expect(accepted.status == 201)
+        let refused = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(
+            date: "2021-10-15", [320, 300, 260, 200, 180], extra: ["nextDayPlan": atLimit + "装", "issues": ["好", atLimit + "a"]]))
+        #expect(refused.status == 422)
+        #expect(refused.errorCode == "validation_failed")
+        #expect(Set(refused.errorFields) == ["nextDayPlan", "issues[1]"])
+        #expect(try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15").json["revisions"] as? Int == 1)
+    }
+
     @Test func dateDefaultsToTodayInTheDistrict() async throws {
         let f = try await CampaignFixture.start(clock: "2021-10-15T23:30:00+08:00")
         defer { f.stop() }

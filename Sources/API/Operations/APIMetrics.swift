@@ -20,10 +20,12 @@ public final class APIMetrics: HTTPServerObserver {
     }
 
     public init() {
-        connections = registry.makeGauge(name: "cleanheat_open_connections", help: "Open HTTP connections")
-        latency = registry.makeValueHistogram(name: "cleanheat_request_duration_seconds",
-                                              buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                                              help: "Time to answer a request, by the handler")
+        connections = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "cleanheat", metricName: "open", unitName: "connections", helpText: "Open HTTP connections"))
+        latency = registry.makeValueHistogram(
+            descriptor: MetricNameDescriptor(namespace: "cleanheat", metricName: "request_duration", unitName: "seconds",
+                                             helpText: "Time to answer a request, by the handler"),
+            buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
     }
 
     func record(route: String, method: String, status: Int, seconds: Double) {
@@ -33,9 +35,10 @@ public final class APIMetrics: HTTPServerObserver {
         let labels = RequestLabels(route: route, method: method, status: status)
         let counter = requestCounters.withLock { counters in
             if let known = counters[labels] { return known }
-            let made = registry.makeCounter(name: "cleanheat_requests_total",
-                                            labels: [("route", route), ("method", method), ("status", String(status))],
-                                            help: "Requests answered, by route pattern, method and status")
+            let made = registry.makeCounter(descriptor: MetricNameDescriptor(
+                namespace: "cleanheat", metricName: "requests", unitName: "total",
+                helpText: "Requests answered, by route pattern, method and status"),
+                                            labels: [("route", route), ("method", method), ("status", String(status))])
             counters[labels] = made
             return made
         }

@@ -103,16 +103,22 @@ extension Campaign {
         if submission.issues.count > rules.maxIssuesPerReport {
             issues.append(.init(field: "issues", message: "问题最多 \(rules.maxIssuesPerReport) 条"))
         }
-        for (index, text) in submission.issues.enumerated() where text.count > rules.maxTextLength {
+        for (index, text) in submission.issues.enumerated() where Self.isLonger(text, than: rules.maxTextLength) {
             issues.append(.init(field: "issues[\(index)]", message: "每条问题不超过 \(rules.maxTextLength) 字"))
         }
         for (field, text) in [("nextDayPlan", submission.nextDayPlan), ("correction", submission.correction),
                               ("reporter.name", submission.reporter?.name), ("reporter.phone", submission.reporter?.phone)] {
-            if let text, text.count > rules.maxTextLength {
+            if let text, Self.isLonger(text, than: rules.maxTextLength) {
                 issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
             }
         }
         if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容过长", details: issues) }
+    }
+
+    /// More than `limit` characters. A text of no more bytes than that has no more characters either, so most
+    /// texts are judged by their byte count, without counting characters (a tenth of deciding a report).
+    static func isLonger(_ text: String, than limit: Int) -> Bool {
+        text.utf8.count > limit && text.count > limit
     }
 
     // MARK: Reading

@@ -11,7 +11,11 @@ struct ReportValidator {
         var issues: [DomainError.FieldIssue] = []
         var unknownVillage = false
         var seen = Set<ProgressKey>()
-        let hasCorrection = !(submission.correction ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        // Anything but `CharacterSet.whitespaces` (space separators and tab), asked of the scalars directly:
+        // trimming through Foundation cost a fifth of validating a report.
+        let hasCorrection = (submission.correction ?? "").unicodeScalars.contains {
+            $0 != "\t" && $0.properties.generalCategory != .spaceSeparator
+        }
 
         if submission.villages.count > rules.maxVillagesPerReport {
             issues.append(.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度"))
