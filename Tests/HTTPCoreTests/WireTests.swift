@@ -244,6 +244,47 @@ import TestSupport
         await server.stop()
     }
 
+    /// Every refusal is a whole response: the contract's error shape with a Chinese message, and the fields every
+    /// response carries. (Each status's trigger has its own test above; this one looks at what comes back.)
+    @Test func refusalsCarryTheErrorShapeAndTheStandardFields() async throws {
+        let server = try TestServer { $0.maxRequestLineBytes = 100; $0.maxHeaderBytes = 300; $0.maxBodyBytes = 10; $0.headerTimeout = 0.3 }
+        let requests: [(Int, String)] = [
+            (400, "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n"),
+            (404, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (405, "DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (408, "GET /echo HTTP/1.1\r\nHost: x\r\n"),
+            (413, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world"),
+            (414, "GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (431, "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: \(String(repeating: "a", count: 400))\r\n\r\n"),
+            (505, "GET /echo HTTP/2.0\r\nHost: x\r\n\r\n"),
+        ]
+        for (status, request) in requests {
+            let client = try server.client()
+            try client.send(request)
+            try Self.expectErrorShape(try client.readResponse(), status: status)
+        }
+        await server.stop()
+        let full = try TestServer { $0.maxConnections = 1; $0.keepAliveTimeout = 5 }
+        let holder = try full.client()
+        try holder.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try holder.readResponse()
+        try Self.expectErrorShape(try full.client().readResponse(), status: 503)
+        await full.stop()
+    }
+
+    static func expectErrorShape(_ response: RawHTTPClient.Response, status: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(response.status == status, sourceLocation: sourceLocation)
+        #expect(response.header("Content-Type") == "application/json; charset=utf-8", sourceLocation: sourceLocation)
+        #expect(response.header("Content-Length") == String(response.body.count), sourceLocation: sourceLocation)
+        let date = try #require(response.header("Date"), sourceLocation: sourceLocation)
+        #expect(date.wholeMatch(of: /[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT/) != nil, "\(date)", sourceLocation: sourceLocation)
+        let json = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any], sourceLocation: sourceLocation)
+        let error = try #require(json["error"] as? [String: Any], "\(response.text)", sourceLocation: sourceLocation)
+        #expect((error["code"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        let message = try #require(error["message"] as? String, sourceLocation: sourceLocation)
+        #expect(message.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(message)", sourceLocation: sourceLocation)
+    }
+
     @Test func gzipWhenAcceptedAndLargeEnough() async throws {
         let server = try TestServer()
         let client = try server.client()

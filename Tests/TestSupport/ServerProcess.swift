@@ -9,6 +9,8 @@ public final class ServerProcess: @unchecked Sendable {
     public let port: Int
     public let dataFolder: URL
     public let host: String
+    /// What the server printed once it accepted connections, e.g. `listening on http://127.0.0.1:40123`.
+    public let listeningLine: String
     private let errorLog: URL
 
     public var baseURL: String { "http://\(host):\(port)" }
@@ -52,14 +54,16 @@ public final class ServerProcess: @unchecked Sendable {
             let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
             throw ServerProcessError.didNotStart(log: log)
         }
-        return ServerProcess(process: process, port: port, dataFolder: folder, host: "127.0.0.1", errorLog: errorLog)
+        let host = line.split(separator: "/").last?.split(separator: ":").first.map(String.init) ?? "127.0.0.1"
+        return ServerProcess(process: process, port: port, dataFolder: folder, host: host, listeningLine: line, errorLog: errorLog)
     }
 
-    private init(process: ChildProcess, port: Int, dataFolder: URL, host: String, errorLog: URL) {
+    private init(process: ChildProcess, port: Int, dataFolder: URL, host: String, listeningLine: String, errorLog: URL) {
         self.process = process
         self.port = port
         self.dataFolder = dataFolder
         self.host = host
+        self.listeningLine = listeningLine
         self.errorLog = errorLog
     }
 

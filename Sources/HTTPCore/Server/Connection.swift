@@ -41,6 +41,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     var peerClosed = false
     /// Set by graceful shutdown: finish what is in flight, then close.
     var draining = false
+    /// While draining, the request whose bytes came before the drain began may still be read and answered.
+    var drainAdmitsOneRequest = false
     var requestStarted = ContinuousClock.now
 
     init(descriptor: Int32, transport: any Transport, loop: EventLoop, remoteAddress: String, server: HTTPServer) {
@@ -113,7 +115,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     // MARK: Reading
 
-    private func readAvailable() {
+    func readAvailable() {
         guard case let phase = phase, !isClosed(phase) else { return }
         // Not zero-filled: `read` writes what is used, and zeroing 64 KiB per event showed in profiles.
         var chunk = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
@@ -173,7 +175,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             switch phase {
             case .head:
                 guard !buffer.isEmpty else { return }
-                if draining { close(); return }
+                if draining && !drainAdmitsOneRequest { close(); return }
                 let parser = RequestHeadParser(maxRequestLineBytes: configuration.maxRequestLineBytes,
                                                maxHeaderBytes: configuration.maxHeaderBytes,
                                                maxHeaderCount: configuration.maxHeaderCount)
@@ -191,6 +193,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     return
                 }
                 buffer.removeFirst(parsed.consumed)
+                drainAdmitsOneRequest = false
                 requestStarted = ContinuousClock.now
                 screen(parsed)
                 return

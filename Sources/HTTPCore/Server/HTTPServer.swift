@@ -133,6 +133,14 @@ public final class HTTPServer: @unchecked Sendable {
     /// Stops accepting, closes idle connections, lets requests in flight finish within the grace period
     /// (their answers carry `Connection: close`), then closes whatever is left.
     public func shutdown() async {
+        // Connections the kernel has completed but no one accepted yet carry requests sent before the signal:
+        // take them in first, so that they drain like the others instead of being reset with the listener.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            acceptQueue.async { [self] in
+                if withState({ $0.acceptSource != nil }) { acceptAvailable() }
+                done.resume()
+            }
+        }
         let (source, connections) = withState { state -> ((any DispatchSourceRead)?, [Connection]) in
             state.stopping = true
             let source = state.acceptSource
@@ -161,9 +169,14 @@ public final class HTTPServer: @unchecked Sendable {
 }
 
 extension Connection {
-    /// Shutdown: an idle connection closes now; a busy one closes after its answer.
+    /// Shutdown: a busy connection closes after its answer. One waiting for a head first reads what the client
+    /// has sent: a request begun before the drain is in flight, and is answered (with `Connection: close`).
+    /// Only a connection with nothing sent closes at once.
     func beginDraining() {
         draining = true
+        guard case .head = phase else { return }
+        drainAdmitsOneRequest = true
+        readAvailable()
         if case .head = phase, buffer.isEmpty { close() }
     }
 }

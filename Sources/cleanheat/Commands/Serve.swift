@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // A file-size limit must fail the write (EFBIG → read-only mode), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
+        let shutdownSignal = ShutdownSignal()
         let logger = Logs.bootstrap()
         defer { Logs.flush() }
         var configuration = try options.loadConfiguration(logger: logger)
@@ -48,7 +49,7 @@ struct Serve: AsyncParsableCommand {
         // Unbuffered: tests and scripts read the port from this line as soon as it is written.
         FileHandle.standardOutput.write(Data("listening on \(scheme)://\(configuration.http.host):\(boundPort)\n".utf8))
 
-        let signalName = await ShutdownSignal.wait()
+        let signalName = await shutdownSignal.wait()
         logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s")
         await server.shutdown()
         try store.close()

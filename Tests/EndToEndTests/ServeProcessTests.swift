@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cleanheat serve` as a process: its listening line, `--host`, and how it stops on a signal.
+@Suite struct ServeProcessTests {
+    @Test func theListeningLineNamesTheHostAndPortItServesOn() async throws {
+        let server = try ServerProcess.start()
+        defer { server.stop() }
+        #expect(server.listeningLine.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:\d+/) != nil, "\(server.listeningLine)")
+        let health = try await APIClient(baseURL: server.baseURL, token: nil).get("/healthz")
+        #expect(health.status == 200)
+        #expect(health.text == #"{"status":"ok"}"#)
+
+        // Another loopback address: served there, and only there.
+        let other = try ServerProcess.start(extraArguments: ["--host", "127.0.0.2"])
+        defer { other.stop() }
+        #expect(other.listeningLine == "listening on http://127.0.0.2:\(other.port)")
+        #expect(try await APIClient(baseURL: "http://127.0.0.2:\(other.port)", token: nil).get("/healthz").status == 200)
+        #expect(throws: RawHTTPClient.Failure.self) { _ = try RawHTTPClient(port: other.port, host: "127.0.0.1") }
+    }
+
+    @Test func sigtermFinishesTheRequestInFlightRefusesNewConnectionsAndExitsZero() async throws {
+        let server = try ServerProcess.start()
+        let body = #"{"role":"office","label":"签到后发出的令牌"}"#
+        let bytes = Array(body.utf8)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(bytes.count)\r\n\r\n")
+        try client.send(Array(bytes.prefix(10)))
+        server.process.terminate()
+        try await waitFor { server.log.contains("SIGTERM: stopping") || !server.process.isRunning }
+        #expect(server.log.contains("SIGTERM: stopping"), "\(server.log)")
+        // Draining: the listener closes, after which a new client cannot even connect.
+        try await waitFor { (try? RawHTTPClient(port: server.port, timeout: 1)) == nil }
+        try client.send(Array(bytes.dropFirst(10)))
+        let answer = try client.readResponse()
+        #expect(answer.status == 201, "\(answer.text)")
+        #expect(answer.header("Connection") == "close")
+        #expect(server.waitForExit(timeout: 10) == 0)
+        #expect(server.log.contains("stopped"))
+        // What was answered is on disk.
+        let again = try ServerProcess.start(dataFolder: server.dataFolder)
+        defer { again.stop() }
+        let tokens = try await APIClient(baseURL: again.baseURL, token: try again.adminToken).get("/api/v1/tokens")
+        #expect(tokens.text.contains("签到后发出的令牌"))
+    }
+
+    @Test func aRequestStillUnfinishedWhenTheGraceEndsIsCutAndTheServerExitsZero() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-grace")
+        let config = folder.appendingPathComponent("grace.json")
+        try Data(#"{"timeouts": {"shutdownGraceSeconds": 1}}"#.utf8).write(to: config)
+        let server = try ServerProcess.start(config: config)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"role\"")
+        try await Task.sleep(for: .milliseconds(100)) // screened and waiting for the rest of the body
+        let signalled = Date()
+        server.process.signal(SIGINT)
+        #expect(server.waitForExit(timeout: 10) == 0)
+        let took = Date().timeIntervalSince(signalled)
+        // It waited for the grace period, and not much longer.
+        #expect(took >= 0.9 && took < 5, "\(took) s")
+        #expect(server.log.contains("SIGINT: stopping; requests in flight have 1.0 s"), "\(server.log)")
+        #expect(client.isClosed(within: 2))
+    }
+
+    private func waitFor(_ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() {
+            guard Date() < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
