@@ -34,7 +34,7 @@ import TestSupport
         await server.stop()
     }
 
-    @Test(arguments: ["Content-Length: 5\r\nContent-Length: 6", "Content-Length: -1", "Content-Length: abc", "Content-Length: +5",
+    @Test(arguments: ["Content-Length: 5\r\nContent-Length: 6", "Content-Length: 5\r\nContent-Length: 5", "Content-Length: -1", "Content-Length: abc", "Content-Length: +5",
                       "Content-Length: 0x5", "Content-Length: 1e3", "Content-Length: 1234567890123456789012345"])
     func badContentLengthIs400AndClose(header: String) async throws {
         let server = try TestServer()
@@ -57,6 +57,7 @@ import TestSupport
         "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         "GET /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n",
         "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\tfolded\r\n\r\n",
         "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",
         "GET /echo HTTP/1.1\nHost: x\n\n",
         "GET /echo HTTP/1.1\r\nHost: x\r\nX-A: a\u{0}b\r\n\r\n",
