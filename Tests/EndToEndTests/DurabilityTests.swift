@@ -103,7 +103,12 @@ import TestSupport
     @Test func aSecondServerOnTheSameFolderRefusesNamingTheHolder() async throws {
         let server = try ServerProcess.start()
         defer { server.stop() }
-        #expect(throws: ServerProcessError.self) { try ServerProcess.start(dataFolder: server.dataFolder) }
+        do {
+            _ = try ServerProcess.start(dataFolder: server.dataFolder)
+            Issue.record("a second server started on a locked folder")
+        } catch ServerProcessError.didNotStart(let log) {
+            #expect(log.contains(String(server.process.processIdentifier)), "\(log)")
+        }
         let result = try Shell.run("'\(RepositoryPaths.binary.path)' migrate --status --data '\(server.dataFolder.path)' --migrations '\(RepositoryPaths.migrations.path)'")
         #expect(result.status != 0)
         #expect(result.error.contains(String(server.process.processIdentifier)))
