@@ -122,6 +122,8 @@ import TestSupport
         }
         let data = try RepositoryPaths.makeTemporaryFolder("cleanheat-data")
         let binary = RepositoryPaths.binary.path
+        let before = try Shell.run("'\(binary)' migrate --status --data '\(data.path)' --migrations '\(migrations.path)'")
+        #expect(before.output == "pending\t0001_units.json\npending\t0002_paths.json\npending\t0003_season_2021.json\n", "\(before.output)")
         let status = try Shell.run("'\(binary)' migrate --data '\(data.path)' --migrations '\(migrations.path)' && '\(binary)' migrate --status --data '\(data.path)' --migrations '\(migrations.path)'")
         #expect(status.status == 0, "\(status.error)")
         #expect(status.output.contains("applied\t0003_season_2021.json"))
