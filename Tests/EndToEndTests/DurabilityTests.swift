@@ -136,21 +136,52 @@ import TestSupport
         #expect(refused.error.contains("0002_paths"))
     }
 
-    @Test func onlineBackupVerifiesAndOpens() async throws {
+    @Test func onlineBackupWhileReportsArriveIsAConsistentPrefixThatVerifiesAndOpens() async throws {
         let f = try await CampaignFixture.start()
-        _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180]))
+        // One report revised again and again: the copy must hold revisions 1...R with R between what was
+        // acknowledged before the backup began and what was acknowledged when it ended.
+        let writer = f.xiatuanpu
+        let acknowledged = Counter()
+        let writing = Task {
+            for index in 1...150 {
+                let reply = try await writer.post("/api/v1/reports", json: CampaignFixture.report(
+                    date: "2021-10-15", [320, 300, 250, 200, 180], extra: ["nextDayPlan": "第 \(index) 次报送"]))
+                guard reply.status == 200 || reply.status == 201 else { throw FixtureError.setup("\(reply.status) \(reply.text)") }
+                acknowledged.set(index)
+            }
+        }
+        while acknowledged.value < 20 { try await Task.sleep(for: .milliseconds(5)) }
         let target = try RepositoryPaths.makeTemporaryFolder("cleanheat-backup").appendingPathComponent("copy")
+        let before = acknowledged.value
         let reply = try await f.admin.post("/api/v1/admin/backup", json: ["to": target.path])
+        let after = acknowledged.value
         #expect(reply.status == 200, "\(reply.text)")
         #expect(try await f.office.post("/api/v1/admin/backup", json: ["to": target.path]).status == 403)
+        try await writing.value
         f.stop()
         let verify = try Shell.run("'\(RepositoryPaths.binary.path)' verify '\(target.path)'")
         #expect(verify.status == 0, "\(verify.output) \(verify.error)")
         let restored = try ServerProcess.start(dataFolder: target)
         defer { restored.stop() }
         let stored = try await APIClient(baseURL: restored.baseURL, token: f.office.token).get("/api/v1/reports/xiatuanpu/2021-10-15")
-        #expect(stored.status == 200)
+        let revisions = try #require(stored.json["revisions"] as? Int)
+        #expect(revisions >= before && revisions <= after + 1, "copy has \(revisions); acknowledged \(before) before, \(after) after")
+        #expect((stored.json["nextDayPlan"] as? String) == "第 \(revisions) 次报送")
+
+        // The command, on the stopped original: the whole of it.
+        let offline = try RepositoryPaths.makeTemporaryFolder("cleanheat-backup").appendingPathComponent("offline")
+        let command = try Shell.run("'\(RepositoryPaths.binary.path)' backup --data '\(f.server.dataFolder.path)' --to '\(offline.path)'")
+        #expect(command.status == 0, "\(command.error)")
+        #expect(try Shell.run("'\(RepositoryPaths.binary.path)' verify '\(offline.path)'").status == 0)
     }
+}
+
+/// The highest index a writer task has had acknowledged, read by the test while it runs.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = 0
+    var value: Int { lock.withLock { current } }
+    func set(_ value: Int) { lock.withLock { current = value } }
 }
 
 /// Storage failures through the real server: 503 for writes, 503 health with the reason, reads still 200,
