@@ -77,6 +77,15 @@ import Storage
         #expect(text == (try CampaignState.encoder.encode(days)))
     }
 
+    @Test(arguments: [0, 0.001, 0.999, 1_634_292_000.5, 1_634_328_059.999, -0.001, -86_400.5, -2_208_988_800,
+                      253_402_300_799.999, 253_402_300_800])
+    func timestampBytesAreTheTimestampString(seconds: Double) {
+        let date = Timestamp.floor(Date(timeIntervalSince1970: seconds))
+        var out = JSONText()
+        out.utcTimestamp(date)
+        #expect(String(decoding: out.bytes, as: UTF8.self) == "\"\(Timestamp.utcString(date))\"")
+    }
+
     @Test func malformedFilesGoToJSONDecoderWhichRefusesThem() throws {
         let good = String(decoding: (try CampaignState.reportsFile([Self.day(1, text: "x")]).materialized()), as: UTF8.self)
         for broken in [good.replacingOccurrences(of: #""state" : "questioned""#, with: #""state" : "lost""#),

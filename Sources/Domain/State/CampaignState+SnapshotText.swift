@@ -39,7 +39,7 @@ extension CampaignState {
     private static func writeAudit(_ entry: AuditEntry, _ out: inout JSONText) {
         out.object {
             $0.key("action") { $0.string(entry.action) }
-            $0.key("at") { $0.string(Timestamp.utcString(entry.at)) }
+            $0.key("at") { $0.utcTimestamp(entry.at) }
             $0.key("date") { $0.string(entry.date.description) }
             $0.key("role") { $0.string(entry.role.rawValue) }
             $0.key("summary") { $0.string(entry.summary) }
@@ -51,7 +51,7 @@ extension CampaignState {
 
     private static func write(_ review: Review, _ out: inout JSONText) {
         out.object {
-            if let at = review.at { $0.key("at") { $0.string(Timestamp.utcString(at)) } }
+            if let at = review.at { $0.key("at") { $0.utcTimestamp(at) } }
             if let by = review.by { $0.key("by") { $0.string(by) } }
             if let note = review.note { $0.key("note") { $0.string(note) } }
             $0.key("state") { $0.string(review.state.rawValue) }
@@ -80,7 +80,7 @@ extension CampaignState {
                 }
             }
             $0.key("revision") { $0.int(r.revision) }
-            $0.key("submittedAt") { $0.string(Timestamp.utcString(r.submittedAt)) }
+            $0.key("submittedAt") { $0.utcTimestamp(r.submittedAt) }
             $0.key("submittedBy") { $0.string(r.submittedBy) }
             $0.key("villages") {
                 $0.array(r.villages) { v, out in
