@@ -77,6 +77,13 @@ import Storage
         #expect(text == (try CampaignState.encoder.encode(days)))
     }
 
+    @Test(arguments: [0, 7, 10, 99, 100, 1_000_000, -1, -10, -999, Int.max, Int.min])
+    func integersAreTheirDecimalText(value: Int) {
+        var out = JSONText()
+        out.int(value)
+        #expect(String(decoding: out.bytes, as: UTF8.self) == String(value))
+    }
+
     @Test(arguments: [0, 0.001, 0.999, 1_634_292_000.5, 1_634_328_059.999, -0.001, -86_400.5, -2_208_988_800,
                       253_402_300_799.999, 253_402_300_800])
     func timestampBytesAreTheTimestampString(seconds: Double) {

@@ -77,7 +77,18 @@ public struct JSONText: Sendable {
     }
 
     public mutating func string(_ value: String) { appendString(value) }
-    public mutating func int(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+    /// Digits appended in place: `String(value)` allocated a string for every number of every record.
+    public mutating func int(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
     public mutating func bool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
     public mutating func null() { bytes.append(contentsOf: "null".utf8) }
     /// Seconds since 2001-01-01, as JSONEncoder's default date strategy writes (and JSONDecoder's reads) them.
