@@ -23,13 +23,15 @@ enum Recovery {
     }
 
     /// `repair`: remove stray temporary files and cut a torn tail (keeping a `.broken` copy). Without it
-    /// nothing is written, as `verify` needs.
+    /// nothing is written, as `verify` needs. Nothing is removed or cut until the whole folder has checked out:
+    /// a folder refused for corruption keeps its stray files and torn tail, as found, for whoever repairs it.
     static func run<State: DurableState>(folder: String, fileSystem fs: any FileSystem, logger: Logger,
                                          repair: Bool) throws -> Result<State> {
         var notes: [String] = []
+        var repairs: [() throws -> Void] = []
         for name in try fs.list(folder) where name.hasSuffix(".tmp") {
             notes.append("stray temporary \(name) (removed at open)")
-            if repair {
+            repairs.append {
                 try fs.remove(folder + "/" + name)
                 logger.notice("removed stray temporary \(name)")
             }
@@ -65,7 +67,7 @@ enum Recovery {
                     throw StoreError.corruption(file: path, offset: offset, reason: "\(reason) in a segment that is not the last")
                 }
                 notes.append("torn tail in \(path) at offset \(offset) (\(reason)): \(bytes.count - offset) bytes would be cut")
-                if repair {
+                repairs.append {
                     try fs.writeFile(path + ".broken", Data(bytes[offset...]))
                     try fs.syncFile(path + ".broken")
                     try fs.truncate(path, to: offset)
@@ -88,6 +90,7 @@ enum Recovery {
                 sequence = record.sequence
             }
         }
+        if repair { for fix in repairs { try fix() } }
         return Result(state: state, snapshotSequence: snapshotSequence, snapshotBytes: snapshotBytes, walBytes: walBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
     }
 }

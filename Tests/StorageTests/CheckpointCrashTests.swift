@@ -6,7 +6,9 @@ import TestSupport
 /// CHECKLISTS.md, Storage 5–6: a crash or a power cut at every step of a checkpoint recovers exactly the
 /// acknowledged state, with nothing applied twice and no stray temporary files.
 @Suite struct CheckpointCrashTests {
-    static let steps = ["snapshot.created-temp", "snapshot.files-written", "snapshot.manifest-written", "snapshot.renamed", "snapshot.folder-synced"]
+    static let steps = ["snapshot.created-temp", "snapshot.files-written", "snapshot.manifest-written", "snapshot.renamed", "snapshot.folder-synced",
+                        // Step 4, removing what the new snapshot covers: before the first removal and after one.
+                        "checkpoint.removing", "checkpoint.removed-some"]
 
     struct Crash: Error {}
 
@@ -51,6 +53,19 @@ import TestSupport
         disk.losePower()
         let reopened = try ToyStore.openToy(folder, fileSystem: disk)
         #expect(reopened.values["log"] == expected(20))
+        reopened.abandon()
+    }
+
+    @Test func powerLossBeforeTheFirstCheckpointKeepsWhatANewFolderAcknowledged() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        for index in 0..<3 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        store.abandon()
+        // The WAL folder's own entry in the new data folder must have been made durable, not only the segment.
+        disk.losePower()
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
+        #expect(reopened.values["log"] == expected(3))
         reopened.abandon()
     }
 

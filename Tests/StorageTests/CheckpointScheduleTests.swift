@@ -4,7 +4,7 @@ import TestSupport
 @testable import Storage
 
 /// When a checkpoint is due: after `checkpointEveryRecords`, and only once the WAL since the last one is at
-/// least `checkpointWALShareOfSnapshot` of the last snapshot's size.
+/// least `checkpointWALShareOfSnapshot` of the last snapshot's size; and always at close.
 @Suite struct CheckpointScheduleTests {
     /// Writes `value` under `key`, then one more record: the writer looks at the schedule after each batch, so
     /// once the second write is answered, a checkpoint due after the first has begun.
@@ -69,5 +69,28 @@ import TestSupport
         let after = try await write(reopened, "one", "more")
         #expect(after > before)
         try reopened.close()
+    }
+
+    /// A graceful stop leaves nothing to replay: the next start loads one snapshot covering the last acknowledged
+    /// write, however far the WAL was from the checkpoint thresholds.
+    @Test func closeTakesACheckpointCoveringTheLastAcknowledgedWrite() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder) // the defaults: no checkpoint is due after a dozen records
+        for index in 0..<12 { try await store.put("k\(index)", "v\(index)") }
+        #expect(store.settledCheckpointSequence() == 0)
+        try store.close()
+
+        // A new folder numbers its records from 1: the twelfth acknowledged write is sequence 12.
+        let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("snapshot-") }
+        #expect(snapshots == [Snapshot.name(12)])
+        let manifest = try JSONDecoder().decode(SnapshotManifest.self, from: Data(contentsOf: folder
+            .appendingPathComponent(Snapshot.name(12)).appendingPathComponent("manifest.json")))
+        #expect(manifest.sequence == 12)
+        // No WAL record after it: recovery (read-only, as `verify` runs it) replays nothing.
+        let recovered: Recovery.Result<ToyState> = try Recovery.run(folder: folder.path, fileSystem: PosixFileSystem(),
+                                                                    logger: quietLogger, repair: false)
+        #expect(recovered.snapshotSequence == 12)
+        #expect(recovered.lastSequence == 12)
+        #expect(recovered.state.values.count == 12)
     }
 }

@@ -55,6 +55,27 @@ import TestSupport
         }
     }
 
+    /// Cutting a torn tail drops bytes: the operator must be told, at warning level, which file, where and how much.
+    @Test func cuttingATornTailLogsAWarningNamingTheFileAndOffset() async throws {
+        let folder = try await crashedFolder(records: 5)
+        let segment = try #require(try walFiles(folder).last)
+        let bytes = try Data(contentsOf: segment)
+        let cut = bytes.count - 3 // the last record loses its last three bytes
+        try bytes.prefix(cut).write(to: segment)
+        let lastStart = SegmentScan(bytes: [UInt8](bytes.prefix(cut)), segment: UInt64(segment.lastPathComponent.prefix(20)) ?? 0).validBytes
+        let logs = CapturedLogs()
+        let store = try ToyStore.open(folder: folder, logger: logs.logger)
+        #expect(store.values.count == 4)
+        store.abandon()
+        let warnings = logs.lines.filter { $0.level == .warning }
+        #expect(warnings.count == 1, "\(logs.lines.map(\.message))")
+        let warning = try #require(warnings.first)
+        #expect(warning.message.contains("torn"))
+        #expect(warning.metadata["file"]?.description == segment.path)
+        #expect(warning.metadata["offset"]?.description == "\(lastStart)")
+        #expect(warning.metadata["bytes"]?.description == "\(cut - lastStart)")
+    }
+
     @Test func zeroFilledTailIsTreatedAsTorn() async throws {
         let folder = try await crashedFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
@@ -91,6 +112,22 @@ import TestSupport
         #expect(!report.isSound)
         #expect(report.description.contains(segment.path))
         #expect(try Data(contentsOf: segment) == before)
+    }
+
+    /// Open repairs a folder only once all of it checks out: a stray temporary folder (a checkpoint cut short)
+    /// beside corruption is not removed either, so the folder the operator copies aside is the one that failed.
+    @Test func aRefusedOpenRepairsNothing() async throws {
+        let folder = try await crashedFolder(records: 10)
+        let stray = folder.appendingPathComponent(Snapshot.name(3) + ".tmp")
+        try FileManager.default.createDirectory(at: stray, withIntermediateDirectories: false)
+        try Data("{}".utf8).write(to: stray.appendingPathComponent("values.json"))
+        let segment = try #require(try walFiles(folder).last)
+        var bytes = try Data(contentsOf: segment)
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: segment)
+        #expect(throws: StoreError.self) { _ = try ToyStore.openToy(folder) }
+        #expect(FileManager.default.fileExists(atPath: stray.appendingPathComponent("values.json").path))
+        #expect(try Data(contentsOf: segment) == bytes)
     }
 
     @Test func checkpointThenRecoveryFromSnapshotPlusWAL() async throws {

@@ -75,3 +75,41 @@ func walFiles(_ folder: URL) throws -> [URL] {
     try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent("wal"), includingPropertiesForKeys: nil)
         .filter { $0.pathExtension == "wal" }.sorted { $0.path < $1.path }
 }
+
+/// Keeps every line logged through `logger`, for tests that check what an operator would be told.
+final class CapturedLogs: @unchecked Sendable {
+    struct Line {
+        var level: Logger.Level
+        var message: String
+        var metadata: Logger.Metadata
+    }
+
+    private let lock = NSLock()
+    private var captured: [Line] = []
+
+    var lines: [Line] { lock.withLock { captured } }
+
+    var logger: Logger {
+        var logger = Logger(label: "storage-test") { _ in Handler(logs: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    fileprivate func record(_ line: Line) { lock.withLock { captured.append(line) } }
+
+    private struct Handler: LogHandler {
+        let logs: CapturedLogs
+        var logLevel = Logger.Level.trace
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            logs.record(Line(level: event.level, message: event.message.description,
+                             metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }))
+        }
+    }
+}

@@ -49,7 +49,8 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
             for (inode, node) in nodes {
                 if let durable = node.durable { nodes[inode]?.current = durable } else { nodes[inode] = nil }
             }
-            currentNames = currentNames.filter { nodes[$0.value] != nil }
+            // A file whose folder's own entry was never made durable is lost with the folder.
+            currentNames = currentNames.filter { nodes[$0.value] != nil && directories.contains(Self.parent($0.key)) }
         }
     }
 
