@@ -69,7 +69,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     public static func open(folder url: URL, options: StoreOptions = StoreOptions(),
                             fileSystem: any FileSystem = PosixFileSystem(), logger: Logger) throws -> Store<State> {
         let folder = url.standardizedFileURL.path
-        try fileSystem.makeDirectory(folder)
+        if !fileSystem.exists(folder) {
+            try fileSystem.makeDirectory(folder)
+            // The new folder's own entry, so that a power cut cannot take the folder away with what it holds.
+            try fileSystem.syncDirectory(url.standardizedFileURL.deletingLastPathComponent().path)
+        }
         let lock = try DataFolderLock(folder: folder)
         do {
             let recovered: Recovery.Result<State> = try Recovery.run(folder: folder, fileSystem: fileSystem, logger: logger, repair: true)

@@ -69,6 +69,23 @@ import TestSupport
         reopened.abandon()
     }
 
+    @Test func powerLossKeepsANewDataFolderItself() async throws {
+        let root = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        try disk.makeDirectory(root.path)
+        try disk.syncDirectory(root.deletingLastPathComponent().path)
+        let folder = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) // for the real LOCK file
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        try await store.put("k", "v")
+        store.abandon()
+        // The data folder's entry in its parent must be durable too, or the folder goes with everything in it.
+        disk.losePower()
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
+        #expect(reopened.values["k"] == "v")
+        reopened.abandon()
+    }
+
     @Test func powerLossRightAfterAcknowledgementKeepsEverything() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()

@@ -45,7 +45,16 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     public func losePower() {
         locked {
             currentNames = durableNames
-            directories = durableDirectories
+            // A folder survives only if every folder above it does: losing an entry loses all below it.
+            let durable = durableDirectories
+            directories = durable.filter { directory in
+                var above = Self.parent(directory)
+                while above != "/" && !above.isEmpty {
+                    if !durable.contains(above) { return false }
+                    above = Self.parent(above)
+                }
+                return true
+            }
             for (inode, node) in nodes {
                 if let durable = node.durable { nodes[inode]?.current = durable } else { nodes[inode] = nil }
             }

@@ -32,7 +32,9 @@ struct DataOptions: ParsableArguments {
     }
 
     func openStore(_ configuration: AppConfiguration, logger: Logger) throws -> Store<CampaignState> {
-        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        // Its parents only: the store makes the data folder itself and syncs its entry.
+        try FileManager.default.createDirectory(at: dataURL.standardizedFileURL.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
         return try Store<CampaignState>.open(folder: dataURL, options: configuration.storage.storeOptions, logger: logger)
     }
 }
