@@ -23,7 +23,10 @@ public final class RawHTTPClient {
     private var buffer: [UInt8] = []
 
     public init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 5) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Stored only once connected: a class whose init throws after every property is set runs its deinit,
+        // which would close the descriptor a second time, and by then the number may belong to another test's
+        // file or socket (a refused connect closed a store's WAL segment that way, and a server's sockets).
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -36,6 +39,7 @@ public final class RawHTTPClient {
             Glibc.close(descriptor)
             throw Failure.connect(error)
         }
+        self.descriptor = descriptor
         setTimeout(timeout)
         var one: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
