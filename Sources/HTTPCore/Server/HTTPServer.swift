@@ -21,6 +21,9 @@ public final class HTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var serverState = ServerState()
     private var tls: TLSContext?
+    /// Set as shutdown begins, read by every answer without the lock: one finished after this point says
+    /// `Connection: close` even if its connection has not yet been told to drain.
+    private let shutdownBegun = Atomic<Bool>(false)
 
     private struct ServerState {
         var listener: Int32 = -1
@@ -130,6 +133,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// True once `shutdown()` has begun.
     public var isStopping: Bool { withState { $0.stopping } }
 
+    var hasBegunShutdown: Bool { shutdownBegun.load(ordering: .acquiring) }
+
     /// Stops accepting, closes idle connections, lets requests in flight finish within the grace period
     /// (their answers carry `Connection: close`), then closes whatever is left.
     public func shutdown() async {
@@ -142,6 +147,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
         }
         let (source, connections) = withState { state -> ((any DispatchSourceRead)?, [Connection]) in
+            shutdownBegun.store(true, ordering: .releasing)
             state.stopping = true
             let source = state.acceptSource
             state.acceptSource = nil
