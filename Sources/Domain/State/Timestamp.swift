@@ -13,13 +13,17 @@ public enum Timestamp {
 
     /// `2021-10-15T09:59:00.000Z`: readable in the snapshot files and exact.
     static func utcString(_ date: Date) -> String {
+        let (day, secondOfDay, millisecond) = utcParts(date)
+        return "\(day)T\(zeroPadded(secondOfDay / 3600, 2)):\(zeroPadded(secondOfDay / 60 % 60, 2)):"
+            + "\(zeroPadded(secondOfDay % 60, 2)).\(zeroPadded(millisecond, 3))Z"
+    }
+
+    /// The UTC day, second of that day and millisecond of an instant (floored, before 1970 too).
+    static func utcParts(_ date: Date) -> (day: LocalDate, secondOfDay: Int, millisecond: Int) {
         let ms = milliseconds(date)
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let fraction = ms - seconds * 1000
         let day = LocalDate(dayNumber: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
-        let secondOfDay = Int(seconds) - day.dayNumber * 86_400
-        return "\(day)T\(zeroPadded(secondOfDay / 3600, 2)):\(zeroPadded(secondOfDay / 60 % 60, 2)):"
-            + "\(zeroPadded(secondOfDay % 60, 2)).\(zeroPadded(Int(fraction), 3))Z"
+        return (day, Int(seconds) - day.dayNumber * 86_400, Int(ms - seconds * 1000))
     }
 
     static func parseUTC(_ text: String) -> Date? {
@@ -37,10 +41,7 @@ extension JSONText {
     /// `Timestamp.utcString` in quotes, written as bytes: a checkpoint writes one per revision and audit entry,
     /// and building each as a String was a tenth of writing the snapshot.
     mutating func utcTimestamp(_ date: Date) {
-        let ms = Timestamp.milliseconds(date)
-        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let day = LocalDate(dayNumber: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
-        let secondOfDay = Int(seconds) - day.dayNumber * 86_400
+        let (day, secondOfDay, millisecond) = Timestamp.utcParts(date)
         let (year, month, dayOfMonth) = day.components
         guard (0...9999).contains(year) else { return string(Timestamp.utcString(date)) }
         bytes.append(UInt8(ascii: "\""))
@@ -56,7 +57,7 @@ extension JSONText {
         bytes.append(UInt8(ascii: ":"))
         appendDigits(secondOfDay % 60, 2)
         bytes.append(UInt8(ascii: "."))
-        appendDigits(Int(ms - seconds * 1000), 3)
+        appendDigits(millisecond, 3)
         bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
     }
 

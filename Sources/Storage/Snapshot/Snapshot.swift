@@ -43,19 +43,12 @@ enum Snapshot {
         var total = 0
         for (file, content) in files.sorted(by: { $0.key < $1.key }) {
             let path = temporary + "/" + file
-            switch content {
-            case .data(let data):
-                try fs.writeFile(path, data)
-                sums[file] = Checksum.hex(data)
-                total += data.count
-            case .streamed(let write):
-                let handle = try fs.openForAppend(path)
-                defer { handle.close() }
-                var writer = SnapshotFileWriter { try handle.append($0) }
-                try write(&writer)
-                sums[file] = writer.checksumHex
-                total += writer.byteCount
-            }
+            let handle = try fs.openForAppend(path)
+            defer { handle.close() }
+            var writer = SnapshotFileWriter { try handle.append($0) }
+            try content.write(into: &writer)
+            sums[file] = writer.checksumHex
+            total += writer.byteCount
             try fs.syncFile(path)
         }
         try failpoint("snapshot.files-written")

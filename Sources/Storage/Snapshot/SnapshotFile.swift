@@ -7,17 +7,20 @@ public enum SnapshotFile {
     case data(Data)
     case streamed((inout SnapshotFileWriter) throws -> Void)
 
+    /// Hands the whole text to `writer`: at once, or in the pieces the stream makes.
+    func write(into writer: inout SnapshotFileWriter) throws {
+        switch self {
+        case .data(let data): try writer.write([UInt8](data))
+        case .streamed(let write): try write(&writer)
+        }
+    }
+
     /// The whole text, in memory (tests, and whatever wants the bytes rather than a file).
     public func materialized() throws -> Data {
-        switch self {
-        case .data(let data):
-            return data
-        case .streamed(let write):
-            var text = Data()
-            var writer = SnapshotFileWriter { text.append(contentsOf: $0) }
-            try write(&writer)
-            return text
-        }
+        var text = Data()
+        var writer = SnapshotFileWriter { text.append(contentsOf: $0) }
+        try write(into: &writer)
+        return text
     }
 }
 
@@ -38,5 +41,5 @@ public struct SnapshotFileWriter {
     }
 
     /// The same text as `Checksum.hex` gives for the whole file.
-    var checksumHex: String { String(format: "%08x", UInt32(truncatingIfNeeded: crc)) }
+    var checksumHex: String { Checksum.hex(crc: crc) }
 }

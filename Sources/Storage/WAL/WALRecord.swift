@@ -73,9 +73,11 @@ enum Checksum {
     }
 
     static func hex(_ data: Data) -> String {
-        let value = data.withUnsafeBytes { CZlib.crc32(0, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt($0.count)) }
-        return String(format: "%08x", UInt32(truncatingIfNeeded: value))
+        hex(crc: data.withUnsafeBytes { CZlib.crc32(0, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt($0.count)) })
     }
+
+    /// A running zlib CRC-32 as the manifests write it.
+    static func hex(crc: UInt) -> String { String(format: "%08x", UInt32(truncatingIfNeeded: crc)) }
 }
 
 extension Array where Element == UInt8 {
