@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import Domain
 
-/// The chunked revision list reads, compares and encodes like the flat array it replaced.
+/// The paged revision list reads, compares and encodes like the flat array it replaced, across chunk (8) and
+/// page (512) boundaries.
 @Suite struct RevisionListTests {
     func revision(_ number: Int) -> ReportRevision {
         ReportRevision(revision: number, submittedAt: Date(timeIntervalSince1970: Double(number)), submittedBy: "t",
@@ -10,7 +11,7 @@ import Testing
                        warnings: [])
     }
 
-    @Test(arguments: [0, 1, 15, 16, 17, 40])
+    @Test(arguments: [0, 1, 7, 8, 9, 40, 511, 512, 513, 1100])
     func behavesLikeAnArray(count: Int) throws {
         let flat = (1...max(1, count)).prefix(count).map(revision)
         var list = RevisionList()
@@ -18,6 +19,7 @@ import Testing
         #expect(list.count == count)
         #expect(Array(list) == flat)
         #expect(list.last == flat.last && list.first == flat.first)
+        #expect(list.indices.allSatisfy { list[$0] == flat[$0] })
         #expect(list == RevisionList(flat))
         let shared = list
         list.append(revision(99))

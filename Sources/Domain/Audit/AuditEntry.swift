@@ -15,22 +15,14 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var summary: String
 }
 
-/// One day's audit entries in fixed-size chunks. The writer appends to a copy of the state that readers still
-/// share; with one flat array each append copied the whole day (quadratic in a busy day), with chunks it
-/// copies one chunk and the list of chunks.
+/// One day's audit entries: appended to while readers share the state, so an append copies a bounded part (see
+/// `AppendOnlyList`), not the whole busy day.
 public struct AuditDay: Sendable {
-    static let chunkSize = 512
-    private var chunks: [[AuditEntry]] = []
+    private var list = AppendOnlyList<AuditEntry>()
 
     public init() {}
 
-    public var entries: [AuditEntry] { chunks.flatMap { $0 } }
+    public var entries: [AuditEntry] { Array(list) }
 
-    mutating func append(_ entry: AuditEntry) {
-        if let last = chunks.indices.last, chunks[last].count < Self.chunkSize {
-            chunks[last].append(entry)
-        } else {
-            chunks.append([entry])
-        }
-    }
+    mutating func append(_ entry: AuditEntry) { list.append(entry) }
 }

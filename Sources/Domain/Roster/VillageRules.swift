@@ -44,6 +44,6 @@ enum VillageRules {
 
     /// The highest count reported so far for a village's path, which a new target may not go below.
     private static func reportedMaximum(_ village: String, path: String, unit: String, state: CampaignState) -> Int? {
-        state.timelines[unit]?.days.last?.counts[ProgressKey(village: village, path: path)]?.confirmed
+        state.timelines[unit]?.latest?.counts[ProgressKey(village: village, path: path)]?.confirmed
     }
 }

@@ -25,10 +25,10 @@ extension CampaignState {
                 // A returned report goes back to `received` once the unit resubmits (API.md, review).
                 if unitDays[unit]?[date]?.review.state == .returned { unitDays[unit]?[date]?.review = .received }
             } else {
-                unitDays[unit, default: [:]][date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision],
+                unitDays[unit, default: DayMap()][date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision],
                                                              review: .received)
             }
-            timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: unitDays[unit] ?? [:])
+            timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: unitDays[unit] ?? DayMap())
         case let .reviewSet(unit, date, review):
             unitDays[unit]?[date]?.review = review
         case let .reportReopened(unit, date, reopening):

@@ -71,7 +71,7 @@ extension CampaignState {
             if token.revokedAt == nil { tokenIDBySecretHash[token.secretHash] = token.id }
         }
         for village in try read("villages.json", [Village].self) ?? [] { save(village) }
-        for day in try files["reports.json"].map(Self.readReportsFile) ?? [] { unitDays[day.unit, default: [:]][day.date] = day }
+        for day in try files["reports.json"].map(Self.readReportsFile) ?? [] { unitDays[day.unit, default: DayMap()][day.date] = day }
         for (unit, days) in unitDays { timelines[unit] = UnitTimeline(deriving: days) }
         for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
             reopenings[entry.unit, default: [:]][entry.date] = entry.reopening

@@ -17,7 +17,7 @@ public struct CampaignState: DurableState {
     /// Roster targets summed by unit and path (derived from `villages`, kept up to date as they change).
     private(set) var rosterTargets = RosterTargets()
     /// unit → date → what the unit sent that day.
-    public internal(set) var unitDays: [String: [LocalDate: UnitDay]] = [:]
+    public internal(set) var unitDays: [String: DayMap<UnitDay>] = [:]
     /// unit → effective counts by day (derived from `unitDays`).
     public internal(set) var timelines: [String: UnitTimeline] = [:]
     /// unit → date → the office's reopening of that date.

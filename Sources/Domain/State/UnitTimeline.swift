@@ -7,62 +7,70 @@ public struct UnitTimeline: Sendable, Equatable {
         public var fuel: FuelDelivered
     }
 
-    /// Reported days in date order.
-    public private(set) var days: [Day] = []
+    /// Reported dates in order. Plain numbers: a copy of them costs no reference counting.
+    private var dates: [LocalDate] = []
+    /// The day of each date in `dates`. Kept in blocks, so a changed day copies its block, not the season.
+    private var dayByDate = DayMap<Day>()
 
     init() {}
+
+    /// Reported days in date order.
+    public var days: [Day] { dates.map(day(at:)) }
+
+    /// The last reported day.
+    public var latest: Day? { dates.last.map(day(at:)) }
+
+    private func day(at date: LocalDate) -> Day {
+        guard let day = dayByDate[date] else { preconditionFailure("timeline date \(date) without its day") }
+        return day
+    }
 
     /// The effective counts of the last reported day on or before `date`.
     public func effective(onOrBefore date: LocalDate) -> Day? {
         let end = endIndex(onOrBefore: date)
-        return end == 0 ? nil : days[end - 1]
+        return end == 0 ? nil : day(at: dates[end - 1])
     }
 
     /// The last `count` (or fewer) reported days before `date`, oldest first.
-    public func days(before date: LocalDate, count: Int) -> ArraySlice<Day> {
+    public func days(before date: LocalDate, count: Int) -> [Day] {
         var end = endIndex(onOrBefore: date)
-        if end > 0 && days[end - 1].date == date { end -= 1 }
-        return days[max(0, end - count)..<end]
+        if end > 0 && dates[end - 1] == date { end -= 1 }
+        return dates[max(0, end - count)..<end].map(day(at:))
     }
 
-    /// The index after the last day on or before `date` (binary search: days are in date order).
+    /// The index after the last date on or before `date` (binary search: dates are in order).
     private func endIndex(onOrBefore date: LocalDate) -> Int {
-        var low = 0, high = days.count
+        var low = 0, high = dates.count
         while low < high {
             let mid = (low + high) / 2
-            if days[mid].date <= date { low = mid + 1 } else { high = mid }
+            if dates[mid] <= date { low = mid + 1 } else { high = mid }
         }
         return low
     }
 
-    /// Dates reported within a range, in order.
-    public func reportedDates(from: LocalDate, to: LocalDate) -> [LocalDate] {
-        days.lazy.map(\.date).filter { $0 >= from && $0 <= to }
-    }
-
     /// The whole timeline of a unit's reported days.
-    init(deriving unitDays: [LocalDate: UnitDay]) {
-        var dates = unitDays.keys.sorted().makeIterator()
-        relayOut(from: 0, unitDays: unitDays) { _ in dates.next() }
+    init(deriving unitDays: DayMap<UnitDay>) {
+        var dates = unitDays.dates.sorted().makeIterator()
+        relayOut(from: nil, unitDays: unitDays) { _ in dates.next() }
     }
 
     /// After `date`'s latest revision changed (or `date` was first reported): re-derives `date` and the later
     /// days. Every other reported day is already laid out, so the dates to visit are `date` and those after it
     /// here, with no scan of the unit's reports; and once a re-derived day equals what it was, every later day
     /// is unchanged too: a back-dated report costs the days it actually changes, not the rest of the season.
-    mutating func rebuild(from date: LocalDate, unitDays: [LocalDate: UnitDay]) {
+    mutating func rebuild(from date: LocalDate, unitDays: DayMap<UnitDay>) {
         let start = endIndex(onOrBefore: date.adding(days: -1))
         // `date`, then the later dates already laid out, read as the walk gets to them: the walk usually stops
         // within a day or two, and listing every later date first cost more than the rest of the rebuild.
         var first: LocalDate? = date
         var source = start
-        relayOut(from: start, unitDays: unitDays) { days in
+        relayOut(from: start > 0 ? dates[start - 1] : nil, unitDays: unitDays) { dates in
             if let next = first {
                 first = nil
                 return next
             }
-            while source < days.count {
-                let next = days[source].date
+            while source < dates.count {
+                let next = dates[source]
                 source += 1
                 if next != date { return next }
             }
@@ -70,27 +78,27 @@ public struct UnitTimeline: Sendable, Equatable {
         }
     }
 
-    /// Replaces `days[start...]` with the days derived for the dates `nextDate` gives (ascending; it is shown
-    /// the days as they were), keeping the old tail from the first re-derived day that comes out unchanged.
-    /// `days` is changed only on the way out, so it stays uniquely referenced for the in-place replace.
-    private mutating func relayOut(from start: Int, unitDays: [LocalDate: UnitDay], nextDate: ([Day]) -> LocalDate?) {
-        var previous = start > 0 ? days[start - 1] : nil
-        var rebuilt: [Day] = []
-        var oldIndex = start
-        while let day = nextDate(days) {
-            guard let revision = unitDays[day]?.latest else { continue }
+    /// Lays out the days of the dates `nextDate` gives (ascending, after `previousDate`; it is shown the dates as
+    /// they were), stopping at the first day that comes out as it was: every later one is unchanged too.
+    private mutating func relayOut(from previousDate: LocalDate?, unitDays: DayMap<UnitDay>,
+                                   nextDate: ([LocalDate]) -> LocalDate?) {
+        var previous = previousDate.map(day(at:))
+        let datesBefore = dates
+        var added: [LocalDate] = []
+        while let date = nextDate(datesBefore) {
+            guard let revision = unitDays[date]?.latest else { continue }
             var counts = previous?.counts ?? [:]
             for village in revision.villages { counts[village.key] = village.counts }
-            let next = Day(date: day, counts: counts, fuel: revision.fuel ?? previous?.fuel ?? FuelDelivered())
-            while oldIndex < days.count && days[oldIndex].date < day { oldIndex += 1 }
-            if oldIndex < days.count && days[oldIndex] == next {
-                days.replaceSubrange(start..<oldIndex, with: rebuilt)
-                return
-            }
-            if oldIndex < days.count && days[oldIndex].date == day { oldIndex += 1 }
-            rebuilt.append(next)
+            let next = Day(date: date, counts: counts, fuel: revision.fuel ?? previous?.fuel ?? FuelDelivered())
+            let old = dayByDate[date]
+            if old == next { break }
+            if old == nil { added.append(date) }
+            dayByDate[date] = next
             previous = next
         }
-        days.replaceSubrange(start..., with: rebuilt)
+        // Reports are never removed, so a walk only adds dates: every one when deriving afresh, and at most the
+        // first (`date`) when rebuilding, as the rest come from the dates already laid out. Either way they go in
+        // as one run where the first belongs.
+        if let first = added.first { dates.insert(contentsOf: added, at: endIndex(onOrBefore: first)) }
     }
 }
