@@ -30,6 +30,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var finished = false
     /// Only touched on the loop's thread.
     private var handlers: [Int32: any EventLoopHandler] = [:]
+    /// Where this loop's connections read into, on its thread only: one buffer per loop instead of one
+    /// allocation per readable event.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     /// Set once by the loop's thread before it handles anything.
     private nonisolated(unsafe) var loopThread: pthread_t?
 
@@ -45,6 +48,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         thread.stackSize = 8 << 20 // handlers run here too (a province bulletin, JSON encoding): a full-size stack
         thread.start()
     }
+
+    deinit { readBuffer.deallocate() }
 
     /// Runs `work` on the loop's thread, after the events it is handling now.
     /// After `stop()` work is dropped: the loop's sockets are gone, and its eventfd number may already belong

@@ -15,6 +15,10 @@ enum IOResult {
 
 /// Bytes in and out of one connection: plain TCP or TLS over it.
 protocol Transport: AnyObject {
+    /// True when a read that returns less than asked for has left nothing unread that the socket would not
+    /// report as readable again. Then a reader stops there instead of reading once more just to be told
+    /// "would block". TLS may hold decrypted bytes back, so it reads on.
+    var shortReadDrains: Bool { get }
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult
     func write(_ bytes: UnsafeRawBufferPointer) -> IOResult
     func shutdown()
@@ -24,6 +28,9 @@ final class PlainTransport: Transport {
     let descriptor: Int32
 
     init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The loops' epoll is level-triggered: bytes left in the socket are reported again.
+    var shortReadDrains: Bool { true }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         while true {

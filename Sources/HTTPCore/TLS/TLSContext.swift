@@ -48,6 +48,9 @@ final class TLSTransport: Transport {
 
     deinit { SSL_free(ssl) }
 
+    /// OpenSSL may hold decrypted bytes of a record already read from the socket: read until it would block.
+    var shortReadDrains: Bool { false }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         if !handshakeDone {
             let result = SSL_do_handshake(ssl)
