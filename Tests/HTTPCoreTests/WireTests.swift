@@ -87,6 +87,27 @@ import TestSupport
         await server.stop()
     }
 
+    /// A short read ends a read pass on plain TCP; a request that comes with the client's FIN is still answered,
+    /// and the connection then closes instead of waiting out the keep-alive timeout.
+    @Test func theClientsFinClosesTheConnectionOnceAnswered() async throws {
+        // A keep-alive timeout far beyond the waits below: only the FIN can close these connections in time.
+        let server = try TestServer { $0.keepAliveTimeout = 30 }
+        for _ in 0..<20 {
+            let client = try server.client()
+            try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.shutdownWrite()
+            #expect(try client.readResponse().status == 200)
+            #expect(client.isClosed(within: 0.5))
+        }
+        // The FIN after the answer: the idle connection is closed at once, not after the keep-alive timeout.
+        let client = try server.client()
+        try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        client.shutdownWrite()
+        #expect(client.isClosed(within: 0.5))
+        await server.stop()
+    }
+
     @Test func truncatedLastChunkIs400AndClose() async throws {
         let server = try TestServer()
         let client = try server.client()

@@ -81,7 +81,7 @@ struct LaggingRules {
     /// `stalled`: the unit's installed total equal over its last N reports up to `date`, while below target.
     func stalled(_ unit: Unit, upTo date: LocalDate) -> LaggingReason? {
         guard let timeline = state.timelines[unit.id] else { return nil }
-        let days = timeline.days.filter { $0.date <= date }
+        let days = timeline.days(onOrBefore: date)
         guard let last = days.last else { return nil }
         let installed = last.counts.values.reduce(0) { $0 + $1.installed }
         let target = state.villages.values.filter { $0.unit == unit.id }.reduce(0) { $0 + $1.targets.values.reduce(0, +) }

@@ -62,9 +62,9 @@ public struct Reopening: Codable, Sendable, Equatable {
 /// Everything a unit sent for one date.
 ///
 /// Its fields live in one shared box: the WAL writer mutates a copy of the state that readers still share, so
-/// the first report of a batch for a unit copies that unit's whole dictionary of days. With a box per day that
-/// copy is one reference per day instead of every field of every day; the box itself is copied only when a
-/// day that is shared gets changed.
+/// the first report of a batch for a unit-day copies that day's 32-day block (see `DayMap`). With a box per day
+/// that copy is one reference per day instead of every field of every day; the box itself is copied only when
+/// a day that is shared gets changed.
 public struct UnitDay: Codable, Sendable, Equatable {
     private final class Fields: @unchecked Sendable {
         // Mutated only while uniquely referenced (see `fields`), so never while another thread can see it.

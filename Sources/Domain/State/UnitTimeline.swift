@@ -14,8 +14,8 @@ public struct UnitTimeline: Sendable, Equatable {
 
     init() {}
 
-    /// Reported days in date order.
-    public var days: [Day] { dates.map(day(at:)) }
+    /// The reported days on or before `date`, in date order.
+    public func days(onOrBefore date: LocalDate) -> [Day] { dates[..<endIndex(onOrBefore: date)].map(day(at:)) }
 
     /// The last reported day.
     public var latest: Day? { dates.last.map(day(at:)) }

@@ -59,13 +59,13 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         arm(configuration.headerTimeout)
     }
 
-    func readable() {
+    func readable(peerHungUp: Bool) {
         if writeWaitsForReadable {
             writeWaitsForReadable = false
             updateInterest()
             flush()
         }
-        if lingering { drainWhileLingering() } else { readAvailable() }
+        if lingering { drainWhileLingering() } else { readAvailable(toTheEnd: peerHungUp) }
     }
 
     func writable() {
@@ -115,7 +115,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     // MARK: Reading
 
-    func readAvailable() {
+    /// `toTheEnd`: read until the socket says "would block" or "closed" even after a short read, so that a
+    /// request sent together with the client's FIN is answered knowing the client is gone (`Connection: close`,
+    /// released at once).
+    func readAvailable(toTheEnd: Bool = false) {
         guard case let phase = phase, !isClosed(phase) else { return }
         let chunk = loop.readBuffer
         var progressed = false
@@ -128,7 +131,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     suspendReading()
                     break readLoop
                 }
-                if count < chunk.count && transport.shortReadDrains { break readLoop }
+                if count < chunk.count && transport.shortReadDrains && !toTheEnd { break readLoop }
             case .wouldBlock:
                 break readLoop
             case .wantsWritable:

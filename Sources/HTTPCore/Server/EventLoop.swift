@@ -6,7 +6,8 @@ import Glibc
 
 /// What an event loop calls on its own thread for one registered socket.
 protocol EventLoopHandler: AnyObject {
-    func readable()
+    /// `peerHungUp`: the event says the peer has closed its side (EPOLLRDHUP or EPOLLHUP).
+    func readable(peerHungUp: Bool)
     func writable()
     /// Called about every `EventLoop.tick`: the place for timeouts.
     func tick(now: DispatchTime)
@@ -140,7 +141,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 }
                 let flags = events[index].events
                 if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
-                    handlers[descriptor]?.readable()
+                    handlers[descriptor]?.readable(peerHungUp: flags & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0)
                 }
                 if flags & (EPOLLOUT.rawValue | EPOLLERR.rawValue) != 0 {
                     handlers[descriptor]?.writable()
