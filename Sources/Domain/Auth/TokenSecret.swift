@@ -32,11 +32,9 @@ public enum TokenSecret {
         var text = text
         text.withUTF8 { bytes in
             var length: UInt32 = 0
-            guard let algorithm = sha256Algorithm,
-                  EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, algorithm, nil) == 1 else {
-                _ = SHA256(bytes.baseAddress, bytes.count, &digest)
-                return
-            }
+            if let algorithm = sha256Algorithm,
+               EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, algorithm, nil) == 1 { return }
+            _ = SHA256(bytes.baseAddress, bytes.count, &digest) // the fetch failed: the one-shot call still works
         }
         return hex(digest)
     }
