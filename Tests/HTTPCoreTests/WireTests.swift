@@ -87,24 +87,25 @@ import TestSupport
         await server.stop()
     }
 
-    /// A short read ends a read pass on plain TCP; a request that comes with the client's FIN is still answered,
-    /// and the connection then closes instead of waiting out the keep-alive timeout.
+    /// A short read ends a read pass on plain TCP, so the client's FIN may be seen only on a later pass: either
+    /// way the request is answered and the connection then closes, not after the keep-alive timeout. (Whether the
+    /// answer says `Connection: close` depends on when the FIN arrives, so that is not asserted.)
     @Test func theClientsFinClosesTheConnectionOnceAnswered() async throws {
-        // A keep-alive timeout far beyond the waits below: only the FIN can close these connections in time.
+        // A keep-alive timeout far beyond the 2 s waits below: only the FIN can close these connections in time.
         let server = try TestServer { $0.keepAliveTimeout = 30 }
         for _ in 0..<20 {
             let client = try server.client()
             try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
             client.shutdownWrite()
             #expect(try client.readResponse().status == 200)
-            #expect(client.isClosed(within: 0.5))
+            #expect(client.isClosed())
         }
         // The FIN after the answer: the idle connection is closed at once, not after the keep-alive timeout.
         let client = try server.client()
         try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200)
         client.shutdownWrite()
-        #expect(client.isClosed(within: 0.5))
+        #expect(client.isClosed())
         await server.stop()
     }
 
