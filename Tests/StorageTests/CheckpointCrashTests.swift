@@ -18,13 +18,18 @@ import TestSupport
 
     func expected(_ count: Int) -> String { (0..<count).map { "\($0)," }.joined() }
 
+    /// Appends `index,` to the key "log" for each index, one acknowledged write each.
+    func appendToLog(_ store: ToyStore, _ indices: Range<Int>) async throws {
+        for index in indices { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+    }
+
     @Test(arguments: steps)
     func crashAtACheckpointStep(step: String) async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         var options = StoreOptions()
         options.failpoint = { if $0 == step { throw Crash() } }
         let store = try ToyStore.openToy(folder, options: options)
-        for index in 0..<20 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        try await appendToLog(store, 0..<20)
         #expect(throws: Crash.self) { try store.checkpoint() }
         store.abandon()
         let reopened = try ToyStore.openToy(folder)
@@ -44,9 +49,9 @@ import TestSupport
         var options = StoreOptions()
         options.failpoint = { if armed.value && $0 == step { throw Crash() } }
         let store = try ToyStore.openToy(folder, fileSystem: disk, options: options)
-        for index in 0..<10 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        try await appendToLog(store, 0..<10)
         try store.checkpoint() // a first, complete checkpoint
-        for index in 10..<20 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        try await appendToLog(store, 10..<20)
         armed.value = true
         #expect(throws: Crash.self) { try store.checkpoint() }
         store.abandon()
@@ -60,7 +65,7 @@ import TestSupport
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()
         let store = try ToyStore.openToy(folder, fileSystem: disk)
-        for index in 0..<3 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        try await appendToLog(store, 0..<3)
         store.abandon()
         // The WAL folder's own entry in the new data folder must have been made durable, not only the segment.
         disk.losePower()
@@ -92,7 +97,7 @@ import TestSupport
         var options = StoreOptions()
         options.checkpointEveryRecords = 7
         let store = try ToyStore.openToy(folder, fileSystem: disk, options: options)
-        for index in 0..<30 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
+        try await appendToLog(store, 0..<30)
         store.abandon()
         disk.losePower()
         let reopened = try ToyStore.openToy(folder, fileSystem: disk)

@@ -80,12 +80,19 @@ public struct JSONText: Sendable {
     /// Digits appended in place: `String(value)` allocated a string for every number of every record.
     public mutating func int(_ value: Int) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
+        appendDigits(value.magnitude, minimumWidth: 1)
+    }
+
+    /// The decimal digits of `value`, zero-padded to at least `minimumWidth`.
+    mutating func appendDigits(_ value: UInt, minimumWidth: Int) {
         var divisor: UInt = 1
-        while divisor <= magnitude / 10 { divisor *= 10 }
+        var width = 1
+        while width < minimumWidth || divisor <= value / 10 {
+            divisor *= 10
+            width += 1
+        }
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
             divisor /= 10
         } while divisor > 0
     }

@@ -45,28 +45,19 @@ extension JSONText {
         let (year, month, dayOfMonth) = day.components
         guard (0...9999).contains(year) else { return string(Timestamp.utcString(date)) }
         bytes.append(UInt8(ascii: "\""))
-        appendDigits(year, 4)
+        appendDigits(UInt(year), minimumWidth: 4)
         bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, 2)
+        appendDigits(UInt(month), minimumWidth: 2)
         bytes.append(UInt8(ascii: "-"))
-        appendDigits(dayOfMonth, 2)
+        appendDigits(UInt(dayOfMonth), minimumWidth: 2)
         bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, 2)
+        appendDigits(UInt(secondOfDay / 3600), minimumWidth: 2)
         bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, 2)
+        appendDigits(UInt(secondOfDay / 60 % 60), minimumWidth: 2)
         bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, 2)
+        appendDigits(UInt(secondOfDay % 60), minimumWidth: 2)
         bytes.append(UInt8(ascii: "."))
-        appendDigits(millisecond, 3)
+        appendDigits(UInt(millisecond), minimumWidth: 3)
         bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
-    }
-
-    private mutating func appendDigits(_ value: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
     }
 }

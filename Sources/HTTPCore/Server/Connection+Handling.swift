@@ -81,7 +81,7 @@ extension Connection {
 
     func send(_ response: HTTPResponse, for parsed: ParsedHead, keepAlive: Bool) {
         guard !isClosed(phase) else { return }
-        write(response, head: parsed.head, keepAlive: keepAlive && !server.hasBegunShutdown && !peerClosed)
+        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && !peerClosed)
     }
 
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {

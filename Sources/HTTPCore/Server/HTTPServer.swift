@@ -21,8 +21,9 @@ public final class HTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var serverState = ServerState()
     private var tls: TLSContext?
-    /// Set as shutdown begins, read by every answer without the lock: one finished after this point says
-    /// `Connection: close` even if its connection has not yet been told to drain.
+    /// Set (under the lock, so that no connection is admitted after it) as shutdown begins; read by every answer
+    /// without the lock: one finished after this point says `Connection: close` even if its connection has not
+    /// yet been told to drain.
     private let shutdownBegun = Atomic<Bool>(false)
 
     private struct ServerState {
@@ -30,7 +31,6 @@ public final class HTTPServer: @unchecked Sendable {
         var acceptSource: (any DispatchSourceRead)?
         var connections: [ObjectIdentifier: Connection] = [:]
         var nextLoop = 0
-        var stopping = false
     }
 
     private func withState<T>(_ body: (inout ServerState) -> T) -> T {
@@ -88,7 +88,7 @@ public final class HTTPServer: @unchecked Sendable {
     private func admit(_ descriptor: Int32, remoteAddress: String) {
         let (full, stopping, loop) = withState { state -> (Bool, Bool, EventLoop) in
             state.nextLoop = (state.nextLoop + 1) % loops.count
-            return (state.connections.count >= configuration.maxConnections, state.stopping, loops[state.nextLoop])
+            return (state.connections.count >= configuration.maxConnections, isStopping, loops[state.nextLoop])
         }
         if full || stopping {
             refuse(descriptor)
@@ -131,9 +131,7 @@ public final class HTTPServer: @unchecked Sendable {
     public var openConnections: Int { withState { $0.connections.count } }
 
     /// True once `shutdown()` has begun.
-    public var isStopping: Bool { withState { $0.stopping } }
-
-    var hasBegunShutdown: Bool { shutdownBegun.load(ordering: .acquiring) }
+    public var isStopping: Bool { shutdownBegun.load(ordering: .acquiring) }
 
     /// Stops accepting, closes idle connections, lets requests in flight finish within the grace period
     /// (their answers carry `Connection: close`), then closes whatever is left.
@@ -148,7 +146,6 @@ public final class HTTPServer: @unchecked Sendable {
         }
         let (source, connections) = withState { state -> ((any DispatchSourceRead)?, [Connection]) in
             shutdownBegun.store(true, ordering: .releasing)
-            state.stopping = true
             let source = state.acceptSource
             state.acceptSource = nil
             return (source, Array(state.connections.values))
