@@ -40,6 +40,22 @@ import Testing
         #expect(Timestamp.parseUTC(text) == date)
     }
 
+    @Test func timestampsReadOnlyTheShapeTheyAreWrittenIn() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            // 1950 to 2100, to the millisecond: before 1970 the day and second are floored, not truncated.
+            let date = Timestamp.floor(Date(timeIntervalSince1970: Double.random(in: -631_152_000...4_102_444_800, using: &generator)))
+            #expect(Timestamp.parseUTC(Timestamp.utcString(date)) == date)
+        }
+        for text in ["2021-10-15T09:59:00.123", "2021-10-15T09:59:00.123Z ", "2021-10-15 09:59:00.123Z",
+                     "2021-10-15T09:59:00,123Z", "2021-10-15T09-59:00.123Z", "2021/10/15T09:59:00.123Z",
+                     "2021-10-15T24:00:00.000Z", "2021-10-15T09:60:00.000Z", "2021-10-15T09:59:60.000Z",
+                     "2021-02-29T09:59:00.000Z", "2021-13-01T09:59:00.000Z", "2021-10-15T0a:59:00.123Z",
+                     "2021-10-15T+9:59:00.123Z", "2021-10-15T09:59:00.12aZ", "２０21-10-15T09:59:00.123Z", ""] {
+            #expect(Timestamp.parseUTC(text) == nil, "\(text)")
+        }
+    }
+
     @Test func rfc3339AndWallClockInZonesWithAndWithoutDaylightSaving() throws {
         let shanghai = try #require(DistrictTime(identifier: "Asia/Shanghai"))
         let instant = try #require(DistrictTime.parseTimestamp("2021-10-15T09:59:07Z"))
