@@ -57,4 +57,4 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 t0=$(date +%s.%N)
 start_server warning --test-clock
 t1=$(date +%s.%N)
-echo "== restart from that snapshot: listening after $(echo "$t1 - $t0" | bc) s"
+echo "== restart from that snapshot: listening after $(echo "$t1 - $t0" | bc) s; RSS $(( $(ps -o rss= -p $pid) / 1024 )) MiB"

@@ -219,6 +219,35 @@ private func object(_ members: (String, JSONValue)...) -> JSONValue {
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
     }
 
+    /// The streaming reader of snapshot files against the whole-document parser, on the same inputs: the same
+    /// elements in the same order when the text is an array, an error whenever it is anything else.
+    @Test func arraysReadElementByElementAsWhole() throws {
+        var generator = JSONTextGenerator(seed: 2021_11_15)
+        var inputs = ["[]", " [ 1 , [2], {\"a\": [3]} ] ", "\u{FEFF}[true]", "[1,]", "[1 2]", "[1]x", "{}", "1", "[", ""]
+            .map { Array($0.utf8) }
+        for _ in 0..<500 {
+            let array = Array(("[" + (0..<Int.random(in: 0...4)).map { _ in generator.document() }.joined(separator: ",") + "]").utf8)
+            inputs += [array, generator.mutate(array)]
+        }
+        var arrays = 0
+        for input in inputs {
+            var streamed: [JSONValue] = []
+            let outcome = Result { try JSONValue.forEachElement(ofArray: Data(input)) { streamed.append($0); return true } }
+            switch try? JSONValue.parse(Data(input)) {
+            case .array(let whole)?:
+                arrays += 1
+                #expect((try? outcome.get()) == true && streamed == whole, "\(Self.show(input))")
+            default:
+                #expect((try? outcome.get()) == nil, "\(Self.show(input))")
+            }
+        }
+        #expect(arrays > 300)
+        // A declined element stops the reading: the rest, malformed or not, is never looked at.
+        var seen = 0
+        #expect(try JSONValue.forEachElement(ofArray: Data("[1, 2, 3, oops".utf8)) { _ in seen += 1; return seen < 2 } == false)
+        #expect(seen == 2)
+    }
+
     @Test func generatedAndMutatedDocumentsAgree() {
         var generator = JSONTextGenerator(seed: 2021_10_15)
         var inputs: [[UInt8]] = []

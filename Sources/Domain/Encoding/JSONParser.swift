@@ -6,14 +6,32 @@ struct JSONParser {
     var position = 0
 
     mutating func parseText() throws(JSONSyntaxError) -> JSONValue {
+        skipByteOrderMarkAndWhitespace()
+        let value = try parseValue(depth: 0)
+        try expectEnd()
+        return value
+    }
+
+    /// A text that is one array, each element handed to `each` as soon as it is parsed, never the whole array
+    /// at once. False as soon as `each` returns false (the rest is not read).
+    mutating func parseArrayText(_ each: (JSONValue) -> Bool) throws(JSONSyntaxError) -> Bool {
+        skipByteOrderMarkAndWhitespace()
+        guard try peek() == UInt8(ascii: "[") else { throw failure("应为数组，却是 \(describeByte(at: position))") }
+        guard try parseElements(depth: 1, each) else { return false }
+        try expectEnd()
+        return true
+    }
+
+    mutating func skipByteOrderMarkAndWhitespace() {
         // RFC 8259 §8.1 lets a parser ignore a leading byte order mark; Windows Notepad writes one into the
         // `report.json` a reporter then sends with `curl -d @report.json`.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
         skipWhitespace()
-        let value = try parseValue(depth: 0)
+    }
+
+    mutating func expectEnd() throws(JSONSyntaxError) {
         skipWhitespace()
         guard position == bytes.count else { throw failure("JSON 值之后还有多余的内容 \(describeByte(at: position))") }
-        return value
     }
 
     // MARK: Values
@@ -32,15 +50,24 @@ struct JSONParser {
     }
 
     mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
+        var elements: [JSONValue] = []
+        _ = try parseElements(depth: depth) { element in
+            // Growing from empty reallocated three times for a typical array or object; a report parses dozens.
+            if elements.isEmpty { elements.reserveCapacity(4) }
+            elements.append(element)
+            return true
+        }
+        return elements
+    }
+
+    /// From `[` to `]`, each element to `each`; false as soon as `each` returns false.
+    mutating func parseElements(depth: Int, _ each: (JSONValue) -> Bool) throws(JSONSyntaxError) -> Bool {
         try checkDepth(depth)
         position += 1
         skipWhitespace()
-        var elements: [JSONValue] = []
-        if try peek() == UInt8(ascii: "]") { position += 1; return elements }
-        // Growing from empty reallocated three times for a typical array or object; a report parses dozens.
-        elements.reserveCapacity(4)
+        if try peek() == UInt8(ascii: "]") { position += 1; return true }
         while true {
-            elements.append(try parseValue(depth: depth))
+            guard each(try parseValue(depth: depth)) else { return false }
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","):
@@ -49,7 +76,7 @@ struct JSONParser {
                 if try peek() == UInt8(ascii: "]") { throw failure("数组的最后一个元素后不能有逗号") }
             case UInt8(ascii: "]"):
                 position += 1
-                return elements
+                return true
             default:
                 throw failure("数组元素之间应为逗号，或以 ] 结束，却是 \(describeByte(at: position))")
             }

@@ -34,6 +34,21 @@ public enum JSONValue: Equatable, Sendable {
         }
         return try result.get()
     }
+
+    /// Parses one JSON text that must be an array, handing each element to `each` as soon as it is read: a
+    /// snapshot file of a gigabyte never exists as one document (as one, it more than doubled the server's
+    /// memory and its restart time). False when `each` declined an element; the rest is then not read.
+    static func forEachElement(ofArray utf8: Data, _ each: (JSONValue) -> Bool) throws(JSONSyntaxError) -> Bool {
+        let result = utf8.withUnsafeBytes { raw in
+            raw.withMemoryRebound(to: UInt8.self) { bytes in
+                Result { () throws(JSONSyntaxError) -> Bool in
+                    var parser = JSONParser(bytes: bytes)
+                    return try parser.parseArrayText(each)
+                }
+            }
+        }
+        return try result.get()
+    }
 }
 
 /// An object's members in document order, keys unique. Lookup scans the list: request objects have a handful

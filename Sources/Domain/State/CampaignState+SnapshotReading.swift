@@ -15,33 +15,31 @@ extension CampaignState {
     }
 
     static func reportsFromSnapshot(_ data: Data) -> [UnitDay]? {
-        guard case .array(let items)? = try? JSONValue.parse(data) else { return nil }
         var days: [UnitDay] = []
-        days.reserveCapacity(items.count)
-        for item in items {
+        let readAll = try? JSONValue.forEachElement(ofArray: data) { item in
             guard let d = JSONMembers(item), let unit = d.string("unit"), let date = d.string("date").flatMap(LocalDate.init),
                   let status = d.string("status").flatMap(Timeliness.init(rawValue:)),
-                  let review = d.object("review").flatMap(review(from:)), let revisionValues = d.array("revisions") else { return nil }
+                  let review = d.object("review").flatMap(review(from:)), let revisionValues = d.array("revisions") else { return false }
             var revisions: [ReportRevision] = []
             revisions.reserveCapacity(revisionValues.count)
             for value in revisionValues {
-                guard let revision = JSONMembers(value).flatMap({ revision(from: $0, instant: snapshotInstant) }) else { return nil }
+                guard let revision = JSONMembers(value).flatMap({ revision(from: $0, instant: snapshotInstant) }) else { return false }
                 revisions.append(revision)
             }
             days.append(UnitDay(unit: unit, date: date, status: status, revisions: revisions, review: review))
+            return true
         }
-        return days
+        return readAll == true ? days : nil
     }
 
     static func auditFromSnapshot(_ data: Data) -> [AuditEntry]? {
-        guard case .array(let items)? = try? JSONValue.parse(data) else { return nil }
         var entries: [AuditEntry] = []
-        entries.reserveCapacity(items.count)
-        for item in items {
-            guard let entry = JSONMembers(item).flatMap({ auditEntry(from: $0, instant: snapshotInstant) }) else { return nil }
+        let readAll = try? JSONValue.forEachElement(ofArray: data) { item in
+            guard let entry = JSONMembers(item).flatMap({ auditEntry(from: $0, instant: snapshotInstant) }) else { return false }
             entries.append(entry)
+            return true
         }
-        return entries
+        return readAll == true ? entries : nil
     }
 
     private static func review(from r: JSONMembers) -> Review? {
