@@ -118,6 +118,14 @@ import TestSupport
         let office = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
         #expect(office.status == 201)
 
+        // Year 10000 in UTC: refused, as no snapshot could hold it.
+        for until in ["9999-12-31T23:59:59-01:00", "10000-01-01T00:00:00Z", "1899-12-31T23:59:59Z"] {
+            let unstorable = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",
+                                                     json: ["until": until, "reason": "系统故障未能报送"])
+            #expect(unstorable.status == 422 && unstorable.errorFields == ["until"], "\(until)")
+        }
+        let stillClosed = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-12", [5, 0, 0, 0, 0]))
+        #expect(stillClosed.status == 409)
         let reopen = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",
                                              json: ["until": "2021-10-20T18:00:00+08:00", "reason": "系统故障未能报送"])
         #expect(reopen.status == 200)

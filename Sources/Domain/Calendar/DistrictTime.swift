@@ -56,9 +56,16 @@ public struct DistrictTime: Sendable {
     public static func parseTimestamp(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        var date = formatter.date(from: text)
+        if date == nil {
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            date = formatter.date(from: text)
+        }
+        // Only instants a snapshot can write and read back (its UTC text has a 4-digit year, LocalDate's range):
+        // `9999-12-31T23:59:59-01:00` is year 10000 in UTC, and a reopening until then made every later snapshot
+        // unreadable, so the server could not start again.
+        guard let date, (1900...9999).contains(Timestamp.utcParts(date).day.components.year) else { return nil }
+        return date
     }
 
     /// `HH:MM` in the district.
