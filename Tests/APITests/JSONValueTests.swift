@@ -223,8 +223,9 @@ private func object(_ members: (String, JSONValue)...) -> JSONValue {
     /// elements in the same order when the text is an array, an error whenever it is anything else.
     @Test func arraysReadElementByElementAsWhole() throws {
         var generator = JSONTextGenerator(seed: 2021_11_15)
-        var inputs = ["[]", " [ 1 , [2], {\"a\": [3]} ] ", "\u{FEFF}[true]", "[1,]", "[1 2]", "[1]x", "{}", "1", "[", ""]
-            .map { Array($0.utf8) }
+        let deepest = String(repeating: "[", count: JSONValue.maximumNestingDepth) + String(repeating: "]", count: JSONValue.maximumNestingDepth)
+        var inputs = ["[]", " [ 1 , [2], {\"a\": [3]} ] ", "\u{FEFF}[true]", "[1,]", "[1 2]", "[1]x", "{}", "1", "[", "",
+                      deepest, "[" + deepest + "]"].map { Array($0.utf8) }
         for _ in 0..<500 {
             let array = Array(("[" + (0..<Int.random(in: 0...4)).map { _ in generator.document() }.joined(separator: ",") + "]").utf8)
             inputs += [array, generator.mutate(array)]

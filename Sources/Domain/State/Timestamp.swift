@@ -10,7 +10,7 @@ public enum Timestamp {
     /// The last whole millisecond at or before `date`, as `floor` makes its Date. Not `(seconds * 1000)
     /// .rounded(.down)`: Date keeps seconds since 2001, so a floored instant's seconds since 1970 times 1000 came
     /// out a hair below the millisecond for about one in eleven, and the instant moved back a millisecond every
-    /// time it was written (to the WAL, to a snapshot) and read again.
+    /// time it went through a snapshot's UTC text (the WAL keeps exact seconds since 2001).
     static func milliseconds(_ date: Date) -> Int64 {
         let nearest = Int64((date.timeIntervalSince1970 * 1000).rounded())
         return Date(timeIntervalSince1970: Double(nearest) / 1000) > date ? nearest - 1 : nearest
@@ -34,7 +34,7 @@ public enum Timestamp {
     /// Exactly the shape `utcString` writes, read from its bytes: a restart reads one per revision and audit
     /// entry, and splitting the text into pieces was a fifth of loading a large snapshot.
     static func parseUTC(_ text: String) -> Date? {
-        text.utf8.withContiguousStorageIfAvailable(parseUTC) ?? parseUTC(Array(text.utf8).withUnsafeBufferPointer { $0 })
+        text.utf8.withContiguousStorageIfAvailable(parseUTC) ?? Array(text.utf8).withUnsafeBufferPointer(parseUTC)
     }
 
     private static let separators: [(offset: Int, byte: UInt8)] = [
