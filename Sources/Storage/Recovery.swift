@@ -78,20 +78,61 @@ enum Recovery {
                                               "copy": "\(path).broken"])
                 }
             }
-            for record in scan.records where record.sequence > sequence {
-                guard record.sequence == sequence + 1 else {
-                    throw StoreError.corruption(file: path, offset: 0, reason: "records \(sequence + 1)…\(record.sequence - 1) are missing")
-                }
-                do {
-                    try state.apply(try State.change(fromLogPayload: record.payload))
-                } catch {
-                    throw StoreError.corruption(file: path, offset: 0, reason: "record \(record.sequence) does not apply: \(error)")
-                }
-                sequence = record.sequence
+            // A segment's records are consecutive (the scan checked): only the first one after the snapshot can
+            // show a gap.
+            let fresh = scan.records.drop { $0.sequence <= sequence }
+            if let first = fresh.first, first.sequence != sequence + 1 {
+                throw StoreError.corruption(file: path, offset: 0, reason: "records \(sequence + 1)…\(first.sequence - 1) are missing")
             }
+            try replay(fresh, into: &state, path: path)
+            sequence = fresh.last?.sequence ?? sequence
         }
         if repair { for fix in repairs { try fix() } }
         return Result(state: state, snapshotSequence: snapshotSequence, snapshotBytes: snapshotBytes, walBytes: walBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
+    }
+}
+
+extension Recovery {
+    /// Records are applied in order, in windows; while one window is applied on this thread, the next one is
+    /// decoded on another core. Decoding needs nothing but the record, and it was over half of a replay; with
+    /// it beside the applying, a replay of 576k records took 5.4 s instead of 6.7 s (for 1 s more CPU: objects
+    /// made on one core and kept by another cost more). Windows of 256 records did no better.
+    static func replay<State: DurableState>(_ records: ArraySlice<WALRecord>, into state: inout State, path: String) throws {
+        let window = 2_048
+        var start = records.startIndex
+        var decoded = DecodedWindow<State>(records[start..<min(start + window, records.endIndex)])
+        while start < records.endIndex {
+            let end = min(start + window, records.endIndex)
+            let next = DecodedWindow<State>()
+            let decoding = DispatchGroup()
+            let following = records[end..<min(end + window, records.endIndex)]
+            DispatchQueue.global().async(group: decoding) { next.decode(following) }
+            // A record that does not apply throws from the loop; the decoding thread is waited for even then.
+            defer { decoding.wait() }
+            for (record, change) in zip(records[start..<end], decoded.changes) {
+                do {
+                    try state.apply(try change.get())
+                } catch {
+                    throw StoreError.corruption(file: path, offset: 0, reason: "record \(record.sequence) does not apply: \(error)")
+                }
+            }
+            decoding.wait()
+            decoded = next
+            start = end
+        }
+    }
+
+    /// One window's decoded changes, filled by the thread that decodes them and read only after it is done.
+    private final class DecodedWindow<State: DurableState>: @unchecked Sendable {
+        private(set) var changes: [Swift.Result<State.Change, any Error>] = []
+
+        init() {}
+
+        init(_ records: ArraySlice<WALRecord>) { decode(records) }
+
+        func decode(_ records: ArraySlice<WALRecord>) {
+            changes = records.map { record in Swift.Result { try State.change(fromLogPayload: record.payload) } }
+        }
     }
 }
 

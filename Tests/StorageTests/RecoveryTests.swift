@@ -130,6 +130,31 @@ import TestSupport
         #expect(try Data(contentsOf: segment) == bytes)
     }
 
+    /// Replay decodes the next window of records on another thread while it applies the current one: the
+    /// changes still apply exactly in order across windows, and a record that does not decode is named.
+    @Test func replayAppliesInOrderAcrossWindowsAndNamesARecordThatDoesNotDecode() throws {
+        let count = 5_000 // over two windows of 2,048 and a part
+        let records = try (0..<count).map { index in
+            WALRecord(sequence: UInt64(index + 1), segment: 1,
+                      payload: try ToyState.logPayload(of: .append(key: "k\(index % 3)", suffix: "\(index),")))
+        }
+        var state = ToyState()
+        try Recovery.replay(records[...], into: &state, path: "wal/1.wal")
+        for key in 0..<3 {
+            #expect(state.values["k\(key)"] == stride(from: key, to: count, by: 3).map { "\($0)," }.joined())
+        }
+        var damaged = records
+        damaged[4_500].payload = Array(#"{"nonsense": true}"#.utf8)
+        var partial = ToyState()
+        #expect {
+            try Recovery.replay(damaged[...], into: &partial, path: "wal/1.wal")
+        } throws: { error in
+            "\(error)".contains("record 4501 does not apply") && "\(error)".contains("wal/1.wal")
+        }
+        // Everything before the damaged record was applied, nothing after it.
+        #expect(partial.values.values.reduce(0) { $0 + $1.split(separator: ",").count } == 4_500)
+    }
+
     @Test func checkpointThenRecoveryFromSnapshotPlusWAL() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         var options = StoreOptions()
