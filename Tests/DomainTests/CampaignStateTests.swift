@@ -46,6 +46,10 @@ import Testing
         #expect(restored.villages == b.state.villages)
         #expect(restored.units == b.state.units)
         #expect(restored.appliedMigrations == b.state.appliedMigrations)
+        // The audit trail is read on another thread; its failure still fails the whole load.
+        var damaged = try files.mapValues { try $0.materialized() }
+        damaged["audit.json"] = Data(#"[{"at": "2021-10-15T08:00:00.000Z"}]"#.utf8)
+        #expect(throws: DecodingError.self) { try CampaignState(snapshotFiles: damaged) }
     }
 
     @Test func changesSurviveTheWALsJSONEncoding() throws {

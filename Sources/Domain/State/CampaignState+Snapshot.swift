@@ -54,6 +54,8 @@ extension CampaignState {
 
     public init(snapshotFiles files: [String: Data]) throws {
         self.init()
+        // The audit trail is read on another core while the reports are: the two largest files, independent.
+        let auditEntries = ReadAside { try files["audit.json"].map(Self.readAuditFile) ?? [] }
         let d = Self.decoder
         func read<T: Decodable>(_ name: String, _ type: T.Type) throws -> T? {
             guard let data = files[name] else { return nil }
@@ -78,7 +80,23 @@ extension CampaignState {
         }
         for exemption in try read("exemptions.json", [Exemption].self) ?? [] { exemptions[exemption.id] = exemption }
         for task in try read("tasks.json", [DutyTask].self) ?? [] { tasks[task.id] = task }
-        for entry in try files["audit.json"].map(Self.readAuditFile) ?? [] { audit[entry.date, default: AuditDay()].append(entry) }
+        for entry in try auditEntries.value() { audit[entry.date, default: AuditDay()].append(entry) }
+    }
+}
+
+/// A value worked out on another thread; `value()` waits for it. `result` is written once, by that thread,
+/// and read only after the group says it is done.
+private final class ReadAside<Value>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: Result<Value, any Error>?
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        DispatchQueue.global().async(group: done) { self.result = Result(catching: work) }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        return try result!.get()
     }
 }
 
