@@ -66,4 +66,15 @@ import Testing
         #expect(over.issues[0].message.contains("4 户 × 3 吨 = 12 吨"))
         #expect(validator(state, [], fuel: FuelDelivered(cleanCoalTons: -1, biomassTons: 0)).issues.map(\.field) == ["fuel.cleanCoalTons"])
     }
+
+    /// Tonnages beyond any Int are named in the messages too, not turned into a trap that stops the server.
+    @Test func hugeTonnagesAreRefusedWithAMessage() throws {
+        var b = try builder()
+        try b.report("xiatuanpu", "2021-10-15", [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1e308))
+        let lower = validator(b.state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1e19))
+        #expect(lower.issues.map(\.field) == ["fuel.biomassTons"])
+        #expect(lower.issues[0].message.contains("10000000000000000000.00 吨"))
+        let overCap = validator(try builder().state, [], fuel: FuelDelivered(cleanCoalTons: 1e19, biomassTons: 0))
+        #expect(overCap.issues.map(\.field) == ["fuel.cleanCoalTons"])
+    }
 }

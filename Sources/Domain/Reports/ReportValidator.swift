@@ -97,7 +97,9 @@ struct ReportValidator {
         return issues
     }
 
+    /// Whole tons without a fraction. Only below 9e15, where a Double is an exact Int: `Int(1e19)` traps, and a
+    /// fuel figure of 1e19 once brought the whole server down with it.
     private func format(_ tons: Double) -> String {
-        tons == tons.rounded() ? String(Int(tons)) : String(format: "%.2f", tons)
+        tons == tons.rounded() && abs(tons) < 9e15 ? String(Int(tons)) : String(format: "%.2f", tons)
     }
 }
