@@ -82,6 +82,14 @@ public struct StorageUnavailable: Error, Sendable, CustomStringConvertible {
     public var description: String { "storage unavailable: \(reason)" }
 }
 
+/// A change whose WAL record would be larger than recovery reads back (`WALRecord.maxPayload`, 64 MiB): refused
+/// before it is applied or logged. Logged anyway, it made the WAL unreadable and the server unable to start.
+public struct ChangeTooLarge: Error, Sendable, CustomStringConvertible {
+    public let bytes: Int
+    public let limit: Int
+    public var description: String { "change of \(bytes) bytes exceeds the WAL record limit of \(limit) bytes" }
+}
+
 /// What a commit decides after looking at the current state.
 public enum CommitDecision<Change: Sendable, Result: Sendable>: Sendable {
     /// Log and apply `change`, then return `result` once it is on disk.

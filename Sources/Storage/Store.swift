@@ -174,6 +174,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 switch try job.decide(working) {
                 case .write(let change, let finish):
                     let payload = try State.logPayload(of: change)
+                    guard payload.count <= WALRecord.maxPayload else {
+                        throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
+                    }
                     try working.apply(change)
                     WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
                     nextSequence += 1

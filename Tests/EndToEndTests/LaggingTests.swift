@@ -118,6 +118,11 @@ import TestSupport
         _ = try await f.office.post("/api/v1/tasks", json: ["unit": "heat-company", "title": "南邢家河片区换热站调试", "due": "2021-10-15"])
         let done = try await f.office.post("/api/v1/tasks", json: ["unit": "gas-company", "title": "煤改气管网试压", "due": "2021-10-12"])
         let doneID = try #require(done.json["id"] as? String)
+        // 1,000 characters but 501,000 Unicode scalars (each "a" carries 500 combining accents): too long, as a
+        // megabyte per note once let a task's history outgrow a WAL record.
+        let heavy = String(repeating: "a" + String(repeating: "\u{0301}", count: 500), count: 1_000)
+        let refused = try await f.office.patch("/api/v1/tasks/\(doneID)", json: ["note": heavy])
+        #expect(refused.status == 422 && refused.errorFields == ["note"])
         #expect(try await f.office.patch("/api/v1/tasks/\(doneID)", json: ["status": "done", "note": "已完成"]).status == 200)
         // 滋润乡 misses two days in each of two weeks: criticized twice → refer.
         try await Self.report(f, "zirun", days: [4, 5, 6, 7, 8] + [11, 12, 13, 14, 15])

@@ -78,4 +78,20 @@ import TestSupport
         #expect(disk.syncCount == syncs)
         store.abandon()
     }
+
+    /// A change whose record recovery could not read back is refused whole, and the store goes on.
+    @Test func aChangeLargerThanARecordMayBeIsRefusedAndNothingIsLogged() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        try await store.put("before", "1")
+        let huge = String(repeating: "a", count: WALRecord.maxPayload)
+        await #expect(throws: ChangeTooLarge.self) { try await store.put("huge", huge) }
+        try await store.put("after", "2")
+        #expect(store.values == ["before": "1", "after": "2"])
+        store.abandon()
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values == ["before": "1", "after": "2"])
+        #expect(ToyStore.verify(folder: folder).isSound)
+        try reopened.close()
+    }
 }

@@ -16,6 +16,9 @@ enum ErrorRendering {
             headers["Retry-After"] = "60"
             return .error(503, code: "storage_unavailable", message: "存储暂时无法写入（\(error.reason)），数据未保存，请稍后重试并联系管理员",
                           headers: headers)
+        case let error as ChangeTooLarge:
+            return .error(413, code: "change_too_large",
+                          message: "本次修改连同已有内容共 \(error.bytes) 字节，超过单条记录上限 \(error.limit) 字节，未保存")
         default:
             return .error(500, code: "internal", message: "服务器内部错误，请联系管理员")
         }

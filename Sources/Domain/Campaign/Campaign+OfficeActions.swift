@@ -8,7 +8,7 @@ extension Campaign {
         let now = self.now()
         return try await store.commit { state in
             guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(unit) 没有 \(date) 的报送") }
-            if let note, note.count > self.rules.maxTextLength {
+            if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
                 throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
             }
             let review = Review(state: reviewState, note: note, by: principal.label, at: now)

@@ -115,10 +115,12 @@ extension Campaign {
         if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容过长", details: issues) }
     }
 
-    /// More than `limit` characters. A text of no more bytes than that has no more characters either, so most
-    /// texts are judged by their byte count, without counting characters (a tenth of deciding a report).
+    /// More than `limit` characters, counted as Unicode scalars: a character may carry any number of combining
+    /// marks, so counting characters let a 1,000-character note be a megabyte. A text of no more bytes than the
+    /// limit has no more scalars either, so most texts are judged by their byte count alone (a tenth of deciding
+    /// a report, when every text's characters were counted).
     static func isLonger(_ text: String, than limit: Int) -> Bool {
-        text.utf8.count > limit && text.count > limit
+        text.utf8.count > limit && text.unicodeScalars.count > limit
     }
 
     // MARK: Reading

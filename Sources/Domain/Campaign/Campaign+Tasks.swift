@@ -11,7 +11,7 @@ extension Campaign {
                 throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
             }
             let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-            if title.isEmpty || title.count > 200 { throw DomainError.invalid("title", "请填写任务名称（不超过 200 字）") }
+            if title.isEmpty || Self.isLonger(title, than: 200) { throw DomainError.invalid("title", "请填写任务名称（不超过 200 字）") }
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
                                 createdAt: now, doneOn: nil, updates: [])
             let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(unit)：\(title)，\(due) 前完成", at: now)
@@ -26,7 +26,7 @@ extension Campaign {
             guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             guard principal.mayActFor(unit: task.unit) else { throw DomainError(.forbidden, "只能更新本单位的任务") }
             if status == nil && note == nil { throw DomainError.invalid("status", "请填写 status 或 note") }
-            if let note, note.count > self.rules.maxTextLength {
+            if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
                 throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
             }
             let newStatus = status ?? task.status

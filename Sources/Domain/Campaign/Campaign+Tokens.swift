@@ -24,7 +24,7 @@ extension Campaign {
         let now = self.now()
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await store.commit { state in
-            if label.isEmpty || label.count > 100 {
+            if label.isEmpty || Self.isLonger(label, than: 100) {
                 throw DomainError.invalid("label", "请填写令牌用途说明 label（不超过 100 字），如“下团堡乡 统计员”")
             }
             if role == .reporter {
