@@ -118,12 +118,15 @@ import TestSupport
         let office = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
         #expect(office.status == 201)
 
-        // Year 10000 in UTC: refused, as no snapshot could hold it.
-        for until in ["9999-12-31T23:59:59-01:00", "10000-01-01T00:00:00Z", "1899-12-31T23:59:59Z"] {
+        // Year 10000 in UTC or in the district: refused, as no snapshot could hold it.
+        for until in ["9999-12-31T23:59:59-01:00", "10000-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "9999-12-31T20:00:00Z",
+                      "1900-01-01T12:00:00Z"] {
             let unstorable = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",
                                                      json: ["until": until, "reason": "系统故障未能报送"])
             #expect(unstorable.status == 422 && unstorable.errorFields == ["until"], "\(until)")
         }
+        // Nor may the test clock take the district there.
+        await #expect(throws: (any Error).self) { try await f.admin.setClock("9999-12-31T20:00:00Z") }
         let stillClosed = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-12", [5, 0, 0, 0, 0]))
         #expect(stillClosed.status == 409)
         let reopen = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",

@@ -78,7 +78,7 @@ struct JSONFields {
     func timestamp(_ key: String) throws -> Date {
         let text = try requiredString(key)
         guard let date = DistrictTime.parseTimestamp(text) else {
-            throw DomainError.invalid(field(key), "\(field(key)) 须为带时区的 RFC 3339 时间（1900 至 9999 年），如 2021-10-25T18:00:00+08:00")
+            throw DomainError.invalid(field(key), "\(field(key)) 须为带时区的 RFC 3339 时间（1900-01-02 至 9999-12-30），如 2021-10-25T18:00:00+08:00")
         }
         return date
     }

@@ -53,6 +53,9 @@ public struct DistrictTime: Sendable {
     }
 
     /// Accepts RFC 3339 with an offset or `Z` (fractional seconds allowed).
+    private static let firstStorableDay = LocalDate(year: 1900, month: 1, day: 1)!.dayNumber
+    private static let lastStorableDay = LocalDate(year: 9999, month: 12, day: 31)!.dayNumber
+
     public static func parseTimestamp(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
@@ -61,10 +64,12 @@ public struct DistrictTime: Sendable {
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             date = formatter.date(from: text)
         }
-        // Only instants a snapshot can write and read back (its UTC text has a 4-digit year, LocalDate's range):
-        // `9999-12-31T23:59:59-01:00` is year 10000 in UTC, and a reopening until then made every later snapshot
-        // unreadable, so the server could not start again.
-        guard let date, (1900...9999).contains(Timestamp.utcParts(date).day.components.year) else { return nil }
+        // Only instants whose day is one LocalDate can hold (1900-9999) in UTC and in any time zone, so a day
+        // away from either end: `9999-12-31T23:59:59-01:00` is year 10000 in UTC, and a reopening until then made
+        // every later snapshot unreadable; a test clock at 9999-12-31T20:00Z made the district's date 10000-01-01
+        // and every later audit entry unreadable. Either way the server could not start again.
+        guard let date, let day = Optional(Timestamp.utcParts(date).day),
+              day.dayNumber > Self.firstStorableDay, day.dayNumber < Self.lastStorableDay else { return nil }
         return date
     }
 
