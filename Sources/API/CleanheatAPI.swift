@@ -14,6 +14,9 @@ public final class CleanheatAPI: HTTPResponder {
     let renderer: JSONRenderer
     let logger: Logger
     let renderedCache = RenderedCache()
+    /// Part of every bulletin ETag: the state's version counts changes since this process started, so after a
+    /// restart it repeats, and without this an old ETag matched a different bulletin (304 for changed content).
+    let processEpoch = String(UInt64.random(in: 0...UInt64.max), radix: 36)
     private let router: Router
     private let routes: [String: APIRoute]
 

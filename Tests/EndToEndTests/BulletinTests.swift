@@ -121,6 +121,24 @@ import TestSupport
         #expect(rows.last == "")
     }
 
+    /// The state's version counts changes since the process started, so it repeats after a restart: an ETag
+    /// from before must never match a different bulletin after.
+    @Test func anETagFromBeforeARestartNeverMatchesAgain() async throws {
+        let f = try await CampaignFixture.start()
+        let etag = try #require(try await f.office.get("/api/v1/bulletins/2021-10-15").header("ETag"))
+        #expect(f.server.stop() == 0)
+        let server = try ServerProcess.start(dataFolder: f.server.dataFolder)
+        defer { server.stop() }
+        let office = APIClient(baseURL: server.baseURL, token: f.office.token)
+        try await APIClient(baseURL: server.baseURL, token: try server.adminToken).setClock("2021-10-15T10:00:00+08:00")
+        for installed in 1...30 {
+            let report = CampaignFixture.report(date: "2021-10-15", [300, 200, installed, 0, 0], extra: ["unit": "xiatuanpu"])
+            #expect([200, 201].contains(try await office.post("/api/v1/reports", json: report).status))
+            let bulletin = try await office.get("/api/v1/bulletins/2021-10-15", headers: ["If-None-Match": etag])
+            #expect(bulletin.status == 200, "after \(installed) reports")
+        }
+    }
+
     @Test func etagGzipTodayAndPending() async throws {
         let f = try await Self.scenario()
         defer { f.stop() }

@@ -53,11 +53,12 @@ extension CleanheatAPI {
         request.parameter("date") == "today" ? campaign.today : try request.dateParameter("date")
     }
 
-    /// The bulletin changes only when the state does (its version) or when its day's deadline passes.
+    /// The bulletin changes only when the state does (its version in this process) or when its day's deadline
+    /// passes.
     private func bulletinCacheKey(date: LocalDate, format: String) -> String {
         let version = campaign.read { $0.version }
         let deadline = campaign.rules.time.instant(on: date, at: campaign.rules.reportDeadline)
         let afterDeadline = campaign.now() > deadline ? "a" : "b"
-        return "\(date)-v\(version)-\(afterDeadline)-\(format)"
+        return "\(date)-v\(processEpoch).\(version)-\(afterDeadline)-\(format)"
     }
 }
