@@ -15,12 +15,32 @@ import Glibc
         #expect(health.status == 200)
         #expect(health.text == #"{"status":"ok"}"#)
 
-        // Another loopback address: served there, and only there.
-        let other = try ServerProcess.start(extraArguments: ["--host", "127.0.0.2"])
+        // Another loopback address: served there, and only there. The port is one this test holds bound (not
+        // listening) on 127.0.0.1, so that no other server of a parallel test can be answering there.
+        let placeholder = try Self.boundSocket(host: "127.0.0.1")
+        defer { close(placeholder.descriptor) }
+        let other = try ServerProcess.start(extraArguments: ["--host", "127.0.0.2", "--port", "\(placeholder.port)"])
         defer { other.stop() }
         #expect(other.listeningLine == "listening on http://127.0.0.2:\(other.port)")
         #expect(try await APIClient(baseURL: "http://127.0.0.2:\(other.port)", token: nil).get("/healthz").status == 200)
         #expect(throws: RawHTTPClient.Failure.self) { _ = try RawHTTPClient(port: other.port, host: "127.0.0.1") }
+    }
+
+    /// A TCP socket bound to a free port of `host`, not listening: connections to it are refused.
+    static func boundSocket(host: String) throws -> (descriptor: Int32, port: Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, host, &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     @Test func sigtermFinishesTheRequestInFlightRefusesNewConnectionsAndExitsZero() async throws {
