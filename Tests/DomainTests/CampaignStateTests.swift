@@ -52,6 +52,33 @@ import Testing
         #expect(throws: DecodingError.self) { try CampaignState(snapshotFiles: damaged) }
     }
 
+    /// A task's update logs the update alone: its records stay the same size however long its history grows.
+    @Test func aTaskUpdateLogsOnlyTheUpdateAndReplaysToTheSameTask() throws {
+        var state = try StateBuilder().state
+        let start = Date(timeIntervalSince1970: 1_634_000_000)
+        let task = DutyTask(id: "task_1", unit: "grid", title: "下团堡乡配套电网增容", due: day("2021-10-20"), status: .open,
+                            note: nil, createdAt: start, doneOn: nil, updates: [])
+        try state.apply(LoggedChange(.taskSaved(task), audit: nil))
+        var replayed = state
+        var sizes: [Int] = []
+        for n in 1...20 {
+            let update = DutyTask.Update(at: start.addingTimeInterval(Double(n)), by: "地电公司", status: n == 20 ? .done : .open,
+                                         note: "第\(n + 10)次进展")
+            let change = LoggedChange(.taskUpdated(id: "task_1", update: update, doneOn: n == 20 ? day("2021-10-18") : nil), audit: nil)
+            let payload = try CampaignState.logPayload(of: change)
+            sizes.append(payload.count)
+            try state.apply(change)
+            try replayed.apply(try CampaignState.change(fromLogPayload: payload))
+        }
+        let open = sizes.dropLast() // the last one also carries the day it was done
+        #expect(open.max()! - open.min()! < 4, "\(sizes)")
+        #expect(state.tasks == replayed.tasks)
+        let done = try #require(state.tasks["task_1"])
+        #expect(done.updates.count == 20 && done.status == .done && done.note == "第30次进展" && done.doneOn == day("2021-10-18"))
+        let orphan = DutyTask.Update(at: start, by: "x", status: .open, note: nil)
+        #expect(throws: DomainError.self) { try state.apply(LoggedChange(.taskUpdated(id: "task_none", update: orphan, doneOn: nil), audit: nil)) }
+    }
+
     @Test func changesSurviveTheWALsJSONEncoding() throws {
         var b = try StateBuilder()
         try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100])

@@ -33,10 +33,11 @@ extension Campaign {
             task.status = newStatus
             if let note { task.note = note }
             task.doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
-            task.updates.append(.init(at: now, by: principal.label, status: newStatus, note: note))
+            let update = DutyTask.Update(at: now, by: principal.label, status: newStatus, note: note)
+            task.updates.append(update)
             let audit = self.auditEntry(principal, "task.update", target: id,
                                         summary: "\(task.title)：\(newStatus.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
-            return .write(LoggedChange(.taskSaved(task), audit: audit), task)
+            return .write(LoggedChange(.taskUpdated(id: id, update: update, doneOn: task.doneOn), audit: audit), task)
         }
     }
 

@@ -39,6 +39,13 @@ extension CampaignState {
             exemptions[id] = nil
         case let .taskSaved(task):
             tasks[task.id] = task
+        case let .taskUpdated(id, update, doneOn):
+            guard var task = tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            task.status = update.status
+            if let note = update.note { task.note = note }
+            task.doneOn = doneOn
+            task.updates.append(update)
+            tasks[id] = task
         }
         if let entry = logged.audit {
             audit[entry.date, default: AuditDay()].append(entry)
