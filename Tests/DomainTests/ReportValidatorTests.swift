@@ -76,5 +76,8 @@ import Testing
         #expect(lower.issues[0].message.contains("10000000000000000000.00 吨"))
         let overCap = validator(try builder().state, [], fuel: FuelDelivered(cleanCoalTons: 1e19, biomassTons: 0))
         #expect(overCap.issues.map(\.field) == ["fuel.cleanCoalTons"])
+        // Household counts that sum past Int (each one allowed, none valid for these villages) are refused, not a trap.
+        let many = (0..<1_100).map { ("v\($0)", "clean_coal", [8_999_999_999_999_999, 0, 0, 0, 0]) }
+        #expect(!validator(try builder().state, many, fuel: FuelDelivered(cleanCoalTons: 1, biomassTons: 0)).issues.isEmpty)
     }
 }

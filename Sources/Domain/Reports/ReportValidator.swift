@@ -89,7 +89,12 @@ struct ReportValidator {
         let cap = state.path(PathID.cleanCoal)?.subsidy.capTonsPerHouseholdPerYear ?? 3
         var counts = base?.counts ?? [:]
         for entry in submission.villages { counts[entry.key] = entry.counts }
-        let households = counts.filter { $0.key.path == PathID.cleanCoal }.reduce(0) { $0 + $1.value.confirmed }
+        // Saturating: the entries are not validated yet, and a thousand counts just under 9e15 overflowed an Int
+        // (a trap that stopped the server).
+        let households = counts.filter { $0.key.path == PathID.cleanCoal }.reduce(0) { sum, entry in
+            let (total, overflow) = sum.addingReportingOverflow(entry.value.confirmed)
+            return overflow ? Int.max : total
+        }
         let allowed = Double(households) * cap
         if fuel.cleanCoalTons > allowed + 1e-9 {
             issues.append(.init(field: "fuel.cleanCoalTons", message: "清洁煤累计 \(format(fuel.cleanCoalTons)) 吨超过上限：清洁煤过渡确户 \(households) 户 × \(format(cap)) 吨 = \(format(allowed)) 吨"))
