@@ -157,6 +157,11 @@ import TestSupport
         let after = acknowledged.value
         #expect(reply.status == 200, "\(reply.text)")
         #expect(try await f.office.post("/api/v1/admin/backup", json: ["to": target.path]).status == 403)
+        // A target in use or out of reach is the caller's error, named, not a 500.
+        let again = try await f.admin.post("/api/v1/admin/backup", json: ["to": target.path])
+        #expect(again.status == 409 && again.errorFields == ["to"], "\(again.text)")
+        let unreachable = try await f.admin.post("/api/v1/admin/backup", json: ["to": "/proc/no-such/backup"])
+        #expect(unreachable.status == 422 && unreachable.errorFields == ["to"], "\(unreachable.text)")
         try await writing.value
         f.stop()
         let verify = try Shell.run("'\(RepositoryPaths.binary.path)' verify '\(target.path)'")

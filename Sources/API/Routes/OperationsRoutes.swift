@@ -26,7 +26,17 @@ extension CleanheatAPI {
             try body.allowOnly(["to"])
             let folder = try body.requiredString("to")
             guard folder.hasPrefix("/") else { throw DomainError.invalid("to", "to 须为服务器上的绝对路径") }
-            try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true))
+            do {
+                try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true))
+            } catch let error as FileSystemError {
+                // The target is the caller's choice: a folder in use or out of reach is their error, not the server's.
+                if error.errno == EEXIST {
+                    throw DomainError(.alreadyExists, "备份目标 \(folder) 不是空文件夹，请换一个新的或空的文件夹",
+                                      details: [.init(field: "to", message: "不是空文件夹")])
+                }
+                let reason = String(cString: strerror(error.errno))
+                throw DomainError.invalid("to", "无法在 \(error.path) 写入备份（\(error.call)：\(reason)）")
+            }
             api.logger.notice("online backup written", metadata: ["to": "\(folder)"])
             return try api.renderer.response(200, ["backup": folder])
         },
