@@ -8,7 +8,8 @@ extension Bulletin {
         self.deadline = rules.time.instant(on: date, at: rules.reportDeadline)
         self.generatedAt = generatedAt
         let units = DayStatus.reportingUnits(of: season, state: state)
-        let statuses = units.map { DayStatus(unit: $0, date: date, state: state) }
+        let due = DayStatus.isReportingDay(date, of: season, state: state)
+        let statuses = units.map { DayStatus(unit: $0, date: date, state: state, due: due) }
         self.submission = Submission(statuses)
 
         let rosterByUnit = state.rosterTargets
@@ -80,7 +81,7 @@ extension Bulletin {
 extension Bulletin.Submission {
     init(_ statuses: [DayStatus]) {
         func group(_ code: String?) -> Group {
-            let units = statuses.filter { code == nil ? $0.code != "exempt" : $0.code == code }.map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
+            let units = statuses.filter { code == nil ? $0.isExpected : $0.code == code }.map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
             return Group(count: units.count, units: units)
         }
         self.init(expected: group(nil), onTime: group("on_time"), late: group("late"), missing: group("missing"), exempt: group("exempt"))
@@ -92,17 +93,30 @@ struct DayStatus {
     let unit: Unit
     let day: UnitDay?
     let exempt: Bool
+    /// The day lies in the season's reporting window; outside it no report is taken, so none is missing.
+    let due: Bool
 
-    init(unit: Unit, date: LocalDate, state: CampaignState) {
+    init(unit: Unit, date: LocalDate, state: CampaignState, due: Bool) {
         self.unit = unit
         self.day = state.unitDay(unit.id, date)
         self.exempt = state.isExempt(unit.id, on: date)
+        self.due = due
     }
 
-    /// An exempt unit-day is neither expected nor missing, even if the unit reported anyway.
+    /// An exempt unit-day is neither expected nor missing, even if the unit reported anyway; nor is a day
+    /// outside the reporting window (`not_due`: every report for it is refused as `outside_season`).
     var code: String {
+        if !due { return "not_due" }
         if exempt { return "exempt" }
         return day?.status.rawValue ?? "missing"
+    }
+
+    var isExpected: Bool { due && !exempt }
+
+    /// Whether units report for `date`: inside its season's window (`season` as `season(containing:)` found it,
+    /// nil before the first season); every day while no season is loaded at all.
+    static func isReportingDay(_ date: LocalDate, of season: Season?, state: CampaignState) -> Bool {
+        season?.contains(date) ?? state.seasons.isEmpty
     }
 
     /// The units the season's plan names, in the plan's order; all township units when there is no season.

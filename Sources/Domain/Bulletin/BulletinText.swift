@@ -36,6 +36,7 @@ public enum BulletinText {
             case "late": text += "，迟报"
             case "missing": text += line.stale ? "，未报（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : "，未报"
             case "exempt": text += "，免报"
+            case "not_due": text += "，非报送日"
             default: break
             }
             lines.append(text)
@@ -87,6 +88,7 @@ public enum BulletinCSV {
         case "on_time": "按时"
         case "late": "迟报"
         case "exempt": "免报"
+        case "not_due": "非报送日"
         default: "未报"
         }
     }

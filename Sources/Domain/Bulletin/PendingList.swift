@@ -27,8 +27,9 @@ extension Campaign {
         let asOf = now()
         return read { state in
             let season = state.season(containing: date)
+            let due = DayStatus.isReportingDay(date, of: season.map(effective), state: state)
             let units = DayStatus.reportingUnits(of: season, state: state)
-                .map { DayStatus(unit: $0, date: date, state: state) }
+                .map { DayStatus(unit: $0, date: date, state: state, due: due) }
                 .filter { $0.code == "missing" }
                 .map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
             return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, units: units)

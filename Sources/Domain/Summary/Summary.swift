@@ -46,7 +46,7 @@ public struct Summary: Encodable, Sendable {
             var line = UnitLine(unit: unit.id, name: unit.name, expected: 0, onTime: 0, late: 0, missing: 0, exempt: 0,
                                 counts: .zero, change: .zero, paths: [])
             for date in inSeason {
-                switch DayStatus(unit: unit, date: date, state: state).code {
+                switch DayStatus(unit: unit, date: date, state: state, due: true).code { // in-season days only
                 case "exempt": line.exempt += 1
                 case "on_time": line.expected += 1; line.onTime += 1
                 case "late": line.expected += 1; line.late += 1
