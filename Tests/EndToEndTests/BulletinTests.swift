@@ -197,7 +197,8 @@ import TestSupport
         let oneDay = try await f.supervisor.get("/api/v1/summary?from=2021-10-15&to=2021-10-15")
         let xtpDay = (oneDay.json["byUnit"] as? [[String: Any]])?.first { $0["unit"] as? String == "xiatuanpu" }
         #expect((xtpDay?["change"] as? [String: Int])?["installed"] == 50)
-        #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-16&to=2021-10-15").status == 422)
+        #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-16&to=2021-10-15").status == 400)
+        #expect(try await f.supervisor.get("/api/v1/summary?from=2020-01-01&to=2021-10-15").errorCode == "bad_query")
         #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-15").status == 400)
     }
 }

@@ -45,7 +45,7 @@ extension CleanheatAPI {
             guard let from = try request.dateQuery("from", required: true), let to = try request.dateQuery("to", required: true) else {
                 throw APIError.badQuery(parameter: "from", message: "缺少 from 或 to")
             }
-            return try api.renderer.response(200, try api.campaign.summary(from: from, to: to))
+            return try api.renderer.response(200, try APIError.queryChecked { try api.campaign.summary(from: from, to: to) })
         },
     ]
 

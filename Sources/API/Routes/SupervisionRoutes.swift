@@ -16,8 +16,10 @@ extension CleanheatAPI {
                 level = parsed
             }
             let query = Dictionary(request.http.head.queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-            let thresholds = try LaggingReport.thresholds(from: query, defaults: api.campaign.rules.lagging)
-            let report = try api.campaign.lagging(from: from, to: to, thresholds: thresholds, minimumLevel: level)
+            let report = try APIError.queryChecked {
+                let thresholds = try LaggingReport.thresholds(from: query, defaults: api.campaign.rules.lagging)
+                return try api.campaign.lagging(from: from, to: to, thresholds: thresholds, minimumLevel: level)
+            }
             if try request.format(allowed: ["json", "text"]) == "text" {
                 return .text(200, LaggingNoticeText.render(report))
             }
