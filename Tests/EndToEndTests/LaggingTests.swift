@@ -138,6 +138,9 @@ import TestSupport
         let tasks = try await f.supervisor.get("/api/v1/tasks?overdue=true")
         #expect((tasks.json["tasks"] as? [Any])?.count == 2)
         #expect(try await f.zirun.patch("/api/v1/tasks/\(doneID)", json: ["status": "open"]).status == 403)
+        // A reporter reads its own unit's tasks only.
+        #expect((try await f.zirun.get("/api/v1/tasks").json["tasks"] as? [Any])?.isEmpty == true)
+        #expect(try await f.zirun.get("/api/v1/tasks?unit=grid").status == 403)
     }
 
     @Test func noticeTextAndBadQueries() async throws {

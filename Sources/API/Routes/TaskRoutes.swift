@@ -27,7 +27,13 @@ extension CleanheatAPI {
             return try api.renderer.response(200, task)
         },
         APIRoute("GET", "/api/v1/tasks", .readTasks) { api, request in
-            let tasks = api.campaign.tasks(unit: request.query("unit"), overdueOnly: try request.boolQuery("overdue"))
+            // A reporter sees its own unit's tasks, the ones it may update (API.md, Auth); others see every unit's.
+            var unit = request.query("unit")
+            if let own = try request.caller.scopedUnit {
+                if let asked = unit, asked != own { throw APIError.forbidden("只能查看本单位（\(own)）的任务") }
+                unit = own
+            }
+            let tasks = api.campaign.tasks(unit: unit, overdueOnly: try request.boolQuery("overdue"))
             return try api.renderer.response(200, Wrapped(key: "tasks", value: tasks))
         },
     ]
