@@ -211,6 +211,24 @@ import TestSupport
         await server.stop()
     }
 
+    /// Slowloris: bytes that keep trickling in do not extend the header or the body timeout, which bound the
+    /// whole head and the whole body. Each client trickles for three times the timeout; its 408 must already
+    /// be waiting when it stops.
+    @Test func trickledHeadsAndBodiesTimeOutWhileStillTrickling() async throws {
+        let server = try TestServer { $0.headerTimeout = 0.5; $0.bodyTimeout = 0.5; $0.keepAliveTimeout = 5 }
+        for start in ["GET /echo HTTP/1.1\r\nHost: x\r\nX-Pad: ", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"] {
+            let client = try server.client()
+            try client.send(start)
+            for _ in 0..<30 {
+                try? client.send("a")
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            client.setTimeout(0.05)
+            #expect(try client.readResponse().status == 408, "\(start)")
+        }
+        await server.stop()
+    }
+
     @Test func beyondMaxConnectionsIs503WhileOthersAreServed() async throws {
         let server = try TestServer { $0.maxConnections = 3; $0.headerTimeout = 5; $0.keepAliveTimeout = 5 }
         let held = try (0..<3).map { _ in try server.client() }

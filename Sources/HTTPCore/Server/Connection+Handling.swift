@@ -97,6 +97,7 @@ extension Connection {
             if keepAlive {
                 self.phase = .head
                 self.arm(self.buffer.isEmpty ? self.configuration.keepAliveTimeout : self.configuration.headerTimeout)
+                self.headDeadlineArmed = !self.buffer.isEmpty
                 self.resumeReading()
                 self.process()
             } else {

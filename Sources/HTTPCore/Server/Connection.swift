@@ -38,6 +38,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     var pendingOffset = 0
     var afterWrite: (() -> Void)?
     var deadline: DispatchTime?
+    /// The header timeout runs from a head's first byte (or from accept) and is never extended: re-arming it on
+    /// every partial read let a client trickle one byte a second for ever (slowloris).
+    var headDeadlineArmed = false
     var peerClosed = false
     /// Set by graceful shutdown: finish what is in flight, then close.
     var draining = false
@@ -57,6 +60,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         loop.register(descriptor, self, reading: true, writing: false)
         // A new connection must send its first head within the header timeout.
         arm(configuration.headerTimeout)
+        headDeadlineArmed = true
     }
 
     func readable(peerHungUp: Bool) {
@@ -191,15 +195,22 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 }
                 guard let parsed else {
                     if peerClosed { fail(.bad("请求头不完整，对方已结束发送")); return }
-                    arm(configuration.headerTimeout)
+                    if !headDeadlineArmed {
+                        arm(configuration.headerTimeout)
+                        headDeadlineArmed = true
+                    }
                     return
                 }
+                headDeadlineArmed = false
                 buffer.removeFirst(parsed.consumed)
                 drainAdmitsOneRequest = false
                 requestStarted = ContinuousClock.now
                 screen(parsed)
                 return
             case .body(let head, let remaining, var received):
+                // The phase lets go of the body first, so that appending does not copy it (which made a body
+                // sent in many small pieces cost quadratic time).
+                phase = .busy
                 let take = min(remaining, buffer.count)
                 received.append(contentsOf: buffer[0..<take])
                 buffer.removeFirst(take)
@@ -209,10 +220,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 }
                 phase = .body(head, remaining: remaining - take, received: received)
                 if peerClosed { fail(.bad("请求体不完整，对方已结束发送")); return }
-                if take > 0 { arm(configuration.bodyTimeout) }
+                // No re-arming on progress: the body timeout bounds the whole body, set when it began.
                 resumeReading()
                 return
             case .chunked(let head, var decoder):
+                phase = .busy // as for .body: the decoder's body is not copied by the append
                 do {
                     let used = try decoder.consume(buffer, from: 0)
                     buffer.removeFirst(used)
@@ -223,7 +235,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     }
                     phase = .chunked(head, decoder)
                     if peerClosed { fail(.bad("请求体不完整，对方已结束发送")); return }
-                    if used > 0 { arm(configuration.bodyTimeout) }
                     resumeReading()
                 } catch let error as HTTPParseError {
                     fail(error)
