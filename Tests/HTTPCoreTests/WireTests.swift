@@ -18,6 +18,17 @@ import TestSupport
         #expect(try exchange("GET /echo HTTP/1.1\r\n\r\n", server: server).status == 400)
         #expect(try exchange("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", server: server).status == 400)
         #expect(try exchange("GET /echo HTTP/1.0\r\n\r\n", server: server).status == 200)
+        // RFC 9112 §3.2: an invalid Host value is 400 as well.
+        for host in ["a b", "a/b?c", "[::1", "x@y:zz", "host:8o", "é.example", "[]"] {
+            let result = try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server)
+            #expect(result.status == 400 && result.closed, "\(host)")
+        }
+        for host in ["localhost", "127.0.0.1:8080", "[::1]", "[::1]:443", "xn--fiq228c.example:80", "a-b_c~d%20e!$&'()*+,;=", ""] {
+            #expect(try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server).status == 200, "\(host)")
+        }
+        // RFC 9112 §2.2: a few empty lines before a request are ignored; an endless run of them is not a request.
+        #expect(try exchange("\r\n\r\n\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200)
+        #expect(try exchange(String(repeating: "\r\n", count: 1_000) + "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
         await server.stop()
     }
 

@@ -26,9 +26,11 @@ struct RequestHeadParser {
     /// nil: more bytes needed. Throws the status to answer when the head is unacceptable.
     func parse(_ buffer: [UInt8], from start: Int, remoteAddress: String) throws -> ParsedHead? {
         var lineStart = start
-        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
+        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line. We ignore a
+        // few; more are not a client's mistake (megabytes of them were kept and rescanned on every read).
         while lineStart + 1 < buffer.count, buffer[lineStart] == ByteClasses.cr, buffer[lineStart + 1] == ByteClasses.lf {
             lineStart += 2
+            if lineStart > Self.maxLeadingEmptyLines * 2 { throw HTTPParseError.bad("请求行前的空行过多") }
         }
         guard let requestLineEnd = try lineEnd(buffer, from: lineStart, limit: maxRequestLineBytes, tooLong: .requestLineTooLong) else {
             return nil
@@ -149,12 +151,36 @@ struct RequestHeadParser {
         return length == 0 ? .none : .length(length)
     }
 
+    static let maxLeadingEmptyLines = 4
+
     static func checkHost(_ head: HTTPRequestHead) throws {
         let hosts = head.headers.values("Host")
         if hosts.count > 1 { throw HTTPParseError.bad("Host 头重复") }
-        // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host.
+        // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host, or with an invalid one.
         if head.version == .http11 && hosts.isEmpty { throw HTTPParseError.bad("缺少 Host 头") }
+        if let host = hosts.first, !isValidHost(host) { throw HTTPParseError.bad("Host 头不是合法的主机名或地址") }
     }
+
+    /// RFC 3986 §3.2.2-3.2.3 `host [ ":" port ]`: a reg-name (unreserved, percent-encoded, sub-delims), an IPv4
+    /// address, or an IP literal in brackets; the port all digits. Empty is allowed (an empty Host is valid
+    /// when the target has no authority).
+    static func isValidHost(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        func isPort(_ rest: ArraySlice<UInt8>) -> Bool { rest.isEmpty || (rest.first == 0x3A && rest.dropFirst().allSatisfy(isDigit)) }
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return false }
+            let isLiteral = bytes[1..<close].allSatisfy { isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) || $0 == 0x3A || $0 == 0x2E }
+            return isLiteral && isPort(bytes[(close + 1)...])
+        }
+        let end = bytes.lastIndex(of: 0x3A) ?? bytes.count
+        guard isPort(bytes[end...]) else { return false }
+        return bytes[..<end].allSatisfy { byte in
+            (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || isDigit(byte) || Self.hostPunctuation.contains(byte)
+        }
+    }
+
+    private static let hostPunctuation = Set("-._~%!$&'()*+,;=".utf8)
 
     static func keepAlive(_ head: HTTPRequestHead) -> Bool {
         let tokens = head.headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }
