@@ -21,4 +21,19 @@ import TestSupport
                 "\(healthz)")
         #expect(lines.contains { $0.contains("GET /api/v1/no-such-thing 404") })
     }
+
+    /// A decoded path may hold a line break: it is logged encoded again, so a client cannot forge a log line.
+    @Test func aPathCannotWriteALineOfItsOwn() async throws {
+        let server = try ServerProcess.start()
+        defer { server.stop() }
+        let forged = "%0A2026-11-27T00:00:00+0000%20info%20cleanheat.access%20:%20GET%20/api/v1/tokens%20200%0D%C2%85%E2%80%A8x"
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /nothing\(forged) HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 404)
+        let deadline = Date().addingTimeInterval(5)
+        while !server.log.contains("GET /nothing") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains("GET /nothing") })
+        #expect(line.contains("GET /nothing%0A2026-11-27T00:00:00+0000 info cleanheat.access : GET /api/v1/tokens 200%0D%C2%85%E2%80%A8x 404"), "\(line)")
+        #expect(!server.log.split(separator: "\n").contains { $0.hasPrefix("2026-11-27T00:00:00+0000") })
+    }
 }
