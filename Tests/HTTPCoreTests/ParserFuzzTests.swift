@@ -44,7 +44,7 @@ import TestSupport
             if let parsed = try? parser.parse(bytes, from: 0, remoteAddress: "fuzz") {
                 #expect(parsed.consumed <= bytes.count)
                 if case .chunked = parsed.framing {
-                    var decoder = ChunkedBodyDecoder(maxBodyBytes: 1 << 20, maxTrailerBytes: 32_768)
+                    var decoder = ChunkedBodyDecoder(maxBodyBytes: 1 << 20, maxTrailerBytes: 32_768, maxTrailerFields: 100)
                     let used = (try? decoder.consume(bytes, from: parsed.consumed)) ?? parsed.consumed
                     #expect(used <= bytes.count)
                 }

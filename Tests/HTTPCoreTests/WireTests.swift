@@ -140,6 +140,22 @@ import TestSupport
         await server.stop()
     }
 
+    /// Trailers count against the header field limit, and chunk framing (sizes, extensions) against the body
+    /// limit: neither is a way around the limits of the head and the body.
+    @Test func trailersAndChunkFramingHaveLimitsToo() async throws {
+        let server = try TestServer { $0.maxHeaderCount = 10; $0.maxBodyBytes = 1_000 }
+        let chunked = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let fields = (0..<11).map { "X-T\($0): 1\r\n" }.joined()
+        #expect(try exchange(chunked + "1\r\na\r\n0\r\n" + fields + "\r\n", server: server).status == 431)
+        let tenFields = (0..<10).map { "X-T\($0): 1\r\n" }.joined()
+        #expect(try exchange(chunked + "1\r\na\r\n0\r\n" + tenFields + "\r\n", server: server).status == 200)
+        let longExtension = ";" + String(repeating: "e", count: 500)
+        let padded = String(repeating: "1\(longExtension)\r\na\r\n", count: 3) + "0\r\n\r\n"
+        #expect(try exchange(chunked + padded, server: server).status == 413)
+        #expect(try exchange(chunked + String(repeating: "1;e\r\na\r\n", count: 3) + "0\r\n\r\n", server: server).status == 200)
+        await server.stop()
+    }
+
     @Test func otherVersionsAndTheHTTP2Preface() async throws {
         let server = try TestServer()
         #expect(try exchange("GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", server: server).status == 505)

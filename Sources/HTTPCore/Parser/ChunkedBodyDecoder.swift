@@ -13,12 +13,18 @@ struct ChunkedBodyDecoder {
     private(set) var body: [UInt8] = []
     private(set) var trailers = HTTPFields()
     private var trailerBytes = 0
+    private var trailerFields = 0
+    /// Bytes of chunk-size lines (sizes and extensions): bounded by the body limit too, or one-byte chunks with
+    /// long extensions put a thousand times the body limit on the wire.
+    private var framingBytes = 0
     let maxBodyBytes: Int
     let maxTrailerBytes: Int
+    let maxTrailerFields: Int
 
-    init(maxBodyBytes: Int, maxTrailerBytes: Int) {
+    init(maxBodyBytes: Int, maxTrailerBytes: Int, maxTrailerFields: Int) {
         self.maxBodyBytes = maxBodyBytes
         self.maxTrailerBytes = maxTrailerBytes
+        self.maxTrailerFields = maxTrailerFields
     }
 
     var isDone: Bool { if case .done = state { return true } else { return false } }
@@ -38,7 +44,8 @@ struct ChunkedBodyDecoder {
                     guard let value = Self.hexValue(byte) else { throw HTTPParseError.bad("分块大小不是十六进制数") }
                     size = size * 16 + value
                 }
-                if body.count + size > maxBodyBytes { throw HTTPParseError.bodyTooLarge }
+                framingBytes += end - index + 2
+                if body.count + size > maxBodyBytes || framingBytes > maxBodyBytes { throw HTTPParseError.bodyTooLarge }
                 index = end + 2
                 state = size == 0 ? .trailers : .data(remaining: size)
             case .data(let remaining):
@@ -60,6 +67,8 @@ struct ChunkedBodyDecoder {
                     return end + 2
                 }
                 trailerBytes += end - index + 2
+                if trailerFields >= maxTrailerFields { throw HTTPParseError.headersTooLarge }
+                trailerFields += 1
                 let field = try Self.trailer(buffer, index, end)
                 trailers.append(name: field.name, value: field.value)
                 index = end + 2

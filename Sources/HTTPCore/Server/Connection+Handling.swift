@@ -50,7 +50,8 @@ extension Connection {
         case .length(let length):
             phase = .body(parsed, remaining: length, received: [])
         case .chunked:
-            phase = .chunked(parsed, ChunkedBodyDecoder(maxBodyBytes: configuration.maxBodyBytes, maxTrailerBytes: configuration.maxHeaderBytes))
+            phase = .chunked(parsed, ChunkedBodyDecoder(maxBodyBytes: configuration.maxBodyBytes, maxTrailerBytes: configuration.maxHeaderBytes,
+                                                           maxTrailerFields: configuration.maxHeaderCount))
         case .none:
             dispatch(HTTPRequest(head: parsed.head, screening: parsed.screening), parsed: parsed)
             return
