@@ -101,6 +101,20 @@ import TestSupport
     /// A short read ends a read pass on plain TCP, so the client's FIN may be seen only on a later pass: either
     /// way the request is answered and the connection then closes, not after the keep-alive timeout. (Whether the
     /// answer says `Connection: close` depends on when the FIN arrives, so that is not asserted.)
+    /// RFC 9112 §9.3.2: pipelined requests are answered in order, all of them, even when the client half-closes
+    /// right after sending them.
+    @Test func pipelinedRequestsBeforeTheClientsFinAreAllAnswered() async throws {
+        let server = try TestServer { $0.keepAliveTimeout = 30 }
+        for _ in 0..<10 {
+            let client = try server.client()
+            try client.send("GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=2 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.shutdownWrite()
+            for _ in 1...3 { #expect(try client.readResponse().status == 200) }
+            #expect(client.isClosed())
+        }
+        await server.stop()
+    }
+
     @Test func theClientsFinClosesTheConnectionOnceAnswered() async throws {
         // A keep-alive timeout far beyond the 2 s waits below: only the FIN can close these connections in time.
         let server = try TestServer { $0.keepAliveTimeout = 30 }

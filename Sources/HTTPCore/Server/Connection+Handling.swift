@@ -82,7 +82,9 @@ extension Connection {
 
     func send(_ response: HTTPResponse, for parsed: ParsedHead, keepAlive: Bool) {
         guard !isClosed(phase) else { return }
-        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && !peerClosed)
+        // A client that half-closed after pipelining still gets an answer to every request it sent: the
+        // connection closes after the answer to the last one buffered.
+        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || !buffer.isEmpty))
     }
 
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
