@@ -89,7 +89,9 @@ import TestSupport
         "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n",
         "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
-    ])
+    ] + [";", ";=x", ";a=", ";a=\"open", " garbage", ";a\u{01}", ";a=b c", "; a=\"x\" y", ";a=\"\u{7F}\\\u{7F}\""].map {
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\($0)\r\nhello\r\n0\r\n\r\n"
+    })
     func badChunksAre400AndClose(request: String) async throws {
         let server = try TestServer()
         let result = try exchange(request, server: server)
@@ -151,6 +153,11 @@ import TestSupport
         let response = try client.readResponse()
         #expect(response.status == 200)
         #expect(response.text == "POST /echo 11 X-Sum=11")
+        // Every form RFC 9112 §7.1.1 allows: bare names, spaces around ";" and "=", tokens and quoted strings.
+        for ext in [";a", " ; a = b", ";a=\"q \\\" s\";b", "\t;a=\"\";b=c"] {
+            let reply = try exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\(ext)\r\nhello\r\n0\r\n\r\n", server: server)
+            #expect(reply.status == 200, "\(ext)")
+        }
         await server.stop()
     }
 

@@ -39,6 +39,7 @@ struct ChunkedBodyDecoder {
                 let line = buffer[index..<end]
                 let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != ByteClasses.sp && $0 != ByteClasses.htab }
                 guard !digits.isEmpty, digits.count <= 15 else { throw HTTPParseError.bad("分块大小格式错误或溢出") }
+                try Self.checkExtensions(line[(line.startIndex + digits.count)...])
                 var size = 0
                 for byte in digits {
                     guard let value = Self.hexValue(byte) else { throw HTTPParseError.bad("分块大小不是十六进制数") }
@@ -92,6 +93,51 @@ struct ChunkedBodyDecoder {
             if index - start > limit { throw HTTPParseError.headersTooLarge }
         }
         return nil
+    }
+
+    /// RFC 9112 §7.1.1: `*( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )`. Extensions are
+    /// ignored, but only once they are well formed: what one parser skips and another reads is how requests
+    /// are smuggled.
+    static func checkExtensions(_ b: ArraySlice<UInt8>) throws {
+        let malformed = HTTPParseError.bad("分块扩展格式错误")
+        var i = b.startIndex
+        func skipWhitespace() { while i < b.endIndex, b[i] == ByteClasses.sp || b[i] == ByteClasses.htab { i += 1 } }
+        func token() -> Bool {
+            let start = i
+            while i < b.endIndex, ByteClasses.token[Int(b[i])] { i += 1 }
+            return i > start
+        }
+        func quotedString() -> Bool {
+            guard i < b.endIndex, b[i] == UInt8(ascii: "\"") else { return false }
+            i += 1
+            while i < b.endIndex {
+                switch b[i] {
+                case UInt8(ascii: "\""): i += 1; return true
+                case UInt8(ascii: "\\"):
+                    guard i + 1 < b.endIndex, b[i + 1] == ByteClasses.htab || b[i + 1] >= 0x20 && b[i + 1] != 0x7F else { return false }
+                    i += 2
+                case ByteClasses.htab, 0x20...0x7E, 0x80...0xFF: i += 1
+                default: return false
+                }
+            }
+            return false
+        }
+        while i < b.endIndex {
+            skipWhitespace()
+            guard i < b.endIndex, b[i] == UInt8(ascii: ";") else { throw malformed }
+            i += 1
+            skipWhitespace()
+            guard token() else { throw malformed }
+            let afterName = i
+            skipWhitespace()
+            if i < b.endIndex, b[i] == UInt8(ascii: "=") {
+                i += 1
+                skipWhitespace()
+                guard quotedString() || token() else { throw malformed }
+            } else {
+                i = afterName
+            }
+        }
     }
 
     private static func trailer(_ b: [UInt8], _ start: Int, _ end: Int) throws -> HTTPFields.Field {
