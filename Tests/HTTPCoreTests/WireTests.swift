@@ -184,6 +184,9 @@ import TestSupport
         #expect(preface.status == 505 || preface.status == 400)
         #expect(preface.closed)
         #expect(try exchange("GET /echo HTTP/1.x\r\nHost: x\r\n\r\n", server: server).status == 400)
+        // A fragment is never sent; raw UTF-8 (curl with a Chinese URL) is taken.
+        #expect(try exchange("GET /echo#frag HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
+        #expect(try exchange("GET /echo?q=下团堡 HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200)
         await server.stop()
     }
 

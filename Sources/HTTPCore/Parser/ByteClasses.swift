@@ -17,6 +17,8 @@ enum ByteClasses {
         byte == 9 || (byte >= 32 && byte != 127)
     }
 
-    /// request-target bytes: visible ASCII and obs-text, no spaces or controls.
-    static let target: [Bool] = (0..<256).map { byte in byte > 32 && byte != 127 }
+    /// request-target bytes: visible ASCII and obs-text, no spaces or controls, and no "#": a fragment is never
+    /// sent (RFC 9110 §7.1), so one in a target is a broken or hostile client. Raw UTF-8 stays accepted, as
+    /// curl sends a URL typed with Chinese in it unencoded.
+    static let target: [Bool] = (0..<256).map { byte in byte > 32 && byte != 127 && byte != 35 } // 35: "#"
 }
