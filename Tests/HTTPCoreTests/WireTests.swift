@@ -280,6 +280,20 @@ import TestSupport
         await server.stop()
     }
 
+    /// A body slower than the body timeout but steadier than the minimum rate (a large upload over a poor link)
+    /// is taken.
+    @Test func aSlowButSteadyBodyIsTakenPastTheBodyTimeout() async throws {
+        let server = try TestServer { $0.bodyTimeout = 0.5; $0.bodyMinimumBytesPerSecond = 100 }
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n")
+        for _ in 0..<10 { // 200 bytes/s for 1 s: twice the body timeout, twice the minimum rate
+            try client.send(String(repeating: "b", count: 20))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try client.readResponse().status == 200)
+        await server.stop()
+    }
+
     @Test func beyondMaxConnectionsIs503WhileOthersAreServed() async throws {
         let server = try TestServer { $0.maxConnections = 3; $0.headerTimeout = 5; $0.keepAliveTimeout = 5 }
         let held = try (0..<3).map { _ in try server.client() }

@@ -19,10 +19,11 @@ extension AppConfiguration {
             try limits.int("gzipMinBytes", &config.http.compressionMinBytes)
         }
         if let timeouts = try root.section("timeouts") {
-            try timeouts.allowOnly(["headerSeconds", "bodySeconds", "keepAliveIdleSeconds", "shutdownGraceSeconds",
-                                   "busyPollMicroseconds"])
+            try timeouts.allowOnly(["headerSeconds", "bodySeconds", "bodyMinimumBytesPerSecond", "keepAliveIdleSeconds",
+                                   "shutdownGraceSeconds", "busyPollMicroseconds"])
             try timeouts.double("headerSeconds", &config.http.headerTimeout, min: 0.01)
             try timeouts.double("bodySeconds", &config.http.bodyTimeout, min: 0.01)
+            try timeouts.double("bodyMinimumBytesPerSecond", &config.http.bodyMinimumBytesPerSecond, min: 1)
             try timeouts.double("keepAliveIdleSeconds", &config.http.keepAliveTimeout, min: 0.01)
             try timeouts.double("shutdownGraceSeconds", &config.http.shutdownGrace)
             var busyPoll = config.http.busyPoll * 1e6

@@ -27,6 +27,9 @@ struct ChunkedBodyDecoder {
         self.maxTrailerFields = maxTrailerFields
     }
 
+    /// What the body has taken on the wire so far: data and chunk-size lines.
+    var wireBytes: Int { body.count + framingBytes }
+
     var isDone: Bool { if case .done = state { return true } else { return false } }
 
     /// Consumes what it can from `buffer[start...]`; returns the new start.

@@ -56,9 +56,16 @@ extension Connection {
             dispatch(HTTPRequest(head: parsed.head, screening: parsed.screening), parsed: parsed)
             return
         }
+        bodyStarted = DispatchTime.now()
         arm(configuration.bodyTimeout)
         resumeReading()
         process()
+    }
+
+    /// The body's deadline: `bodyTimeout` after it began, plus 1/rate s per byte received, so that only a body
+    /// slower than the minimum rate on average times out (re-arming on any progress let a trickle live for ever).
+    func extendBodyDeadline(received: Int) {
+        deadline = bodyStarted + configuration.bodyTimeout + Double(received) / configuration.bodyMinimumBytesPerSecond
     }
 
     func dispatch(_ request: HTTPRequest, parsed: ParsedHead) {

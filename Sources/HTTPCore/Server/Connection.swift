@@ -41,6 +41,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// The header timeout runs from a head's first byte (or from accept) and is never extended: re-arming it on
     /// every partial read let a client trickle one byte a second for ever (slowloris).
     var headDeadlineArmed = false
+    var bodyStarted = DispatchTime.now()
     var peerClosed = false
     /// Set by graceful shutdown: finish what is in flight, then close.
     var draining = false
@@ -220,7 +221,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 }
                 phase = .body(head, remaining: remaining - take, received: received)
                 if peerClosed { fail(.bad("请求体不完整，对方已结束发送")); return }
-                // No re-arming on progress: the body timeout bounds the whole body, set when it began.
+                extendBodyDeadline(received: received.count)
                 resumeReading()
                 return
             case .chunked(let head, var decoder):
@@ -235,6 +236,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     }
                     phase = .chunked(head, decoder)
                     if peerClosed { fail(.bad("请求体不完整，对方已结束发送")); return }
+                    extendBodyDeadline(received: decoder.wireBytes)
                     resumeReading()
                 } catch let error as HTTPParseError {
                     fail(error)

@@ -11,6 +11,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 1024 * 1024
     public var headerTimeout: TimeInterval = 10
     public var bodyTimeout: TimeInterval = 30
+    /// A body may take longer than `bodyTimeout` while it keeps arriving at least this fast on average: a slow
+    /// but steady upload finishes, a trickle (slowloris) times out.
+    public var bodyMinimumBytesPerSecond: Double = 1024
     public var keepAliveTimeout: TimeInterval = 60
     public var maxConnections: Int = 1024
     public var shutdownGrace: TimeInterval = 10
