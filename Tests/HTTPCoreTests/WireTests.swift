@@ -114,6 +114,12 @@ import TestSupport
             for _ in 1...3 { #expect(try client.readResponse().status == 200) }
             #expect(client.isClosed())
         }
+        // The CRLF some clients send after a body, then the FIN: one answer, then the close, nothing more.
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\r\n")
+        client.shutdownWrite()
+        #expect(try client.readResponse().status == 200)
+        #expect(client.isClosed())
         await server.stop()
     }
 

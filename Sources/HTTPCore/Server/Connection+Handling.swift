@@ -90,8 +90,10 @@ extension Connection {
     func send(_ response: HTTPResponse, for parsed: ParsedHead, keepAlive: Bool) {
         guard !isClosed(phase) else { return }
         // A client that half-closed after pipelining still gets an answer to every request it sent: the
-        // connection closes after the answer to the last one buffered.
-        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || !buffer.isEmpty))
+        // connection closes after the answer to the last one buffered. (An empty line after a body, which old
+        // clients add, is no request.)
+        let moreRequests = buffer.contains { $0 != ByteClasses.cr && $0 != ByteClasses.lf }
+        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || moreRequests))
     }
 
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
