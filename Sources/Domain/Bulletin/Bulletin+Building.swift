@@ -8,7 +8,7 @@ extension Bulletin {
         self.deadline = rules.time.instant(on: date, at: rules.reportDeadline)
         self.generatedAt = generatedAt
         let units = DayStatus.reportingUnits(of: season, state: state)
-        let due = DayStatus.isReportingDay(date, of: season, state: state)
+        let due = rules.reportingSeason(on: date, in: state) != nil
         let statuses = units.map { DayStatus(unit: $0, date: date, state: state, due: due) }
         self.submission = Submission(statuses)
 
@@ -113,11 +113,6 @@ struct DayStatus {
 
     var isExpected: Bool { due && !exempt }
 
-    /// Whether units report for `date`: inside its season's window (`season` as `season(containing:)` found it,
-    /// nil before the first season); every day while no season is loaded at all.
-    static func isReportingDay(_ date: LocalDate, of season: Season?, state: CampaignState) -> Bool {
-        season?.contains(date) ?? state.seasons.isEmpty
-    }
 
     /// The units the season's plan names, in the plan's order; all township units when there is no season.
     static func reportingUnits(of season: Season?, state: CampaignState) -> [Unit] {

@@ -85,12 +85,8 @@ extension Campaign {
             throw DomainError(.futureDate, "不能报送未来日期 \(date)（今天是 \(today)）",
                               details: [.init(field: "date", message: "日期晚于今天")])
         }
-        guard let season = state.season(containing: date), season.contains(date) else {
+        guard rules.reportingSeason(on: date, in: state) != nil else {
             throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
-        }
-        let seasonRules = rules.seasonReportingEnds[season.id].map { date <= $0 } ?? true
-        if !seasonRules {
-            throw DomainError(.outsideSeason, "\(date) 已过本采暖季报送截止日", details: [.init(field: "date", message: "不在报送期内")])
         }
         guard principal.role == .reporter, today - date > rules.lateWindowDays else { return }
         if let reopening = state.reopenings[unit]?[date], now <= reopening.until { return }

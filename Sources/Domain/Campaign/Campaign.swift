@@ -29,10 +29,5 @@ public final class Campaign: Sendable {
     }
 
     /// The effective deadline and reporting end of a season, config overriding the migration.
-    public func effective(_ season: Season) -> Season {
-        var season = season
-        if let deadline = rules.seasonDeadlines[season.id] { season.deadline = deadline }
-        if let end = rules.seasonReportingEnds[season.id] { season.reportingEnd = end }
-        return season
-    }
+    public func effective(_ season: Season) -> Season { rules.effective(season) }
 }

@@ -60,3 +60,21 @@ public struct LaggingThresholds: Sendable, Equatable {
     public var overdueReferDays = 7
     public init() {}
 }
+
+extension CampaignRules {
+    /// The effective deadline and reporting end of a season, config overriding the migration.
+    public func effective(_ season: Season) -> Season {
+        var season = season
+        if let deadline = seasonDeadlines[season.id] { season.deadline = deadline }
+        if let end = seasonReportingEnds[season.id] { season.reportingEnd = end }
+        return season
+    }
+
+    /// The season whose reporting window (as config sets it) holds `date`; nil when none does. The one rule for
+    /// whether units report that day: submissions are refused outside it, and bulletins, pending lists and
+    /// summaries expect nobody there.
+    public func reportingSeason(on date: LocalDate, in state: CampaignState) -> Season? {
+        guard let season = state.season(containing: date).map(effective), season.contains(date) else { return nil }
+        return season
+    }
+}

@@ -31,8 +31,10 @@ extension Campaign {
         guard from <= to else { throw DomainError.invalid("from", "from 不能晚于 to") }
         guard to - from < 366 else { throw DomainError.invalid("to", "一次最多查询 366 天") }
         guard to <= today else { throw DomainError(.futureDate, "to 不能晚于今天（\(today)）", details: [.init(field: "to", message: "日期晚于今天")]) }
+        let rules = self.rules
         return read { state in
-            LaggingReport(state: state, season: state.season(containing: to).map(effective), from: from, to: to,
+            LaggingReport(state: state, season: state.season(containing: to).map(effective),
+                          isReportingDay: { rules.reportingSeason(on: $0, in: state) != nil }, from: from, to: to,
                           thresholds: thresholds, minimumLevel: minimumLevel)
         }
     }

@@ -73,11 +73,12 @@ public struct LaggingReport: Encodable, Sendable {
         }
     }
 
-    init(state: CampaignState, season: Season?, from: LocalDate, to: LocalDate, thresholds: LaggingThresholds, minimumLevel: LaggingLevel?) {
+    init(state: CampaignState, season: Season?, isReportingDay: @escaping (LocalDate) -> Bool, from: LocalDate, to: LocalDate,
+         thresholds: LaggingThresholds, minimumLevel: LaggingLevel?) {
         self.from = from
         self.to = to
         self.thresholds = Thresholds(thresholds)
-        let rules = LaggingRules(state: state, season: season, thresholds: thresholds)
+        let rules = LaggingRules(state: state, season: season, isReportingDay: isReportingDay, thresholds: thresholds)
         let length = to - from + 1
         let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
         var units: [LaggingUnit] = []

@@ -2,6 +2,8 @@
 struct LaggingRules {
     let state: CampaignState
     let season: Season?
+    /// `CampaignRules.reportingSeason(on:in:)`: the one rule for which days expect reports.
+    let isReportingDay: (LocalDate) -> Bool
     let thresholds: LaggingThresholds
 
     /// Reporting units in the plan's order, then every other unit that has tasks.
@@ -21,7 +23,7 @@ struct LaggingRules {
     }
 
     private func expectedDays(_ from: LocalDate, _ to: LocalDate) -> [LocalDate] {
-        from.through(to).filter { season?.contains($0) ?? true }
+        from.through(to).filter(isReportingDay)
     }
 
     /// `missed_reports`: expected days (in the season, not exempt) without a report.

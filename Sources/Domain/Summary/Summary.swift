@@ -36,12 +36,13 @@ public struct Summary: Encodable, Sendable {
         public var change: Funnel
     }
 
-    init(from: LocalDate, to: LocalDate, state: CampaignState, season: Season?) {
+    /// `isReportingDay`: `CampaignRules.reportingSeason(on:in:)`, the one rule for which days expect reports.
+    init(from: LocalDate, to: LocalDate, state: CampaignState, season: Season?, isReportingDay: (LocalDate) -> Bool) {
         self.from = from
         self.to = to
         self.days = to - from + 1
         let units = DayStatus.reportingUnits(of: season, state: state)
-        let inSeason = from.through(to).filter { season?.contains($0) ?? true }
+        let inSeason = from.through(to).filter(isReportingDay)
         byUnit = units.map { unit in
             var line = UnitLine(unit: unit.id, name: unit.name, expected: 0, onTime: 0, late: 0, missing: 0, exempt: 0,
                                 counts: .zero, change: .zero, paths: [])
@@ -77,6 +78,10 @@ extension Campaign {
     public func summary(from: LocalDate, to: LocalDate) throws -> Summary {
         guard from <= to else { throw DomainError.invalid("from", "from 不能晚于 to") }
         guard to - from < 366 else { throw DomainError.invalid("to", "一次最多汇总 366 天") }
-        return read { state in Summary(from: from, to: to, state: state, season: state.season(containing: to).map(effective)) }
+        let rules = self.rules
+        return read { state in
+            Summary(from: from, to: to, state: state, season: state.season(containing: to).map(effective),
+                    isReportingDay: { rules.reportingSeason(on: $0, in: state) != nil })
+        }
     }
 }

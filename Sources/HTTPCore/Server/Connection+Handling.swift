@@ -92,8 +92,7 @@ extension Connection {
         // A client that half-closed after pipelining still gets an answer to every request it sent: the
         // connection closes after the answer to the last one buffered. (An empty line after a body, which old
         // clients add, is no request.)
-        let moreRequests = buffer.contains { $0 != ByteClasses.cr && $0 != ByteClasses.lf }
-        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || moreRequests))
+        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || !holdsOnlyEmptyLines))
     }
 
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {

@@ -153,11 +153,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         guard peerClosed else { return }
         // The client ended its side mid-request: say so (it may still read), then close.
         switch self.phase {
-        case .head: if buffer.isEmpty { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
+        case .head: if holdsOnlyEmptyLines { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
         case .body, .chunked: fail(.bad("请求体不完整，对方已结束发送"))
         case .busy, .closed: break
         }
     }
+
+    /// Nothing but CR and LF: no request begun (old clients send an empty line after a body).
+    var holdsOnlyEmptyLines: Bool { buffer.allSatisfy { $0 == ByteClasses.cr || $0 == ByteClasses.lf } }
 
     func suspendReading() {
         guard !readSuspended else { return }
@@ -195,7 +198,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     return
                 }
                 guard let parsed else {
-                    if peerClosed { fail(.bad("请求头不完整，对方已结束发送")); return }
+                    if peerClosed {
+                        if holdsOnlyEmptyLines { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
+                        return
+                    }
                     if !headDeadlineArmed {
                         arm(configuration.headerTimeout)
                         headDeadlineArmed = true
