@@ -30,14 +30,12 @@ extension Campaign {
                 throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
             }
             let newStatus = status ?? task.status
-            task.status = newStatus
-            if let note { task.note = note }
-            task.doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
             let update = DutyTask.Update(at: now, by: principal.label, status: newStatus, note: note)
-            task.updates.append(update)
+            let doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
+            task.record(update, doneOn: doneOn)
             let audit = self.auditEntry(principal, "task.update", target: id,
                                         summary: "\(task.title)：\(newStatus.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
-            return .write(LoggedChange(.taskUpdated(id: id, update: update, doneOn: task.doneOn), audit: audit), task)
+            return .write(LoggedChange(.taskUpdated(id: id, update: update, doneOn: doneOn), audit: audit), task)
         }
     }
 

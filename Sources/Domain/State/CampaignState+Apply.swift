@@ -40,12 +40,8 @@ extension CampaignState {
         case let .taskSaved(task):
             tasks[task.id] = task
         case let .taskUpdated(id, update, doneOn):
-            guard var task = tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
-            task.status = update.status
-            if let note = update.note { task.note = note }
-            task.doneOn = doneOn
-            task.updates.append(update)
-            tasks[id] = task
+            guard tasks[id] != nil else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            tasks[id]?.record(update, doneOn: doneOn) // in place: the history is not copied
         }
         if let entry = logged.audit {
             audit[entry.date, default: AuditDay()].append(entry)

@@ -23,6 +23,15 @@ public struct DutyTask: Codable, Sendable, Equatable {
     public var doneOn: LocalDate?
     public var updates: [Update]
 
+    /// Records one update: the one place that says what an update changes, for the answer and for the replay.
+    /// `doneOn` is decided once, when the update is made (the day it was first marked done).
+    mutating func record(_ update: Update, doneOn: LocalDate?) {
+        status = update.status
+        if let note = update.note { self.note = note }
+        self.doneOn = doneOn
+        updates.append(update)
+    }
+
     /// Days past due at `date`; 0 when not overdue. A task done late stays overdue up to its completion day.
     public func daysOverdue(at date: LocalDate) -> Int {
         let end = status == .done ? (doneOn ?? due) : date
