@@ -19,11 +19,12 @@ import TestSupport
         #expect(try exchange("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", server: server).status == 400)
         #expect(try exchange("GET /echo HTTP/1.0\r\n\r\n", server: server).status == 200)
         // RFC 9112 §3.2: an invalid Host value is 400 as well.
-        for host in ["a b", "a/b?c", "[::1", "x@y:zz", "host:8o", "é.example", "[]"] {
+        for host in ["a b", "a/b?c", "[::1", "x@y:zz", "host:8o", "é.example", "[]", "a%zz.example", "a%2", "[::1]x"] {
             let result = try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server)
             #expect(result.status == 400 && result.closed, "\(host)")
         }
-        for host in ["localhost", "127.0.0.1:8080", "[::1]", "[::1]:443", "xn--fiq228c.example:80", "a-b_c~d%20e!$&'()*+,;=", ""] {
+        for host in ["localhost", "127.0.0.1:8080", "[::1]", "[::1]:443", "xn--fiq228c.example:80", "a-b_c~d%20e!$&'()*+,;=", "",
+                     "[fe80::1%25eth0]:80", "[v1.fe]", "LOCALHOST.", "[FE80::1]"] {
             #expect(try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server).status == 200, "\(host)")
         }
         // RFC 9112 §2.2: a few empty lines before a request are ignored; an endless run of them is not a request.

@@ -30,7 +30,7 @@ struct RequestHeadParser {
         // few; more are not a client's mistake (megabytes of them were kept and rescanned on every read).
         while lineStart + 1 < buffer.count, buffer[lineStart] == ByteClasses.cr, buffer[lineStart + 1] == ByteClasses.lf {
             lineStart += 2
-            if lineStart > Self.maxLeadingEmptyLines * 2 { throw HTTPParseError.bad("请求行前的空行过多") }
+            if lineStart - start > Self.maxLeadingEmptyLines * 2 { throw HTTPParseError.bad("请求行前的空行过多") }
         }
         guard let requestLineEnd = try lineEnd(buffer, from: lineStart, limit: maxRequestLineBytes, tooLong: .requestLineTooLong) else {
             return nil
@@ -161,26 +161,39 @@ struct RequestHeadParser {
         if let host = hosts.first, !isValidHost(host) { throw HTTPParseError.bad("Host 头不是合法的主机名或地址") }
     }
 
-    /// RFC 3986 §3.2.2-3.2.3 `host [ ":" port ]`: a reg-name (unreserved, percent-encoded, sub-delims), an IPv4
-    /// address, or an IP literal in brackets; the port all digits. Empty is allowed (an empty Host is valid
-    /// when the target has no authority).
+    /// RFC 3986 §3.2.2-3.2.3 `host [ ":" port ]`: a reg-name (unreserved, "%" and two hex digits, sub-delims),
+    /// an IPv4 address, or an IP literal in brackets (IPv6 with an RFC 6874 zone id, or IPvFuture); the port all
+    /// digits. Empty is allowed (an empty Host is valid when the target has no authority).
     static func isValidHost(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66) }
         func isPort(_ rest: ArraySlice<UInt8>) -> Bool { rest.isEmpty || (rest.first == 0x3A && rest.dropFirst().allSatisfy(isDigit)) }
+        /// Unreserved, sub-delims and well-formed percent-encodings, plus `extra`.
+        func isName(_ part: ArraySlice<UInt8>, extra: [UInt8] = []) -> Bool {
+            var index = part.startIndex
+            while index < part.endIndex {
+                let byte = part[index]
+                if byte == UInt8(ascii: "%") {
+                    guard index + 2 < part.endIndex, isHex(part[index + 1]), isHex(part[index + 2]) else { return false }
+                    index += 3
+                    continue
+                }
+                guard (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || isDigit(byte) || Self.hostPunctuation.contains(byte)
+                        || extra.contains(byte) else { return false }
+                index += 1
+            }
+            return true
+        }
         if bytes.first == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return false }
-            let isLiteral = bytes[1..<close].allSatisfy { isDigit($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) || $0 == 0x3A || $0 == 0x2E }
-            return isLiteral && isPort(bytes[(close + 1)...])
+            return isName(bytes[1..<close], extra: [UInt8(ascii: ":")]) && isPort(bytes[(close + 1)...])
         }
         let end = bytes.lastIndex(of: 0x3A) ?? bytes.count
-        guard isPort(bytes[end...]) else { return false }
-        return bytes[..<end].allSatisfy { byte in
-            (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || isDigit(byte) || Self.hostPunctuation.contains(byte)
-        }
+        return isPort(bytes[end...]) && isName(bytes[..<end])
     }
 
-    private static let hostPunctuation = Set("-._~%!$&'()*+,;=".utf8)
+    private static let hostPunctuation = Set("-._~!$&'()*+,;=".utf8)
 
     static func keepAlive(_ head: HTTPRequestHead) -> Bool {
         let tokens = head.headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }
