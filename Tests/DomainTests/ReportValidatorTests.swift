@@ -75,7 +75,12 @@ import Testing
         #expect(lower.issues.map(\.field) == ["fuel.biomassTons"])
         #expect(lower.issues[0].message.contains("10000000000000000000.00 吨"))
         let overCap = validator(try builder().state, [], fuel: FuelDelivered(cleanCoalTons: 1e19, biomassTons: 0))
-        #expect(overCap.issues.map(\.field) == ["fuel.cleanCoalTons"])
+        #expect(!overCap.issues.isEmpty && overCap.issues.allSatisfy { $0.field == "fuel.cleanCoalTons" })
+        // The tonnage limit itself (campaign.maxFuelTons), at and just past it.
+        let state = try builder().state
+        #expect(validator(state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1_000_000)).issues.isEmpty)
+        let over = validator(state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1_000_000.5))
+        #expect(over.issues.map(\.field) == ["fuel.biomassTons"] && over.issues[0].message.contains("超过上限 1000000 吨"))
         // Household counts that sum past Int (each one allowed, none valid for these villages) are refused, not a trap.
         let many = (0..<1_100).map { ("v\($0)", "clean_coal", [8_999_999_999_999_999, 0, 0, 0, 0]) }
         #expect(!validator(try builder().state, many, fuel: FuelDelivered(cleanCoalTons: 1, biomassTons: 0)).issues.isEmpty)

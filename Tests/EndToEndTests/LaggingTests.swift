@@ -153,6 +153,23 @@ import TestSupport
         #expect(try await f.zirun.get("/api/v1/tasks?unit=grid").status == 403)
     }
 
+    /// campaign.maxUpdatesPerTask: past it an update is refused and nothing is stored.
+    @Test func aTaskKeepsAtMostTheConfiguredNumberOfUpdates() async throws {
+        let config = try RepositoryPaths.makeTemporaryFolder("task-limit").appendingPathComponent("config.json")
+        try Data(#"{"campaign": {"maxUpdatesPerTask": 2}}"#.utf8).write(to: config)
+        let f = try await CampaignFixture.start(config: config, villages: false)
+        defer { f.stop() }
+        let created = try await f.office.post("/api/v1/tasks", json: ["unit": "grid", "title": "下团堡乡配套电网增容", "due": "2021-10-20"])
+        let id = try #require(created.json["id"] as? String)
+        for note in ["勘测完成", "材料到场"] {
+            #expect(try await f.office.patch("/api/v1/tasks/\(id)", json: ["note": note]).status == 200)
+        }
+        let third = try await f.office.patch("/api/v1/tasks/\(id)", json: ["note": "开始施工"])
+        #expect(third.status == 422 && third.errorFields == ["id"], "\(third.text)")
+        let task = try #require((try await f.office.get("/api/v1/tasks?unit=grid").json["tasks"] as? [[String: Any]])?.first)
+        #expect((task["updates"] as? [Any])?.count == 2 && task["note"] as? String == "材料到场")
+    }
+
     @Test func noticeTextAndBadQueries() async throws {
         let f = try await CampaignFixture.start(villages: false)
         defer { f.stop() }

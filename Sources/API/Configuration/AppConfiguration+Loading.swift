@@ -71,7 +71,7 @@ extension AppConfiguration {
 
     private mutating func readCampaign(_ section: ConfigReader) throws {
         try section.allowOnly(["timeZone", "reportDeadline", "lateWindowDays", "seasons", "subsidies", "maxVillagesPerReport",
-                               "maxImportRows", "maxIssuesPerReport", "maxTextLength"])
+                               "maxImportRows", "maxIssuesPerReport", "maxTextLength", "maxUpdatesPerTask", "maxFuelTons"])
         if let zone = try section.string("timeZone") {
             guard let time = DistrictTime(identifier: zone) else { throw section.fail("timeZone", "unknown time zone \(zone)") }
             campaign.time = time
@@ -85,6 +85,8 @@ extension AppConfiguration {
         try section.int("maxImportRows", &campaign.maxImportRows, min: 1)
         try section.int("maxIssuesPerReport", &campaign.maxIssuesPerReport)
         try section.int("maxTextLength", &campaign.maxTextLength, min: 1)
+        try section.int("maxUpdatesPerTask", &campaign.maxUpdatesPerTask, min: 1)
+        try section.double("maxFuelTons", &campaign.maxFuelTons, min: 0)
         if let seasons = try section.section("seasons") {
             for id in seasons.keys {
                 guard let season = try seasons.section(id) else { continue }

@@ -26,6 +26,9 @@ extension Campaign {
             guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             guard principal.mayActFor(unit: task.unit) else { throw DomainError(.forbidden, "只能更新本单位的任务") }
             if status == nil && note == nil { throw DomainError.invalid("status", "请填写 status 或 note") }
+            if task.updates.count >= self.rules.maxUpdatesPerTask {
+                throw DomainError.invalid("id", "此任务已有 \(task.updates.count) 次更新，达到上限 \(self.rules.maxUpdatesPerTask) 次，请联系领导小组办公室")
+            }
             if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
                 throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
             }

@@ -20,6 +20,10 @@ public struct CampaignRules: Sendable {
     /// Most problems (issues) one report may list, and most characters of any free-text field.
     public var maxIssuesPerReport = 50
     public var maxTextLength = 1_000
+    /// Most updates one task keeps (a season has about 260 days), and the largest cumulative tonnage of either
+    /// fuel one report may state (a township's whole season is far below it).
+    public var maxUpdatesPerTask = 1_000
+    public var maxFuelTons: Double = 1_000_000
 
     public init() {}
 }

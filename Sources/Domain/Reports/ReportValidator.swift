@@ -81,6 +81,8 @@ struct ReportValidator {
                                         ("biomassTons", fuel.biomassTons, base?.fuel.biomassTons)] {
             if value < 0 || !value.isFinite {
                 issues.append(.init(field: "fuel.\(name)", message: "燃料吨数不能为负数"))
+            } else if value > rules.maxFuelTons {
+                issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨超过上限 \(format(rules.maxFuelTons)) 吨，请核对单位（吨）"))
             } else if let previous, value < previous, !hasCorrection {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨低于上次报送的 \(format(previous)) 吨，如确需更正请在 correction 中说明原因"))
             }
