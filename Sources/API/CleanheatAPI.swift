@@ -120,19 +120,18 @@ public final class CleanheatAPI: HTTPResponder {
         guard let action = route.action else { return nil }
         let client = head.remoteAddress
         let rateLimiter = screening ? self.rateLimiter : nil
-        if let wait = rateLimiter?.failedAuthBlock(client: client) { throw APIError.rateLimited(retryAfter: wait) }
+        // A valid token is served whatever else came from its address (behind a proxy, every client shares one):
+        // only failures are throttled, so guessing slows down and nobody can lock the others out.
+        func refused(_ message: String) -> APIError {
+            if let wait = rateLimiter?.failedAuthBlock(client: client) { return .rateLimited(retryAfter: wait) }
+            rateLimiter?.recordFailedAuth(client: client)
+            return .unauthorized(message)
+        }
         guard let header = head.headers["Authorization"] else {
-            rateLimiter?.recordFailedAuth(client: client)
-            throw APIError.unauthorized("缺少令牌：请在请求头加 Authorization: Bearer <令牌>")
+            throw refused("缺少令牌：请在请求头加 Authorization: Bearer <令牌>")
         }
-        guard let secret = Self.bearerSecret(header) else {
-            rateLimiter?.recordFailedAuth(client: client)
-            throw APIError.unauthorized("Authorization 头格式应为 Bearer <令牌>")
-        }
-        guard let principal = campaign.authenticate(secret: secret) else {
-            rateLimiter?.recordFailedAuth(client: client)
-            throw APIError.unauthorized("令牌无效或已吊销")
-        }
+        guard let secret = Self.bearerSecret(header) else { throw refused("Authorization 头格式应为 Bearer <令牌>") }
+        guard let principal = campaign.authenticate(secret: secret) else { throw refused("令牌无效或已吊销") }
         if let wait = rateLimiter?.take(token: principal.tokenID) { throw APIError.rateLimited(retryAfter: wait) }
         guard Permission.allows(principal.role, action) else {
             throw APIError.forbidden("角色 \(principal.role.rawValue) 无权执行此操作")

@@ -141,6 +141,13 @@ import TestSupport
         var failures: [Int] = []
         for _ in 0..<6 { failures.append(try await f.admin.with(token: "guess").get("/api/v1/units").status) }
         #expect(failures.last == 429)
+        // ... but a valid token from that same address is still served: nobody can lock the others out.
+        #expect(try await f.office.get("/api/v1/units").status == 200)
+        #expect(try await f.admin.get("/api/v1/tokens").status == 200)
+        // Two sets of credentials are refused outright, whichever comes first.
+        let client = try RawHTTPClient(port: f.server.port)
+        try client.send("GET /api/v1/units HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try f.server.adminToken)\r\nAuthorization: Bearer guess\r\n\r\n")
+        #expect(try client.readResponse().status == 400)
     }
 
     @Test func testClockDoesNotExistWithoutTheFlag() async throws {

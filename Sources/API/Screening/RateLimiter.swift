@@ -52,7 +52,12 @@ final class RateLimiter: Sendable {
             if now - entry.windowStart >= 60 { entry = Failures(count: 0, windowStart: now) }
             entry.count += 1
             state.failures[client] = entry
-            if state.failures.count > 100_000 { state.failures = state.failures.filter { now - $0.value.windowStart < 60 } }
+            if state.failures.count > 100_000 {
+                state.failures = state.failures.filter { now - $0.value.windowStart < 60 }
+                // Still full of fresh entries (many addresses failing at once): forget them rather than filter the
+                // whole map again on every failure under the lock.
+                if state.failures.count > 50_000 { state.failures.removeAll(keepingCapacity: true) }
+            }
         }
     }
 

@@ -159,6 +159,8 @@ struct RequestHeadParser {
         // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host, or with an invalid one.
         if head.version == .http11 && hosts.isEmpty { throw HTTPParseError.bad("缺少 Host 头") }
         if let host = hosts.first, !isValidHost(host) { throw HTTPParseError.bad("Host 头不是合法的主机名或地址") }
+        // RFC 9110 §11.6.2: one set of credentials; two leave which one counts to chance.
+        if head.headers.values("Authorization").count > 1 { throw HTTPParseError.bad("Authorization 头重复") }
     }
 
     /// RFC 3986 §3.2.2-3.2.3 `host [ ":" port ]`: a reg-name (unreserved, "%" and two hex digits, sub-delims),
