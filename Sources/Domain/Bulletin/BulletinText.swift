@@ -46,12 +46,24 @@ public enum BulletinText {
         if b.issues.isEmpty {
             lines.append("各单位未报告问题。")
         } else {
-            for unit in b.issues { lines.append("\(unit.name)：\(unit.issues.joined(separator: "；"))") }
+            for unit in b.issues { lines.append("\(unit.name)：\(unit.issues.map(oneLine).joined(separator: "；"))") }
         }
         lines.append("")
         lines.append("朔城区清洁取暖领导小组办公室")
         lines.append("\(year)年\(month)月\(day)日")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A reporter's text as one line of the chat bulletin: line breaks and other control characters become
+    /// spaces, so a report cannot start a paragraph of its own (a forged notice) or carry terminal escapes.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? " " : $0 }))
+    }
+
+    /// Control characters (Cc) and the Unicode line and paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     static func names(_ units: [UnitRef]) -> String { units.map(\.name).joined(separator: "、") }
