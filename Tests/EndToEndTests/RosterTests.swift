@@ -54,6 +54,24 @@ import TestSupport
         #expect((renamed.json["villages"] as? [[String: Any]])?.contains { $0["name"] as? String == "南庄" } == true)
     }
 
+    /// A path with reported households cannot be dropped by an import (or a PUT): the counts would lose their target.
+    @Test func anImportCannotDropAPathThatHasReports() async throws {
+        let f = try await CampaignFixture.start() // 东村: household_electric 320, biomass 40
+        defer { f.stop() }
+        let both: [String: Any] = ["date": "2021-10-15", "villages": [
+            ["village": "xtp-dongcun", "path": "biomass", "confirmed": 5, "signed": 5, "installed": 5, "accepted": 0, "operating": 0]]]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: both).status == 201)
+        let csv = "unit,village_id,village_name,area,path,households\nxiatuanpu,xtp-dongcun,东村,rural,household_electric,320\n"
+        let reply = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(reply.status == 422 && reply.errorFields == ["line 2.targets.biomass"], "\(reply.text)")
+        let villages = try await f.office.get("/api/v1/villages").json["villages"] as? [[String: Any]] ?? []
+        let kept = villages.first { $0["id"] as? String == "xtp-dongcun" }
+        #expect((kept?["targets"] as? [String: Int])?["biomass"] == 40, "\(villages)")
+        // A path without reports may go.
+        let csvWithoutClean = "unit,village_id,village_name,area,path,households\nxiatuanpu,xtp-xicun,西村,rural,biomass,100\n"
+        #expect(try await f.office.send("POST", "/api/v1/villages/import", body: Data(csvWithoutClean.utf8), headers: ["Content-Type": "text/csv"]).status == 200)
+    }
+
     @Test func anyBadRowRejectsTheWholeFileNamingEachLine() async throws {
         let f = try await CampaignFixture.start(villages: false)
         defer { f.stop() }

@@ -39,6 +39,12 @@ enum VillageRules {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数 \(households) 少于已报送的确户数 \(reported)"))
             }
         }
+        // A path with reported households stays (at 0 or more): dropping it left those counts without a target.
+        for path in (state.villages[village.id]?.targets.keys.sorted() ?? []) where village.targets[path] == nil {
+            if let reported = reportedMaximum(village.id, path: path, unit: village.unit, state: state), reported > 0 {
+                issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(path)”已报送确户 \(reported) 户，不能删除"))
+            }
+        }
         return issues
     }
 
