@@ -120,10 +120,12 @@ public final class CleanheatAPI: HTTPResponder {
         guard let action = route.action else { return nil }
         let client = head.remoteAddress
         let rateLimiter = screening ? self.rateLimiter : nil
-        // A valid token is served whatever else came from its address (behind a proxy, every client shares one):
-        // only failures are throttled, so guessing slows down and nobody can lock the others out.
+        // An address that failed too often gets 429 for every token except those already working from it in the
+        // last two minutes: a guesser learns nothing, even from a right guess, and the people behind the same
+        // proxy are not locked out.
+        let blocked = rateLimiter?.failedAuthBlock(client: client)
         func refused(_ message: String) -> APIError {
-            if let wait = rateLimiter?.failedAuthBlock(client: client) { return .rateLimited(retryAfter: wait) }
+            if let blocked { return .rateLimited(retryAfter: blocked) }
             rateLimiter?.recordFailedAuth(client: client)
             return .unauthorized(message)
         }
@@ -132,6 +134,10 @@ public final class CleanheatAPI: HTTPResponder {
         }
         guard let secret = Self.bearerSecret(header) else { throw refused("Authorization 头格式应为 Bearer <令牌>") }
         guard let principal = campaign.authenticate(secret: secret) else { throw refused("令牌无效或已吊销") }
+        if let blocked, rateLimiter?.trusts(client: client, token: principal.tokenID) != true {
+            throw APIError.rateLimited(retryAfter: blocked)
+        }
+        rateLimiter?.recordSuccess(client: client, token: principal.tokenID)
         if let wait = rateLimiter?.take(token: principal.tokenID) { throw APIError.rateLimited(retryAfter: wait) }
         guard Permission.allows(principal.role, action) else {
             throw APIError.forbidden("角色 \(principal.role.rawValue) 无权执行此操作")

@@ -67,6 +67,10 @@ import TestSupport
         let villages = try await f.office.get("/api/v1/villages").json["villages"] as? [[String: Any]] ?? []
         let kept = villages.first { $0["id"] as? String == "xtp-dongcun" }
         #expect((kept?["targets"] as? [String: Int])?["biomass"] == 40, "\(villages)")
+        // Nor can a PUT that moves the village to another unit (its reports stay filed under the first).
+        let moved: [String: Any] = ["name": "东村", "unit": "zirun", "area": "rural", "targets": ["household_electric": 320]]
+        let put = try await f.office.send("PUT", "/api/v1/villages/xtp-dongcun", json: moved)
+        #expect(put.status == 422 && put.errorFields.contains("targets.biomass"), "\(put.text)")
         // A path without reports may go.
         let csvWithoutClean = "unit,village_id,village_name,area,path,households\nxiatuanpu,xtp-xicun,西村,rural,biomass,100\n"
         #expect(try await f.office.send("POST", "/api/v1/villages/import", body: Data(csvWithoutClean.utf8), headers: ["Content-Type": "text/csv"]).status == 200)

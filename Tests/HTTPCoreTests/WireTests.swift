@@ -269,8 +269,9 @@ import TestSupport
         await server.stop()
     }
 
-    /// Slowloris: bytes that keep trickling in do not extend the header or the body timeout, which bound the
-    /// whole head and the whole body. Each client trickles for three times the timeout; its 408 must already
+    /// Slowloris: bytes that keep trickling in do not extend the header timeout, which bounds the whole head, and
+    /// extend the body's only by 1/bodyMinimumBytesPerSecond s each. Each client trickles for three times the
+    /// timeout, far below the minimum rate; its 408 must already
     /// be waiting when it stops.
     @Test func trickledHeadsAndBodiesTimeOutWhileStillTrickling() async throws {
         let server = try TestServer { $0.headerTimeout = 0.5; $0.bodyTimeout = 0.5; $0.keepAliveTimeout = 5 }

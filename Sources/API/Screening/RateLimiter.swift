@@ -15,8 +15,16 @@ final class RateLimiter: Sendable {
     private struct Bucket { var tokens: Double; var updated: TimeInterval }
     private struct Failures { var count: Int; var windowStart: TimeInterval }
 
+    private struct State {
+        var buckets: [String: Bucket] = [:]
+        var failures: [String: Failures] = [:]
+        /// When each token last authenticated from each address: an address blocked for failures still serves
+        /// the tokens already working from it (a shared proxy), and nothing else, so a guesser learns nothing.
+        var successes: [String: [String: TimeInterval]] = [:]
+    }
+
     private let settings: RateLimitSettings
-    private let state = Mutex<(buckets: [String: Bucket], failures: [String: Failures])>(([:], [:]))
+    private let state = Mutex(State())
 
     init(settings: RateLimitSettings) { self.settings = settings }
 
@@ -59,6 +67,28 @@ final class RateLimiter: Sendable {
                 if state.failures.count > 50_000 { state.failures.removeAll(keepingCapacity: true) }
             }
         }
+    }
+
+    /// Notes that `token` authenticated from `client`. Bounded: 64 tokens per address, 100,000 addresses, entries
+    /// older than two minutes dropped when it fills.
+    func recordSuccess(client: String, token: String) {
+        guard settings.failedAuthPerMinute > 0 else { return }
+        let now = self.now
+        state.withLock { state in
+            if let seen = state.successes[client]?[token], now - seen < 10 { return }
+            if (state.successes[client]?.count ?? 0) >= 64 { state.successes[client] = nil }
+            state.successes[client, default: [:]][token] = now
+            if state.successes.count > 100_000 {
+                state.successes = state.successes.filter { $0.value.values.contains { now - $0 < 120 } }
+                if state.successes.count > 100_000 { state.successes.removeAll(keepingCapacity: true) }
+            }
+        }
+    }
+
+    /// Whether `token` authenticated from `client` in the last two minutes.
+    func trusts(client: String, token: String) -> Bool {
+        let now = self.now
+        return state.withLock { state in state.successes[client]?[token].map { now - $0 < 120 } ?? false }
     }
 
     /// Seconds the client must wait when it failed authentication too often this minute.

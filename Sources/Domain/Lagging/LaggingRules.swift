@@ -111,7 +111,7 @@ struct LaggingRules {
         let worst = overdue.map { $0.daysOverdue(at: date) }.max() ?? 0
         let level: LaggingLevel = worst >= thresholds.overdueReferDays ? .refer : .criticize
         var reason = LaggingReason(code: "overdue_tasks", level: level,
-                                   detail: "任务逾期未完成 \(overdue.count) 项：" + overdue.map { "“\($0.title)”（\($0.due.chineseMonthDay)到期，逾期 \($0.daysOverdue(at: date)) 天）" }.joined(separator: "、"))
+                                   detail: "任务逾期未完成 \(overdue.count) 项：" + overdue.map { "“\(BulletinText.oneLine($0.title))”（\($0.due.chineseMonthDay)到期，逾期 \($0.daysOverdue(at: date)) 天）" }.joined(separator: "、"))
         reason.count = overdue.count
         reason.tasks = overdue.map { .init(id: $0.id, title: $0.title, due: $0.due, daysOverdue: $0.daysOverdue(at: date)) }
         return reason

@@ -17,7 +17,7 @@ enum VillageRules {
             issues.append(.init(field: prefix + "id", message: "村编号只能用小写字母、数字、- 和 _（不超过 64 位），如 xtp-dongcun"))
         }
         let name = village.name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || Campaign.isLonger(name, than: 50) || name.unicodeScalars.contains(where: BulletinText.isControl) {
+        if name.isEmpty || Campaign.isLonger(name, than: 50) || village.name.unicodeScalars.contains(where: BulletinText.isControl) {
             issues.append(.init(field: prefix + "name", message: "请填写村名（不超过 50 字，不含换行等控制字符）"))
         }
         if state.unit(village.unit)?.kind != .township {
@@ -29,19 +29,22 @@ enum VillageRules {
         if village.targets.isEmpty {
             issues.append(.init(field: prefix + "targets", message: "请至少填写一种改造路径的户数"))
         }
+        // Reports are filed under the unit the village had when they were made: a PUT that moves the village
+        // must still meet them.
+        let reportedUnit = state.villages[village.id]?.unit ?? village.unit
         for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
             if state.path(path) == nil {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”"))
             } else if households < 0 || households > 100_000 {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数须为 0 到 100000 的整数"))
-            } else if let reported = reportedMaximum(village.id, path: path, unit: village.unit, state: state),
+            } else if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state),
                       households < reported {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数 \(households) 少于已报送的确户数 \(reported)"))
             }
         }
         // A path with reported households stays (at 0 or more): dropping it left those counts without a target.
         for path in (state.villages[village.id]?.targets.keys.sorted() ?? []) where village.targets[path] == nil {
-            if let reported = reportedMaximum(village.id, path: path, unit: village.unit, state: state), reported > 0 {
+            if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state), reported > 0 {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(path)”已报送确户 \(reported) 户，不能删除"))
             }
         }

@@ -65,7 +65,7 @@ extension Connection {
     /// The body's deadline: `bodyTimeout` after it began, plus 1/rate s per byte received, so that only a body
     /// slower than the minimum rate on average times out (re-arming on any progress let a trickle live for ever).
     func extendBodyDeadline(received: Int) {
-        deadline = bodyStarted + configuration.bodyTimeout + Double(received) / configuration.bodyMinimumBytesPerSecond
+        deadline = bodyStarted + configuration.bodyTimeout + Double(received) / max(configuration.bodyMinimumBytesPerSecond, 1)
     }
 
     func dispatch(_ request: HTTPRequest, parsed: ParsedHead) {
