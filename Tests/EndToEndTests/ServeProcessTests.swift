@@ -44,7 +44,11 @@ import Glibc
     }
 
     @Test func sigtermFinishesTheRequestInFlightRefusesNewConnectionsAndExitsZero() async throws {
-        let server = try ServerProcess.start()
+        // A grace far beyond what the steps below take even in a busy full test run (they once took 14 s there,
+        // past the default 10 s, and the request in flight was cut).
+        let config = try RepositoryPaths.makeTemporaryFolder("cleanheat-sigterm").appendingPathComponent("grace.json")
+        try Data(#"{"timeouts": {"shutdownGraceSeconds": 60}}"#.utf8).write(to: config)
+        let server = try ServerProcess.start(config: config)
         let body = #"{"role":"office","label":"签到后发出的令牌"}"#
         let bytes = Array(body.utf8)
         let client = try RawHTTPClient(port: server.port)
