@@ -13,6 +13,16 @@ import TestSupport
         return (response.status, client.isClosed(within: 1.5))
     }
 
+    /// Sends `request` on a fresh connection and ends the client's side; returns the first `answers` statuses
+    /// and whether the server then closed.
+    func halfClosedExchange(_ request: String, answers: Int = 1, server: TestServer) throws -> (statuses: [Int], closed: Bool) {
+        let client = try server.client()
+        try client.send(request)
+        client.shutdownWrite()
+        let statuses = try (0..<answers).map { _ in try client.readResponse().status }
+        return (statuses, client.isClosed())
+    }
+
     @Test func hostIsRequiredOnceOnHTTP11() async throws {
         let server = try TestServer()
         #expect(try exchange("GET /echo HTTP/1.1\r\n\r\n", server: server).status == 400)
@@ -108,19 +118,14 @@ import TestSupport
     /// right after sending them.
     @Test func pipelinedRequestsBeforeTheClientsFinAreAllAnswered() async throws {
         let server = try TestServer { $0.keepAliveTimeout = 30 }
+        let three = "GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=2 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=3 HTTP/1.1\r\nHost: x\r\n\r\n"
         for _ in 0..<10 {
-            let client = try server.client()
-            try client.send("GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=2 HTTP/1.1\r\nHost: x\r\n\r\nGET /echo?n=3 HTTP/1.1\r\nHost: x\r\n\r\n")
-            client.shutdownWrite()
-            for _ in 1...3 { #expect(try client.readResponse().status == 200) }
-            #expect(client.isClosed())
+            let result = try halfClosedExchange(three, answers: 3, server: server)
+            #expect(result.statuses == [200, 200, 200] && result.closed)
         }
         // The CRLF some clients send after a body, then the FIN: one answer, then the close, nothing more.
-        let client = try server.client()
-        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\r\n")
-        client.shutdownWrite()
-        #expect(try client.readResponse().status == 200)
-        #expect(client.isClosed())
+        let result = try halfClosedExchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\r\n", server: server)
+        #expect(result.statuses == [200] && result.closed)
         await server.stop()
     }
 
@@ -128,11 +133,8 @@ import TestSupport
         // A keep-alive timeout far beyond the 2 s waits below: only the FIN can close these connections in time.
         let server = try TestServer { $0.keepAliveTimeout = 30 }
         for _ in 0..<20 {
-            let client = try server.client()
-            try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
-            client.shutdownWrite()
-            #expect(try client.readResponse().status == 200)
-            #expect(client.isClosed())
+            let result = try halfClosedExchange("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server)
+            #expect(result.statuses == [200] && result.closed)
         }
         // The FIN after the answer: the idle connection is closed at once, not after the keep-alive timeout.
         let client = try server.client()
@@ -145,11 +147,8 @@ import TestSupport
 
     @Test func truncatedLastChunkIs400AndClose() async throws {
         let server = try TestServer()
-        let client = try server.client()
-        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel")
-        client.shutdownWrite()
-        #expect(try client.readResponse().status == 400)
-        #expect(client.isClosed())
+        let result = try halfClosedExchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", server: server)
+        #expect(result.statuses == [400] && result.closed)
         await server.stop()
     }
 

@@ -1,3 +1,4 @@
+import Domain
 import HTTPCore
 import Logging
 
@@ -24,13 +25,10 @@ public struct ServerObserver: HTTPServerObserver {
     /// The path as one line of text: the decoded path may hold a line break (`%0A`), with which a client could
     /// write a line of its own into the log. Control characters and Unicode line breaks go back to `%XX`.
     static func loggable(_ path: String) -> String {
-        func breaksLines(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-        }
-        guard path.unicodeScalars.contains(where: breaksLines) else { return path }
+        guard path.unicodeScalars.contains(where: \.breaksLines) else { return path }
         var text = ""
         for scalar in path.unicodeScalars {
-            if breaksLines(scalar) {
+            if scalar.breaksLines {
                 for byte in String(scalar).utf8 { text += (byte < 0x10 ? "%0" : "%") + String(byte, radix: 16, uppercase: true) }
             } else {
                 text.unicodeScalars.append(scalar)

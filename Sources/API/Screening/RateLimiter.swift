@@ -60,12 +60,7 @@ final class RateLimiter: Sendable {
             if now - entry.windowStart >= 60 { entry = Failures(count: 0, windowStart: now) }
             entry.count += 1
             state.failures[client] = entry
-            if state.failures.count > 100_000 {
-                state.failures = state.failures.filter { now - $0.value.windowStart < 60 }
-                // Still full of fresh entries (many addresses failing at once): forget them rather than filter the
-                // whole map again on every failure under the lock.
-                if state.failures.count > 50_000 { state.failures.removeAll(keepingCapacity: true) }
-            }
+            Self.bound(&state.failures) { now - $0.windowStart < 60 }
         }
     }
 
@@ -78,11 +73,16 @@ final class RateLimiter: Sendable {
             if let seen = state.successes[client]?[token], now - seen < 10 { return }
             if (state.successes[client]?.count ?? 0) >= 64 { state.successes[client] = nil }
             state.successes[client, default: [:]][token] = now
-            if state.successes.count > 100_000 {
-                state.successes = state.successes.filter { $0.value.values.contains { now - $0 < 120 } }
-                if state.successes.count > 100_000 { state.successes.removeAll(keepingCapacity: true) }
-            }
+            Self.bound(&state.successes) { $0.values.contains { now - $0 < 120 } }
         }
+    }
+
+    /// A per-address map past 100,000 entries keeps its live ones; still that full (many addresses at once), it
+    /// starts over rather than filter the whole map again on the next call, under the lock.
+    private static func bound<Value>(_ map: inout [String: Value], isLive: (Value) -> Bool) {
+        guard map.count > 100_000 else { return }
+        map = map.filter { isLive($0.value) }
+        if map.count > 50_000 { map.removeAll(keepingCapacity: true) }
     }
 
     /// Whether `token` authenticated from `client` in the last two minutes.

@@ -8,7 +8,7 @@ extension Bulletin {
         self.deadline = rules.time.instant(on: date, at: rules.reportDeadline)
         self.generatedAt = generatedAt
         let units = DayStatus.reportingUnits(of: season, state: state)
-        let due = rules.reportingSeason(on: date, in: state) != nil
+        let due = rules.isReportingDay(date, in: state)
         let statuses = units.map { DayStatus(unit: $0, date: date, state: state, due: due) }
         self.submission = Submission(statuses)
 
@@ -112,7 +112,6 @@ struct DayStatus {
     }
 
     var isExpected: Bool { due && !exempt }
-
 
     /// The units the season's plan names, in the plan's order; all township units when there is no season.
     static func reportingUnits(of season: Season?, state: CampaignState) -> [Unit] {

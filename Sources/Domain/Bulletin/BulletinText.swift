@@ -57,13 +57,8 @@ public enum BulletinText {
     /// A reporter's text as one line of the chat bulletin: line breaks and other control characters become
     /// spaces, so a report cannot start a paragraph of its own (a forged notice) or carry terminal escapes.
     static func oneLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? " " : $0 }))
-    }
-
-    /// Control characters (Cc) and the Unicode line and paragraph separators.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+        guard text.unicodeScalars.contains(where: \.breaksLines) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.breaksLines ? " " : $0 }))
     }
 
     static func names(_ units: [UnitRef]) -> String { units.map(\.name).joined(separator: "、") }

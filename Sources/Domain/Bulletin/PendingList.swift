@@ -27,7 +27,7 @@ extension Campaign {
         let asOf = now()
         return read { state in
             let season = state.season(containing: date)
-            let due = rules.reportingSeason(on: date, in: state) != nil
+            let due = rules.isReportingDay(date, in: state)
             let units = DayStatus.reportingUnits(of: season, state: state)
                 .map { DayStatus(unit: $0, date: date, state: state, due: due) }
                 .filter { $0.code == "missing" }

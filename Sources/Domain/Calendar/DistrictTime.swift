@@ -52,10 +52,10 @@ public struct DistrictTime: Sendable {
         return "\(zeroPadded(year, 4))-\(two(month))-\(two(dayOfMonth))T\(time)\(zone)"
     }
 
-    /// Accepts RFC 3339 with an offset or `Z` (fractional seconds allowed).
     private static let firstStorableDay = LocalDate(year: 1900, month: 1, day: 1)!.dayNumber
     private static let lastStorableDay = LocalDate(year: 9999, month: 12, day: 31)!.dayNumber
 
+    /// Accepts RFC 3339 with an offset or `Z` (fractional seconds allowed).
     public static func parseTimestamp(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
@@ -68,9 +68,9 @@ public struct DistrictTime: Sendable {
         // away from either end: `9999-12-31T23:59:59-01:00` is year 10000 in UTC, and a reopening until then made
         // every later snapshot unreadable; a test clock at 9999-12-31T20:00Z made the district's date 10000-01-01
         // and every later audit entry unreadable. Either way the server could not start again.
-        guard let date, let day = Optional(Timestamp.utcParts(date).day),
-              day.dayNumber > Self.firstStorableDay, day.dayNumber < Self.lastStorableDay else { return nil }
-        return date
+        guard let date else { return nil }
+        let day = Timestamp.utcParts(date).day.dayNumber
+        return day > Self.firstStorableDay && day < Self.lastStorableDay ? date : nil
     }
 
     /// `HH:MM` in the district.

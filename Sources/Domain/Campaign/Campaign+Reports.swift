@@ -85,7 +85,7 @@ extension Campaign {
             throw DomainError(.futureDate, "不能报送未来日期 \(date)（今天是 \(today)）",
                               details: [.init(field: "date", message: "日期晚于今天")])
         }
-        guard rules.reportingSeason(on: date, in: state) != nil else {
+        guard rules.isReportingDay(date, in: state) else {
             throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
         }
         guard principal.role == .reporter, today - date > rules.lateWindowDays else { return }

@@ -11,7 +11,7 @@ extension Campaign {
                 throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
             }
             let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-            if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: BulletinText.isControl) {
+            if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
                 throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
             }
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,

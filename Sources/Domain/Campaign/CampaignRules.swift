@@ -81,4 +81,8 @@ extension CampaignRules {
         guard let season = state.season(containing: date).map(effective), season.contains(date) else { return nil }
         return season
     }
+
+    public func isReportingDay(_ date: LocalDate, in state: CampaignState) -> Bool {
+        reportingSeason(on: date, in: state) != nil
+    }
 }

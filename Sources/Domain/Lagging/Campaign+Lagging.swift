@@ -34,7 +34,7 @@ extension Campaign {
         let rules = self.rules
         return read { state in
             LaggingReport(state: state, season: state.season(containing: to).map(effective),
-                          isReportingDay: { rules.reportingSeason(on: $0, in: state) != nil }, from: from, to: to,
+                          isReportingDay: { rules.isReportingDay($0, in: state) }, from: from, to: to,
                           thresholds: thresholds, minimumLevel: minimumLevel)
         }
     }

@@ -2,7 +2,7 @@
 struct LaggingRules {
     let state: CampaignState
     let season: Season?
-    /// `CampaignRules.reportingSeason(on:in:)`: the one rule for which days expect reports.
+    /// `CampaignRules.isReportingDay(_:in:)`: the one rule for which days expect reports.
     let isReportingDay: (LocalDate) -> Bool
     let thresholds: LaggingThresholds
 

@@ -17,7 +17,7 @@ enum VillageRules {
             issues.append(.init(field: prefix + "id", message: "村编号只能用小写字母、数字、- 和 _（不超过 64 位），如 xtp-dongcun"))
         }
         let name = village.name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || Campaign.isLonger(name, than: 50) || village.name.unicodeScalars.contains(where: BulletinText.isControl) {
+        if name.isEmpty || Campaign.isLonger(name, than: 50) || village.name.unicodeScalars.contains(where: \.breaksLines) {
             issues.append(.init(field: prefix + "name", message: "请填写村名（不超过 50 字，不含换行等控制字符）"))
         }
         if state.unit(village.unit)?.kind != .township {

@@ -36,7 +36,7 @@ public struct Summary: Encodable, Sendable {
         public var change: Funnel
     }
 
-    /// `isReportingDay`: `CampaignRules.reportingSeason(on:in:)`, the one rule for which days expect reports.
+    /// `isReportingDay`: `CampaignRules.isReportingDay(_:in:)`, the one rule for which days expect reports.
     init(from: LocalDate, to: LocalDate, state: CampaignState, season: Season?, isReportingDay: (LocalDate) -> Bool) {
         self.from = from
         self.to = to
@@ -81,7 +81,7 @@ extension Campaign {
         let rules = self.rules
         return read { state in
             Summary(from: from, to: to, state: state, season: state.season(containing: to).map(effective),
-                    isReportingDay: { rules.reportingSeason(on: $0, in: state) != nil })
+                    isReportingDay: { rules.isReportingDay($0, in: state) })
         }
     }
 }

@@ -29,7 +29,7 @@ extension StringProtocol {
                 let high = utf8.index(after: index)
                 guard high != utf8.endIndex else { return nil }
                 let low = utf8.index(after: high)
-                guard low != utf8.endIndex, let h = hexValue(utf8[high]), let l = hexValue(utf8[low]) else { return nil }
+                guard low != utf8.endIndex, let h = ByteClasses.hexValue(utf8[high]), let l = ByteClasses.hexValue(utf8[low]) else { return nil }
                 bytes.append(h << 4 | l)
                 index = utf8.index(after: low)
                 continue
@@ -38,14 +38,5 @@ extension StringProtocol {
             index = utf8.index(after: index)
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

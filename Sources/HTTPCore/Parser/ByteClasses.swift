@@ -17,6 +17,26 @@ enum ByteClasses {
         byte == 9 || (byte >= 32 && byte != 127)
     }
 
+    /// reg-name bytes of RFC 3986 §3.2.2 besides "%": unreserved and sub-delims.
+    static let hostName: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
+        default:
+            return "-._~!$&'()*+,;=".utf8.contains(UInt8(byte))
+        }
+    }
+
+    /// The value of a hexadecimal digit, either case.
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// request-target bytes: visible ASCII and obs-text, no spaces or controls, and no "#": a fragment is never
     /// sent (RFC 9110 §7.1), so one in a target is a broken or hostile client. Raw UTF-8 stays accepted, as
     /// curl sends a URL typed with Chinese in it unencoded.

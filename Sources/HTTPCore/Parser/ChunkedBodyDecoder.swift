@@ -45,7 +45,7 @@ struct ChunkedBodyDecoder {
                 try Self.checkExtensions(line[(line.startIndex + digits.count)...])
                 var size = 0
                 for byte in digits {
-                    guard let value = Self.hexValue(byte) else { throw HTTPParseError.bad("分块大小不是十六进制数") }
+                    guard let value = ByteClasses.hexValue(byte).map(Int.init) else { throw HTTPParseError.bad("分块大小不是十六进制数") }
                     size = size * 16 + value
                 }
                 framingBytes += end - index + 2
@@ -157,14 +157,5 @@ struct ChunkedBodyDecoder {
         }
         return HTTPFields.Field(name: String(decoding: b[start..<colon], as: UTF8.self),
                                 value: String(decoding: b[valueStart..<valueEnd], as: UTF8.self))
-    }
-
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case 48...57: Int(byte - 48)
-        case 65...70: Int(byte - 55)
-        case 97...102: Int(byte - 87)
-        default: nil
-        }
     }
 }

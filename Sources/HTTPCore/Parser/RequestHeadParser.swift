@@ -165,37 +165,38 @@ struct RequestHeadParser {
 
     /// RFC 3986 §3.2.2-3.2.3 `host [ ":" port ]`: a reg-name (unreserved, "%" and two hex digits, sub-delims),
     /// an IPv4 address, or an IP literal in brackets (IPv6 with an RFC 6874 zone id, or IPvFuture); the port all
-    /// digits. Empty is allowed (an empty Host is valid when the target has no authority).
+    /// digits. Empty is allowed (an empty Host is valid when the target has no authority). Read in place: this
+    /// runs for every request.
     static func isValidHost(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-        func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66) }
-        func isPort(_ rest: ArraySlice<UInt8>) -> Bool { rest.isEmpty || (rest.first == 0x3A && rest.dropFirst().allSatisfy(isDigit)) }
-        /// Unreserved, sub-delims and well-formed percent-encodings, plus `extra`.
-        func isName(_ part: ArraySlice<UInt8>, extra: [UInt8] = []) -> Bool {
+        value.utf8.withContiguousStorageIfAvailable(isValidHost) ?? isValidHost(Array(value.utf8))
+    }
+
+    private static func isValidHost(_ bytes: some RandomAccessCollection<UInt8>) -> Bool {
+        func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+        func isPort(_ rest: some Collection<UInt8>) -> Bool { rest.isEmpty || (rest.first == 0x3A && rest.dropFirst().allSatisfy(isDigit)) }
+        func isName(_ part: some RandomAccessCollection<UInt8>, colons: Bool) -> Bool {
             var index = part.startIndex
-            while index < part.endIndex {
+            while index != part.endIndex {
                 let byte = part[index]
                 if byte == UInt8(ascii: "%") {
-                    guard index + 2 < part.endIndex, isHex(part[index + 1]), isHex(part[index + 2]) else { return false }
-                    index += 3
+                    let digits = part[part.index(after: index)...].prefix(2)
+                    guard digits.count == 2, digits.allSatisfy({ ByteClasses.hexValue($0) != nil }) else { return false }
+                    index = digits.endIndex
                     continue
                 }
-                guard (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || isDigit(byte) || Self.hostPunctuation.contains(byte)
-                        || extra.contains(byte) else { return false }
-                index += 1
+                guard ByteClasses.hostName[Int(byte)] || (colons && byte == 0x3A) else { return false }
+                index = part.index(after: index)
             }
             return true
         }
         if bytes.first == UInt8(ascii: "[") {
-            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return false }
-            return isName(bytes[1..<close], extra: [UInt8(ascii: ":")]) && isPort(bytes[(close + 1)...])
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            let literal = bytes[bytes.index(after: bytes.startIndex)..<close]
+            return !literal.isEmpty && isName(literal, colons: true) && isPort(bytes[bytes.index(after: close)...])
         }
-        let end = bytes.lastIndex(of: 0x3A) ?? bytes.count
-        return isPort(bytes[end...]) && isName(bytes[..<end])
+        let end = bytes.lastIndex(of: 0x3A) ?? bytes.endIndex
+        return isPort(bytes[end...]) && isName(bytes[..<end], colons: false)
     }
-
-    private static let hostPunctuation = Set("-._~!$&'()*+,;=".utf8)
 
     static func keepAlive(_ head: HTTPRequestHead) -> Bool {
         let tokens = head.headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }

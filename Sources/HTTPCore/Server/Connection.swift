@@ -153,7 +153,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         guard peerClosed else { return }
         // The client ended its side mid-request: say so (it may still read), then close.
         switch self.phase {
-        case .head: if holdsOnlyEmptyLines { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
+        case .head: peerEndedDuringHead()
         case .body, .chunked: fail(.bad("请求体不完整，对方已结束发送"))
         case .busy, .closed: break
         }
@@ -161,6 +161,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     /// Nothing but CR and LF: no request begun (old clients send an empty line after a body).
     var holdsOnlyEmptyLines: Bool { buffer.allSatisfy { $0 == ByteClasses.cr || $0 == ByteClasses.lf } }
+
+    /// The client ended its side while the next head was due: nothing begun closes quietly, a part of a head is 400.
+    private func peerEndedDuringHead() {
+        if holdsOnlyEmptyLines { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
+    }
 
     func suspendReading() {
         guard !readSuspended else { return }
@@ -198,10 +203,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     return
                 }
                 guard let parsed else {
-                    if peerClosed {
-                        if holdsOnlyEmptyLines { close() } else { fail(.bad("请求头不完整，对方已结束发送")) }
-                        return
-                    }
+                    if peerClosed { peerEndedDuringHead(); return }
                     if !headDeadlineArmed {
                         arm(configuration.headerTimeout)
                         headDeadlineArmed = true
