@@ -3,14 +3,7 @@ enum ByteClasses {
     static let cr: UInt8 = 13, lf: UInt8 = 10, sp: UInt8 = 32, htab: UInt8 = 9, colon: UInt8 = 58
 
     /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-    static let token: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
-        }
-    }
+    static let token = alphanumerics(plus: "!#$%&'*+-.^_`|~")
 
     /// field-value bytes: HTAB, SP, VCHAR, obs-text. Never NUL, CR, LF or other controls, nor DEL.
     static let fieldValue: [Bool] = (0..<256).map { byte in
@@ -18,12 +11,17 @@ enum ByteClasses {
     }
 
     /// reg-name bytes of RFC 3986 §3.2.2 besides "%": unreserved and sub-delims.
-    static let hostName: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "-._~!$&'()*+,;=".utf8.contains(UInt8(byte))
+    static let hostName = alphanumerics(plus: "-._~!$&'()*+,;=")
+
+    /// A table of ASCII letters, digits and `punctuation`.
+    private static func alphanumerics(plus punctuation: String) -> [Bool] {
+        (0..<256).map { byte in
+            switch UInt8(byte) {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                true
+            default:
+                punctuation.utf8.contains(UInt8(byte))
+            }
         }
     }
 
