@@ -21,6 +21,10 @@ start_server() {
   base=$(sed -E 's/listening on //' "$work/stdout")
 }
 
+# Stops the server and waits for it: its shutdown checkpoint still writes into $work, which a trap's `rm -rf`
+# would otherwise race and leave behind (hundreds of MB per run).
+stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
+
 # Sets the test clock, issues an office token (exported as TOKEN for benchmarks/reports.lua) and registers
 # one village per township for the reports to name. Needs $base and $work/data/bootstrap-token.
 prepare_report_load() {

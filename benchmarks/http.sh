@@ -12,7 +12,6 @@ duration=${DURATION:-10}
 # Rate limits off: they would be what this measures. The access log is on, as in production (buffered lines
 # to a file).
 echo '{"rateLimits": {"perTokenPerMinute": 0}, "limits": {"maxConnections": 1024}}' > "$work/bench.json"
-stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
 trap 'stop_server; rm -rf "$work"' EXIT
 
 start_server info

@@ -23,7 +23,7 @@ PY
 # 0 lifts the per-token rate limit (600/min by default), which would otherwise be what this measures.
 echo '{"rateLimits": {"perTokenPerMinute": 0}}' > "$work/bench.json"
 start_server info --test-clock
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_server; rm -rf "$work"' EXIT
 prepare_report_load
 for c in 1 8 64; do
   threads=$(( c < 2 ? 1 : 2 ))
