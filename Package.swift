@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CEpoll"),
+        .target(name: "CFileSync"),
         .target(
             name: "HTTPCore",
             dependencies: ["COpenSSL", "CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")],
@@ -26,7 +27,7 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CZlib", "CFileSync", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
         .target(

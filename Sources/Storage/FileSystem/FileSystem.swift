@@ -26,6 +26,15 @@ public protocol AppendableFile: AnyObject {
     func sync() throws
     var size: Int { get }
     func close()
+    /// Starts writing what was appended since the last call to disk, after waiting for what that call started. A
+    /// large file written this way never has more than two steps of unwritten pages, so neither its own final sync
+    /// nor another file's sync meanwhile (the WAL's) waits behind hundreds of megabytes. Not a sync: no device
+    /// flush, no metadata.
+    func writeBehind() throws
+}
+
+extension AppendableFile {
+    public func writeBehind() throws {}
 }
 
 /// A failed file-system call: the call, the path and errno.

@@ -1,3 +1,4 @@
+import CFileSync
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -121,6 +122,18 @@ final class PosixAppendableFile: AppendableFile {
 
     func sync() throws {
         guard fdatasync(descriptor) == 0 else { throw FileSystemError(call: "fdatasync", path: path, errno: errno) }
+    }
+
+    /// Where the last `writeBehind` started writing, and up to where.
+    private var behind = (start: 0, end: 0)
+
+    func writeBehind() throws {
+        guard size > behind.end else { return }
+        guard cfilesync_write_behind(descriptor, Int64(behind.end), Int64(size - behind.end)) == 0,
+              cfilesync_wait(descriptor, Int64(behind.start), Int64(behind.end - behind.start)) == 0 else {
+            throw FileSystemError(call: "sync_file_range", path: path, errno: errno)
+        }
+        behind = (behind.end, size)
     }
 
     private var closed = false

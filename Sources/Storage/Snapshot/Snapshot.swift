@@ -30,6 +30,10 @@ enum Snapshot {
         return UInt64(name.dropFirst("snapshot-".count))
     }
 
+    /// A snapshot file is handed to the disk in steps of this size as it is written: left to one fsync at the end,
+    /// hundreds of megabytes stalled the WAL's syncs meanwhile (up to 110 ms each under load, measured).
+    static let writeBehindStep = 4 << 20
+
     /// Returns the bytes written, the manifest aside.
     @discardableResult
     static func write(_ files: [String: SnapshotFile], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
@@ -44,8 +48,15 @@ enum Snapshot {
         for (file, content) in files.sorted(by: { $0.key < $1.key }) {
             let path = temporary + "/" + file
             let handle = try fs.openForAppend(path)
+            var writtenBehind = 0
             defer { handle.close() }
-            var writer = SnapshotFileWriter { try handle.append($0) }
+            var writer = SnapshotFileWriter { bytes in
+                try handle.append(bytes)
+                if handle.size >= writtenBehind + writeBehindStep {
+                    try handle.writeBehind()
+                    writtenBehind = handle.size
+                }
+            }
             try content.write(into: &writer)
             sums[file] = writer.checksumHex
             total += writer.byteCount

@@ -1,0 +1,2 @@
+// Headers only: see include/CFileSync.h.
+#include "CFileSync.h"
