@@ -65,9 +65,11 @@ struct APIRequest: Sendable {
             }
             return format
         }
-        let accept = http.headers["Accept"]?.lowercased() ?? ""
-        if allowed.contains("text"), accept.contains("text/plain") { return "text" }
-        if allowed.contains("csv"), accept.contains("text/csv") { return "csv" }
-        return "json"
+        // Accept as RFC 9110 weighs it (axios sends `application/json, text/plain, */*` and wants JSON); where the
+        // client accepts none of them, JSON anyway rather than 406: curl users read errors better than nothing.
+        let mediaTypes = ["json": "application/json", "text": "text/plain", "csv": "text/csv"]
+        let offers = allowed.compactMap { mediaTypes[$0] }
+        let preferred = Negotiation.preferredMediaType(accept: http.headers["Accept"], offers: offers)
+        return mediaTypes.first { $0.value == preferred }?.key ?? "json"
     }
 }

@@ -171,9 +171,21 @@ import TestSupport
         let changed = try await f.office.get("/api/v1/bulletins/2021-10-15", headers: ["If-None-Match": etag])
         #expect(changed.status == 200)
         #expect(changed.header("ETag") != etag)
+        // Weak comparison: a proxy's W/ tag and the gzipped body's share the validator.
+        let current = try #require(changed.header("ETag"))
+        #expect(current.hasPrefix("W/\""))
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15", headers: ["If-None-Match": "\"x\", " + current]).status == 304)
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15", headers: ["If-None-Match": String(current.dropFirst(2))]).status == 304)
+        // Accept is weighed (axios sends the first and wants JSON), and the answer says it varies by it.
+        for (accept, type) in [("application/json, text/plain, */*", "application/json"), ("application/json, text/csv;q=0.1", "application/json"),
+                               ("text/plain;q=0.5, text/csv", "text/csv"), ("text/*", "text/plain"), ("image/png", "application/json")] {
+            let negotiated = try await f.office.get("/api/v1/bulletins/2021-10-15", headers: ["Accept": accept])
+            #expect(negotiated.header("Content-Type")?.hasPrefix(type) == true, "\(accept)")
+            #expect(negotiated.header("Vary")?.hasPrefix("Accept") == true, "\(accept)")
+        }
         let gzip = try Shell.run("curl -sS --compressed -D - -o /dev/null -H 'Authorization: Bearer \(f.office.token ?? "")' \(f.server.baseURL)/api/v1/bulletins/2021-10-15")
         #expect(gzip.output.lowercased().contains("content-encoding: gzip"))
-        #expect(gzip.output.lowercased().contains("vary: accept-encoding"))
+        #expect(gzip.output.lowercased().contains("vary: accept, accept-encoding"))
         #expect(try await f.office.get("/api/v1/bulletins/2021-13-01").status == 400)
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=pdf").status == 400)
 
@@ -210,6 +222,12 @@ import TestSupport
         #expect((xtp["change"] as? [String: Int])?["installed"] == 330)
         let zirun = try #require(units.first { $0["unit"] as? String == "zirun" })
         #expect(zirun["expected"] as? Int == 2 && zirun["onTime"] as? Int == 1 && zirun["missing"] as? Int == 1)
+        // Before 18:00 on 10-15 zirun's report for the day was pending, not missing (nor a later day's).
+        try await f.admin.setClock("2021-10-15T17:59:59+08:00")
+        let beforeDeadline = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-20")
+        let zirunEarlier = try #require((beforeDeadline.json["byUnit"] as? [[String: Any]])?.first { $0["unit"] as? String == "zirun" })
+        #expect(zirunEarlier["expected"] as? Int == 1 && zirunEarlier["onTime"] as? Int == 1 && zirunEarlier["missing"] as? Int == 0)
+        try await f.admin.setClock("2021-10-15T18:30:00+08:00")
         let shalenghe = try #require(units.first { $0["unit"] as? String == "shalenghe" })
         #expect(shalenghe["expected"] as? Int == 1 && shalenghe["exempt"] as? Int == 1 && shalenghe["missing"] as? Int == 1)
         let oneDay = try await f.supervisor.get("/api/v1/summary?from=2021-10-15&to=2021-10-15")

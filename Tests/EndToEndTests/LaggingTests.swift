@@ -110,6 +110,29 @@ import TestSupport
         #expect(reason("beiwangzhuang", "behind_schedule")?["level"] as? String == "refer")
     }
 
+    /// A day counts as missed only once its deadline has passed; a filtered notice does not say all is well.
+    @Test func todayBeforeTheDeadlineIsNotMissedAndAFilteredNoticeSaysWhatItLeftOut() async throws {
+        let f = try await CampaignFixture.start(villages: false, clock: "2021-10-16T09:00:00+08:00")
+        defer { f.stop() }
+        func missed(_ reply: APIClient.Reply, _ unit: String) -> Int? {
+            ((reply.json["units"] as? [[String: Any]])?.first { $0["unit"] as? String == unit }?["reasons"] as? [[String: Any]])?
+                .first { $0["code"] as? String == "missed_reports" }?["count"] as? Int
+        }
+        let morning = try await f.supervisor.get("/api/v1/lagging?from=2021-10-14&to=2021-10-16&\(Self.noSchedule)")
+        #expect(missed(morning, "beicheng") == 2)
+        try await f.admin.setClock("2021-10-16T18:00:01+08:00")
+        let evening = try await f.supervisor.get("/api/v1/lagging?from=2021-10-14&to=2021-10-16&\(Self.noSchedule)")
+        #expect(missed(evening, "beicheng") == 3)
+        // Every unit is at notice for one missed day; asking for criticize and above lists none, and says only that.
+        let oneDay = "from=2021-10-15&to=2021-10-15&\(Self.noSchedule)"
+        #expect(Self.levels(try await f.supervisor.get("/api/v1/lagging?\(oneDay)")).values.allSatisfy { $0 == "notice" })
+        let filtered = try await f.supervisor.get("/api/v1/lagging?\(oneDay)&level=criticize&format=text")
+        #expect(filtered.text.contains("本期未发现需通报批评及以上处理的单位。"))
+        #expect(!filtered.text.contains("均按时报送"))
+        let json = try await f.supervisor.get("/api/v1/lagging?\(oneDay)&level=criticize")
+        #expect(json.json["minimumLevel"] as? String == "criticize")
+    }
+
     @Test func overdueTasksAndRepeatedCriticism() async throws {
         let f = try await CampaignFixture.start(villages: false)
         defer { f.stop() }
@@ -141,12 +164,21 @@ import TestSupport
         let levels = Self.levels(reply)
         #expect(levels["grid"] == "refer")          // 7 days overdue
         #expect(levels["heat-company"] == "criticize") // 2 days overdue
-        #expect(levels["gas-company"] == nil)
+        #expect(levels["gas-company"] == "criticize") // done on 10-15, three days late: overdue within the week
         #expect(levels["zirun"] == "refer")
         let zirun = (reply.json["units"] as? [[String: Any]])?.first { $0["unit"] as? String == "zirun" }
         #expect((zirun?["reasons"] as? [[String: Any]])?.contains { $0["code"] as? String == "repeated" } == true)
-        let tasks = try await f.supervisor.get("/api/v1/tasks?overdue=true")
-        #expect((tasks.json["tasks"] as? [Any])?.count == 2)
+        // A window is judged as it stood at its end: the tasks created on 10-15 were no part of 10-11..10-14 (grid's
+        // due date notwithstanding), and the same query gives the same answer after the task is done.
+        let before = Self.levels(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-14&\(Self.noSchedule)"))
+        #expect(before["grid"] == nil && before["heat-company"] == nil && before["gas-company"] == nil)
+        try await f.admin.setClock("2021-10-20T09:00:00+08:00")
+        let gridID = try #require(grid.json["id"] as? String)
+        #expect(try await f.office.patch("/api/v1/tasks/\(gridID)", json: ["status": "done"]).status == 200)
+        let again = Self.levels(try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)"))
+        #expect(again["grid"] == "refer")
+        let tasks = try await f.supervisor.get("/api/v1/tasks?overdue=true") // now: grid is done, heat-company is not
+        #expect((tasks.json["tasks"] as? [Any])?.count == 1)
         #expect(try await f.zirun.patch("/api/v1/tasks/\(doneID)", json: ["status": "open"]).status == 403)
         // A reporter reads its own unit's tasks only.
         #expect((try await f.zirun.get("/api/v1/tasks").json["tasks"] as? [Any])?.isEmpty == true)

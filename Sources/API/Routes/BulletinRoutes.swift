@@ -9,12 +9,16 @@ extension CleanheatAPI {
             let date = try api.bulletinDate(request)
             let format = try request.format()
             let key = api.bulletinCacheKey(date: date, format: format)
-            let etag = "\"\(key)\""
+            // Weak: the gzipped and the plain body are the same bulletin, and If-None-Match compares weakly
+            // (RFC 9110 §13.1.2), so W/ from a proxy matches too.
+            let etag = "W/\"\(key)\""
+            var headers = HTTPFields()
+            headers["ETag"] = etag
+            headers["Vary"] = "Accept"
             if let match = request.http.headers["If-None-Match"], match.split(separator: ",").contains(where: {
-                $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*"
+                let tag = $0.trimmingOptionalWhitespace()
+                return tag == "*" || (tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag) == "\"\(key)\""
             }) {
-                var headers = HTTPFields()
-                headers["ETag"] = etag
                 return HTTPResponse(status: 304, headers: headers)
             }
             let (body, contentType) = api.renderedCache.value(for: key) {
@@ -25,9 +29,7 @@ extension CleanheatAPI {
                 default: return (BulletinJSON.render(bulletin, time: api.campaign.rules.time), "application/json; charset=utf-8")
                 }
             }
-            var headers = HTTPFields()
             headers["Content-Type"] = contentType
-            headers["ETag"] = etag
             headers["Cache-Control"] = "no-cache"
             if format == "csv" { headers["Content-Disposition"] = "attachment; filename=\"bulletin-\(date).csv\"" }
             return HTTPResponse(status: 200, headers: headers, body: body)
@@ -57,8 +59,7 @@ extension CleanheatAPI {
     /// passes.
     private func bulletinCacheKey(date: LocalDate, format: String) -> String {
         let version = campaign.read { $0.version }
-        let deadline = campaign.rules.time.instant(on: date, at: campaign.rules.reportDeadline)
-        let afterDeadline = campaign.now() > deadline ? "a" : "b"
+        let afterDeadline = campaign.rules.deadlinePassed(date, at: campaign.now()) ? "a" : "b"
         return "\(date)-v\(processEpoch).\(version)-\(afterDeadline)-\(format)"
     }
 }

@@ -85,4 +85,10 @@ extension CampaignRules {
     public func isReportingDay(_ date: LocalDate, in state: CampaignState) -> Bool {
         reportingSeason(on: date, in: state) != nil
     }
+
+    /// Whether `date`'s report deadline has passed at `now`. Before it a unit without a report is pending, not
+    /// missing: summaries and lagging queries count a missed day only after its deadline.
+    public func deadlinePassed(_ date: LocalDate, at now: Date) -> Bool {
+        now > time.instant(on: date, at: reportDeadline)
+    }
 }

@@ -32,9 +32,10 @@ extension Campaign {
         guard to - from < 366 else { throw DomainError.invalid("to", "一次最多查询 366 天") }
         guard to <= today else { throw DomainError(.futureDate, "to 不能晚于今天（\(today)）", details: [.init(field: "to", message: "日期晚于今天")]) }
         let rules = self.rules
+        let now = self.now()
         return read { state in
             LaggingReport(state: state, season: state.season(containing: to).map(effective),
-                          isReportingDay: { rules.isReportingDay($0, in: state) }, from: from, to: to,
+                          rules: rules, now: now, from: from, to: to,
                           thresholds: thresholds, minimumLevel: minimumLevel)
         }
     }

@@ -22,7 +22,11 @@ public enum LaggingNoticeText {
             }
             lines.append("")
         }
-        if report.units.isEmpty {
+        if report.units.isEmpty, let minimum = report.minimumLevel, minimum > .notice {
+            // Units below the level asked for were left out: nothing here says they are fine.
+            lines.append("本期未发现需\(minimum.chinese)及以上处理的单位。")
+            lines.append("")
+        } else if report.units.isEmpty {
             lines.append("本期各单位均按时报送，进度符合要求，未发现工作拖拉、进度缓慢的情况。")
             lines.append("")
         } else {

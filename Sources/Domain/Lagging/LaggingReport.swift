@@ -1,3 +1,5 @@
+import Foundation
+
 /// How seriously a unit drags (方案 六 三是: 通报批评, 移交纪检).
 public enum LaggingLevel: String, Encodable, Sendable, Comparable, CaseIterable {
     case notice, criticize, refer
@@ -58,6 +60,8 @@ public struct LaggingReport: Encodable, Sendable {
     public var from: LocalDate
     public var to: LocalDate
     public var thresholds: Thresholds
+    /// `?level=`: units below it are left out of `units`.
+    public var minimumLevel: LaggingLevel?
     public var units: [LaggingUnit]
 
     public struct Thresholds: Encodable, Sendable {
@@ -73,12 +77,13 @@ public struct LaggingReport: Encodable, Sendable {
         }
     }
 
-    init(state: CampaignState, season: Season?, isReportingDay: @escaping (LocalDate) -> Bool, from: LocalDate, to: LocalDate,
+    init(state: CampaignState, season: Season?, rules campaignRules: CampaignRules, now: Date, from: LocalDate, to: LocalDate,
          thresholds: LaggingThresholds, minimumLevel: LaggingLevel?) {
         self.from = from
         self.to = to
         self.thresholds = Thresholds(thresholds)
-        let rules = LaggingRules(state: state, season: season, isReportingDay: isReportingDay, thresholds: thresholds)
+        self.minimumLevel = minimumLevel
+        let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds)
         let length = to - from + 1
         let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
         var units: [LaggingUnit] = []

@@ -1,9 +1,13 @@
+import Foundation
+
 /// The rules of docs/lagging.md, each a function of the state, the window and the thresholds.
 struct LaggingRules {
     let state: CampaignState
     let season: Season?
-    /// `CampaignRules.isReportingDay(_:in:)`: the one rule for which days expect reports.
-    let isReportingDay: (LocalDate) -> Bool
+    let rules: CampaignRules
+    /// The query's now: a day whose deadline is still ahead is not missed yet, and a task is judged as it stood at
+    /// the window's end (a notice issued last week must come out the same today).
+    let now: Date
     let thresholds: LaggingThresholds
 
     /// Reporting units in the plan's order, then every other unit that has tasks.
@@ -18,17 +22,19 @@ struct LaggingRules {
         if unit.kind == .township && (season?.reportingUnits.contains(unit.id) ?? true) {
             reasons += [missed(unit, from, to), late(unit, from, to), behindSchedule(unit, at: to), stalled(unit, upTo: to)].compactMap { $0 }
         }
-        if let overdue = overdueTasks(unit, at: to) { reasons.append(overdue) }
+        if let overdue = overdueTasks(unit, from: from, at: to) { reasons.append(overdue) }
         return reasons
     }
 
     private func expectedDays(_ from: LocalDate, _ to: LocalDate) -> [LocalDate] {
-        from.through(to).filter(isReportingDay)
+        from.through(to).filter { rules.isReportingDay($0, in: state) }
     }
 
-    /// `missed_reports`: expected days (in the season, not exempt) without a report.
+    /// `missed_reports`: expected days (in the season, not exempt, deadline passed) without a report.
     func missed(_ unit: Unit, _ from: LocalDate, _ to: LocalDate) -> LaggingReason? {
-        let dates = expectedDays(from, to).filter { !state.isExempt(unit.id, on: $0) && state.unitDay(unit.id, $0) == nil }
+        let dates = expectedDays(from, to).filter {
+            rules.deadlinePassed($0, at: now) && !state.isExempt(unit.id, on: $0) && state.unitDay(unit.id, $0) == nil
+        }
         let t = thresholds
         let level: LaggingLevel? = dates.count >= t.missedRefer ? .refer : dates.count >= t.missedCriticize ? .criticize
             : dates.count >= t.missedNotice ? .notice : nil
@@ -103,9 +109,13 @@ struct LaggingRules {
         return reason
     }
 
-    /// `overdue_tasks`: tasks not done by their due date (or done late, counted up to completion).
-    func overdueTasks(_ unit: Unit, at date: LocalDate) -> LaggingReason? {
-        let overdue = state.tasks.values.filter { $0.unit == unit.id && $0.status != .done && $0.daysOverdue(at: date) > 0 }
+    /// `overdue_tasks`: tasks past due and still open at some day of the window: not done, or done late on or
+    /// after `from` (counted up to completion). A task created after the window was not part of it.
+    func overdueTasks(_ unit: Unit, from: LocalDate, at date: LocalDate) -> LaggingReason? {
+        let overdue = state.tasks.values.filter { task in
+            task.unit == unit.id && rules.time.localDate(of: task.createdAt) <= date && task.daysOverdue(at: date) > 0
+                && (task.status != .done || (task.doneOn ?? task.due) >= from)
+        }
             .sorted { ($0.due, $0.id) < ($1.due, $1.id) }
         guard !overdue.isEmpty else { return nil }
         let worst = overdue.map { $0.daysOverdue(at: date) }.max() ?? 0

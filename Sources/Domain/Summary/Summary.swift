@@ -36,8 +36,11 @@ public struct Summary: Encodable, Sendable {
         public var change: Funnel
     }
 
-    /// `isReportingDay`: `CampaignRules.isReportingDay(_:in:)`, the one rule for which days expect reports.
-    init(from: LocalDate, to: LocalDate, state: CampaignState, season: Season?, isReportingDay: (LocalDate) -> Bool) {
+    /// `isReportingDay`: `CampaignRules.isReportingDay(_:in:)`, the one rule for which days expect reports;
+    /// `deadlinePassed`: `CampaignRules.deadlinePassed(_:at:)` at now. A day still open (today before the
+    /// deadline, a future day) counts the reports already in and no one as missing.
+    init(from: LocalDate, to: LocalDate, state: CampaignState, season: Season?, isReportingDay: (LocalDate) -> Bool,
+         deadlinePassed: (LocalDate) -> Bool) {
         self.from = from
         self.to = to
         self.days = to - from + 1
@@ -51,7 +54,7 @@ public struct Summary: Encodable, Sendable {
                 case "exempt": line.exempt += 1
                 case "on_time": line.expected += 1; line.onTime += 1
                 case "late": line.expected += 1; line.late += 1
-                default: line.expected += 1; line.missing += 1
+                default: if deadlinePassed(date) { line.expected += 1; line.missing += 1 }
                 }
             }
             let timeline = state.timelines[unit.id]
@@ -79,9 +82,10 @@ extension Campaign {
         guard from <= to else { throw DomainError.invalid("from", "from 不能晚于 to") }
         guard to - from < 366 else { throw DomainError.invalid("to", "一次最多汇总 366 天") }
         let rules = self.rules
+        let now = self.now()
         return read { state in
             Summary(from: from, to: to, state: state, season: state.season(containing: to).map(effective),
-                    isReportingDay: { rules.isReportingDay($0, in: state) })
+                    isReportingDay: { rules.isReportingDay($0, in: state) }, deadlinePassed: { rules.deadlinePassed($0, at: now) })
         }
     }
 }

@@ -48,17 +48,8 @@ public enum Gzip {
         return status == Z_STREAM_END ? result : nil
     }
 
-    /// Whether `Accept-Encoding` allows gzip (RFC 9110 §12.5.3): listed (or `*`) without `q=0`.
+    /// Whether `Accept-Encoding` allows gzip (RFC 9110 §12.5.3): listed (or `*`) with a weight above 0.
     static func accepted(by header: String?) -> Bool {
-        guard let header else { return false }
-        var star: Bool?
-        for item in header.lowercased().split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimmingOptionalWhitespace() }
-            guard let coding = parts.first else { continue }
-            let refused = parts.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").hasPrefix("q=0") && !$0.contains(where: { "123456789".contains($0) }) }
-            if coding == "gzip" || coding == "x-gzip" { return !refused }
-            if coding == "*" { star = !refused }
-        }
-        return star ?? false
+        Negotiation.accepts(coding: "gzip", in: header, aliases: ["x-gzip"])
     }
 }

@@ -120,7 +120,8 @@ extension Connection {
     private func compressIfAccepted(_ response: inout HTTPResponse, head: HTTPRequestHead) {
         guard response.body.count >= configuration.compressionMinBytes, response.status != 204, response.status != 304,
               response.headers["Content-Encoding"] == nil else { return }
-        response.headers["Vary"] = "Accept-Encoding"
+        // A route's own Vary (the bulletin varies by Accept) is kept.
+        response.headers["Vary"] = response.headers["Vary"].map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
         guard Gzip.accepted(by: head.headers["Accept-Encoding"]), let compressed = Gzip.compress(response.body),
               compressed.count < response.body.count else { return }
         response.body = compressed
