@@ -22,9 +22,17 @@ import Testing
                     fuel: Bool.random(using: &generator) ? FuelDelivered(biomassTons: Double(step)) : nil,
                     issues: [], nextDayPlan: nil, reporter: nil, correction: nil, warnings: [])
                 unitDays[date, default: UnitDay(unit: "u", date: date, status: .onTime, revisions: [], review: .received)]
-                    .revisions.append(revision)
+                    .append(revision)
                 timeline.rebuild(from: date, unitDays: unitDays)
                 #expect(timeline == UnitTimeline(deriving: unitDays))
+                // The plain model: every revision of every day in order, each village its last reported counts.
+                var model: [ProgressKey: Funnel] = [:]
+                for day in unitDays.dates.sorted() {
+                    for revision in unitDays[day]?.revisions ?? RevisionList() {
+                        for village in revision.villages { model[village.key] = village.counts }
+                    }
+                    #expect(timeline.effective(onOrBefore: day)?.counts == model)
+                }
             }
         }
     }

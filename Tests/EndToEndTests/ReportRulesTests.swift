@@ -160,6 +160,13 @@ import TestSupport
         let accepted = try await f.xiatuanpu.post("/api/v1/reports", json: corrected)
         #expect(accepted.status == 200)
         #expect(accepted.json["revision"] as? Int == 2)
+        // A third revision of the 16th that names no village (issues only) keeps both villages as the day's
+        // earlier revisions left them, in the bulletin and as the base a decrease is checked against.
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: ["date": "2021-10-16", "issues": ["补充：燃料短缺"]]).status == 200)
+        let byUnit = try await f.office.get("/api/v1/bulletins/2021-10-16").json["byUnit"] as? [[String: Any]]
+        #expect(byUnit?.first { $0["unit"] as? String == "xiatuanpu" }?["installed"] as? Int == 110 + 79)
+        let dongcunLower = CampaignFixture.report(date: "2021-10-16", [300, 210, 109, 50, 40])
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: dongcunLower).errorFields == ["villages[0].installed"])
     }
 
     @Test func identicalResubmissionMakesNoNewRevision() async throws {

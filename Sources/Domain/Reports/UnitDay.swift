@@ -73,6 +73,10 @@ public struct UnitDay: Codable, Sendable, Equatable {
         var status: Timeliness
         var revisions: RevisionList
         var review: Review
+        /// Each village's counts as the day's revisions left them, the latest report of it winning; and the fuel
+        /// of the latest revision that gave any. Kept as revisions come, so no reader walks them all.
+        var reported: [ProgressKey: Funnel] = [:]
+        var reportedFuel: FuelDelivered?
 
         init(unit: String, date: LocalDate, status: Timeliness, revisions: RevisionList, review: Review) {
             self.unit = unit
@@ -80,9 +84,21 @@ public struct UnitDay: Codable, Sendable, Equatable {
             self.status = status
             self.revisions = revisions
             self.review = review
+            for revision in revisions { record(revision) }
         }
 
-        func copy() -> Fields { Fields(unit: unit, date: date, status: status, revisions: revisions, review: review) }
+        func record(_ revision: ReportRevision) {
+            for village in revision.villages { reported[village.key] = village.counts }
+            if let fuel = revision.fuel { reportedFuel = fuel }
+        }
+
+        func copy() -> Fields {
+            let copy = Fields(unit: unit, date: date, status: status, revisions: RevisionList(), review: review)
+            copy.revisions = revisions
+            copy.reported = reported
+            copy.reportedFuel = reportedFuel
+            return copy
+        }
     }
 
     private var box: Fields
@@ -103,10 +119,19 @@ public struct UnitDay: Codable, Sendable, Equatable {
     public var date: LocalDate { box.date }
     /// Timeliness of the first revision; later revisions never change it.
     public var status: Timeliness { box.status }
-    public var revisions: RevisionList {
-        get { box.revisions }
-        _modify { yield &fields.revisions }
+    public var revisions: RevisionList { box.revisions }
+
+    /// A new revision of the day. A village it omits keeps the counts an earlier revision gave it.
+    mutating func append(_ revision: ReportRevision) {
+        let fields = self.fields
+        fields.revisions.append(revision)
+        fields.record(revision)
     }
+
+    /// Each village's counts as this day's revisions left them (omitted villages keep an earlier revision's).
+    public var reportedCounts: [ProgressKey: Funnel] { box.reported }
+    /// The fuel of the latest revision that gave any.
+    public var reportedFuel: FuelDelivered? { box.reportedFuel }
     public var review: Review {
         get { box.review }
         set { fields.review = newValue }

@@ -21,7 +21,7 @@ extension CampaignState {
         case let .reportSubmitted(unit, date, status, revision):
             // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic.
             if unitDays[unit]?[date] != nil {
-                unitDays[unit]?[date]?.revisions.append(revision)
+                unitDays[unit]?[date]?.append(revision)
                 // A returned report goes back to `received` once the unit resubmits (API.md, review).
                 if unitDays[unit]?[date]?.review.state == .returned { unitDays[unit]?[date]?.review = .received }
             } else {

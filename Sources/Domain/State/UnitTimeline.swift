@@ -1,5 +1,5 @@
-/// A unit's effective counts day by day: each reported day's latest revision laid over the day before,
-/// so villages a report omits keep their last counts. Derived from the reports; never stored.
+/// A unit's effective counts day by day: each reported day's revisions laid over the day before, so villages
+/// a report omits keep their last counts (an earlier revision's of the same day, else an earlier day's). Derived from the reports; never stored.
 public struct UnitTimeline: Sendable, Equatable {
     public struct Day: Sendable, Equatable {
         public var date: LocalDate
@@ -86,10 +86,10 @@ public struct UnitTimeline: Sendable, Equatable {
         let datesBefore = dates
         var added: [LocalDate] = []
         while let date = nextDate(datesBefore) {
-            guard let revision = unitDays[date]?.latest else { continue }
+            guard let unitDay = unitDays[date] else { continue }
             var counts = previous?.counts ?? [:]
-            for village in revision.villages { counts[village.key] = village.counts }
-            let next = Day(date: date, counts: counts, fuel: revision.fuel ?? previous?.fuel ?? FuelDelivered())
+            for (key, reported) in unitDay.reportedCounts { counts[key] = reported }
+            let next = Day(date: date, counts: counts, fuel: unitDay.reportedFuel ?? previous?.fuel ?? FuelDelivered())
             let old = dayByDate[date]
             if old == next { break }
             if old == nil { added.append(date) }
