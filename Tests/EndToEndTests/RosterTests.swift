@@ -21,6 +21,9 @@ import TestSupport
         #expect((replaced.json["targets"] as? [String: Any])?["household_electric"] as? Int == 330)
         let mine = try await f.xiatuanpu.get("/api/v1/villages")
         #expect((mine.json["villages"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["xtp-dongcun", "xtp-xicun"])
+        // Another unit's list is refused, not answered with the reporter's own.
+        #expect(try await f.xiatuanpu.get("/api/v1/villages?unit=zirun").status == 403)
+        #expect(try await f.xiatuanpu.get("/api/v1/villages?unit=xiatuanpu").status == 200)
         let zirun = try await f.office.get("/api/v1/villages?unit=zirun")
         #expect((zirun.json["villages"] as? [Any])?.count == 1)
         let bad = try await f.office.post("/api/v1/villages", json: ["id": "Bad Id", "name": "", "unit": "nowhere", "area": "city", "targets": ["rocket": 5]])
@@ -71,9 +74,16 @@ import TestSupport
         let moved: [String: Any] = ["name": "东村", "unit": "zirun", "area": "rural", "targets": ["household_electric": 320]]
         let put = try await f.office.send("PUT", "/api/v1/villages/xtp-dongcun", json: moved)
         #expect(put.status == 422 && put.errorFields.contains("targets.biomass"), "\(put.text)")
+        // Nor move at all once reported, whatever the targets: its counts would stay in xiatuanpu's figures and be
+        // counted again under zirun. An unreported village may move.
+        let movedWhole: [String: Any] = ["name": "东村", "unit": "zirun", "area": "rural", "targets": ["household_electric": 320, "biomass": 40]]
+        let refusedMove = try await f.office.send("PUT", "/api/v1/villages/xtp-dongcun", json: movedWhole)
+        #expect(refusedMove.status == 422 && refusedMove.errorFields == ["unit"], "\(refusedMove.text)")
         // A path without reports may go.
         let csvWithoutClean = "unit,village_id,village_name,area,path,households\nxiatuanpu,xtp-xicun,西村,rural,biomass,100\n"
         #expect(try await f.office.send("POST", "/api/v1/villages/import", body: Data(csvWithoutClean.utf8), headers: ["Content-Type": "text/csv"]).status == 200)
+        let unreported: [String: Any] = ["name": "西村", "unit": "zirun", "area": "rural", "targets": ["biomass": 100]]
+        #expect(try await f.office.send("PUT", "/api/v1/villages/xtp-xicun", json: unreported).status == 200)
     }
 
     @Test func anyBadRowRejectsTheWholeFileNamingEachLine() async throws {

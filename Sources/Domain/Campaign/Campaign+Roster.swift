@@ -25,8 +25,10 @@ extension Campaign {
         }
     }
 
-    public func villages(unit: String?, for principal: Principal) -> [Village] {
-        read { state in
+    public func villages(unit: String?, for principal: Principal) throws -> [Village] {
+        // Another unit's list is refused, as /tasks refuses it, rather than answered with the caller's own.
+        if let own = principal.scopedUnit, let unit, unit != own { throw DomainError(.forbidden, "只能查看本单位的村") }
+        return read { state in
             let scope = principal.scopedUnit ?? unit
             return state.villages.values.filter { scope == nil || $0.unit == scope }
                 .sorted { ($0.unit, $0.id) < ($1.unit, $1.id) }

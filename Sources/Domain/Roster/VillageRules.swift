@@ -32,6 +32,12 @@ enum VillageRules {
         // Reports are filed under the unit the village had when they were made: a PUT that moves the village
         // must still meet them.
         let reportedUnit = state.villages[village.id]?.unit ?? village.unit
+        // A reported village stays with its unit: moved, its counts stayed in the old unit's figures (which could no
+        // longer correct them) and were counted again under the new one. The roster import refuses the same.
+        if reportedUnit != village.unit,
+           state.timelines[reportedUnit]?.latest?.counts.keys.contains(where: { $0.village == village.id }) == true {
+            issues.append(.init(field: prefix + "unit", message: "村“\(village.id)”已有 \(reportedUnit) 的报送数据，不能改划到其他单位"))
+        }
         for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
             if state.path(path) == nil {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”"))
