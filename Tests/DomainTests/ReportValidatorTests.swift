@@ -10,7 +10,9 @@ import Testing
             VillageProgress(village: v, path: p, counts: Funnel(confirmed: c[0], signed: c[1], installed: c[2], accepted: c[3], operating: c[4]))
         }, fuel: fuel, correction: correction)
         let base = state.timelines["xiatuanpu"]?.effective(onOrBefore: day(date))
-        return ReportValidator(state: state, unit: "xiatuanpu", submission: submission, base: base, rules: CampaignRules()).issues()
+        let later = ReportValidator.LaterReports(state: state, unit: "xiatuanpu", after: day(date), submission: submission)
+        return ReportValidator(state: state, unit: "xiatuanpu", submission: submission, base: base, later: later,
+                               rules: CampaignRules()).issues()
     }
 
     func builder() throws -> StateBuilder {
@@ -56,6 +58,26 @@ import Testing
         #expect(lessFuel.issues.map(\.field) == ["fuel.biomassTons"])
         // Before the first report nothing can decrease.
         #expect(validator(b.state, [("xtp-a", "biomass", [1, 0, 0, 0, 0])], date: "2021-10-14").issues.isEmpty)
+        // A line break or a zero-width space is no reason either.
+        #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "\n").issues.count == 1)
+        #expect(validator(b.state, [("xtp-a", "biomass", [50, 40, 29, 20, 10])], correction: "\u{200B}\u{2028}").issues.count == 1)
+    }
+
+    /// A back-dated report above what a later day reported would make that day a decrease: it needs a correction
+    /// too. Counts a later day only carried (it did not report the village) do not count.
+    @Test func aBackDatedReportAboveALaterDaysNeedsACorrection() throws {
+        var b = try builder()
+        try b.report("xiatuanpu", "2021-10-14", [("xtp-a", "biomass", [50, 40, 30, 20, 10])])
+        try b.report("xiatuanpu", "2021-10-15", [("xtp-a", "clean_coal", [5, 0, 0, 0, 0])])
+        try b.report("xiatuanpu", "2021-10-16", [("xtp-a", "biomass", [60, 50, 40, 30, 20])], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 5))
+        // 10-15 only carried biomass; 10-16 reported it: 41 installed on the 15th is above the 16th's 40.
+        let above = validator(b.state, [("xtp-a", "biomass", [60, 50, 41, 30, 20])], date: "2021-10-15")
+        #expect(above.issues.map(\.field) == ["villages[0].installed"])
+        #expect(above.issues.first?.message.contains("10月16日") == true)
+        #expect(validator(b.state, [("xtp-a", "biomass", [60, 50, 41, 30, 20])], correction: "16日少报", date: "2021-10-15").issues.isEmpty)
+        #expect(validator(b.state, [("xtp-a", "biomass", [60, 50, 40, 30, 20])], date: "2021-10-15").issues.isEmpty)
+        #expect(validator(b.state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 6), date: "2021-10-15").issues.map(\.field)
+                == ["fuel.biomassTons"])
     }
 
     @Test func cleanCoalCapCountsConfirmedHouseholdsAfterThisReport() throws {

@@ -32,8 +32,9 @@ extension Campaign {
                                               submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
             }
             let base = state.timelines[unit]?.effective(onOrBefore: date)
+            let later = ReportValidator.LaterReports(state: state, unit: unit, after: date, submission: submission)
             let (issues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission,
-                                                           base: base, rules: rules).issues()
+                                                           base: base, later: later, rules: rules).issues()
             if !issues.isEmpty {
                 let kind: DomainError.Kind = unknownVillage ? .unknownVillage : .validationFailed
                 throw DomainError(kind, "报送内容有 \(issues.count) 处错误，请逐项修改后重新报送", details: issues)

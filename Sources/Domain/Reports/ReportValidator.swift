@@ -5,16 +5,44 @@ struct ReportValidator {
     let submission: ReportSubmission
     /// The unit's effective counts before this report (the same day's latest revision, else the day before).
     let base: UnitTimeline.Day?
+    /// What later days reported, for a back-dated report: each village's counts and the fuel as the first later day
+    /// that reported them gave them. A back-dated report above them would make that day a decrease.
+    let later: LaterReports
     let rules: CampaignRules
+
+    struct LaterReports {
+        var counts: [ProgressKey: (date: LocalDate, counts: Funnel)] = [:]
+        var fuel: (date: LocalDate, fuel: FuelDelivered)?
+
+        /// Looks only for what `submission` names, and stops once it has found all of it.
+        init(state: CampaignState, unit: String, after date: LocalDate, submission: ReportSubmission) {
+            guard let timeline = state.timelines[unit], let unitDays = state.unitDays[unit] else { return }
+            var wanted = Set(submission.villages.map(\.key))
+            var wantsFuel = submission.fuel != nil
+            for later in timeline.dates(after: date) where !wanted.isEmpty || wantsFuel {
+                guard let day = unitDays[later] else { continue }
+                for key in wanted {
+                    if let reported = day.reportedCounts[key] {
+                        counts[key] = (later, reported)
+                        wanted.remove(key)
+                    }
+                }
+                if wantsFuel, let reported = day.reportedFuel {
+                    fuel = (later, reported)
+                    wantsFuel = false
+                }
+            }
+        }
+    }
 
     func issues() -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
         var issues: [DomainError.FieldIssue] = []
         var unknownVillage = false
         var seen = Set<ProgressKey>()
-        // Anything but `CharacterSet.whitespaces` (space separators and tab), asked of the scalars directly:
-        // trimming through Foundation cost a fifth of validating a report.
+        // Anything visible: not white space (line breaks included) nor an invisible format character such as a
+        // zero-width space. Asked of the scalars directly: trimming through Foundation cost a fifth of validating.
         let hasCorrection = (submission.correction ?? "").unicodeScalars.contains {
-            $0 != "\t" && $0.properties.generalCategory != .spaceSeparator
+            !$0.properties.isWhitespace && $0.properties.generalCategory != .format
         }
 
         if submission.villages.count > rules.maxVillagesPerReport {
@@ -69,6 +97,8 @@ struct ReportValidator {
             }
             if let previous, value < previous[keyPath: stage.keyPath], !hasCorrection {
                 issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 低于上次报送的 \(previous[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
+            } else if let next = later.counts[entry.key], value > next.counts[keyPath: stage.keyPath], !hasCorrection {
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 高于\(next.date.chineseMonthDay)已报送的 \(next.counts[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
             }
         }
         return issues
@@ -85,6 +115,8 @@ struct ReportValidator {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨超过上限 \(format(rules.maxFuelTons)) 吨，请核对单位（吨）"))
             } else if let previous, value < previous, !hasCorrection {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨低于上次报送的 \(format(previous)) 吨，如确需更正请在 correction 中说明原因"))
+            } else if let next = later.fuel, value > (name == "cleanCoalTons" ? next.fuel.cleanCoalTons : next.fuel.biomassTons), !hasCorrection {
+                issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨高于\(next.date.chineseMonthDay)已报送的数，如确需更正请在 correction 中说明原因"))
             }
         }
         // 方案 三(三)7: clean coal is subsidised up to 3 t per household and year.

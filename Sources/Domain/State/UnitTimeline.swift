@@ -31,6 +31,9 @@ public struct UnitTimeline: Sendable, Equatable {
         return end == 0 ? nil : day(at: dates[end - 1])
     }
 
+    /// The reported dates after `date`, in order.
+    public func dates(after date: LocalDate) -> ArraySlice<LocalDate> { dates[endIndex(onOrBefore: date)...] }
+
     /// The last `count` (or fewer) reported days before `date`, oldest first.
     public func days(before date: LocalDate, count: Int) -> [Day] {
         var end = endIndex(onOrBefore: date)
