@@ -53,6 +53,16 @@ import TestSupport
         #expect(throws: ConfigError.self) { try AppConfiguration.load(from: url) }
     }
 
+    /// A shutdown grace of 1e16 s passed the check and trapped at SIGTERM: every time limit is at most a day.
+    @Test(arguments: ["headerSeconds", "bodySeconds", "keepAliveIdleSeconds", "shutdownGraceSeconds"])
+    func timeLimitsAreAtMostADay(key: String) throws {
+        let url = try RepositoryPaths.makeTemporaryFolder().appendingPathComponent("c.json")
+        try Data(#"{"timeouts": {"\#(key)": 86400}}"#.utf8).write(to: url)
+        _ = try AppConfiguration.load(from: url)
+        try Data(#"{"timeouts": {"\#(key)": 1e16}}"#.utf8).write(to: url)
+        #expect(throws: ConfigError.self) { try AppConfiguration.load(from: url) }
+    }
+
     @Test func subsidyOverridesFillTheAmountsThePlanDefers() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder()
         let url = folder.appendingPathComponent("c.json")

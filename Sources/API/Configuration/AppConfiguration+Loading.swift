@@ -3,6 +3,10 @@ import Foundation
 import HTTPCore
 
 extension AppConfiguration {
+    /// The longest any time limit may be set (a day): 1e16 s for the shutdown grace once passed the check and
+    /// trapped in the conversion to milliseconds at SIGTERM.
+    static let longestTimeout = 86_400.0
+
     /// Reads a config file over the defaults. Any problem stops start-up with the file, the key and what is wrong.
     public static func load(from url: URL) throws -> AppConfiguration {
         let root = try ConfigReader.load(url)
@@ -21,11 +25,11 @@ extension AppConfiguration {
         if let timeouts = try root.section("timeouts") {
             try timeouts.allowOnly(["headerSeconds", "bodySeconds", "bodyMinimumBytesPerSecond", "keepAliveIdleSeconds",
                                    "shutdownGraceSeconds", "busyPollMicroseconds"])
-            try timeouts.double("headerSeconds", &config.http.headerTimeout, min: 0.01)
-            try timeouts.double("bodySeconds", &config.http.bodyTimeout, min: 0.01)
+            try timeouts.double("headerSeconds", &config.http.headerTimeout, min: 0.01, max: Self.longestTimeout)
+            try timeouts.double("bodySeconds", &config.http.bodyTimeout, min: 0.01, max: Self.longestTimeout)
             try timeouts.double("bodyMinimumBytesPerSecond", &config.http.bodyMinimumBytesPerSecond, min: 1)
-            try timeouts.double("keepAliveIdleSeconds", &config.http.keepAliveTimeout, min: 0.01)
-            try timeouts.double("shutdownGraceSeconds", &config.http.shutdownGrace)
+            try timeouts.double("keepAliveIdleSeconds", &config.http.keepAliveTimeout, min: 0.01, max: Self.longestTimeout)
+            try timeouts.double("shutdownGraceSeconds", &config.http.shutdownGrace, max: Self.longestTimeout)
             var busyPoll = config.http.busyPoll * 1e6
             try timeouts.double("busyPollMicroseconds", &busyPoll, max: 10_000)
             config.http.busyPoll = busyPoll / 1e6
