@@ -33,6 +33,17 @@ final class DataFolderLock {
     }
 
     func release() { Glibc.close(descriptor) }
+
+    /// The process holding `folder`'s lock, or nil when none does. Creates nothing: `verify` reads backups too.
+    static func holder(of folder: String) -> String? {
+        let descriptor = open(folder + "/LOCK", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { Glibc.close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 { return nil }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(descriptor, &buffer, buffer.count, 0)
+        return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+    }
 }
 
 public enum StoreError: Error, CustomStringConvertible, Equatable {

@@ -149,9 +149,17 @@ extension Store {
     public static func verify(folder url: URL, fileSystem: any FileSystem = PosixFileSystem()) -> VerifyReport {
         let folder = url.standardizedFileURL.path
         guard fileSystem.exists(folder) else { return VerifyReport(isSound: false, lines: ["\(folder): no such folder"]) }
+        // A running server removes covered segments after each checkpoint: read meanwhile, the folder looks as if
+        // records were missing.
+        if let pid = DataFolderLock.holder(of: folder) {
+            return VerifyReport(isSound: false, lines: ["\(folder): in use by process \(pid); stop it, or verify a backup (`cleanheat backup --to DIR`)"])
+        }
         do {
             let result: Recovery.Result<State> = try Recovery.run(folder: folder, fileSystem: fileSystem,
                                                                   logger: Logger(label: "cleanheat.verify"), repair: false)
+            guard result.snapshotSequence > 0 || result.lastSequence > 0 else {
+                return VerifyReport(isSound: false, lines: ["\(folder): not a data folder (no snapshot and no WAL record)"])
+            }
             return VerifyReport(isSound: true, lines: ["\(folder): sound; snapshot at \(result.snapshotSequence), last record \(result.lastSequence)"] + result.notes)
         } catch {
             return VerifyReport(isSound: false, lines: ["\(folder): NOT sound: \(error)"])

@@ -192,6 +192,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         }
         if nextSequence > firstSequence {
             let started = ContinuousClock.now
+            let sizeBefore = segment.size
             do {
                 try segment.append(bytes)
                 try segment.sync()
@@ -202,6 +203,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 condition.lock()
                 healthState = .readOnly(reason: reason)
                 condition.unlock()
+                // Best effort: take the unacknowledged batch (a torn record on a full disk) back off the segment. Should
+                // it stay, it is still the last segment's tail, which recovery cuts; no segment is begun behind it.
+                try? fileSystem.truncate(Self.segmentPath(walFolder: walFolder, segmentFirst), to: sizeBefore)
                 nextSequence = firstSequence
                 for job in written { job.fail(StorageUnavailable(reason: reason)) }
                 for (job, error) in failures { job.fail(error) }
@@ -268,6 +272,14 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         }
         let tickets = checkpointTickets
         checkpointTickets.removeAll()
+        if case .readOnly(let reason) = healthState {
+            // A checkpoint would begin a new segment behind a batch that failed to be written: the torn record would
+            // then sit in a segment that is not the last, which recovery must call corruption.
+            for ticket in tickets { ticket.outcome = .failure(StorageUnavailable(reason: reason)) }
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
         let state = published.value
         let sequence = publishedSequence
         let unchanged = sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0
@@ -299,6 +311,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 finishCheckpoint(tickets, sequence: sequence, snapshotBytes: bytes, outcome: .success(()))
             } catch {
                 logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+                // Failed on the disk (full, most likely): the partial snapshot goes now rather than at the next start,
+                // or its megabytes would keep the WAL from the room it needs.
+                if error is FileSystemError { try? fileSystem.remove(folder + "/" + Snapshot.name(sequence) + ".tmp") }
                 finishCheckpoint(tickets, sequence: nil, outcome: .failure(error))
             }
         }
@@ -387,10 +402,16 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         guard try fileSystem.list(target).isEmpty else {
             throw FileSystemError(call: "backup", path: target, errno: EEXIST)
         }
-        try fileSystem.makeDirectory(target + "/wal")
-        try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: target, fileSystem: fileSystem)
-        try fileSystem.syncDirectory(target + "/wal")
-        try fileSystem.syncDirectory(target)
+        do {
+            try fileSystem.makeDirectory(target + "/wal")
+            try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: target, fileSystem: fileSystem)
+            try fileSystem.syncDirectory(target + "/wal")
+            try fileSystem.syncDirectory(target)
+        } catch {
+            // The folder was empty: whatever is in it now is this backup's, and half a backup must not look like one.
+            for name in (try? fileSystem.list(target)) ?? [] { try? fileSystem.remove(target + "/" + name) }
+            throw error
+        }
     }
 }
 

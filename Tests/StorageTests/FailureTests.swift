@@ -28,6 +28,47 @@ import TestSupport
         reopened.abandon()
     }
 
+    /// Stop, free space, start: the natural sequence after a full disk. A checkpoint asked for meanwhile (shutdown
+    /// asks for one) used to roll to a new segment behind the torn record, which recovery then called corruption.
+    @Test func afterADiskFullStopTheServerStartsAgainWithEverythingAcknowledged() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        for index in 0..<10 { try await store.put("k\(index)", "v\(index)") }
+        disk.spaceLeft = 30
+        await #expect(throws: StorageUnavailable.self) { try await store.put("big", String(repeating: "x", count: 100)) }
+        #expect(throws: StorageUnavailable.self) { try store.checkpoint() }
+        #expect(throws: StorageUnavailable.self) { try store.close() }
+        disk.spaceLeft = nil
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
+        #expect(reopened.values.count == 10)
+        #expect(reopened.values["big"] == nil)
+        try await reopened.put("after", "restart")
+        reopened.abandon()
+        #expect(try ToyStore.openToy(folder, fileSystem: disk).values["after"] == "restart")
+    }
+
+    /// A checkpoint or a backup that the disk refuses leaves nothing half-written behind to take the room the WAL
+    /// needs, or to pass for a backup.
+    @Test func aCheckpointOrBackupThatRunsOutOfRoomLeavesNothingBehind() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        for index in 0..<10 { try await store.put("k\(index)", String(repeating: "v", count: 100)) }
+        disk.spaceLeft = 200
+        #expect(throws: FileSystemError.self) { try store.checkpoint() }
+        let names = try disk.list(folder.path)
+        #expect(names.allSatisfy { !$0.hasSuffix(".tmp") }, "\(names)")
+        let target = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "-backup")
+        #expect(throws: FileSystemError.self) { try store.backup(to: target) }
+        #expect(try disk.list(target.path).isEmpty)
+        disk.spaceLeft = nil
+        try await store.put("after", "room again")
+        try store.backup(to: target)
+        #expect(ToyStore.verify(folder: target, fileSystem: disk).isSound)
+        store.abandon()
+    }
+
     @Test func aFailedFsyncFailsTheBatchAndEveryLaterWriteUntilRestart() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()
@@ -91,7 +132,7 @@ import TestSupport
         store.abandon()
         let reopened = try ToyStore.openToy(folder)
         #expect(reopened.values == ["before": "1", "after": "2"])
+        reopened.abandon()
         #expect(ToyStore.verify(folder: folder).isSound)
-        try reopened.close()
     }
 }

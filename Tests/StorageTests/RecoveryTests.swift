@@ -166,9 +166,18 @@ import TestSupport
         #expect(names.contains { $0.hasPrefix("snapshot-") })
         let reopened = try ToyStore.openToy(folder)
         #expect(reopened.values["log"] == (0..<25).map { "\($0)," }.joined())
-        #expect(ToyStore.verify(folder: folder).isSound)
+        // Read while a store writes it, a folder can look damaged (segments go after each checkpoint): refused.
+        let inUse = ToyStore.verify(folder: folder)
+        #expect(!inUse.isSound && inUse.description.contains("in use by process \(getpid())"), "\(inUse)")
         try reopened.close()
         #expect(ToyStore.verify(folder: folder).isSound)
+    }
+
+    /// An empty folder (or a backup that failed before writing anything) is no data folder, whatever else it is.
+    @Test func verifyCallsAFolderWithoutSnapshotOrRecordsNoDataFolder() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let report = ToyStore.verify(folder: folder)
+        #expect(!report.isSound && report.description.contains("not a data folder"), "\(report)")
     }
 
     @Test func theFolderLockRefusesASecondOpenNamingThePid() async throws {
