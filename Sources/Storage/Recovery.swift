@@ -81,10 +81,13 @@ enum Recovery {
             // A segment's records are consecutive (the scan checked): only the first one after the snapshot can
             // show a gap.
             let fresh = scan.records.drop { $0.sequence <= sequence }
+            // The repair path truncates at the offset an error names: it must be the record's own, never 0.
+            let offset = { (index: Int) in scan.offsets[index] }
             if let first = fresh.first, first.sequence != sequence + 1 {
-                throw StoreError.corruption(file: path, offset: 0, reason: "records \(sequence + 1)…\(first.sequence - 1) are missing")
+                throw StoreError.corruption(file: path, offset: offset(fresh.startIndex),
+                                            reason: "records \(sequence + 1)…\(first.sequence - 1) are missing")
             }
-            try replay(fresh, into: &state, path: path)
+            try replay(fresh, into: &state, path: path, offset: offset)
             sequence = fresh.last?.sequence ?? sequence
         }
         if repair { for fix in repairs { try fix() } }
@@ -97,7 +100,9 @@ extension Recovery {
     /// decoded on another core. Decoding needs nothing but the record, and it was over half of a replay; with
     /// it beside the applying, a replay of 576k records took 5.4 s instead of 6.7 s (for 1 s more CPU: objects
     /// made on one core and kept by another cost more). Windows of 256 records did no better.
-    static func replay<State: DurableState>(_ records: ArraySlice<WALRecord>, into state: inout State, path: String) throws {
+    /// `offset`: where the record at an index of `records` begins in its segment.
+    static func replay<State: DurableState>(_ records: ArraySlice<WALRecord>, into state: inout State, path: String,
+                                            offset: (Int) -> Int) throws {
         let window = 2_048
         var start = records.startIndex
         var decoded = DecodedWindow<State>(records[start..<min(start + window, records.endIndex)])
@@ -109,11 +114,12 @@ extension Recovery {
             DispatchQueue.global().async(group: decoding) { next.decode(following) }
             // A record that does not apply throws from the loop; the decoding thread is waited for even then.
             defer { decoding.wait() }
-            for (record, change) in zip(records[start..<end], decoded.changes) {
+            for (index, change) in zip(start..<end, decoded.changes) {
                 do {
                     try state.apply(try change.get())
                 } catch {
-                    throw StoreError.corruption(file: path, offset: 0, reason: "record \(record.sequence) does not apply: \(error)")
+                    throw StoreError.corruption(file: path, offset: offset(index),
+                                                reason: "record \(records[index].sequence) does not apply: \(error)")
                 }
             }
             decoding.wait()

@@ -139,7 +139,7 @@ import TestSupport
                       payload: try ToyState.logPayload(of: .append(key: "k\(index % 3)", suffix: "\(index),")))
         }
         var state = ToyState()
-        try Recovery.replay(records[...], into: &state, path: "wal/1.wal")
+        try Recovery.replay(records[...], into: &state, path: "wal/1.wal", offset: { $0 * 100 })
         for key in 0..<3 {
             #expect(state.values["k\(key)"] == stride(from: key, to: count, by: 3).map { "\($0)," }.joined())
         }
@@ -147,12 +147,28 @@ import TestSupport
         damaged[4_500].payload = Array(#"{"nonsense": true}"#.utf8)
         var partial = ToyState()
         #expect {
-            try Recovery.replay(damaged[...], into: &partial, path: "wal/1.wal")
+            try Recovery.replay(damaged[...], into: &partial, path: "wal/1.wal", offset: { $0 * 100 })
         } throws: { error in
             "\(error)".contains("record 4501 does not apply") && "\(error)".contains("wal/1.wal")
+                && "\(error)".contains("offset 450000")
         }
         // Everything before the damaged record was applied, nothing after it.
         #expect(partial.values.values.reduce(0) { $0 + $1.split(separator: ",").count } == 4_500)
+    }
+
+    /// The repair path truncates at the offset `verify` names: for a record that does not apply (a change kind an
+    /// older binary does not know) it named offset 0, and following the docs would have cut the whole segment.
+    @Test func aRecordThatDoesNotApplyIsNamedAtItsOwnOffset() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        for index in 0..<5 { try await store.put("k\(index)", "v") }
+        store.abandon()
+        let segment = folder.appendingPathComponent("wal/00000000000000000001.wal")
+        let good = try Data(contentsOf: segment)
+        let unknown = WALRecord(sequence: 6, segment: 1, payload: Array(#"{"futureChange": {"x": 1}}"#.utf8)).encoded()
+        try (good + unknown).write(to: segment)
+        let report = ToyStore.verify(folder: folder)
+        #expect(!report.isSound && report.description.contains("at offset \(good.count):"), "\(report)")
     }
 
     @Test func checkpointThenRecoveryFromSnapshotPlusWAL() async throws {

@@ -8,6 +8,8 @@ struct SegmentScan {
     }
 
     var records: [WALRecord] = []
+    /// Where each record begins, in step with `records`: what an error about a record names.
+    var offsets: [Int] = []
     /// Where the last good record ends.
     var validBytes = 0
     var ending = Ending.clean
@@ -26,6 +28,7 @@ struct SegmentScan {
                     return
                 }
                 records.append(record)
+                offsets.append(offset)
                 offset = next
                 validBytes = next
             case .incomplete:
