@@ -39,3 +39,20 @@ import Testing
         #expect(String(decoding: text.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001东/""#)
     }
 }
+
+/// The chat text and the CSV round a completion rate once: 2,649 of 100,000 is 2.6 %, not 2.7 % (it was rounded
+/// to four decimals first, 0.0265, and then to one decimal of a percent).
+@Suite struct BulletinRoundingTests {
+    @Test func percentagesAreRoundedOnce() throws {
+        var builder = try StateBuilder()
+        try builder.village("zr-a", unit: "zirun", targets: ["biomass": 100_000])
+        try builder.report("zirun", "2021-10-14", [("zr-a", "biomass", [5000, 4000, 2649, 2000, 1000])])
+        let state = builder.state
+        let bulletin = Bulletin(date: day("2021-10-14"), state: state, season: state.season(containing: day("2021-10-14")),
+                                paths: state.paths, rules: CampaignRules(), generatedAt: builder.at)
+        let zirun = try #require(bulletin.byUnit.first { $0.unit == "zirun" })
+        #expect(zirun.figures.completionRate == 0.0265)
+        #expect(BulletinText.render(bulletin).contains("滋润乡：完成率 2.6%"))
+        #expect(BulletinCSV.render(bulletin).contains(",2.6%,"))
+    }
+}

@@ -18,20 +18,20 @@ public enum BulletinText {
         let d = b.district
         var district = d.planTarget.map { "计划改造 \($0) 户，" } ?? ""
         district += "已确户 \(d.confirmed) 户、签约 \(d.signed) 户、安装 \(d.installed) 户（较昨日\(signed(d.dayChange.installed))户）、"
-        district += "验收 \(d.accepted) 户、通暖 \(d.operating) 户，完成率 \(percent(d.completionRate))。"
+        district += "验收 \(d.accepted) 户、通暖 \(d.operating) 户，完成率 \(percent(d.exactRate))。"
         lines.append(district)
         lines.append("")
         lines.append("三、分路径进度")
         for (index, line) in b.byPath.enumerated() {
             let f = line.figures
             let target = f.planTarget.map { "计划 \($0) 户" } ?? "登记 \(f.rosterTarget) 户"
-            lines.append("\(index + 1). \(line.name)：\(target)，安装 \(f.installed) 户（较昨日\(signed(f.dayChange.installed))户），验收 \(f.accepted) 户，完成率 \(percent(f.completionRate))")
+            lines.append("\(index + 1). \(line.name)：\(target)，安装 \(f.installed) 户（较昨日\(signed(f.dayChange.installed))户），验收 \(f.accepted) 户，完成率 \(percent(f.exactRate))")
         }
         lines.append("")
         lines.append("四、各单位进度排名（按安装完成率）")
         for line in b.byUnit {
             let f = line.figures
-            var text = "\(line.rank). \(line.name)：完成率 \(percent(f.completionRate))（安装 \(f.installed)/\(f.rosterTarget) 户，较昨日\(signed(f.dayChange.installed))户）"
+            var text = "\(line.rank). \(line.name)：完成率 \(percent(f.exactRate))（安装 \(f.installed)/\(f.rosterTarget) 户，较昨日\(signed(f.dayChange.installed))户）"
             switch line.status {
             case "late": text += "，迟报"
             case "missing": text += line.stale ? "，未报（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : "，未报"
@@ -85,7 +85,7 @@ public enum BulletinCSV {
             let f = line.figures
             rows.append([line.name, line.unit, statusName(line.status), String(line.rank), String(f.rosterTarget),
                          String(f.confirmed), String(f.signed), String(f.installed), String(f.accepted), String(f.operating),
-                         BulletinText.percent(f.completionRate), String(f.dayChange.installed), line.stale ? "是" : "否"])
+                         BulletinText.percent(f.exactRate), String(f.dayChange.installed), line.stale ? "是" : "否"])
         }
         return "\u{FEFF}" + rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }

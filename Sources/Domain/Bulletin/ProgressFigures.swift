@@ -10,6 +10,9 @@ public struct ProgressFigures: Encodable, Sendable, Equatable {
     public var operating: Int
     /// installed ÷ (planTarget, else rosterTarget), 0–1, four decimals; 0 when there is no target.
     public var completionRate: Double
+    /// installed ÷ target unrounded: what the text and CSV round once, to one decimal of a percent. Rounded from
+    /// `completionRate`'s four decimals, 2.649 % came out as 2.7 %.
+    public var exactRate: Double
     public var dayChange: DayChange
 
     public struct DayChange: Encodable, Sendable, Equatable {
@@ -29,7 +32,8 @@ public struct ProgressFigures: Encodable, Sendable, Equatable {
         accepted = today.accepted
         operating = today.operating
         let target = planTarget ?? rosterTarget
-        completionRate = target > 0 ? (Double(today.installed) / Double(target) * 10_000).rounded() / 10_000 : 0
+        exactRate = target > 0 ? Double(today.installed) / Double(target) : 0
+        completionRate = (exactRate * 10_000).rounded() / 10_000
         let change = today - yesterday
         dayChange = DayChange(confirmed: change.confirmed, signed: change.signed, installed: change.installed,
                               accepted: change.accepted, operating: change.operating)
