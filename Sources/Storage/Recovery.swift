@@ -22,7 +22,7 @@ enum Recovery {
         return UInt64(name.prefix(20))
     }
 
-    /// `repair`: remove stray temporary files and cut a torn tail (keeping a `.broken` copy). Without it
+    /// `repair`: remove stray temporary files and cut a torn tail (keeping a `.broken` copy; a later cut in the same segment `.broken.2`, …). Without it
     /// nothing is written, as `verify` needs. Nothing is removed or cut until the whole folder has checked out:
     /// a folder refused for corruption keeps its stray files and torn tail, as found, for whoever repairs it.
     static func run<State: DurableState>(folder: String, fileSystem fs: any FileSystem, logger: Logger,
@@ -68,14 +68,21 @@ enum Recovery {
                 }
                 notes.append("torn tail in \(path) at offset \(offset) (\(reason)): \(bytes.count - offset) bytes would be cut")
                 repairs.append {
-                    try fs.writeFile(path + ".broken", Data(bytes[offset...]))
-                    try fs.syncFile(path + ".broken")
+                    // A second cut in the same segment keeps the first one's bytes: `.broken`, `.broken.2`, …
+                    var copy = path + ".broken"
+                    var number = 1
+                    while fs.exists(copy) {
+                        number += 1
+                        copy = path + ".broken.\(number)"
+                    }
+                    try fs.writeFile(copy, Data(bytes[offset...]))
+                    try fs.syncFile(copy)
                     try fs.truncate(path, to: offset)
                     try fs.syncFile(path)
                     try fs.syncDirectory(walFolder)
                     logger.warning("cut a torn WAL tail (a write interrupted by a crash; it was never acknowledged)",
                                    metadata: ["file": "\(path)", "offset": "\(offset)", "bytes": "\(bytes.count - offset)",
-                                              "copy": "\(path).broken"])
+                                              "copy": "\(copy)"])
                 }
             }
             // A segment's records are consecutive (the scan checked): only the first one after the snapshot can

@@ -42,6 +42,17 @@ import TestSupport
         #expect(refused.errorCode == "validation_failed")
         #expect(Set(refused.errorFields) == ["nextDayPlan", "issues[1]"])
         #expect(try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15").json["revisions"] as? Int == 1)
+        // The office's free text too: a reopening's and an exemption's reason, a new task's note (5,000 characters
+        // were taken, and copied into the audit trail).
+        let tooLong = atLimit + "装"
+        let reopen = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-13/reopen",
+                                             json: ["until": "2021-10-20T18:00:00+08:00", "reason": tooLong])
+        #expect(reopen.status == 422 && reopen.errorFields == ["reason"])
+        let exemption = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2021-10-17", "reason": tooLong])
+        #expect(exemption.status == 422 && exemption.errorFields == ["reason"])
+        let task = try await f.office.post("/api/v1/tasks", json: ["unit": "grid", "title": "增容", "due": "2021-10-20", "note": tooLong])
+        #expect(task.status == 422 && task.errorFields == ["note"])
+        #expect(try await f.office.post("/api/v1/tasks", json: ["unit": "grid", "title": "增容", "due": "2021-10-20", "note": atLimit]).status == 201)
     }
 
     @Test func dateDefaultsToTodayInTheDistrict() async throws {

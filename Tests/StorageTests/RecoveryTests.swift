@@ -55,6 +55,25 @@ import TestSupport
         }
     }
 
+    /// The bytes a cut removes are kept for inspection, a second cut's beside the first's, never over them.
+    @Test func aSecondTornTailInTheSameSegmentKeepsTheFirstCopy() async throws {
+        let folder = try await crashedFolder(records: 5)
+        let segment = try #require(try walFiles(folder).last)
+        let bytes = try Data(contentsOf: segment)
+        try bytes.dropLast(3).write(to: segment)
+        let first = try ToyStore.openToy(folder)
+        try await first.put("after", "cut")
+        first.abandon()
+        let firstCopy = try Data(contentsOf: URL(fileURLWithPath: segment.path + ".broken"))
+        let handle = try FileHandle(forWritingTo: segment)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([1, 2, 3, 4, 5]))
+        try handle.close()
+        try ToyStore.openToy(folder).abandon()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: segment.path + ".broken")) == firstCopy)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: segment.path + ".broken.2")) == Data([1, 2, 3, 4, 5]))
+    }
+
     /// Cutting a torn tail drops bytes: the operator must be told, at warning level, which file, where and how much.
     @Test func cuttingATornTailLogsAWarningNamingTheFileAndOffset() async throws {
         let folder = try await crashedFolder(records: 5)

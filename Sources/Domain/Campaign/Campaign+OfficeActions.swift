@@ -26,6 +26,9 @@ extension Campaign {
             }
             if until <= now { throw DomainError.invalid("until", "补报截止时间须晚于现在") }
             if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写补报原因") }
+            if Self.isLonger(reason, than: self.rules.maxTextLength) {
+                throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
+            }
             let reopening = Reopening(until: Timestamp.floor(until), reason: reason, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.reopen", target: "\(unit)/\(date)",
                                         summary: "允许补报至 \(self.rules.time.rfc3339(until))：\(reason)", at: now)
@@ -43,6 +46,9 @@ extension Campaign {
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
             if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
             if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写免报原因") }
+            if Self.isLonger(reason, than: self.rules.maxTextLength) {
+                throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
+            }
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
             let audit = self.auditEntry(principal, "exemption.add", target: id,
                                         summary: "\(found.name) \(from) 至 \(to) 免报：\(reason)", at: now)

@@ -14,6 +14,9 @@ extension Campaign {
             if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
                 throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
             }
+            if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
+                throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
+            }
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
                                 createdAt: now, doneOn: nil, updates: [])
             let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(unit)：\(title)，\(due) 前完成", at: now)
