@@ -82,4 +82,20 @@ import TestSupport
         #expect(report.contains("offset \(damaged)"), "\(report)")
         #expect(try contents(folder) == before, "verify changed the folder")
     }
+
+    /// A typo in `--data` must not answer from a new, empty campaign: only serve and migrate begin a data folder.
+    @Test func commandsOtherThanServeAndMigrateRefuseAFolderThatDoesNotExist() throws {
+        let missing = try RepositoryPaths.makeTemporaryFolder("typo").appendingPathComponent("data")
+        let binary = RepositoryPaths.binary.path
+        let common = "--data '\(missing.path)' --config '\(RepositoryPaths.defaultConfig.path)' --migrations '\(RepositoryPaths.migrations.path)'"
+        for command in ["token list", "token create --role admin --label ops", "backup --to '\(missing.path)-backup'",
+                        "checkpoint", "migrate --status"] {
+            let run = try Shell.run("'\(binary)' \(command) \(common)")
+            #expect(run.status != 0, "\(command)")
+            #expect(run.error.contains("no data folder at \(missing.path)"), "\(command): \(run.error)")
+            #expect(!FileManager.default.fileExists(atPath: missing.path), "\(command) created the folder")
+        }
+        #expect(try Shell.run("'\(binary)' migrate \(common)").status == 0)
+        #expect(FileManager.default.fileExists(atPath: missing.path))
+    }
 }

@@ -15,7 +15,7 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         let logger = Logs.bootstrap()
         let configuration = try options.loadConfiguration(logger: logger)
-        let store = try options.openStore(configuration, logger: logger)
+        let store = try options.openStore(configuration, logger: logger, creating: false)
         defer { try? store.close() }
         try store.backup(to: URL(fileURLWithPath: to, isDirectory: true))
         print("backup written to \(to)")
@@ -30,7 +30,7 @@ struct Checkpoint: AsyncParsableCommand {
     func run() async throws {
         let logger = Logs.bootstrap()
         let configuration = try options.loadConfiguration(logger: logger)
-        let store = try options.openStore(configuration, logger: logger)
+        let store = try options.openStore(configuration, logger: logger, creating: false)
         try store.checkpoint()
         try store.close()
         print("checkpoint written")

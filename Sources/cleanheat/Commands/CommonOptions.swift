@@ -31,7 +31,12 @@ struct DataOptions: ParsableArguments {
         URL(fileURLWithPath: migrations ?? configuration.migrationsFolder, isDirectory: true)
     }
 
-    func openStore(_ configuration: AppConfiguration, logger: Logger) throws -> Store<CampaignState> {
+    /// `creating`: only `serve` and `migrate` begin a new data folder; any other command given a folder that does
+    /// not exist (a typo in `--data`) says so, instead of answering from a new, empty campaign.
+    func openStore(_ configuration: AppConfiguration, logger: Logger, creating: Bool) throws -> Store<CampaignState> {
+        guard creating || FileManager.default.fileExists(atPath: dataURL.path) else {
+            throw ValidationError("no data folder at \(dataURL.path) (`cleanheat serve` or `cleanheat migrate` creates one)")
+        }
         // Its parents only: the store makes the data folder itself and syncs its entry.
         try FileManager.default.createDirectory(at: dataURL.standardizedFileURL.deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)

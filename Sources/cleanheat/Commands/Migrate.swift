@@ -14,7 +14,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let logger = Logs.bootstrap()
         let configuration = try options.loadConfiguration(logger: logger)
-        let store = try options.openStore(configuration, logger: logger)
+        let store = try options.openStore(configuration, logger: logger, creating: !status)
         defer { try? store.close() }
         let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         if status {

@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
         if let host { configuration.http.host = host }
         if let port { configuration.http.port = port }
 
-        let store = try options.openStore(configuration, logger: logger)
+        let store = try options.openStore(configuration, logger: logger, creating: true)
         let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         let applied = try await store.applyMigrations(files)
         if !applied.isEmpty { logger.info("applied migrations: \(applied.joined(separator: ", "))") }

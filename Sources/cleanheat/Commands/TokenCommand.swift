@@ -18,7 +18,7 @@ struct TokenCommand: AsyncParsableCommand {
             let logger = Logs.bootstrap()
             let configuration = try options.loadConfiguration(logger: logger)
             guard let role = Role(rawValue: role) else { throw ValidationError("role must be reporter, office, supervisor or admin") }
-            let store = try options.openStore(configuration, logger: logger)
+            let store = try options.openStore(configuration, logger: logger, creating: false)
             defer { try? store.close() }
             let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
             let issued = try await campaign.issueToken(role: role, unit: unit, label: label, by: nil)
@@ -32,7 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = Logs.bootstrap()
             let configuration = try options.loadConfiguration(logger: logger)
-            let store = try options.openStore(configuration, logger: logger)
+            let store = try options.openStore(configuration, logger: logger, creating: false)
             defer { try? store.close() }
             let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
             for token in campaign.tokens() {
