@@ -194,6 +194,8 @@ import TestSupport
         #expect(pending.text == "截至17:00，尚未报送：北旺庄街道、南城街道、北城街道、神头街道、神头镇、小平易乡、下团堡乡、窑子头乡、南榆林乡、利民镇、滋润乡、张蔡庄乡、沙楞河乡\n")
         let json = try await f.office.get("/api/v1/bulletins/2021-10-15/pending")
         #expect((json.json["units"] as? [Any])?.count == 9)
+        // Another day's list says when it was drawn: today's date with the time.
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.hasPrefix("截至10月16日17:00，尚未报送："))
 
         // Outside the reporting window (before the season's start, after its reportingEnd) nobody is expected.
         try await f.admin.setClock("2022-05-01T17:00:00+08:00")
@@ -204,6 +206,8 @@ import TestSupport
             #expect((submission["missing"] as? [String: Any])?["count"] as? Int == 0, "\(date)")
             #expect((off.json["byUnit"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "not_due" } == true, "\(date)")
             #expect((try await f.office.get("/api/v1/bulletins/\(date)/pending").json["units"] as? [Any])?.isEmpty == true, "\(date)")
+            // Nobody due is not everybody reported.
+            #expect(try await f.office.get("/api/v1/bulletins/\(date)/pending?format=text").text.hasSuffix("不在报送期内，无需报送\n"), "\(date)")
         }
         // The last day of the window still expects everyone.
         let last = try await f.office.get("/api/v1/bulletins/2022-04-15")

@@ -38,8 +38,10 @@ extension CleanheatAPI {
             let date = try api.bulletinDate(request)
             let pending = api.campaign.pendingUnits(for: date)
             if try request.format(allowed: ["json", "text"]) == "text" {
-                let now = api.campaign.rules.time.timeOfDay(of: api.campaign.now())
-                return .text(200, pending.text(asOf: now.description) + "\n")
+                // Today's list says the time; another day's says the day too (the time is now, not on that date).
+                let time = api.campaign.rules.time.timeOfDay(of: pending.asOf).description
+                let today = api.campaign.today
+                return .text(200, pending.text(asOf: date == today ? time : "\(today.chineseMonthDay)\(time)") + "\n")
             }
             return try api.renderer.response(200, pending)
         },

@@ -5,11 +5,14 @@ public struct PendingList: Encodable, Sendable {
     public var date: LocalDate
     public var deadline: Date
     public var asOf: Date
+    /// Whether the date is a reporting day at all; outside the season nobody is expected, which is not "all reported".
+    public var due: Bool
     public var units: [UnitRef]
 
     /// `截至17:00，尚未报送：滋润乡、沙楞河乡`.
     public func text(asOf time: String) -> String {
-        units.isEmpty ? "截至\(time)，各单位均已报送" : "截至\(time)，尚未报送：\(units.map(\.name).joined(separator: "、"))"
+        if !due { return "\(date.chineseMonthDay)不在报送期内，无需报送" }
+        return units.isEmpty ? "截至\(time)，各单位均已报送" : "截至\(time)，尚未报送：\(units.map(\.name).joined(separator: "、"))"
     }
 }
 
@@ -32,7 +35,8 @@ extension Campaign {
                 .map { DayStatus(unit: $0, date: date, state: state, due: due) }
                 .filter { $0.code == "missing" }
                 .map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
-            return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, units: units)
+            return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, due: due,
+                               units: units)
         }
     }
 }
