@@ -121,3 +121,26 @@ import Testing
         #expect(!TokenSecret.constantTimeEquals("abc", "abcd"))
     }
 }
+
+/// A migration is applied once and recorded for good: a misspelt key must stop it, not apply as nothing.
+@Suite struct MigrationFileTests {
+    func file(_ text: String) -> MigrationFile {
+        MigrationFile(id: "0004_more_villages.json", contents: Data(text.utf8), checksum: "x")
+    }
+
+    @Test func unknownKeysAndMalformedFilesAreRefusedNamingTheFile() throws {
+        #expect(throws: (any Error).self) { try CampaignState.migrationChange(file(#"{"vilages": []}"#), at: Date()) }
+        do {
+            _ = try CampaignState.migrationChange(file(#"{"vilages": []}"#), at: Date())
+        } catch {
+            #expect("\(error)".contains("0004_more_villages.json") && "\(error)".contains("vilages"), "\(error)")
+        }
+        do {
+            _ = try CampaignState.migrationChange(file(#"{"x":"#), at: Date())
+            Issue.record("a malformed migration was accepted")
+        } catch {
+            #expect("\(error)".contains("0004_more_villages.json"), "\(error)")
+        }
+        _ = try CampaignState.migrationChange(file(#"{"description": "nothing yet", "villages": []}"#), at: Date())
+    }
+}

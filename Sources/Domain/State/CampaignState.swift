@@ -45,7 +45,21 @@ public struct CampaignState: DurableState {
     }
 
     public static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> LoggedChange {
-        let body = try JSONDecoder().decode(MigrationBody.self, from: migration.contents)
+        // Named, and strict at the top level: a misspelt key ("vilages") was applied as nothing and recorded as
+        // applied for good, and a malformed file's error did not say which file.
+        let body: MigrationBody
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: migration.contents) as? [String: Any] else {
+                throw DomainError.invalid("migration", "a migration is a JSON object")
+            }
+            let unknown = Set(object.keys).subtracting(["description", "units", "paths", "seasons", "villages"])
+            guard unknown.isEmpty else {
+                throw DomainError.invalid("migration", "unknown keys \(unknown.sorted()); allowed: description, units, paths, seasons, villages")
+            }
+            body = try JSONDecoder().decode(MigrationBody.self, from: migration.contents)
+        } catch {
+            throw DomainError.invalid("migration", "migration \(migration.id): \(error)")
+        }
         return LoggedChange(.migrationApplied(id: migration.id, checksum: migration.checksum,
                                               at: Timestamp.floor(date), body: body), audit: nil)
     }
