@@ -27,7 +27,7 @@ extension CleanheatAPI {
             let folder = try body.requiredString("to")
             guard folder.hasPrefix("/") else { throw DomainError.invalid("to", "to 须为服务器上的绝对路径") }
             do {
-                try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true))
+                try await onOwnThread { try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true)) }
             } catch let error as FileSystemError {
                 // The target is the caller's choice: a folder in use or out of reach is their error, not the server's.
                 if error.errno == EEXIST {
@@ -41,10 +41,20 @@ extension CleanheatAPI {
             return try api.renderer.response(200, ["backup": folder])
         },
         APIRoute("POST", "/api/v1/admin/checkpoint", .operateStorage) { api, _ in
-            try api.campaign.store.checkpoint()
+            try await onOwnThread { try api.campaign.store.checkpoint() }
             return try api.renderer.response(200, ["checkpoint": "written"])
         },
     ]
+
+    /// Runs blocking work (a backup or a checkpoint: seconds on a season's state) on a thread of its own and waits
+    /// for it without blocking: run in place it held the event loop, and every connection on it, for as long.
+    private static func onOwnThread(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.name = "cleanheat.storage-operation"
+            thread.start()
+        }
+    }
 
     static let testClockRoutes: [APIRoute] = [
         APIRoute("POST", "/api/v1/_test/clock", nil) { api, request in
