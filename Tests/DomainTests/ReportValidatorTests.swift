@@ -95,7 +95,7 @@ import Testing
         try b.report("xiatuanpu", "2021-10-15", [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1e308))
         let lower = validator(b.state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1e19))
         #expect(lower.issues.map(\.field) == ["fuel.biomassTons"])
-        #expect(lower.issues[0].message.contains("10000000000000000000.00 吨"))
+        #expect(lower.issues[0].message.contains("1e+19 吨"))
         let overCap = validator(try builder().state, [], fuel: FuelDelivered(cleanCoalTons: 1e19, biomassTons: 0))
         #expect(!overCap.issues.isEmpty && overCap.issues.allSatisfy { $0.field == "fuel.cleanCoalTons" })
         // The tonnage limit itself (campaign.maxFuelTons), at and just past it.
@@ -106,5 +106,15 @@ import Testing
         // Household counts that sum past Int (each one allowed, none valid for these villages) are refused, not a trap.
         let many = (0..<1_100).map { ("v\($0)", "clean_coal", [8_999_999_999_999_999, 0, 0, 0, 0]) }
         #expect(!validator(try builder().state, many, fuel: FuelDelivered(cleanCoalTons: 1, biomassTons: 0)).issues.isEmpty)
+    }
+}
+
+extension ReportValidatorTests {
+    /// A message quotes an absurd figure readably: 1e308 tons printed 309 digits.
+    @Test func anAbsurdFuelFigureIsQuotedInScientificNotation() throws {
+        let result = validator(try builder().state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 1e308))
+        #expect(result.issues.map(\.field) == ["fuel.biomassTons"])
+        let message = try #require(result.issues.first?.message)
+        #expect(message.contains("1e+308") && message.count < 80, "\(message)")
     }
 }

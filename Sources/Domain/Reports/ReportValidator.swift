@@ -139,6 +139,8 @@ struct ReportValidator {
     /// Whole tons without a fraction. Only below 9e15, where a Double is an exact Int: `Int(1e19)` traps, and a
     /// fuel figure of 1e19 once brought the whole server down with it.
     private func format(_ tons: Double) -> String {
-        tons == tons.rounded() && abs(tons) < 9e15 ? String(Int(tons)) : String(format: "%.2f", tons)
+        // And no 309 digits for 1e308 in a message: such figures in scientific notation.
+        if abs(tons) >= 9e15 { return String(format: "%.6g", tons) }
+        return tons == tons.rounded() ? String(Int(tons)) : String(format: "%.2f", tons)
     }
 }
