@@ -17,14 +17,19 @@ struct ReportValidator {
         /// Looks only for what `submission` names, and stops once it has found all of it.
         init(state: CampaignState, unit: String, after date: LocalDate, submission: ReportSubmission) {
             guard let timeline = state.timelines[unit], let unitDays = state.unitDays[unit] else { return }
-            var wanted = Set(submission.villages.map(\.key))
+            // A plain array: a report names a few villages, and a set's hashing and copying cost more than them.
+            var wanted = submission.villages.map(\.key)
             var wantsFuel = submission.fuel != nil
             for later in timeline.dates(after: date) where !wanted.isEmpty || wantsFuel {
                 guard let day = unitDays[later] else { continue }
-                for key in wanted {
-                    if let reported = day.reportedCounts[key] {
-                        counts[key] = (later, reported)
-                        wanted.remove(key)
+                var index = 0
+                while index < wanted.count {
+                    if let reported = day.reportedCounts[wanted[index]] {
+                        counts[wanted[index]] = (later, reported)
+                        wanted.swapAt(index, wanted.count - 1)
+                        wanted.removeLast()
+                    } else {
+                        index += 1
                     }
                 }
                 if wantsFuel, let reported = day.reportedFuel {
