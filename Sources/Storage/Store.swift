@@ -228,10 +228,24 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     }
 
     private func rollSegment() throws {
+        // The new segment opens first: should that fail (no descriptors, no room), the old one, still open, goes on
+        // taking records. Closed first, its descriptor number was written through after the kernel had reused it.
+        let first = nextSequence
+        let next = try fileSystem.openForAppend(Self.segmentPath(walFolder: walFolder, first))
         segment.close()
-        segmentFirst = nextSequence
-        segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: walFolder, segmentFirst))
-        try fileSystem.syncDirectory(walFolder)
+        segment = next
+        segmentFirst = first
+        do {
+            try fileSystem.syncDirectory(walFolder)
+        } catch {
+            // Records synced into a segment whose directory entry is not could vanish with a power cut.
+            let reason = "\(error)"
+            logger.critical("WAL folder sync failed; refusing writes until restart", metadata: ["error": "\(reason)"])
+            condition.lock()
+            healthState = .readOnly(reason: reason)
+            condition.unlock()
+            throw error
+        }
     }
 
     // MARK: Checkpoints

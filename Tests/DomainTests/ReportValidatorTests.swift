@@ -78,6 +78,12 @@ import Testing
         #expect(validator(b.state, [("xtp-a", "biomass", [60, 50, 40, 30, 20])], date: "2021-10-15").issues.isEmpty)
         #expect(validator(b.state, [], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 6), date: "2021-10-15").issues.map(\.field)
                 == ["fuel.biomassTons"])
+        // A day already above a later one (the later day was corrected down) may be resubmitted with its figures as
+        // they are: only a figure the report raises needs the correction.
+        try b.report("xiatuanpu", "2021-10-17", [("xtp-a", "biomass", [60, 50, 35, 30, 20])])
+        #expect(validator(b.state, [("xtp-a", "biomass", [60, 50, 40, 30, 20])], date: "2021-10-16").issues.isEmpty)
+        #expect(validator(b.state, [("xtp-a", "biomass", [60, 50, 41, 30, 20])], date: "2021-10-16").issues.map(\.field)
+                == ["villages[0].installed"])
     }
 
     @Test func cleanCoalCapCountsConfirmedHouseholdsAfterThisReport() throws {

@@ -102,7 +102,9 @@ struct ReportValidator {
             }
             if let previous, value < previous[keyPath: stage.keyPath], !hasCorrection {
                 issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 低于上次报送的 \(previous[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
-            } else if let next = later.counts[entry.key], value > next.counts[keyPath: stage.keyPath], !hasCorrection {
+            } else if let next = later.counts[entry.key], value > next.counts[keyPath: stage.keyPath],
+                      value > previous?[keyPath: stage.keyPath] ?? -1, !hasCorrection {
+                // Only a figure this report raises: a resubmission that leaves it as it was overtakes nothing new.
                 issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 高于\(next.date.chineseMonthDay)已报送的 \(next.counts[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
             }
         }
@@ -120,7 +122,8 @@ struct ReportValidator {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨超过上限 \(format(rules.maxFuelTons)) 吨，请核对单位（吨）"))
             } else if let previous, value < previous, !hasCorrection {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨低于上次报送的 \(format(previous)) 吨，如确需更正请在 correction 中说明原因"))
-            } else if let next = later.fuel, value > (name == "cleanCoalTons" ? next.fuel.cleanCoalTons : next.fuel.biomassTons), !hasCorrection {
+            } else if let next = later.fuel, value > (name == "cleanCoalTons" ? next.fuel.cleanCoalTons : next.fuel.biomassTons),
+                      value > previous ?? -1, !hasCorrection {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨高于\(next.date.chineseMonthDay)已报送的数，如确需更正请在 correction 中说明原因"))
             }
         }

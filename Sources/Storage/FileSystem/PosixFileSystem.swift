@@ -115,22 +115,38 @@ final class PosixAppendableFile: AppendableFile {
         self.size = size
     }
 
+    /// A closed file's descriptor number may already belong to another file or a socket: never written through.
+    private func checkOpen(_ call: String) throws {
+        if closed { throw FileSystemError(call: call, path: path, errno: EBADF) }
+    }
+
     func append(_ bytes: [UInt8]) throws {
+        try checkOpen("write")
         try bytes.withUnsafeBytes { try PosixFileSystem.writeAll(descriptor, $0, path: path) }
         size += bytes.count
     }
 
     func sync() throws {
+        try checkOpen("fdatasync")
         guard fdatasync(descriptor) == 0 else { throw FileSystemError(call: "fdatasync", path: path, errno: errno) }
     }
 
     /// Where the last `writeBehind` started writing, and up to where.
     private var behind = (start: 0, end: 0)
+    /// Set where the system has no `sync_file_range` for this file (gVisor, WSL1, some mounts): write-behind only
+    /// spares the final fsync work, so it is skipped rather than failing every checkpoint.
+    private var writeBehindUnsupported = false
 
     func writeBehind() throws {
-        guard size > behind.end else { return }
+        try checkOpen("sync_file_range")
+        guard size > behind.end, !writeBehindUnsupported else { return }
         guard cfilesync_write_behind(descriptor, Int64(behind.end), Int64(size - behind.end)) == 0,
-              cfilesync_wait(descriptor, Int64(behind.start), Int64(behind.end - behind.start)) == 0 else {
+              // A length of 0 means "to the end of the file": the first call has nothing earlier to wait for.
+              behind.end == behind.start || cfilesync_wait(descriptor, Int64(behind.start), Int64(behind.end - behind.start)) == 0 else {
+            if [ENOSYS, EINVAL, ESPIPE].contains(errno) {
+                writeBehindUnsupported = true
+                return
+            }
             throw FileSystemError(call: "sync_file_range", path: path, errno: errno)
         }
         behind = (behind.end, size)
