@@ -170,7 +170,8 @@ extension Store {
         do {
             let result: Recovery.Result<State> = try Recovery.run(folder: folder, fileSystem: fileSystem,
                                                                   logger: Logger(label: "cleanheat.verify"), repair: false)
-            guard result.snapshotSequence > 0 || result.lastSequence > 0 else {
+            let hasSnapshot = (try? fileSystem.list(folder))?.contains { Snapshot.sequence(ofName: $0) != nil } ?? false
+            guard hasSnapshot || result.lastSequence > 0 else {
                 return VerifyReport(isSound: false, lines: ["\(folder): not a data folder (no snapshot and no WAL record)"])
             }
             return VerifyReport(isSound: true, lines: ["\(folder): sound; snapshot at \(result.snapshotSequence), last record \(result.lastSequence)"] + result.notes)

@@ -23,6 +23,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private var writerDone = false
     private var checkpointRunning = false
     private var lastCheckpointSequence: UInt64
+    /// One online backup at a time: two into the same folder (a retry, a double click) deleted each other's files.
+    private var backupRunning = false
     private var lastSnapshotBytes: Int
 
     // Owned by the writer thread.
@@ -409,9 +411,19 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     public func backup(to directory: URL) throws {
         let target = directory.standardizedFileURL.path
         condition.lock()
+        guard !backupRunning else {
+            condition.unlock()
+            throw FileSystemError(call: "backup", path: target, errno: EBUSY)
+        }
+        backupRunning = true
         let state = published.value
         let sequence = publishedSequence
         condition.unlock()
+        defer {
+            condition.lock()
+            backupRunning = false
+            condition.unlock()
+        }
         try fileSystem.makeDirectory(target)
         guard try fileSystem.list(target).isEmpty else {
             throw FileSystemError(call: "backup", path: target, errno: EEXIST)

@@ -95,6 +95,11 @@ import TestSupport
             #expect(run.error.contains("no data folder at \(missing.path)"), "\(command): \(run.error)")
             #expect(!FileManager.default.fileExists(atPath: missing.path), "\(command) created the folder")
         }
+        // An existing folder that is no data folder (`--data /tmp`) is refused too, and left as it was.
+        let other = try RepositoryPaths.makeTemporaryFolder("not-data")
+        let onOther = try Shell.run("'\(binary)' token list --data '\(other.path)' --config '\(RepositoryPaths.defaultConfig.path)'")
+        #expect(onOther.status != 0 && onOther.error.contains("no data folder"), "\(onOther.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: other.path).isEmpty)
         #expect(try Shell.run("'\(binary)' migrate \(common)").status == 0)
         #expect(FileManager.default.fileExists(atPath: missing.path))
     }

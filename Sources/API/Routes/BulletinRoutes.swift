@@ -40,8 +40,8 @@ extension CleanheatAPI {
             if try request.format(allowed: ["json", "text"]) == "text" {
                 // Today's list says the time; another day's says the day too (the time is now, not on that date).
                 let time = api.campaign.rules.time.timeOfDay(of: pending.asOf).description
-                let today = api.campaign.today
-                return .text(200, pending.text(asOf: date == today ? time : "\(today.chineseMonthDay)\(time)") + "\n")
+                let drawnOn = api.campaign.rules.time.localDate(of: pending.asOf)
+                return .text(200, pending.text(asOf: date == drawnOn ? time : "\(drawnOn.chineseMonthDay)\(time)") + "\n")
             }
             return try api.renderer.response(200, pending)
         },

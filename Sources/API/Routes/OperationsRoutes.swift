@@ -30,6 +30,10 @@ extension CleanheatAPI {
                 try await onOwnThread { try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true)) }
             } catch let error as FileSystemError {
                 // The target is the caller's choice: a folder in use or out of reach is their error, not the server's.
+                if error.errno == EBUSY {
+                    throw DomainError(.alreadyExists, "另一个备份正在进行，请等它完成后再试",
+                                      details: [.init(field: "to", message: "备份进行中")])
+                }
                 if error.errno == EEXIST {
                     throw DomainError(.alreadyExists, "备份目标 \(folder) 不是空文件夹，请换一个新的或空的文件夹",
                                       details: [.init(field: "to", message: "不是空文件夹")])

@@ -34,7 +34,8 @@ struct DataOptions: ParsableArguments {
     /// `creating`: only `serve` and `migrate` begin a new data folder; any other command given a folder that does
     /// not exist (a typo in `--data`) says so, instead of answering from a new, empty campaign.
     func openStore(_ configuration: AppConfiguration, logger: Logger, creating: Bool) throws -> Store<CampaignState> {
-        guard creating || FileManager.default.fileExists(atPath: dataURL.path) else {
+        // A data folder has its `wal/`: a typo that lands on some other existing folder (`--data /tmp`) is no better.
+        guard creating || FileManager.default.fileExists(atPath: dataURL.appendingPathComponent("wal").path) else {
             throw ValidationError("no data folder at \(dataURL.path) (`cleanheat serve` or `cleanheat migrate` creates one)")
         }
         // Its parents only: the store makes the data folder itself and syncs its entry.
