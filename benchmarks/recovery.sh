@@ -14,7 +14,7 @@ cat > "$work/bench.json" <<JSON
 {"rateLimits": {"perTokenPerMinute": 0},
  "storage": {"checkpointEveryRecords": 100000000, "checkpointEveryBytes": 68719476736, "segmentMaxBytes": 67108864}}
 JSON
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 
 start_server warning --test-clock
 prepare_report_load

@@ -40,7 +40,7 @@ extension Campaign {
                 throw DomainError(kind, "报送内容有 \(issues.count) 处错误，请逐项修改后重新报送", details: issues)
             }
             let status = existing?.status
-                ?? (now <= rules.time.instant(on: date, at: rules.reportDeadline) ? .onTime : .late)
+                ?? (rules.deadlinePassed(date, at: now) ? .late : .onTime)
             let warnings = PlausibilityRules(state: state, unit: unit, date: date, villages: submission.villages,
                                              thresholds: rules.plausibility).warnings()
             let revisionNumber = (existing?.revisions.count ?? 0) + 1

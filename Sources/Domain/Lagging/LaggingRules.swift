@@ -5,8 +5,8 @@ struct LaggingRules {
     let state: CampaignState
     let season: Season?
     let rules: CampaignRules
-    /// The query's now: a day whose deadline is still ahead is not missed yet, and a task is judged as it stood at
-    /// the window's end (a notice issued last week must come out the same today).
+    /// The query's now: a day whose deadline is still ahead is not missed yet. (Tasks are judged as they stood at the
+    /// window's end, `to`, so that last week's notice comes out the same today.)
     let now: Date
     let thresholds: LaggingThresholds
 

@@ -3,7 +3,7 @@ struct ReportValidator {
     let state: CampaignState
     let unit: String
     let submission: ReportSubmission
-    /// The unit's effective counts before this report (the same day's latest revision, else the day before).
+    /// The unit's effective counts before this report (the same day's revisions laid over the days before).
     let base: UnitTimeline.Day?
     /// What later days reported, for a back-dated report: each village's counts and the fuel as the first later day
     /// that reported them gave them. A back-dated report above them would make that day a decrease.

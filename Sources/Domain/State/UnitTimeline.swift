@@ -57,7 +57,7 @@ public struct UnitTimeline: Sendable, Equatable {
         relayOut(from: nil, unitDays: unitDays) { _ in dates.next() }
     }
 
-    /// After `date`'s latest revision changed (or `date` was first reported): re-derives `date` and the later
+    /// After `date` got a revision (or was first reported): re-derives `date` and the later
     /// days. Every other reported day is already laid out, so the dates to visit are `date` and those after it
     /// here, with no scan of the unit's reports; and once a re-derived day equals what it was, every later day
     /// is unchanged too: a back-dated report costs the days it actually changes, not the rest of the season.
