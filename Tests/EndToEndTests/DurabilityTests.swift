@@ -135,6 +135,9 @@ import TestSupport
         let refused = try Shell.run("'\(binary)' serve --port 0 --data '\(data.path)' --migrations '\(migrations.path)' --config '\(RepositoryPaths.defaultConfig.path)'")
         #expect(refused.status != 0)
         #expect(refused.error.contains("0002_paths"))
+        // The status says so, and fails for a script to see.
+        let changed = try Shell.run("'\(binary)' migrate --status --data '\(data.path)' --migrations '\(migrations.path)'")
+        #expect(changed.status == 2 && changed.output.contains("changed\t0002_paths.json"), "\(changed.output)")
     }
 
     @Test func onlineBackupWhileReportsArriveIsAConsistentPrefixThatVerifiesAndOpens() async throws {

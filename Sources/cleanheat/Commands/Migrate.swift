@@ -8,7 +8,7 @@ struct Migrate: AsyncParsableCommand {
 
     @OptionGroup var options: DataOptions
 
-    @Flag(help: "List applied and pending migrations without applying any.")
+    @Flag(help: "List applied and pending migrations without applying any; exit status 2 when an applied one changed or is missing.")
     var status = false
 
     func run() async throws {
@@ -18,7 +18,10 @@ struct Migrate: AsyncParsableCommand {
         defer { try? store.close() }
         let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         if status {
-            for entry in store.migrationStatus(files) { print("\(entry.state)\t\(entry.id)") }
+            let rows = store.migrationStatus(files)
+            for entry in rows { print("\(entry.state)\t\(entry.id)") }
+            // A changed or missing applied migration stops `serve`: a script checking the status must see it fail.
+            if rows.contains(where: { $0.state == "changed" || $0.state == "missing" }) { throw ExitCode(2) }
             return
         }
         let applied = try await store.applyMigrations(files)
