@@ -21,6 +21,10 @@ import TestSupport
         #expect((replaced.json["targets"] as? [String: Any])?["household_electric"] as? Int == 330)
         let mine = try await f.xiatuanpu.get("/api/v1/villages")
         #expect((mine.json["villages"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["xtp-dongcun", "xtp-xicun"])
+        // A department's reporter updates tasks; a daily report from it is a matter of scope (403), not an unknown unit.
+        let gridToken = try await f.admin.post("/api/v1/tokens", json: ["role": "reporter", "unit": "grid", "label": "地电公司"])
+        let grid = f.admin.with(token: try #require(gridToken.json["token"] as? String))
+        #expect(try await grid.post("/api/v1/reports", json: CampaignFixture.report(date: nil, [1, 0, 0, 0, 0])).status == 403)
         // Another unit's list is refused, not answered with the reporter's own.
         #expect(try await f.xiatuanpu.get("/api/v1/villages?unit=zirun").status == 403)
         #expect(try await f.xiatuanpu.get("/api/v1/villages?unit=xiatuanpu").status == 200)

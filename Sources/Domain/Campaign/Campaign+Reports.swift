@@ -66,6 +66,11 @@ extension Campaign {
             if let named = submission.unit, named != own {
                 throw DomainError(.forbidden, "只能报送本单位（\(own)）的进度，不能代报“\(named)”")
             }
+            // A department's or company's reporter updates its tasks; daily reports are the townships' (API.md: the
+            // role or unit scope does not allow it → 403, not an unknown unit).
+            if state.unit(own)?.kind != .township {
+                throw DomainError(.forbidden, "本单位（\(own)）不报送每日进度，只更新承担的任务")
+            }
             unit = own
         } else {
             guard let named = submission.unit, !named.isEmpty else {
