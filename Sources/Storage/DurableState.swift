@@ -80,6 +80,13 @@ public struct StorageUnavailable: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public init(reason: String) { self.reason = reason }
     public var description: String { "storage unavailable: \(reason)" }
+
+    /// What failed, without the server's paths: every writer's 503 and the unauthenticated /healthz show it (the log
+    /// keeps the whole error).
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? FileSystemError else { return "\(error)" }
+        return "\(error.call): \(String(cString: strerror(error.errno))) (errno \(error.errno))"
+    }
 }
 
 /// A change whose WAL record would be larger than recovery reads back (`WALRecord.maxPayload`, 64 MiB): refused

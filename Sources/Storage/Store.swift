@@ -200,8 +200,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 try segment.sync()
             } catch {
                 // Never retry a failed sync and assume success: the data's fate is unknown, so refuse all writes.
-                let reason = "\(error)"
-                logger.critical("WAL write failed; refusing writes until restart", metadata: ["error": "\(reason)"])
+                let reason = StorageUnavailable.reason(error)
+                logger.critical("WAL write failed; refusing writes until restart", metadata: ["error": "\(error)"])
                 condition.lock()
                 healthState = .readOnly(reason: reason)
                 condition.unlock()
@@ -241,8 +241,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             try fileSystem.syncDirectory(walFolder)
         } catch {
             // Records synced into a segment whose directory entry is not could vanish with a power cut.
-            let reason = "\(error)"
-            logger.critical("WAL folder sync failed; refusing writes until restart", metadata: ["error": "\(reason)"])
+            let reason = StorageUnavailable.reason(error)
+            logger.critical("WAL folder sync failed; refusing writes until restart", metadata: ["error": "\(error)"])
             condition.lock()
             healthState = .readOnly(reason: reason)
             condition.unlock()

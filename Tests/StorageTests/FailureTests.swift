@@ -81,6 +81,7 @@ import TestSupport
         await #expect(throws: StorageUnavailable.self) { try await store.put("later", "?") }
         guard case .readOnly(let reason) = store.health else { Issue.record("not read-only"); return }
         #expect(reason.contains("EIO") || reason.contains("errno 5"))
+        #expect(!reason.contains(folder.path), "the reason shown to clients names no server path: \(reason)")
         #expect(store.values["lost"] == nil)
         #expect(store.values["before"] == "ok")
         store.abandon()
