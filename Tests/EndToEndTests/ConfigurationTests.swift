@@ -9,7 +9,14 @@ import TestSupport
         (#"{"campaign": {"reportDeadline": "6pm"}}"#, "campaign.reportDeadline: must be HH:MM, got 6pm"),
         (#"{"campaign": {"timeZone": "Mars/Olympus"}}"#, "campaign.timeZone: unknown time zone Mars/Olympus"),
         (#"{"limtis": {}}"#, "limtis: unknown key (allowed: campaign, lagging, limits"),
-        (#"{"limits": "#, "(file): not a JSON object (malformed JSON)"),
+        (#"{"limits": "#, "(file): malformed JSON"),
+        // JSONSerialization alone took these two: a trailing comma, and one of two equal keys.
+        (#"{"limits": {"bodyBytes": 100,}}"#, "(file): malformed JSON"),
+        (#"{"limits": {"bodyBytes": 100, "bodyBytes": 200}}"#, "(file): malformed JSON"),
+        // Names the data defines, checked once migrations are applied.
+        (#"{"campaign": {"subsidies": {"household-electric": {"centralPerHousehold": 3000}}}}"#,
+         "campaign.subsidies.household-electric: no such path"),
+        (#"{"campaign": {"seasons": {"2012": {"deadline": "2012-11-30"}}}}"#, "campaign.seasons.2012: no such season"),
     ])
     func badConfigStopsStartUp(contents: String, saying: String) throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-config")

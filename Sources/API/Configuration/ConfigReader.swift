@@ -7,6 +7,12 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable {
     public let key: String
     public let problem: String
     public var description: String { "config \(file): \(key.isEmpty ? "(file)" : key): \(problem)" }
+
+    public init(file: String, key: String, problem: String) {
+        self.file = file
+        self.key = key
+        self.problem = problem
+    }
 }
 
 /// Walks a JSON config object strictly: unknown keys and wrong types are errors, missing keys keep defaults.
@@ -19,6 +25,11 @@ struct ConfigReader {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ConfigError(file: url.path, key: "", problem: "cannot read the file (\(error.localizedDescription))")
+        }
+        // The request bodies' strict parser first: JSONSerialization takes a trailing comma and keeps one of two
+        // equal keys without a word, so a config edit that went wrong could start a server on other values.
+        do { _ = try JSONValue.parse(data) } catch {
+            throw ConfigError(file: url.path, key: "", problem: "malformed JSON (\(error))")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ConfigError(file: url.path, key: "", problem: "not a JSON object (malformed JSON)")

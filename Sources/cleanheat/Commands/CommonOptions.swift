@@ -27,6 +27,19 @@ struct DataOptions: ParsableArguments {
         return try AppConfiguration.load(from: url)
     }
 
+    /// The seasons and paths the config names exist in the data (known only once migrations are applied): a
+    /// misspelt `household-electric` under `campaign.subsidies` was accepted and changed nothing.
+    func checkNames(in configuration: AppConfiguration, against store: Store<CampaignState>) throws {
+        let (seasons, paths) = store.read { state in (Set(state.seasons.map(\.id)), Set(state.paths.map(\.id))) }
+        let rules = configuration.campaign
+        for id in Set(rules.seasonDeadlines.keys).union(rules.seasonReportingEnds.keys).sorted() where !seasons.contains(id) {
+            throw ConfigError(file: config, key: "campaign.seasons.\(id)", problem: "no such season (known: \(seasons.sorted().joined(separator: ", ")))")
+        }
+        for id in rules.subsidyOverrides.keys.sorted() where !paths.contains(id) {
+            throw ConfigError(file: config, key: "campaign.subsidies.\(id)", problem: "no such path (known: \(paths.sorted().joined(separator: ", ")))")
+        }
+    }
+
     func migrationsURL(_ configuration: AppConfiguration) -> URL {
         URL(fileURLWithPath: migrations ?? configuration.migrationsFolder, isDirectory: true)
     }

@@ -35,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         let applied = try await store.applyMigrations(files)
         if !applied.isEmpty { logger.info("applied migrations: \(applied.joined(separator: ", "))") }
+        try options.checkNames(in: configuration, against: store)
 
         let clock: SettableClock? = testClock ? SettableClock() : nil
         let campaign = Campaign(store: store, rules: configuration.campaign, clock: clock.map { $0 as any CampaignClock } ?? SystemClock())
