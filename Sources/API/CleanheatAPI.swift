@@ -96,7 +96,9 @@ public final class CleanheatAPI: HTTPResponder {
             response = try await route.handler(self, APIRequest(http: request, parameters: screened.parameters, principal: principal))
         } catch {
             response = ErrorRendering.response(for: error)
-            if !(error is DomainError || error is APIError) {
+            // A refusal in read-only mode is expected until the restart, and the store logged why at critical once:
+            // one line per refused write (75k in 20 s of a full disk) buried it.
+            if !(error is DomainError || error is APIError || error is StorageUnavailable) {
                 logger.error("request failed", metadata: ["route": "\(route.pattern)", "error": "\(error)"])
             }
         }
