@@ -138,6 +138,12 @@ import TestSupport
         }
         // Nor may the test clock take the district there.
         await #expect(throws: (any Error).self) { try await f.admin.setClock("9999-12-31T20:00:00Z") }
+        // A day outside the season, or one not yet come, has nothing to reopen.
+        for (date, code) in [("2021-07-01", "outside_season"), ("2030-01-05", "future_date")] {
+            let nothing = try await f.office.post("/api/v1/reports/xiatuanpu/\(date)/reopen",
+                                                  json: ["until": "2021-10-20T18:00:00+08:00", "reason": "系统故障未能报送"])
+            #expect(nothing.status == 422 && nothing.errorCode == code && nothing.errorFields == ["date"], "\(date)")
+        }
         let stillClosed = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-12", [5, 0, 0, 0, 0]))
         #expect(stillClosed.status == 409)
         let reopen = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",

@@ -25,6 +25,13 @@ extension Campaign {
                 throw DomainError(.notFound, "没有报送单位“\(unit)”")
             }
             if until <= now { throw DomainError.invalid("until", "补报截止时间须晚于现在") }
+            // Reopening a day no report may be made for (outside the season, or not yet come) would open nothing.
+            if date > self.rules.time.localDate(of: now) {
+                throw DomainError(.futureDate, "\(date) 尚未到来，无需补报", details: [.init(field: "date", message: "日期晚于今天")])
+            }
+            if !self.rules.isReportingDay(date, in: state) {
+                throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
+            }
             if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写补报原因") }
             if Self.isLonger(reason, than: self.rules.maxTextLength) {
                 throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
