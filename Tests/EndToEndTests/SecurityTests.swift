@@ -37,6 +37,15 @@ import TestSupport
         let id = try #require(f.tokenIDs["zirun"])
         #expect(try await f.admin.delete("/api/v1/tokens/\(id)").status == 204)
         #expect(try await f.zirun.get("/api/v1/units").status == 401)
+        // The last valid admin token cannot be revoked (only the offline CLI could issue another); once a second
+        // admin token exists, it can.
+        let tokens = try await f.admin.get("/api/v1/tokens").json["tokens"] as? [[String: Any]] ?? []
+        let adminID = try #require(tokens.first { $0["role"] as? String == "admin" && $0["revokedAt"] == nil }?["id"] as? String)
+        let refused = try await f.admin.delete("/api/v1/tokens/\(adminID)")
+        #expect(refused.status == 409 && refused.errorFields == ["id"], "\(refused.text)")
+        let second = try await f.admin.post("/api/v1/tokens", json: ["role": "admin", "label": "备用管理员"])
+        let secondAdmin = f.admin.with(token: try #require(second.json["token"] as? String))
+        #expect(try await secondAdmin.delete("/api/v1/tokens/\(adminID)").status == 204)
     }
 
     @Test func reporterForAnotherUnitAndSupervisorWritesAre403WithNothingWritten() async throws {

@@ -62,6 +62,11 @@ extension Campaign {
         try await store.commit { state in
             guard let record = state.tokens[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的令牌") }
             if record.revokedAt != nil { return .noWrite(()) }
+            // The last admin token gone, only the offline CLI on a stopped server could issue another.
+            if record.role == .admin, !state.tokens.values.contains(where: { $0.id != id && $0.role == .admin && $0.revokedAt == nil }) {
+                throw DomainError(.alreadyExists, "这是最后一个有效的管理员令牌，吊销前请先签发新的管理员令牌",
+                                  details: [.init(field: "id", message: "最后一个管理员令牌")])
+            }
             let audit = self.auditEntry(principal, "token.revoke", target: id, summary: "吊销令牌：\(record.label)", at: now)
             return .write(LoggedChange(.tokenRevoked(id: id, at: now), audit: audit), ())
         }
