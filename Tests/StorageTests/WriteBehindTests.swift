@@ -22,6 +22,22 @@ import TestSupport
         #expect(read.files["big.json"] == Data(expected))
     }
 
+    /// One write-behind per step of a large file, each at a step's end, and none for a small file.
+    @Test func aLargeSnapshotFileIsHandedOverOncePerStep() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("write-behind").path
+        let disk = SimulatedFileSystem()
+        try disk.makeDirectory(folder)
+        let piece = [UInt8](repeating: 7, count: 65_536)
+        let steps = 3
+        let big = SnapshotFile.streamed { writer in
+            for _ in 0..<(steps * Snapshot.writeBehindStep / piece.count + 1) { try writer.write(piece) }
+        }
+        try Snapshot.write(["big.json": big, "small.json": .data(Data("{}".utf8))], sequence: 3, into: folder, fileSystem: disk)
+        let calls = disk.writeBehinds
+        #expect(calls.map(\.size) == (1...steps).map { $0 * Snapshot.writeBehindStep }, "\(calls)")
+        #expect(calls.allSatisfy { $0.path.hasSuffix("/big.json") })
+    }
+
     @Test func aWriteBehindThatFailsIsAnError() throws {
         let path = try RepositoryPaths.makeTemporaryFolder("write-behind").appendingPathComponent("file").path
         let file = try PosixFileSystem().openForAppend(path)

@@ -27,6 +27,12 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     public var failSyncAfter: Int?
     /// Bytes that may still be written before writes fail with ENOSPC (nil: unlimited).
     public var spaceLeft: Int?
+    /// Each `writeBehind` asked of a file: its path and its size then. (It changes nothing simulated: no page cache.)
+    public private(set) var writeBehinds: [(path: String, size: Int)] = []
+
+    fileprivate func recordWriteBehind(path: String, size: Int) {
+        locked { writeBehinds.append((path, size)) }
+    }
 
     public init() {}
 
@@ -244,4 +250,5 @@ private final class SimulatedAppendableFile: AppendableFile {
     func sync() throws { try fileSystem.sync(inode: inode, path: path) }
     var size: Int { fileSystem.size(inode: inode) }
     func close() {}
+    func writeBehind() throws { fileSystem.recordWriteBehind(path: path, size: size) }
 }
