@@ -144,6 +144,10 @@ import TestSupport
                                                   json: ["until": "2021-10-20T18:00:00+08:00", "reason": "系统故障未能报送"])
             #expect(nothing.status == 422 && nothing.errorCode == code && nothing.errorFields == ["date"], "\(date)")
         }
+        // A reason of nothing visible is no reason, here as for a correction.
+        let blank = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",
+                                            json: ["until": "2021-10-20T18:00:00+08:00", "reason": "\n\u{200B}"])
+        #expect(blank.status == 422 && blank.errorFields == ["reason"])
         let stillClosed = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-12", [5, 0, 0, 0, 0]))
         #expect(stillClosed.status == 409)
         let reopen = try await f.office.post("/api/v1/reports/xiatuanpu/2021-10-12/reopen",

@@ -32,7 +32,7 @@ extension Campaign {
             if !self.rules.isReportingDay(date, in: state) {
                 throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
             }
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写补报原因") }
+            if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写补报原因") }
             if Self.isLonger(reason, than: self.rules.maxTextLength) {
                 throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
             }
@@ -52,7 +52,7 @@ extension Campaign {
             }
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
             if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.invalid("reason", "请填写免报原因") }
+            if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写免报原因") }
             if Self.isLonger(reason, than: self.rules.maxTextLength) {
                 throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
             }

@@ -125,6 +125,13 @@ extension Campaign {
         text.utf8.count > limit && text.unicodeScalars.count > limit
     }
 
+    /// Whether a reason has anything to read: not only white space (line breaks included) and invisible format
+    /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
+    /// fifth of validating a report.
+    static func hasVisibleText(_ text: String?) -> Bool {
+        (text ?? "").unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
+    }
+
     // MARK: Reading
 
     public func reports(on date: LocalDate, unit: String?, for principal: Principal) -> [UnitDay] {

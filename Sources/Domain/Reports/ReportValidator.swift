@@ -44,11 +44,7 @@ struct ReportValidator {
         var issues: [DomainError.FieldIssue] = []
         var unknownVillage = false
         var seen = Set<ProgressKey>()
-        // Anything visible: not white space (line breaks included) nor an invisible format character such as a
-        // zero-width space. Asked of the scalars directly: trimming through Foundation cost a fifth of validating.
-        let hasCorrection = (submission.correction ?? "").unicodeScalars.contains {
-            !$0.properties.isWhitespace && $0.properties.generalCategory != .format
-        }
+        let hasCorrection = Campaign.hasVisibleText(submission.correction)
 
         if submission.villages.count > rules.maxVillagesPerReport {
             issues.append(.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度"))
