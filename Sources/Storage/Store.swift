@@ -253,9 +253,18 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     // MARK: Closing and backup
 
     /// Finishes queued writes, takes a final checkpoint and releases the folder.
-    public func close() throws {
+    /// `checkpointing: false` for a command that only read (a token list, a migration status, a backup): it leaves
+    /// the folder's snapshot and WAL as it found them instead of rewriting a season's state on the way out.
+    public func close(checkpointing: Bool = true) throws {
         var failure: (any Error)?
-        do { try checkpoint() } catch StoreError.closed { return } catch { failure = error }
+        if checkpointing {
+            do { try checkpoint() } catch StoreError.closed { return } catch { failure = error }
+        } else {
+            condition.lock()
+            let closed = writerDone || stopping
+            condition.unlock()
+            if closed { return }
+        }
         condition.lock()
         stopping = true
         condition.broadcast()

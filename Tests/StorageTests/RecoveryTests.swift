@@ -208,6 +208,20 @@ import TestSupport
         #expect(ToyStore.verify(folder: folder).isSound)
     }
 
+    /// A command that only read leaves the folder as it found it: no snapshot written on the way out.
+    @Test func closingWithoutACheckpointWritesNoSnapshotAndLosesNothing() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        for index in 0..<5 { try await store.put("k\(index)", "v") }
+        try store.close(checkpointing: false)
+        try store.close(checkpointing: false) // twice is harmless
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { !$0.hasPrefix("snapshot-") })
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values.count == 5)
+        try reopened.close()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasPrefix("snapshot-") })
+    }
+
     /// An empty folder (or a backup that failed before writing anything) is no data folder, whatever else it is.
     @Test func verifyCallsAFolderWithoutSnapshotOrRecordsNoDataFolder() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")

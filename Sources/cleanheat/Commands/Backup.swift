@@ -16,7 +16,7 @@ struct Backup: AsyncParsableCommand {
         let logger = Logs.bootstrap()
         let configuration = try options.loadConfiguration(logger: logger)
         let store = try options.openStore(configuration, logger: logger, creating: false)
-        defer { try? store.close() }
+        defer { try? store.close(checkpointing: false) }
         try store.backup(to: URL(fileURLWithPath: to, isDirectory: true))
         print("backup written to \(to)")
     }

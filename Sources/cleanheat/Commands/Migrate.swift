@@ -15,7 +15,7 @@ struct Migrate: AsyncParsableCommand {
         let logger = Logs.bootstrap()
         let configuration = try options.loadConfiguration(logger: logger)
         let store = try options.openStore(configuration, logger: logger, creating: !status)
-        defer { try? store.close() }
+        defer { try? store.close(checkpointing: !status) }
         let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         if status {
             let rows = store.migrationStatus(files)

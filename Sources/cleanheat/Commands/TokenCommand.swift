@@ -33,7 +33,7 @@ struct TokenCommand: AsyncParsableCommand {
             let logger = Logs.bootstrap()
             let configuration = try options.loadConfiguration(logger: logger)
             let store = try options.openStore(configuration, logger: logger, creating: false)
-            defer { try? store.close() }
+            defer { try? store.close(checkpointing: false) }
             let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
             for token in campaign.tokens() {
                 print([token.id, token.role.rawValue, token.unit ?? "-", token.label, token.revokedAt == nil ? "active" : "revoked"]
