@@ -17,6 +17,8 @@ import TestSupport
         (#"{"campaign": {"subsidies": {"household-electric": {"centralPerHousehold": 3000}}}}"#,
          "campaign.subsidies.household-electric: no such path"),
         (#"{"campaign": {"seasons": {"2012": {"deadline": "2012-11-30"}}}}"#, "campaign.seasons.2012: no such season"),
+        // Found before a data folder is made for a server that cannot start.
+        (#"{"server": {"tls": {"certificate": "/nope.pem", "privateKey": "/nope.key"}}}"#, "server.tls.certificate: cannot read /nope.pem"),
     ])
     func badConfigStopsStartUp(contents: String, saying: String) throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-config")

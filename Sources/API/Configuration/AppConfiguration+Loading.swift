@@ -69,6 +69,10 @@ extension AppConfiguration {
             try tls.allowOnly(["certificate", "privateKey"])
             guard let certificate = try tls.string("certificate") else { throw tls.fail("certificate", "is required with tls") }
             guard let key = try tls.string("privateKey") else { throw tls.fail("privateKey", "is required with tls") }
+            // Checked here, naming the key, before a data folder is created or migrated for a server that cannot start.
+            for (name, path) in [("certificate", certificate), ("privateKey", key)] where !FileManager.default.isReadableFile(atPath: path) {
+                throw tls.fail(name, "cannot read \(path)")
+            }
             http.tls = TLSConfiguration(certificatePath: certificate, privateKeyPath: key)
         }
     }

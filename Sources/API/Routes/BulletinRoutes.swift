@@ -19,6 +19,8 @@ extension CleanheatAPI {
                 let tag = $0.trimmingOptionalWhitespace()
                 return tag == "*" || (tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag) == "\"\(key)\""
             }) {
+                // The Vary its 200 would carry (RFC 9110 §15.4.5): that one is gzipped where asked.
+                headers["Vary"] = "Accept, Accept-Encoding"
                 return HTTPResponse(status: 304, headers: headers)
             }
             let (body, contentType) = api.renderedCache.value(for: key) {
@@ -37,13 +39,17 @@ extension CleanheatAPI {
         APIRoute("GET", "/api/v1/bulletins/{date}/pending", .readBulletin) { api, request in
             let date = try api.bulletinDate(request)
             let pending = api.campaign.pendingUnits(for: date)
+            var response: HTTPResponse
             if try request.format(allowed: ["json", "text"]) == "text" {
                 // Today's list says the time; another day's says the day too (the time is now, not on that date).
                 let time = api.campaign.rules.time.timeOfDay(of: pending.asOf).description
                 let drawnOn = api.campaign.rules.time.localDate(of: pending.asOf)
-                return .text(200, pending.text(asOf: date == drawnOn ? time : "\(drawnOn.chineseMonthDay)\(time)") + "\n")
+                response = .text(200, pending.text(asOf: date == drawnOn ? time : "\(drawnOn.chineseMonthDay)\(time)") + "\n")
+            } else {
+                response = try api.renderer.response(200, pending)
             }
-            return try api.renderer.response(200, pending)
+            response.headers["Vary"] = "Accept"
+            return response
         },
         APIRoute("GET", "/api/v1/summary", .readSummary) { api, request in
             guard let from = try request.dateQuery("from", required: true), let to = try request.dateQuery("to", required: true) else {

@@ -20,10 +20,10 @@ extension CleanheatAPI {
                 let thresholds = try LaggingReport.thresholds(from: query, defaults: api.campaign.rules.lagging)
                 return try api.campaign.lagging(from: from, to: to, thresholds: thresholds, minimumLevel: level)
             }
-            if try request.format(allowed: ["json", "text"]) == "text" {
-                return .text(200, LaggingNoticeText.render(report))
-            }
-            return try api.renderer.response(200, report)
+            var response = try request.format(allowed: ["json", "text"]) == "text"
+                ? .text(200, LaggingNoticeText.render(report)) : try api.renderer.response(200, report)
+            response.headers["Vary"] = "Accept"
+            return response
         },
     ]
 }
