@@ -8,9 +8,7 @@ extension Campaign {
         let now = self.now()
         return try await store.commit { state in
             guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(unit) 没有 \(date) 的报送") }
-            if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
-                throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
-            }
+            try self.checkLength(note, field: "note", noun: "说明")
             let review = Review(state: reviewState, note: note, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",
                                         summary: "审核状态：\(reviewState.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
@@ -33,9 +31,7 @@ extension Campaign {
                 throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
             }
             if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写补报原因") }
-            if Self.isLonger(reason, than: self.rules.maxTextLength) {
-                throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
-            }
+            try self.checkLength(reason, field: "reason", noun: "原因")
             let reopening = Reopening(until: Timestamp.floor(until), reason: reason, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.reopen", target: "\(unit)/\(date)",
                                         summary: "允许补报至 \(self.rules.time.rfc3339(until))：\(reason)", at: now)
@@ -53,9 +49,7 @@ extension Campaign {
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
             if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
             if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写免报原因") }
-            if Self.isLonger(reason, than: self.rules.maxTextLength) {
-                throw DomainError.invalid("reason", "原因不超过 \(self.rules.maxTextLength) 字")
-            }
+            try self.checkLength(reason, field: "reason", noun: "原因")
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
             let audit = self.auditEntry(principal, "exemption.add", target: id,
                                         summary: "\(found.name) \(from) 至 \(to) 免报：\(reason)", at: now)

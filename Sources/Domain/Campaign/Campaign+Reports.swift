@@ -125,6 +125,13 @@ extension Campaign {
         text.utf8.count > limit && text.unicodeScalars.count > limit
     }
 
+    /// The office's and the departments' free text (a note, a reason) within `maxTextLength`, or 422 naming the field.
+    func checkLength(_ text: String?, field: String, noun: String) throws {
+        if let text, Self.isLonger(text, than: rules.maxTextLength) {
+            throw DomainError.invalid(field, "\(noun)不超过 \(rules.maxTextLength) 字")
+        }
+    }
+
     /// Whether a reason has anything to read: not only white space (line breaks included) and invisible format
     /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
     /// fifth of validating a report.

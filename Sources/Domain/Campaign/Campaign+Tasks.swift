@@ -14,9 +14,7 @@ extension Campaign {
             if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
                 throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
             }
-            if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
-                throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
-            }
+            try self.checkLength(note, field: "note", noun: "说明")
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
                                 createdAt: now, doneOn: nil, updates: [])
             let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(unit)：\(title)，\(due) 前完成", at: now)
@@ -34,9 +32,7 @@ extension Campaign {
             if task.updates.count >= self.rules.maxUpdatesPerTask {
                 throw DomainError.invalid("id", "此任务已有 \(task.updates.count) 次更新，达到上限 \(self.rules.maxUpdatesPerTask) 次，请联系领导小组办公室")
             }
-            if let note, Self.isLonger(note, than: self.rules.maxTextLength) {
-                throw DomainError.invalid("note", "说明不超过 \(self.rules.maxTextLength) 字")
-            }
+            try self.checkLength(note, field: "note", noun: "说明")
             let newStatus = status ?? task.status
             let update = DutyTask.Update(at: now, by: principal.label, status: newStatus, note: note)
             let doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
