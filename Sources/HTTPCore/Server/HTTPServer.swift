@@ -25,6 +25,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// without the lock: one finished after this point says `Connection: close` even if its connection has not
     /// yet been told to drain.
     private let shutdownBegun = Atomic<Bool>(false)
+    /// Held open to be given up when descriptors run out (on the accept queue only): see `refuseWithoutDescriptors`.
+    private nonisolated(unsafe) var spareDescriptor: Int32 = -1
+    private nonisolated(unsafe) var lastDescriptorWarning: DispatchTime?
 
     private struct ServerState {
         var listener: Int32 = -1
@@ -52,6 +55,7 @@ public final class HTTPServer: @unchecked Sendable {
         let count = max(2, ProcessInfo.processInfo.activeProcessorCount)
         loops = try (0..<count).map { try EventLoop(name: "cleanheat.http.loop.\($0)", busyPoll: configuration.busyPoll) }
         let (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port)
+        spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let source = DispatchSource.makeReadSource(fileDescriptor: listener, queue: acceptQueue)
         source.setEventHandler { [weak self] in self?.acceptAvailable() }
         source.setCancelHandler { Glibc.close(listener) }
@@ -75,7 +79,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             if descriptor < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
-                if errno == EMFILE || errno == ENFILE { logger.warning("accept: out of file descriptors") }
+                if errno == EMFILE || errno == ENFILE, refuseWithoutDescriptors(listener) { continue }
                 return
             }
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
@@ -84,6 +88,37 @@ public final class HTTPServer: @unchecked Sendable {
             admit(descriptor, remoteAddress: Socket.address(of: storage))
         }
     }
+
+    /// Out of descriptors (the process limit reached before `maxConnections`): a client waiting in the backlog keeps
+    /// the listener readable, so returning had the accept source call again at once, for ever: a core spinning, the
+    /// log flooded, the client never answered. The spare descriptor makes room to take one client and refuse it
+    /// (503 on plain HTTP); without it (not yet reopened), accepting pauses for a moment. True when a client was taken.
+    private func refuseWithoutDescriptors(_ listener: Int32) -> Bool {
+        let now = DispatchTime.now()
+        if lastDescriptorWarning.map({ now.uptimeNanoseconds - $0.uptimeNanoseconds > 10_000_000_000 }) ?? true {
+            lastDescriptorWarning = now
+            logger.warning("accept: out of file descriptors; refusing new connections (raise `ulimit -n` above limits.maxConnections)")
+        }
+        guard spareDescriptor >= 0 else {
+            usleep(100_000) // the accept queue's own thread: nothing else waits on it
+            return false
+        }
+        Glibc.close(spareDescriptor)
+        let descriptor = accept(listener, nil, nil)
+        if descriptor >= 0 {
+            if tls == nil {
+                let bytes = ResponseSerializer.serialize(Self.overloaded, headOnly: false, keepAlive: false)
+                _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                Glibc.shutdown(descriptor, Int32(SHUT_WR))
+            }
+            Glibc.close(descriptor)
+        }
+        spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        return descriptor >= 0
+    }
+
+    private static let overloaded = HTTPResponse.error(503, code: "overloaded", message: "服务器连接数已满，请稍后重试",
+                                                       headers: HTTPFields(["Retry-After": "1"]))
 
     private func admit(_ descriptor: Int32, remoteAddress: String) {
         let (full, stopping, loop) = withState { state -> (Bool, Bool, EventLoop) in
@@ -110,9 +145,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Over the connection limit: a short 503 and close, so the client knows to come back.
     private func refuse(_ descriptor: Int32) {
         if tls == nil {
-            let response = HTTPResponse.error(503, code: "overloaded", message: "服务器连接数已满，请稍后重试",
-                                              headers: HTTPFields(["Retry-After": "1"]))
-            let bytes = ResponseSerializer.serialize(response, headOnly: false, keepAlive: false)
+            let bytes = ResponseSerializer.serialize(Self.overloaded, headOnly: false, keepAlive: false)
             _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             Glibc.shutdown(descriptor, Int32(SHUT_WR))
             // Give the client a moment to read the answer before the reset that closing with unread bytes causes.
@@ -151,6 +184,10 @@ public final class HTTPServer: @unchecked Sendable {
             return (source, Array(state.connections.values))
         }
         source?.cancel()
+        acceptQueue.async { [self] in
+            if spareDescriptor >= 0 { Glibc.close(spareDescriptor) }
+            spareDescriptor = -1
+        }
         for connection in connections {
             connection.loop.execute { connection.beginDraining() }
         }

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// CHECKLISTS.md, HTTP/1.1: connections over the maximum get 503 and are closed. The process's descriptor limit
+/// (`ulimit -n`, often 1024) can come first: the server then spun on accept, flooded its log and left new clients
+/// unanswered. It must refuse them as it does at `maxConnections`, and serve again once descriptors are free.
+@Suite struct DescriptorLimitTests {
+    @Test func runningOutOfDescriptorsRefusesNewClientsWith503AndRecovers() async throws {
+        let server = try ServerProcess.start(wrapper: "ulimit -n 48; exec")
+        defer { server.stop() }
+        var held: [RawHTTPClient] = []
+        var refused: RawHTTPClient.Response?
+        for _ in 0..<60 where refused == nil {
+            let client = try RawHTTPClient(port: server.port)
+            try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            if response.status == 503 { refused = response } else { held.append(client) }
+        }
+        let answer = try #require(refused, "60 connections under a limit of 48 descriptors and no 503")
+        #expect(answer.header("Retry-After") != nil)
+        #expect(answer.text.contains("\"error\""))
+        #expect(held.count > 10, "only \(held.count) connections served before the limit")
+        // One held connection goes: its descriptor serves a new client again.
+        held.removeLast()
+        var served = false
+        for _ in 0..<50 where !served {
+            let client = try RawHTTPClient(port: server.port)
+            try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            served = try client.readResponse().status == 200
+            if !served { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(served)
+        let log = server.log
+        #expect(log.components(separatedBy: "out of file descriptors").count - 1 <= 3, "the warning is rate-limited")
+    }
+}
