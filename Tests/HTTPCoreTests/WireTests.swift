@@ -145,6 +145,19 @@ import TestSupport
         await server.stop()
     }
 
+    /// RFC 9112 §2.2: the CRLF some clients send after a body begins no request. It used to arm the header timeout,
+    /// and an idle keep-alive connection got an unasked-for 408 that a next request could be paired with.
+    @Test func aCRLFAfterABodyLeavesTheConnectionIdleNotInAHead() async throws {
+        let server = try TestServer { $0.headerTimeout = 0.3; $0.keepAliveTimeout = 30 }
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\r\n")
+        #expect(try client.readResponse().status == 200)
+        try await Task.sleep(for: .seconds(1.2)) // four header timeouts and more
+        try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200, "the next answer must be the next request's, not a 408")
+        await server.stop()
+    }
+
     @Test func truncatedLastChunkIs400AndClose() async throws {
         let server = try TestServer()
         let result = try halfClosedExchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", server: server)

@@ -107,7 +107,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private func timeoutFired() {
         switch phase {
         case .head:
-            if buffer.isEmpty { close() } else { fail(.headerTimeout) }
+            if holdsOnlyEmptyLines { close() } else { fail(.headerTimeout) }
         case .body, .chunked:
             fail(.bodyTimeout)
         case .busy:
@@ -204,7 +204,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 }
                 guard let parsed else {
                     if peerClosed { peerEndedDuringHead(); return }
-                    if !headDeadlineArmed {
+                    // Empty lines alone begin no request (RFC 9112 §2.2): the connection is still idle.
+                    if !headDeadlineArmed && !holdsOnlyEmptyLines {
                         arm(configuration.headerTimeout)
                         headDeadlineArmed = true
                     }

@@ -217,6 +217,6 @@ extension Connection {
         guard case .head = phase else { return }
         drainAdmitsOneRequest = true
         readAvailable()
-        if case .head = phase, buffer.isEmpty { close() }
+        if case .head = phase, holdsOnlyEmptyLines { close() }
     }
 }
