@@ -236,6 +236,9 @@ import TestSupport
         try await f.admin.setClock("2021-10-15T18:30:00+08:00")
         let shalenghe = try #require(units.first { $0["unit"] as? String == "shalenghe" })
         #expect(shalenghe["expected"] as? Int == 1 && shalenghe["exempt"] as? Int == 1 && shalenghe["missing"] as? Int == 1)
+        // District totals add the units, exempt days included.
+        let exemptDays = units.compactMap { $0["exempt"] as? Int }.reduce(0, +)
+        #expect(exemptDays >= 1 && (reply.json["district"] as? [String: Any])?["exempt"] as? Int == exemptDays)
         let oneDay = try await f.supervisor.get("/api/v1/summary?from=2021-10-15&to=2021-10-15")
         let xtpDay = (oneDay.json["byUnit"] as? [[String: Any]])?.first { $0["unit"] as? String == "xiatuanpu" }
         #expect((xtpDay?["change"] as? [String: Int])?["installed"] == 50)

@@ -177,6 +177,10 @@ import TestSupport
         #expect(try await f.office.patch("/api/v1/tasks/\(gridID)", json: ["status": "done"]).status == 200)
         let again = Self.levels(try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)"))
         #expect(again["grid"] == "refer")
+        // The notice tells a task finished late from one still open at the window's end.
+        let notice = try await f.supervisor.get("/api/v1/lagging?from=\(Self.week.from)&to=\(Self.week.to)&\(Self.noSchedule)&format=text").text
+        #expect(notice.contains("“煤改气管网试压”（10月12日到期，逾期 3 天后于10月15日完成）"), "\(notice)")
+        #expect(notice.contains("“下团堡乡配套电网增容”（10月10日到期，逾期 7 天仍未完成）"), "\(notice)")
         let tasks = try await f.supervisor.get("/api/v1/tasks?overdue=true") // now: grid is done, heat-company is not
         #expect((tasks.json["tasks"] as? [Any])?.count == 1)
         #expect(try await f.zirun.patch("/api/v1/tasks/\(doneID)", json: ["status": "open"]).status == 403)

@@ -121,9 +121,18 @@ struct LaggingRules {
         let worst = overdue.map { $0.daysOverdue(at: date) }.max() ?? 0
         let level: LaggingLevel = worst >= thresholds.overdueReferDays ? .refer : .criticize
         var reason = LaggingReason(code: "overdue_tasks", level: level,
-                                   detail: "任务逾期未完成 \(overdue.count) 项：" + overdue.map { "“\(BulletinText.oneLine($0.title))”（\($0.due.chineseMonthDay)到期，逾期 \($0.daysOverdue(at: date)) 天）" }.joined(separator: "、"))
+                                   detail: "任务逾期 \(overdue.count) 项：" + overdue.map(describe(at: date)).joined(separator: "、"))
         reason.count = overdue.count
         reason.tasks = overdue.map { .init(id: $0.id, title: $0.title, due: $0.due, daysOverdue: $0.daysOverdue(at: date)) }
         return reason
+    }
+
+    /// A task done late by `date` says so: the public notice must not call a finished task unfinished.
+    private func describe(at date: LocalDate) -> (DutyTask) -> String {
+        { task in
+            let head = "“\(BulletinText.oneLine(task.title))”（\(task.due.chineseMonthDay)到期，逾期 \(task.daysOverdue(at: date)) 天"
+            if task.status == .done, let doneOn = task.doneOn, doneOn <= date { return head + "后于\(doneOn.chineseMonthDay)完成）" }
+            return head + "仍未完成）"
+        }
     }
 }

@@ -32,6 +32,7 @@ public struct Summary: Encodable, Sendable {
         public var onTime: Int
         public var late: Int
         public var missing: Int
+        public var exempt: Int
         public var counts: Funnel
         public var change: Funnel
     }
@@ -73,6 +74,7 @@ public struct Summary: Encodable, Sendable {
         }
         district = Totals(expected: byUnit.map(\.expected).reduce(0, +), onTime: byUnit.map(\.onTime).reduce(0, +),
                           late: byUnit.map(\.late).reduce(0, +), missing: byUnit.map(\.missing).reduce(0, +),
+                          exempt: byUnit.map(\.exempt).reduce(0, +),
                           counts: byUnit.map(\.counts).reduce(.zero, +), change: byUnit.map(\.change).reduce(.zero, +))
     }
 }
