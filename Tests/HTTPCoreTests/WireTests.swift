@@ -40,6 +40,11 @@ import TestSupport
         // RFC 9112 §2.2: a few empty lines before a request are ignored; an endless run of them is not a request.
         #expect(try exchange("\r\n\r\n\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200)
         #expect(try exchange(String(repeating: "\r\n", count: 1_000) + "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
+        // Absolute form, the scheme in any case (RFC 3986 §3.1); anything else that is no path stays 400.
+        for target in ["http://x/echo", "HTTP://x/echo", "Https://x/echo?a=1"] {
+            #expect(try exchange("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200, "\(target)")
+        }
+        #expect(try exchange("GET ftp://x/echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
         await server.stop()
     }
 

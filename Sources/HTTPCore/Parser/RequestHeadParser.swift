@@ -54,7 +54,7 @@ struct RequestHeadParser {
         var head = HTTPRequestHead(method: method, target: target, version: version, headers: HTTPFields(fields), remoteAddress: remoteAddress)
         let framing = try Self.framing(of: head)
         try Self.checkHost(head)
-        if target.hasPrefix("http://") || target.hasPrefix("https://") { head.target = Self.originForm(of: target) }
+        if Self.isAbsoluteForm(target) { head.target = Self.originForm(of: target) }
         return ParsedHead(head: head, framing: framing, keepAlive: Self.keepAlive(head),
                           expectContinue: try Self.expectsContinue(head), consumed: cursor - start)
     }
@@ -104,7 +104,7 @@ struct RequestHeadParser {
             }
             throw HTTPParseError.bad("HTTP 版本格式错误")
         }
-        guard target.hasPrefix("/") || target.hasPrefix("http://") || target.hasPrefix("https://") || (target == "*" && method == "OPTIONS") else {
+        guard target.hasPrefix("/") || Self.isAbsoluteForm(target) || (target == "*" && method == "OPTIONS") else {
             throw HTTPParseError.bad("请求路径须以 / 开头")
         }
         return (method, target, version)
@@ -212,6 +212,12 @@ struct RequestHeadParser {
     }
 
     /// RFC 9112 §3.2.2: absolute-form is accepted; routing uses its path and query.
+    /// `http://…` or `https://…`, the scheme in any case (RFC 3986 §3.1: `HTTP://x/` is the same URI).
+    static func isAbsoluteForm(_ target: String) -> Bool {
+        let scheme = target.prefix(8).lowercased()
+        return scheme.hasPrefix("http://") || scheme.hasPrefix("https://")
+    }
+
     static func originForm(of target: String) -> String {
         guard let schemeEnd = target.range(of: "://") else { return target }
         let rest = target[schemeEnd.upperBound...]
