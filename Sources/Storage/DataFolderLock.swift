@@ -13,9 +13,7 @@ final class DataFolderLock {
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         var attempts = 0
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let count = pread(descriptor, &buffer, buffer.count, 0)
-            let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            let holder = Self.pid(in: descriptor)
             // Our own process "holding" a lock it has released: a child being spawned at that instant still has
             // a copy of the old descriptor until it execs (O_CLOEXEC closes it then). Wait that out, briefly.
             if holder == "\(getpid())" && attempts < 50 {
@@ -40,6 +38,11 @@ final class DataFolderLock {
         guard descriptor >= 0 else { return nil }
         defer { Glibc.close(descriptor) }
         if flock(descriptor, LOCK_SH | LOCK_NB) == 0 { return nil }
+        return pid(in: descriptor)
+    }
+
+    /// The pid the lock's holder wrote into the file ("?" when it has not yet).
+    private static func pid(in descriptor: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 32)
         let count = pread(descriptor, &buffer, buffer.count, 0)
         return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"

@@ -6,13 +6,19 @@ import TestSupport
 /// CHECKLISTS.md, Storage 7–8: a full disk or a failed fsync fails the batch, refuses every later write until
 /// restart, keeps reads working, and never shows what was not made durable.
 @Suite struct FailureTests {
-    @Test func diskFullRefusesWritesKeepsReadsAndLosesNothingAcknowledged() async throws {
+    /// Ten values written, then a write refused by a full disk (30 bytes left: a torn record).
+    static func storeWhoseDiskFilledUp() async throws -> (URL, SimulatedFileSystem, ToyStore) {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()
         let store = try ToyStore.openToy(folder, fileSystem: disk)
         for index in 0..<10 { try await store.put("k\(index)", "v\(index)") }
         disk.spaceLeft = 30
         await #expect(throws: StorageUnavailable.self) { try await store.put("big", String(repeating: "x", count: 100)) }
+        return (folder, disk, store)
+    }
+
+    @Test func diskFullRefusesWritesKeepsReadsAndLosesNothingAcknowledged() async throws {
+        let (folder, disk, store) = try await Self.storeWhoseDiskFilledUp()
         #expect(store.health != .writable)
         #expect(store.values["big"] == nil)
         #expect(store.values.count == 10)
@@ -31,12 +37,7 @@ import TestSupport
     /// Stop, free space, start: the natural sequence after a full disk. A checkpoint asked for meanwhile (shutdown
     /// asks for one) used to roll to a new segment behind the torn record, which recovery then called corruption.
     @Test func afterADiskFullStopTheServerStartsAgainWithEverythingAcknowledged() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        let disk = SimulatedFileSystem()
-        let store = try ToyStore.openToy(folder, fileSystem: disk)
-        for index in 0..<10 { try await store.put("k\(index)", "v\(index)") }
-        disk.spaceLeft = 30
-        await #expect(throws: StorageUnavailable.self) { try await store.put("big", String(repeating: "x", count: 100)) }
+        let (folder, disk, store) = try await Self.storeWhoseDiskFilledUp()
         #expect(throws: StorageUnavailable.self) { try store.checkpoint() }
         #expect(throws: StorageUnavailable.self) { try store.close() }
         disk.spaceLeft = nil

@@ -110,16 +110,18 @@ struct ReportValidator {
     private func fuelIssues(hasCorrection: Bool) -> [DomainError.FieldIssue] {
         guard let fuel = submission.fuel else { return [] }
         var issues: [DomainError.FieldIssue] = []
-        for (name, value, previous) in [("cleanCoalTons", fuel.cleanCoalTons, base?.fuel.cleanCoalTons),
-                                        ("biomassTons", fuel.biomassTons, base?.fuel.biomassTons)] {
+        let next = later.fuel
+        for (name, value, previous, laterValue) in [
+            ("cleanCoalTons", fuel.cleanCoalTons, base?.fuel.cleanCoalTons, next?.fuel.cleanCoalTons),
+            ("biomassTons", fuel.biomassTons, base?.fuel.biomassTons, next?.fuel.biomassTons),
+        ] {
             if value < 0 || !value.isFinite {
                 issues.append(.init(field: "fuel.\(name)", message: "燃料吨数不能为负数"))
             } else if value > rules.maxFuelTons {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨超过上限 \(format(rules.maxFuelTons)) 吨，请核对单位（吨）"))
             } else if let previous, value < previous, !hasCorrection {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨低于上次报送的 \(format(previous)) 吨，如确需更正请在 correction 中说明原因"))
-            } else if let next = later.fuel, value > (name == "cleanCoalTons" ? next.fuel.cleanCoalTons : next.fuel.biomassTons),
-                      value > previous ?? -1, !hasCorrection {
+            } else if let next, let laterValue, value > laterValue, value > previous ?? -1, !hasCorrection {
                 issues.append(.init(field: "fuel.\(name)", message: "累计燃料 \(format(value)) 吨高于\(next.date.chineseMonthDay)已报送的数，如确需更正请在 correction 中说明原因"))
             }
         }

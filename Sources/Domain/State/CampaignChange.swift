@@ -7,6 +7,9 @@ public struct MigrationBody: Codable, Sendable, Equatable {
     public var paths: [HeatingPath]?
     public var seasons: [Season]?
     public var villages: [Village]?
+
+    /// The keys a migration file may have (its top level is checked against them: a misspelt key applied nothing).
+    enum CodingKeys: String, CodingKey, CaseIterable { case description, units, paths, seasons, villages }
 }
 
 /// Every change the campaign's state can undergo; each is one WAL record.

@@ -52,9 +52,10 @@ public struct CampaignState: DurableState {
             guard let object = try JSONSerialization.jsonObject(with: migration.contents) as? [String: Any] else {
                 throw DomainError.invalid("migration", "a migration is a JSON object")
             }
-            let unknown = Set(object.keys).subtracting(["description", "units", "paths", "seasons", "villages"])
+            let allowed = MigrationBody.CodingKeys.allCases.map(\.rawValue)
+            let unknown = Set(object.keys).subtracting(allowed)
             guard unknown.isEmpty else {
-                throw DomainError.invalid("migration", "unknown keys \(unknown.sorted()); allowed: description, units, paths, seasons, villages")
+                throw DomainError.invalid("migration", "unknown keys \(unknown.sorted()); allowed: \(allowed.joined(separator: ", "))")
             }
             body = try JSONDecoder().decode(MigrationBody.self, from: migration.contents)
         } catch {
