@@ -13,13 +13,14 @@ extension Connection {
         }
         let responder = server.responder
         let head = parsed.head
-        if parsed.framing == .none {
-            // No body: screen and answer in one task.
+        if let body = bodyAlreadyHere(parsed) {
+            // Nothing left to read (no body, or all of it came with the head, as from most clients): screen and
+            // answer in one task. A refusal keeps the connection, its body being read.
             Task(executorPreference: loop) {
                 let response: HTTPResponse
                 switch await responder.screen(head) {
                 case .refuse(let refusal): response = refusal
-                case .proceed(let context): response = await responder.respond(to: HTTPRequest(head: head, screening: context))
+                case .proceed(let context): response = await responder.respond(to: HTTPRequest(head: head, body: body, screening: context))
                 }
                 self.loop.run { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
             }
@@ -28,6 +29,21 @@ extension Connection {
         Task(executorPreference: loop) {
             let screening = await responder.screen(head)
             self.loop.run { self.screened(parsed, screening) }
+        }
+    }
+
+    /// The request's whole body when no more of it is to be read: empty without one, taken from the buffer when
+    /// all of a `Content-Length` body is there and no `100 Continue` is awaited. Nil otherwise.
+    private func bodyAlreadyHere(_ parsed: ParsedHead) -> Data? {
+        switch parsed.framing {
+        case .none:
+            return Data()
+        case .length(let length) where !parsed.expectContinue && buffer.count >= length:
+            let body = Data(buffer[0..<length])
+            buffer.removeFirst(length)
+            return body
+        default:
+            return nil
         }
     }
 
