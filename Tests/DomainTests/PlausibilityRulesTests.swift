@@ -38,5 +38,20 @@ import Testing
         let start = try builder(reporting: ["2021-10-01"], target: 200)
         #expect(rules(start, date: "2021-10-02", counts: [200, 200, 150, 0, 0]) == ["implausible_jump"])
         #expect(rules(start, date: "2021-10-02", counts: [200, 200, 90, 0, 0]) == [])
+        // Since an earlier reported day the message names it instead of "一天内".
+        let message = PlausibilityRules(state: start.state, unit: "xiatuanpu", date: day("2021-10-05"),
+                                        villages: [VillageProgress(village: "xtp-a", path: "biomass", counts: Funnel(confirmed: 200, signed: 200, installed: 150))],
+                                        thresholds: PlausibilityThresholds()).warnings().first?.message
+        #expect(message?.contains("较10月1日增加 149 户") == true)
+    }
+
+    /// A village's first report carries the season's work so far; there is no earlier figure it jumped from.
+    @Test func aFirstReportIsNoJump() throws {
+        #expect(rules(try builder(reporting: [], target: 200), date: "2021-10-02", counts: [200, 200, 150, 0, 0]) == [])
+        var other = try builder(reporting: ["2021-10-01"], target: 200)
+        try other.village("xtp-b", unit: "xiatuanpu", targets: ["biomass": 200])
+        let entry = VillageProgress(village: "xtp-b", path: "biomass", counts: Funnel(confirmed: 200, signed: 200, installed: 150))
+        #expect(PlausibilityRules(state: other.state, unit: "xiatuanpu", date: day("2021-10-02"), villages: [entry],
+                                  thresholds: PlausibilityThresholds()).warnings().isEmpty)
     }
 }

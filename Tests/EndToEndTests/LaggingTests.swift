@@ -77,8 +77,10 @@ import TestSupport
     @Test func behindScheduleAndStalled() async throws {
         let f = try await CampaignFixture.start(villages: false)
         defer { f.stop() }
-        for (id, unit) in [("a", "xiatuanpu"), ("b", "zirun"), ("c", "limin"), ("d", "yaozitou")] {
-            let reply = try await f.office.post("/api/v1/villages", json: ["id": id, "name": id, "unit": unit, "area": "rural", "targets": ["biomass": 100]])
+        for (id, unit, targets) in [("a", "xiatuanpu", ["biomass": 100]), ("b", "zirun", ["biomass": 100]),
+                                    ("c", "limin", ["biomass": 100, "clean_coal": 100]), ("d", "yaozitou", ["biomass": 100]),
+                                    ("e", "nanyulin", ["biomass": 5000])] {
+            let reply = try await f.office.post("/api/v1/villages", json: ["id": id, "name": id, "unit": unit, "area": "rural", "targets": targets])
             #expect(reply.status == 201)
         }
         func counts(_ village: String, _ installed: Int) -> [[String: Any]] {
@@ -87,7 +89,12 @@ import TestSupport
         // At 10-17 the straight line from 07-26 to 10-31 expects 83/97 = 85.6%.
         try await Self.report(f, "xiatuanpu", days: [17], villages: counts("a", 90))   // ahead: not listed
         try await Self.report(f, "zirun", days: [17], villages: counts("b", 70))       // 15.6 points behind: criticize
-        try await Self.report(f, "limin", days: [17], villages: counts("c", 50))       // 35.6 points behind: refer
+        // 35.6 points behind: refer. Its clean coal, all installed, counts toward no completion (with it: 75%).
+        try await Self.report(f, "limin", days: [17], villages: counts("c", 50)
+            + [["village": "c", "path": "clean_coal", "confirmed": 100, "signed": 100, "installed": 100, "accepted": 0, "operating": 0]])
+        // 617/5000 = 12.34% prints as 12.3%: the points behind are 85.6 - 12.3, as the notice prints them (not 73.2).
+        try await Self.report(f, "nanyulin", days: [17], villages: [["village": "e", "path": "biomass", "confirmed": 5000, "signed": 5000,
+                                                                     "installed": 617, "accepted": 0, "operating": 0]])
         for day in 13...17 { try await Self.report(f, "yaozitou", days: [day], villages: counts("d", 80)) } // 5 equal reports
         try await f.admin.setClock("2021-10-18T09:00:00+08:00")
         let reply = try await f.supervisor.get("/api/v1/lagging?from=2021-10-17&to=2021-10-17")
@@ -100,6 +107,10 @@ import TestSupport
         #expect(reason("zirun", "behind_schedule")?["pointsBehind"] as? Double == 15.6)
         #expect(reason("zirun", "behind_schedule")?["expectedRate"] as? Double == 0.8557)
         #expect(reason("limin", "behind_schedule")?["level"] as? String == "refer")
+        #expect(reason("limin", "behind_schedule")?["target"] as? Int == 100 && reason("limin", "behind_schedule")?["installed"] as? Int == 50)
+        #expect(reason("nanyulin", "behind_schedule")?["pointsBehind"] as? Double == 73.3)
+        #expect(reason("nanyulin", "behind_schedule")?["detail"] as? String
+            == "进度滞后：截至10月17日应完成 85.6%，实际完成 12.3%（安装 617/5000 户），落后 73.3 个百分点")
         #expect(reason("yaozitou", "stalled")?["level"] as? String == "criticize")
         #expect(reason("yaozitou", "stalled")?["reports"] as? Int == 5)
         let fewer = try await f.supervisor.get("/api/v1/lagging?from=2021-10-17&to=2021-10-17&stalledCriticize=6")

@@ -13,6 +13,11 @@ extension Bulletin {
         self.submission = Submission(statuses)
 
         let rosterByUnit = state.rosterTargets
+        // District and unit completion count the plan's retrofit paths only (docs/bulletin.md); byPath shows all.
+        let counted = { (path: String) in season?.countsTowardCompletion(path) ?? true }
+        func completion(_ counts: [ProgressKey: Funnel]?) -> Funnel {
+            (counts ?? [:]).reduce(.zero) { counted($1.key.path) ? $0 + $1.value : $0 }
+        }
         var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]
         var lines: [UnitLine] = []
         for status in statuses {
@@ -21,9 +26,9 @@ extension Bulletin {
             let yesterday = timeline?.effective(onOrBefore: date.adding(days: -1))
             for (key, counts) in today?.counts ?? [:] { todayByPath[key.path, default: .zero] += counts }
             for (key, counts) in yesterday?.counts ?? [:] { yesterdayByPath[key.path, default: .zero] += counts }
-            let total = (today?.counts.values).map { $0.reduce(Funnel.zero, +) } ?? .zero
-            let before = (yesterday?.counts.values).map { $0.reduce(Funnel.zero, +) } ?? .zero
-            let target = rosterByUnit.byUnit[status.unit.id] ?? 0
+            let total = completion(today?.counts)
+            let before = completion(yesterday?.counts)
+            let target = (rosterByUnit.byUnitAndPath[status.unit.id] ?? [:]).reduce(0) { counted($1.key) ? $0 + $1.value : $0 }
             lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
                                   stale: status.day == nil && today != nil, lastReportDate: today?.date,
                                   figures: ProgressFigures(planTarget: nil, rosterTarget: target, today: total, yesterday: before)))
@@ -38,8 +43,11 @@ extension Bulletin {
                                               today: todayByPath[path.id] ?? .zero, yesterday: yesterdayByPath[path.id] ?? .zero))
         }
         let plannedTotal = season.map { $0.targets.compactMap(\.households).reduce(0, +) }
-        self.district = ProgressFigures(planTarget: plannedTotal, rosterTarget: rosterByUnit.total,
-                                        today: todayByPath.values.reduce(.zero, +), yesterday: yesterdayByPath.values.reduce(.zero, +))
+        func sum<Value>(_ byPath: [String: Value], _ zero: Value, _ add: (Value, Value) -> Value) -> Value {
+            byPath.reduce(zero) { counted($1.key) ? add($0, $1.value) : $0 }
+        }
+        self.district = ProgressFigures(planTarget: plannedTotal, rosterTarget: sum(rosterByUnit.byPath, 0, +),
+                                        today: sum(todayByPath, .zero, +), yesterday: sum(yesterdayByPath, .zero, +))
         self.issues = statuses.compactMap { status in
             guard let issues = status.day?.latest?.issues, !issues.isEmpty else { return nil }
             return UnitIssues(unit: status.unit.id, name: status.unit.name, issues: issues)
@@ -47,15 +55,17 @@ extension Bulletin {
         self.subsidies = Self.subsidies(paths: paths, accepted: todayByPath.mapValues(\.accepted))
     }
 
-    /// Competition ranking by completion rate, highest first: equal rates share a rank ("1224").
+    /// Competition ranking by completion rate, highest first: equal rates share a rank ("1224"). The unrounded
+    /// rate decides: ranked by the four-decimal one, 247/2000 and 2469/20000 shared a rank while the text printed
+    /// 12.4 % and 12.3 %.
     static func ranked(_ lines: [UnitLine]) -> [UnitLine] {
         let sorted = lines.enumerated().sorted { a, b in
-            a.element.figures.completionRate != b.element.figures.completionRate
-                ? a.element.figures.completionRate > b.element.figures.completionRate : a.offset < b.offset
+            a.element.figures.exactRate != b.element.figures.exactRate
+                ? a.element.figures.exactRate > b.element.figures.exactRate : a.offset < b.offset
         }.map(\.element)
         var ranked: [UnitLine] = []
         for (index, var line) in sorted.enumerated() {
-            if let previous = ranked.last, previous.figures.completionRate == line.figures.completionRate {
+            if let previous = ranked.last, previous.figures.exactRate == line.figures.exactRate {
                 line.rank = previous.rank
             } else {
                 line.rank = index + 1
@@ -120,18 +130,16 @@ struct DayStatus {
     }
 }
 
-/// Roster targets summed by unit and by path; `CampaignState` keeps it as villages change.
+/// Roster targets summed by unit and path, and by path; `CampaignState` keeps it as villages change.
 struct RosterTargets: Sendable, Equatable {
-    var byUnit: [String: Int] = [:]
+    var byUnitAndPath: [String: [String: Int]] = [:]
     var byPath: [String: Int] = [:]
-    var total = 0
 
     /// Adds (`sign` 1) or removes (`sign` -1) one village's targets.
     mutating func add(_ village: Village, sign: Int) {
         for (path, households) in village.targets {
-            byUnit[village.unit, default: 0] += sign * households
+            byUnitAndPath[village.unit, default: [:]][path, default: 0] += sign * households
             byPath[path, default: 0] += sign * households
-            total += sign * households
         }
     }
 }

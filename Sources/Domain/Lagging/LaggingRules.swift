@@ -65,12 +65,13 @@ struct LaggingRules {
         guard let season, date >= season.start else { return nil }
         let span = max(1, season.deadline - season.start)
         let expected = min(1, Double(date - season.start) / Double(span))
-        let target = state.villages.values.filter { $0.unit == unit.id }.reduce(0) { $0 + $1.targets.values.reduce(0, +) }
+        let target = completionTarget(of: unit)
         let named = season.targets.contains { $0.units.contains(unit.id) }
         guard target > 0 || named else { return nil }
-        let installed = state.timelines[unit.id]?.effective(onOrBefore: date)?.counts.values.reduce(0) { $0 + $1.installed } ?? 0
+        let installed = state.timelines[unit.id]?.effective(onOrBefore: date).map { installedTowardCompletion($0.counts) } ?? 0
         let actual = target > 0 ? Double(installed) / Double(target) : 0
-        let points = ((expected - actual) * 1000).rounded() / 10
+        // The difference of the two percentages the notice prints, so that its own subtraction adds up.
+        let points = Double(BulletinText.tenthsOfAPercent(expected) - BulletinText.tenthsOfAPercent(actual)) / 10
         let level: LaggingLevel? = points >= thresholds.behindReferPoints ? .refer
             : points >= thresholds.behindCriticizePoints ? .criticize : nil
         guard let level else { return nil }
@@ -86,17 +87,30 @@ struct LaggingRules {
         return reason
     }
 
+    /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md).
+    private func completionTarget(of unit: Unit) -> Int {
+        state.villages.values.filter { $0.unit == unit.id }.reduce(0) { sum, village in
+            village.targets.reduce(sum) { counts($1.key) ? $0 + $1.value : $0 }
+        }
+    }
+
+    private func installedTowardCompletion(_ counts: [ProgressKey: Funnel]) -> Int {
+        counts.reduce(0) { self.counts($1.key.path) ? $0 + $1.value.installed : $0 }
+    }
+
+    private func counts(_ path: String) -> Bool { season?.countsTowardCompletion(path) ?? true }
+
     /// `stalled`: the unit's installed total equal over its last N reports up to `date`, while below target.
     func stalled(_ unit: Unit, upTo date: LocalDate) -> LaggingReason? {
         guard let timeline = state.timelines[unit.id] else { return nil }
         let days = timeline.days(onOrBefore: date)
         guard let last = days.last else { return nil }
-        let installed = last.counts.values.reduce(0) { $0 + $1.installed }
-        let target = state.villages.values.filter { $0.unit == unit.id }.reduce(0) { $0 + $1.targets.values.reduce(0, +) }
+        let installed = installedTowardCompletion(last.counts)
+        let target = completionTarget(of: unit)
         guard installed < target else { return nil }
         var run = 0
         for day in days.reversed() {
-            guard day.counts.values.reduce(0, { $0 + $1.installed }) == installed else { break }
+            guard installedTowardCompletion(day.counts) == installed else { break }
             run += 1
         }
         let level: LaggingLevel? = run >= thresholds.stalledCriticize ? .criticize : run >= thresholds.stalledNotice ? .notice : nil

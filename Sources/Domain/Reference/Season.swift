@@ -24,6 +24,12 @@ public struct Season: Codable, Sendable, Equatable {
     }
 
     public func contains(_ date: LocalDate) -> Bool { date >= start && date <= reportingEnd }
+
+    /// Whether a path's households count toward completion: the paths the plan sets households for. Clean coal
+    /// (清洁煤过渡) has none: it covers whom the retrofit misses, is no retrofit, and is not in the plan's total.
+    public func countsTowardCompletion(_ path: String) -> Bool {
+        targets.contains { $0.path == path && $0.households != nil } || !targets.contains { $0.households != nil }
+    }
 }
 
 /// One line of the plan's section 三(一): a path in an area, the units and places it names, and households.

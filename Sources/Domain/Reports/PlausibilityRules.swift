@@ -10,16 +10,18 @@ struct PlausibilityRules {
         jumps() + unchanged()
     }
 
-    /// `implausible_jump`: installed grew since the previous reported day by more than a share of the target.
+    /// `implausible_jump`: installed grew since the previous reported day by more than a share of the target. A
+    /// village's first report has nothing to grow from: its counts are all the season's work so far, not a day's.
     private func jumps() -> [ReportWarning] {
-        let previous = state.timelines[unit]?.effective(onOrBefore: date.adding(days: -1))
+        guard let previous = state.timelines[unit]?.effective(onOrBefore: date.adding(days: -1)) else { return [] }
+        let since = previous.date == date.adding(days: -1) ? "一天内" : "较\(previous.date.chineseMonthDay)"
         return villages.compactMap { entry in
-            guard let village = state.villages[entry.village], let target = village.targets[entry.path] else { return nil }
-            let before = previous?.counts[entry.key]?.installed ?? 0
+            guard let village = state.villages[entry.village], let target = village.targets[entry.path],
+                  let before = previous.counts[entry.key]?.installed else { return nil }
             let jump = entry.counts.installed - before
             guard jump > thresholds.jumpMinHouseholds, Double(jump) > Double(target) * thresholds.jumpShareOfTarget else { return nil }
             return ReportWarning(rule: "implausible_jump",
-                                 message: "\(village.name)安装数一天内增加 \(jump) 户（任务 \(target) 户），请核实")
+                                 message: "\(village.name)安装数\(since)增加 \(jump) 户（任务 \(target) 户），请核实")
         }
     }
 

@@ -16,6 +16,7 @@ public struct Summary: Encodable, Sendable {
         public var late: Int
         public var missing: Int
         public var exempt: Int
+        /// The paths that count toward completion (not clean coal), as the bulletin's unit lines.
         public var counts: Funnel
         public var change: Funnel
         public var paths: [PathLine]
@@ -68,8 +69,10 @@ public struct Summary: Encodable, Sendable {
                 let (now, before) = byPath[path] ?? (.zero, .zero)
                 return PathLine(path: path, counts: now, change: now - before)
             }
-            line.counts = line.paths.map(\.counts).reduce(.zero, +)
-            line.change = line.paths.map(\.change).reduce(.zero, +)
+            // As in the bulletin, the unit's totals are its retrofit's: clean coal stays in its path line only.
+            let retrofit = line.paths.filter { season?.countsTowardCompletion($0.path) ?? true }
+            line.counts = retrofit.map(\.counts).reduce(.zero, +)
+            line.change = retrofit.map(\.change).reduce(.zero, +)
             return line
         }
         district = Totals(expected: byUnit.map(\.expected).reduce(0, +), onTime: byUnit.map(\.onTime).reduce(0, +),
