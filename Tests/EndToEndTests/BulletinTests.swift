@@ -108,6 +108,12 @@ import TestSupport
         // Accept: text/plain negotiates the same text.
         let negotiated = try await f.xiatuanpu.get("/api/v1/bulletins/2021-10-15", headers: ["Accept": "text/plain"])
         #expect(negotiated.text == reply.text)
+        // Before the day's deadline nobody has missed it yet: 尚未报送, not 未报.
+        try await f.admin.setClock("2021-10-16T09:00:00+08:00")
+        let morning = try await f.xiatuanpu.get("/api/v1/bulletins/2021-10-16?format=text").text
+        #expect(morning.contains("应报单位 13 个，按时报送 0 个，无迟报，尚未报送 13 个（北旺庄街道、"))
+        #expect(morning.contains("1. 下团堡乡：完成率 71.7%（安装 330/460 户，较昨日 ±0 户），尚未报送（数据沿用10月15日报送）"))
+        #expect(!morning.contains("，未报"))
     }
 
     @Test func csvForExcelWithBOMAndCRLF() async throws {
@@ -201,7 +207,7 @@ import TestSupport
         #expect((json.json["units"] as? [Any])?.count == 9)
         #expect(json.header("Vary") == "Accept")
         // Another day's list says when it was drawn: today's date with the time.
-        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.hasPrefix("截至10月16日17:00，尚未报送："))
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.hasPrefix("10月15日进展，截至10月16日17:00尚未报送："))
 
         // Outside the reporting window (before the season's start, after its reportingEnd) nobody is expected.
         try await f.admin.setClock("2022-05-01T17:00:00+08:00")

@@ -226,6 +226,8 @@ import TestSupport
         #expect(text.status == 200)
         let lines = text.text.split(separator: "\n").map(String.init)
         #expect(lines.first == "关于清洁取暖工作进展情况的督查通报")
+        #expect(lines.contains { $0.hasPrefix("根据《朔州市朔城区2021年冬季清洁取暖实施方案》（朔区政办发〔2021〕38号）关于建立健全例会") })
+        #expect(!text.text.contains("三日内"))
         #expect(lines.contains("（2021年10月11日—10月17日）"))
         #expect(lines.contains { $0.hasPrefix("一、移交纪检部门严肃问责") })
         #expect(lines.contains { $0.hasPrefix("二、予以通报批评") })

@@ -41,10 +41,8 @@ extension CleanheatAPI {
             let pending = api.campaign.pendingUnits(for: date)
             var response: HTTPResponse
             if try request.format(allowed: ["json", "text"]) == "text" {
-                // Today's list says the time; another day's says the day too (the time is now, not on that date).
                 let time = api.campaign.rules.time.timeOfDay(of: pending.asOf).description
-                let drawnOn = api.campaign.rules.time.localDate(of: pending.asOf)
-                response = .text(200, pending.text(asOf: date == drawnOn ? time : "\(drawnOn.chineseMonthDay)\(time)") + "\n")
+                response = .text(200, pending.text(asOf: time, drawnOn: api.campaign.rules.time.localDate(of: pending.asOf)) + "\n")
             } else {
                 response = try api.renderer.response(200, pending)
             }

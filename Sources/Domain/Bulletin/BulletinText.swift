@@ -8,9 +8,11 @@ public enum BulletinText {
         lines.append("")
         lines.append("一、报送情况")
         let s = b.submission
+        // Before the deadline a unit without a report has not reported yet; only after it has it missed the day.
+        let missing = b.generatedAt < b.deadline ? "尚未报送" : "未报"
         var submission = "应报单位 \(s.expected.count) 个，按时报送 \(s.onTime.count) 个"
         submission += s.late.count > 0 ? "，迟报 \(s.late.count) 个（\(names(s.late.units))）" : "，无迟报"
-        submission += s.missing.count > 0 ? "，未报 \(s.missing.count) 个（\(names(s.missing.units))）" : "，无未报"
+        submission += s.missing.count > 0 ? "，\(missing) \(s.missing.count) 个（\(names(s.missing.units))）" : "，无未报"
         if s.exempt.count > 0 { submission += "，免报 \(s.exempt.count) 个（\(names(s.exempt.units))）" }
         lines.append(submission + "。")
         lines.append("")
@@ -34,7 +36,7 @@ public enum BulletinText {
             var text = "\(line.rank). \(line.name)：完成率 \(percent(f.exactRate))（安装 \(f.installed)/\(f.rosterTarget) 户，较昨日\(signed(f.dayChange.installed))户）"
             switch line.status {
             case "late": text += "，迟报"
-            case "missing": text += line.stale ? "，未报（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : "，未报"
+            case "missing": text += line.stale ? "，\(missing)（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : "，\(missing)"
             case "exempt": text += "，免报"
             case "not_due": text += "，非报送日"
             default: break

@@ -9,10 +9,13 @@ public struct PendingList: Encodable, Sendable {
     public var due: Bool
     public var units: [UnitRef]
 
-    /// `截至17:00，尚未报送：滋润乡、沙楞河乡`.
-    public func text(asOf time: String) -> String {
+    /// `截至17:00，尚未报送：滋润乡、沙楞河乡` for the day it is drawn on (`time` is then). Another day's list names
+    /// that day and when it was drawn: `10月14日进展，截至10月15日17:30尚未报送：…`; without the first date it read as
+    /// the drawing day's list.
+    public func text(asOf time: String, drawnOn: LocalDate) -> String {
         if !due { return "\(date.chineseMonthDay)不在报送期内，无需报送" }
-        return units.isEmpty ? "截至\(time)，各单位均已报送" : "截至\(time)，尚未报送：\(units.map(\.name).joined(separator: "、"))"
+        let when = date == drawnOn ? "截至\(time)，" : "\(date.chineseMonthDay)进展，截至\(drawnOn.chineseMonthDay)\(time)"
+        return units.isEmpty ? "\(when)各单位均已报送" : "\(when)尚未报送：\(units.map(\.name).joined(separator: "、"))"
     }
 }
 

@@ -4,7 +4,7 @@ public enum LaggingNoticeText {
         let (fromYear, _, _) = report.from.components
         var lines = ["关于清洁取暖工作进展情况的督查通报",
                      "（\(fromYear)年\(report.from.chineseMonthDay)—\(report.to.chineseMonthDay)）", "",
-                     "根据《朔城区2021年冬季清洁取暖实施方案》关于建立健全例会、报告、督察制度的要求，区政府督查室对各乡镇街道和相关部门、企业清洁取暖工作进展情况进行了督查。现将有关情况通报如下：", ""]
+                     "根据\(citation(of: report.planTitle))关于建立健全例会、报告、督察制度的要求，区政府督查室对各乡镇街道和相关部门、企业清洁取暖工作进展情况进行了督查。现将有关情况通报如下：", ""]
         let numerals = ["一", "二", "三"]
         var section = 0
         for level in LaggingLevel.allCases.reversed() {
@@ -30,10 +30,19 @@ public enum LaggingNoticeText {
             lines.append("本期各单位均按时报送，进度符合要求，未发现工作拖拉、进度缓慢的情况。")
             lines.append("")
         } else {
-            lines.append("请被通报单位认真查找原因，制定整改措施，倒排工期、挂图作战，于三日内将整改情况报区清洁取暖领导小组办公室。")
+            // The plan (六、三) sets no deadline for the answer, so the notice invents none.
+            lines.append("请被通报单位认真查找原因，制定整改措施，倒排工期、挂图作战，并将整改情况报区清洁取暖领导小组办公室。")
             lines.append("")
         }
         lines.append("朔城区人民政府督查室")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `《朔州市朔城区2021年冬季清洁取暖实施方案》（朔区政办发〔2021〕38号）` from the season's title, its document number
+    /// (the part from `（`) outside the brackets, as official documents cite one another.
+    static func citation(of title: String?) -> String {
+        guard let title, !title.isEmpty else { return "清洁取暖实施方案" }
+        guard let open = title.firstIndex(of: "（") else { return "《\(title)》" }
+        return "《\(title[..<open])》\(title[open...])"
     }
 }

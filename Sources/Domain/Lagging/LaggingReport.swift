@@ -63,6 +63,10 @@ public struct LaggingReport: Encodable, Sendable {
     /// `?level=`: units below it are left out of `units`.
     public var minimumLevel: LaggingLevel?
     public var units: [LaggingUnit]
+    /// The season's plan as the notice cites it (its title, from the migration); not in the JSON.
+    public var planTitle: String?
+
+    enum CodingKeys: String, CodingKey { case from, to, thresholds, minimumLevel, units }
 
     public struct Thresholds: Encodable, Sendable {
         public var missedNotice, missedCriticize, missedRefer, lateNotice, lateCriticize: Int
@@ -83,6 +87,7 @@ public struct LaggingReport: Encodable, Sendable {
         self.to = to
         self.thresholds = Thresholds(thresholds)
         self.minimumLevel = minimumLevel
+        self.planTitle = season?.title
         let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds)
         let length = to - from + 1
         let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
