@@ -63,6 +63,9 @@ import TestSupport
         let he = targets.first { $0["path"] as? String == "household_electric" }
         #expect((he?["roster"] as? [String: Any])?["households"] as? Int == 320)
         #expect((he?["gap"] as? [String: Any])?["households"] as? Int == 1863 - 320)
+        // Clean coal: the plan sets no number, which is said as null, not by leaving the key out.
+        let coal = try #require(targets.first { $0["path"] as? String == "clean_coal" })
+        #expect(coal["households"] is NSNull && coal["villageCount"] is NSNull && coal["gap"] is NSNull)
         #expect(try await f.office.get("/api/v1/plan?season=1999").status == 404)
     }
 

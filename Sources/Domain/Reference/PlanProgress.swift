@@ -12,11 +12,36 @@ public struct PlanProgress: Encodable, Sendable {
         public var roster: Totals
         /// Plan minus roster; nil where the plan sets no number.
         public var gap: Totals?
+
+        enum CodingKeys: String, CodingKey { case path, pathName, area, units, places, villageCount, households, note, roster, gap }
+
+        /// A number the plan does not set is `null`, not left out (clean coal's line had no `households` at all).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(pathName, forKey: .pathName)
+            try container.encode(area, forKey: .area)
+            try container.encode(units, forKey: .units)
+            try container.encode(places, forKey: .places)
+            try container.encode(villageCount, forKey: .villageCount)
+            try container.encode(households, forKey: .households)
+            try container.encodeIfPresent(note, forKey: .note)
+            try container.encode(roster, forKey: .roster)
+            try container.encode(gap, forKey: .gap)
+        }
     }
 
     public struct Totals: Encodable, Sendable, Equatable {
         public var villages: Int?
         public var households: Int
+
+        enum CodingKeys: String, CodingKey { case villages, households }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(villages, forKey: .villages)
+            try container.encode(households, forKey: .households)
+        }
     }
 
     public struct UnitRef: Encodable, Sendable, Equatable {
