@@ -462,6 +462,13 @@ import TestSupport
         try old.send("GET /echo HTTP/1.0\r\n\r\n")
         #expect(try old.readResponse().status == 200)
         #expect(old.isClosed())
+        // An HTTP/1.0 client that asks to keep the connection is told it is kept (it assumes a close otherwise).
+        let kept = try server.client()
+        try kept.send("GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(try kept.readResponse().header("Connection") == "keep-alive")
+        try kept.send("GET /echo HTTP/1.0\r\n\r\n")
+        #expect(try kept.readResponse().status == 200)
+        #expect(kept.isClosed())
         await server.stop()
     }
 }

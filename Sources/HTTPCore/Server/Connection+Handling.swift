@@ -114,7 +114,8 @@ extension Connection {
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
         var response = response
         compressIfAccepted(&response, head: head)
-        let bytes = ResponseSerializer.serialize(response, headOnly: head.method == "HEAD", keepAlive: keepAlive)
+        let bytes = ResponseSerializer.serialize(response, headOnly: head.method == "HEAD", keepAlive: keepAlive,
+                                                 announceKeepAlive: head.version == .http10)
         let elapsed = ContinuousClock.now - requestStarted
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         server.observer?.requestCompleted(AccessRecord(method: head.method, path: head.path, status: response.status,

@@ -3,7 +3,9 @@ import Foundation
 /// Turns a response value into wire bytes: status line, the handler's fields, then the framing and
 /// connection fields the server owns (RFC 9112 §6, §9.6).
 enum ResponseSerializer {
-    static func serialize(_ response: HTTPResponse, headOnly: Bool, keepAlive: Bool) -> [UInt8] {
+    /// `announceKeepAlive`: an HTTP/1.0 client that asked to keep the connection assumes it closes unless told
+    /// otherwise (RFC 9112 §9.3, Appendix C.2.2), and would wait for an end that never comes.
+    static func serialize(_ response: HTTPResponse, headOnly: Bool, keepAlive: Bool, announceKeepAlive: Bool = false) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256 + (headOnly ? 0 : response.body.count))
         // Digits and literals appended as bytes: interpolated strings here were a tenth of serializing.
@@ -27,7 +29,11 @@ enum ResponseSerializer {
             appendDecimal(response.body.count, to: &bytes)
             bytes += "\r\n".utf8
         }
-        if !keepAlive { bytes += "Connection: close\r\n".utf8 }
+        if !keepAlive {
+            bytes += "Connection: close\r\n".utf8
+        } else if announceKeepAlive {
+            bytes += "Connection: keep-alive\r\n".utf8
+        }
         bytes += "\r\n".utf8
         if !headOnly && response.status != 204 && response.status != 304 { bytes += response.body }
         return bytes
