@@ -67,6 +67,7 @@ import TestSupport
         #expect(units.count == 13)
         let xtp = try #require(units.first)
         #expect(xtp["unit"] as? String == "xiatuanpu" && xtp["rank"] as? Int == 1 && xtp["status"] as? String == "on_time")
+        #expect(xtp["planTarget"] as? Int == 460) // a unit's plan target is its roster's (API.md: "units: roster")
         #expect(xtp["rosterTarget"] as? Int == 460 && xtp["installed"] as? Int == 330 && xtp["completionRate"] as? Double == 0.7174)
         #expect(xtp["stale"] as? Bool == false)
         let zirun = try #require(units.first { $0["unit"] as? String == "zirun" })

@@ -25,6 +25,16 @@ import TestSupport
         #expect(second.status == 200)
         #expect(second.json["revision"] as? Int == 2)
         #expect(second.json["status"] as? String == "on_time")
+
+        // Times are shown to the second, and the deadline is judged to the second: what a receipt shows as
+        // 18:00:00 is on time; 18:00:01 is late.
+        try await f.admin.setClock("2021-10-16T18:00:00.900+08:00")
+        let atTheDeadline = try await f.xiatuanpu.post("/api/v1/reports?dryRun=true", json: CampaignFixture.report(date: "2021-10-16", [320, 300, 260, 200, 180]))
+        #expect(atTheDeadline.json["submittedAt"] as? String == "2021-10-16T18:00:00+08:00")
+        #expect(atTheDeadline.json["status"] as? String == "on_time")
+        try await f.admin.setClock("2021-10-16T18:00:01+08:00")
+        let justAfter = try await f.xiatuanpu.post("/api/v1/reports?dryRun=true", json: CampaignFixture.report(date: "2021-10-16", [320, 300, 260, 200, 180]))
+        #expect(justAfter.json["status"] as? String == "late")
     }
 
     @Test func freeTextIsLimitedInCharactersNotBytes() async throws {

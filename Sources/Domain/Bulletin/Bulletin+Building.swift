@@ -31,7 +31,7 @@ extension Bulletin {
             let target = (rosterByUnit.byUnitAndPath[status.unit.id] ?? [:]).reduce(0) { counted($1.key) ? $0 + $1.value : $0 }
             lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
                                   stale: status.day == nil && today != nil, lastReportDate: today?.date,
-                                  figures: ProgressFigures(planTarget: nil, rosterTarget: target, today: total, yesterday: before)))
+                                  figures: ProgressFigures(planTarget: target, rosterTarget: target, today: total, yesterday: before)))
         }
         self.byUnit = Self.ranked(lines)
 

@@ -8,7 +8,8 @@ public struct ProgressFigures: Encodable, Sendable, Equatable {
     public var installed: Int
     public var accepted: Int
     public var operating: Int
-    /// installed ÷ (planTarget, else rosterTarget), 0–1, four decimals; 0 when there is no target.
+    /// installed ÷ (planTarget, else rosterTarget), 0–1 (API.md: more installed than the target is 1), four
+    /// decimals; 0 when there is no target.
     public var completionRate: Double
     /// installed ÷ target unrounded: what the text and CSV round once, to one decimal of a percent. Rounded from
     /// `completionRate`'s four decimals, 2.649 % came out as 2.7 %.
@@ -32,7 +33,7 @@ public struct ProgressFigures: Encodable, Sendable, Equatable {
         accepted = today.accepted
         operating = today.operating
         let target = planTarget ?? rosterTarget
-        exactRate = target > 0 ? Double(today.installed) / Double(target) : 0
+        exactRate = target > 0 ? min(1, Double(today.installed) / Double(target)) : 0
         completionRate = (exactRate * 10_000).rounded() / 10_000
         let change = today - yesterday
         dayChange = DayChange(confirmed: change.confirmed, signed: change.signed, installed: change.installed,

@@ -88,7 +88,8 @@ extension CampaignRules {
 
     /// Whether `date`'s report deadline has passed at `now`. Before it a unit without a report is pending, not
     /// missing: summaries and lagging queries count a missed day only after its deadline.
+    /// To the whole second, as every time is shown: 18:00:00.5 was late while its receipt said 18:00:00.
     public func deadlinePassed(_ date: LocalDate, at now: Date) -> Bool {
-        now > time.instant(on: date, at: reportDeadline)
+        now.timeIntervalSince1970.rounded(.down) > time.instant(on: date, at: reportDeadline).timeIntervalSince1970
     }
 }

@@ -1,8 +1,8 @@
 import Testing
 @testable import Domain
 
-/// The bulletin's unit ranking (API.md: `rank` by completion rate) agrees with the percentages it prints.
-@Suite struct RankingTests {
+/// The bulletin's completion rates and ranking (API.md: `completionRate` 0–1, `rank` by completion rate).
+@Suite struct BulletinFiguresTests {
     static func line(_ unit: String, installed: Int, of target: Int) -> Bulletin.UnitLine {
         Bulletin.UnitLine(unit: unit, name: unit, status: "on_time", rank: 0, stale: false, lastReportDate: nil,
                           figures: ProgressFigures(planTarget: nil, rosterTarget: target, today: Funnel(installed: installed), yesterday: .zero))
@@ -16,5 +16,12 @@ import Testing
         #expect(ranked.map(\.unit) == ["c", "d", "b", "a", "e"])
         #expect(ranked.map(\.rank) == [1, 1, 3, 4, 5])
         #expect(ranked[2].figures.completionRate == ranked[3].figures.completionRate)
+    }
+
+    /// A roster above the plan can install more than the plan's number: the rate stays within 0–1.
+    @Test func moreInstalledThanTheTargetIsARateOfOne() {
+        let over = ProgressFigures(planTarget: 1632, rosterTarget: 2000, today: Funnel(installed: 1900), yesterday: .zero)
+        #expect(over.completionRate == 1 && over.exactRate == 1 && over.installed == 1900)
+        #expect(BulletinText.percent(over.exactRate) == "100.0%")
     }
 }
