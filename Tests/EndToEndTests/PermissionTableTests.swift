@@ -37,6 +37,8 @@ import TestSupport
         Endpoint(method: "PATCH", path: "/api/v1/tasks/none", body: [:], allowed: ["reporter", "office", "admin"]),
         Endpoint(method: "GET", path: "/api/v1/tasks", body: nil, allowed: everyone),
         Endpoint(method: "GET", path: "/api/v1/audit", body: nil, allowed: writers),
+        // API.md: reporters read bulletins; summaries are the supervisor's (and the office's).
+        Endpoint(method: "GET", path: "/api/v1/summary?from=2021-10-14&to=2021-10-15", body: nil, allowed: ["office", "supervisor", "admin"]),
     ]
 
     @Test func everyRoleAgainstEveryEndpoint() async throws {

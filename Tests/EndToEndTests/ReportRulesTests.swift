@@ -101,6 +101,11 @@ import TestSupport
                                                  headers: ["Content-Type": "application/json"])
         #expect(notJSON.status == 400)
         #expect(notJSON.errorCode == "malformed_json")
+        // Fuel is both figures or none: one left out is named, not read as 0 tonnes.
+        var partialFuel = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1])
+        partialFuel["fuel"] = ["cleanCoalTons": 20]
+        let noBiomass = try await f.xiatuanpu.post("/api/v1/reports", json: partialFuel)
+        #expect(noBiomass.status == 422 && noBiomass.errorFields == ["fuel.biomassTons"])
         let wrongType = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data("date=2021-10-15".utf8),
                                                    headers: ["Content-Type": "application/x-www-form-urlencoded"])
         #expect(wrongType.status == 415)

@@ -15,7 +15,12 @@ import TestSupport
         let f = try await CampaignFixture.start()
         defer { f.stop() }
         let again = try await f.office.post("/api/v1/villages", json: ["id": "xtp-dongcun", "name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
-        #expect(again.status == 409)
+        #expect(again.status == 409 && again.errorFields == ["id"])
+        // `import` is the import's address, so no village can take it as an id.
+        let reserved = try await f.office.put("/api/v1/villages/import", json: ["name": "导入村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
+        #expect(reserved.status == 422 && reserved.errorFields == ["id"])
+        let posted = try await f.office.post("/api/v1/villages", json: ["id": "import", "name": "导入村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
+        #expect(posted.status == 422 && posted.errorFields == ["id"])
         let replaced = try await f.xiatuanpu.put("/api/v1/villages/xtp-dongcun", json: ["name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["household_electric": 330, "biomass": 40]])
         #expect(replaced.status == 200)
         #expect((replaced.json["targets"] as? [String: Any])?["household_electric"] as? Int == 330)

@@ -59,6 +59,9 @@ import TestSupport
         #expect(supervisor.status == 403)
         let village = try await f.zirun.post("/api/v1/villages", json: ["id": "x-1", "name": "某村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
         #expect(village.status == 403)
+        // Reading another unit's list is refused as reading its single report is, not answered as an empty list.
+        #expect(try await f.zirun.get("/api/v1/reports?date=2021-10-15&unit=xiatuanpu").status == 403)
+        #expect(try await f.zirun.get("/api/v1/reports?date=2021-10-15&unit=zirun").status == 200)
         #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)
         let audit = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15")
         let targets = (audit.json["entries"] as? [[String: Any]] ?? []).compactMap { $0["target"] as? String }

@@ -63,8 +63,11 @@ struct JSONFields {
         return whole
     }
 
-    func double(_ key: String) throws -> Double? {
-        guard let value = present(key) else { return nil }
+    func double(_ key: String, required: Bool = false) throws -> Double? {
+        guard let value = present(key) else {
+            if required { throw DomainError.invalid(field(key), "缺少必填字段 \(field(key))") }
+            return nil
+        }
         guard case .number(let number) = value, number.isFinite else { throw DomainError.invalid(field(key), "\(field(key)) 须为数字") }
         return number
     }

@@ -29,7 +29,7 @@ extension CleanheatAPI {
         },
         APIRoute("GET", "/api/v1/reports", .readReports) { api, request in
             let date = try request.dateQuery("date", required: false) ?? api.campaign.today
-            let days = api.campaign.reports(on: date, unit: request.query("unit"), for: try request.caller)
+            let days = try api.campaign.reports(on: date, unit: request.query("unit"), for: try request.caller)
             let views = days.compactMap { day in day.latest.map { ReportView(day, revision: $0) } }
             return try api.renderer.response(200, Wrapped(key: "reports", value: views))
         },
@@ -81,8 +81,9 @@ extension CleanheatAPI {
         }
         if let fuel = try body.object("fuel") {
             try fuel.allowOnly(["cleanCoalTons", "biomassTons"])
-            submission.fuel = FuelDelivered(cleanCoalTons: try fuel.double("cleanCoalTons") ?? 0,
-                                            biomassTons: try fuel.double("biomassTons") ?? 0)
+            // Both or neither: a missing one read as 0 looked like a decrease of what was reported before.
+            submission.fuel = FuelDelivered(cleanCoalTons: try fuel.double("cleanCoalTons", required: true) ?? 0,
+                                            biomassTons: try fuel.double("biomassTons", required: true) ?? 0)
         }
         submission.issues = try body.strings("issues")
         submission.nextDayPlan = try body.string("nextDayPlan")

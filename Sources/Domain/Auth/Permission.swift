@@ -29,7 +29,7 @@ public enum Permission {
         .readExemptions: [.office, .supervisor, .admin],
         .manageExemptions: [.office, .admin],
         .readBulletin: [.reporter, .office, .supervisor, .admin],
-        .readSummary: [.reporter, .office, .supervisor, .admin],
+        .readSummary: [.office, .supervisor, .admin], // API.md: a reporter reads bulletins, not summaries
         .readLagging: [.office, .supervisor, .admin],
         .readTasks: [.reporter, .office, .supervisor, .admin],
         .createTask: [.office, .admin],

@@ -141,8 +141,10 @@ extension Campaign {
 
     // MARK: Reading
 
-    public func reports(on date: LocalDate, unit: String?, for principal: Principal) -> [UnitDay] {
-        read { state in
+    public func reports(on date: LocalDate, unit: String?, for principal: Principal) throws -> [UnitDay] {
+        // Another unit's list is refused, as its single reports are, not answered as an empty one.
+        if let unit, !principal.mayActFor(unit: unit) { throw DomainError(.forbidden, "只能查看本单位的报送") }
+        return read { state in
             let units = principal.scopedUnit.map { [$0] } ?? unit.map { [$0] } ?? state.unitDays.keys.sorted()
             return units.filter { unit == nil || $0 == unit }.compactMap { state.unitDay($0, date) }
         }

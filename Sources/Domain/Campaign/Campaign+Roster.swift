@@ -14,7 +14,8 @@ extension Campaign {
                 throw DomainError(.forbidden, "村“\(village.id)”属于其他单位")
             }
             if existing != nil, !replacing {
-                throw DomainError(.alreadyExists, "村编号“\(village.id)”已存在，修改请用 PUT /api/v1/villages/\(village.id)")
+                throw DomainError(.alreadyExists, "村编号“\(village.id)”已存在，修改请用 PUT /api/v1/villages/\(village.id)",
+                                  details: [.init(field: "id", message: "已存在")])
             }
             let issues = VillageRules.issues(village, state: state)
             if !issues.isEmpty { throw DomainError(.validationFailed, "村信息有 \(issues.count) 处错误", details: issues) }

@@ -11,10 +11,16 @@ enum VillageRules {
         return allowed(first) && first != 0x2D && first != 0x5F && id.utf8.allSatisfy(allowed)
     }
 
+    /// Ids a village cannot take: `/villages/import` is the import's address, so a village `import` could never be
+    /// read or replaced through `/villages/{id}`.
+    static let reservedIDs: Set<String> = ["import"]
+
     static func issues(_ village: Village, state: CampaignState, prefix: String = "") -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         if !isValidID(village.id) {
             issues.append(.init(field: prefix + "id", message: "村编号只能用小写字母、数字、- 和 _（不超过 64 位），如 xtp-dongcun"))
+        } else if reservedIDs.contains(village.id) {
+            issues.append(.init(field: prefix + "id", message: "村编号“\(village.id)”为系统保留字，请换一个"))
         }
         let name = village.name.trimmingCharacters(in: .whitespaces)
         if name.isEmpty || Campaign.isLonger(name, than: 50) || village.name.unicodeScalars.contains(where: \.breaksLines) {
