@@ -199,6 +199,11 @@ import TestSupport
         #expect(gzip.output.lowercased().contains("content-encoding: gzip"))
         #expect(gzip.output.lowercased().contains("vary: accept, accept-encoding"))
         #expect(try await f.office.get("/api/v1/bulletins/2021-13-01").status == 400)
+        // A day still to come has no bulletin and no pending list (it listed every unit as 未报).
+        for path in ["/api/v1/bulletins/2021-10-16", "/api/v1/bulletins/2021-10-16/pending?format=text"] {
+            let future = try await f.office.get(path)
+            #expect(future.status == 422 && future.errorCode == "future_date" && future.errorFields == ["date"], "\(path)")
+        }
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=pdf").status == 400)
 
         try await f.admin.setClock("2021-10-16T17:00:00+08:00")

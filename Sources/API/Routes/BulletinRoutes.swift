@@ -57,8 +57,14 @@ extension CleanheatAPI {
         },
     ]
 
+    /// A day still to come has no bulletin: it listed every unit as 未报 (API.md's `future_date`, as for reports).
     private func bulletinDate(_ request: APIRequest) throws -> LocalDate {
-        request.parameter("date") == "today" ? campaign.today : try request.dateParameter("date")
+        let today = campaign.today
+        let date = request.parameter("date") == "today" ? today : try request.dateParameter("date")
+        guard date <= today else {
+            throw DomainError(.futureDate, "\(date) 还没有到（今天是 \(today)），没有通报", details: [.init(field: "date", message: "日期晚于今天")])
+        }
+        return date
     }
 
     /// The bulletin changes only when the state does (its version in this process) or when its day's deadline

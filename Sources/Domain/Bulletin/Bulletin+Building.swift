@@ -7,6 +7,7 @@ extension Bulletin {
         self.season = season?.id
         self.deadline = rules.time.instant(on: date, at: rules.reportDeadline)
         self.generatedAt = generatedAt
+        self.deadlinePassed = rules.deadlinePassed(date, at: generatedAt)
         let units = DayStatus.reportingUnits(of: season, state: state)
         let due = rules.isReportingDay(date, in: state)
         let statuses = units.map { DayStatus(unit: $0, date: date, state: state, due: due) }

@@ -96,6 +96,13 @@ public struct Bulletin: Encodable, Sendable {
     public var byUnit: [UnitLine]
     public var issues: [UnitIssues]
     public var subsidies: Subsidies
+    /// Whether the day's deadline had passed when the bulletin was computed (the rule of the cache key, to the
+    /// second): the text says 未报 after it and 尚未报送 before. Not in the JSON.
+    public var deadlinePassed: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case date, season, deadline, generatedAt, submission, district, byPath, byUnit, issues, subsidies
+    }
 }
 
 struct AnyCodingKey: CodingKey {

@@ -9,7 +9,7 @@ public enum BulletinText {
         lines.append("一、报送情况")
         let s = b.submission
         // Before the deadline a unit without a report has not reported yet; only after it has it missed the day.
-        let missing = b.generatedAt < b.deadline ? "尚未报送" : "未报"
+        let missing = b.deadlinePassed ? "未报" : "尚未报送"
         var submission = "应报单位 \(s.expected.count) 个，按时报送 \(s.onTime.count) 个"
         submission += s.late.count > 0 ? "，迟报 \(s.late.count) 个（\(names(s.late.units))）" : "，无迟报"
         submission += s.missing.count > 0 ? "，\(missing) \(s.missing.count) 个（\(names(s.missing.units))）" : "，无未报"
