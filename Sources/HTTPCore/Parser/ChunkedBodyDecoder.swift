@@ -49,7 +49,7 @@ struct ChunkedBodyDecoder {
                     size = size * 16 + value
                 }
                 framingBytes += end - index + 2
-                if body.count + size > maxBodyBytes || framingBytes > maxBodyBytes { throw HTTPParseError.bodyTooLarge }
+                if body.count + size > maxBodyBytes || framingBytes > maxBodyBytes { throw HTTPParseError.bodyTooLarge(limit: maxBodyBytes) }
                 index = end + 2
                 state = size == 0 ? .trailers : .data(remaining: size)
             case .data(let remaining):
@@ -71,7 +71,7 @@ struct ChunkedBodyDecoder {
                     return end + 2
                 }
                 trailerBytes += end - index + 2
-                if trailerFields >= maxTrailerFields { throw HTTPParseError.headersTooLarge }
+                if trailerFields >= maxTrailerFields { throw HTTPParseError.headersTooLarge(bytes: maxTrailerBytes, fields: maxTrailerFields) }
                 trailerFields += 1
                 let field = try Self.trailer(buffer, index, end)
                 trailers.append(name: field.name, value: field.value)
@@ -93,7 +93,7 @@ struct ChunkedBodyDecoder {
                 return index
             }
             index += 1
-            if index - start > limit { throw HTTPParseError.headersTooLarge }
+            if index - start > limit { throw HTTPParseError.headersTooLarge(bytes: maxTrailerBytes, fields: maxTrailerFields) }
         }
         return nil
     }

@@ -9,9 +9,18 @@ public struct HTTPParseError: Error, Equatable, Sendable {
         HTTPParseError(status: 400, code: "bad_request", message: "请求格式错误：\(message)")
     }
 
-    static let requestLineTooLong = HTTPParseError(status: 414, code: "uri_too_long", message: "请求行过长")
-    static let headersTooLarge = HTTPParseError(status: 431, code: "headers_too_large", message: "请求头过大或字段过多")
-    static let bodyTooLarge = HTTPParseError(status: 413, code: "body_too_large", message: "请求体过大")
+    // The limits are named, so that whoever is refused knows what to send instead.
+    static func requestLineTooLong(limit: Int) -> HTTPParseError {
+        HTTPParseError(status: 414, code: "uri_too_long", message: "请求行超过 \(limit) 字节的上限，请缩短地址或查询参数")
+    }
+
+    static func headersTooLarge(bytes: Int, fields: Int) -> HTTPParseError {
+        HTTPParseError(status: 431, code: "headers_too_large", message: "请求头超过上限（共 \(bytes) 字节、\(fields) 个字段）")
+    }
+
+    static func bodyTooLarge(limit: Int) -> HTTPParseError {
+        HTTPParseError(status: 413, code: "body_too_large", message: "请求体超过 \(limit) 字节的上限")
+    }
     static let versionNotSupported = HTTPParseError(status: 505, code: "http_version_not_supported", message: "只支持 HTTP/1.1 和 HTTP/1.0")
     static let transferCodingNotImplemented = HTTPParseError(status: 501, code: "not_implemented", message: "只支持 Transfer-Encoding: chunked")
     static let expectationFailed = HTTPParseError(status: 417, code: "expectation_failed", message: "只支持 Expect: 100-continue")

@@ -32,22 +32,23 @@ struct RequestHeadParser {
             lineStart += 2
             if lineStart - start > Self.maxLeadingEmptyLines * 2 { throw HTTPParseError.bad("请求行前的空行过多") }
         }
-        guard let requestLineEnd = try lineEnd(buffer, from: lineStart, limit: maxRequestLineBytes, tooLong: .requestLineTooLong) else {
+        guard let requestLineEnd = try lineEnd(buffer, from: lineStart, limit: maxRequestLineBytes,
+                                               tooLong: .requestLineTooLong(limit: maxRequestLineBytes)) else {
             return nil
         }
         var fields: [HTTPFields.Field] = []
         var cursor = requestLineEnd + 2
         var headerBytes = 0
         while true {
-            guard let end = try lineEnd(buffer, from: cursor, limit: maxHeaderBytes - headerBytes, tooLong: .headersTooLarge) else {
-                if buffer.count - lineStart > maxRequestLineBytes + maxHeaderBytes { throw HTTPParseError.headersTooLarge }
+            guard let end = try lineEnd(buffer, from: cursor, limit: maxHeaderBytes - headerBytes, tooLong: headersTooLarge) else {
+                if buffer.count - lineStart > maxRequestLineBytes + maxHeaderBytes { throw headersTooLarge }
                 return nil
             }
             if end == cursor { cursor += 2; break }
             headerBytes += end - cursor + 2
-            if headerBytes > maxHeaderBytes { throw HTTPParseError.headersTooLarge }
+            if headerBytes > maxHeaderBytes { throw headersTooLarge }
             fields.append(try field(buffer, cursor, end))
-            if fields.count > maxHeaderCount { throw HTTPParseError.headersTooLarge }
+            if fields.count > maxHeaderCount { throw headersTooLarge }
             cursor = end + 2
         }
         let (method, target, version) = try requestLine(buffer, lineStart, requestLineEnd)
@@ -60,7 +61,10 @@ struct RequestHeadParser {
     }
 
     /// The index of the CR of the next CRLF; nil when not yet received. Bare CR or bare LF → 400.
-    private func lineEnd(_ buffer: [UInt8], from start: Int, limit: Int, tooLong: HTTPParseError) throws -> Int? {
+    /// The error names the limits; built only when thrown (its message is formatted text).
+    private var headersTooLarge: HTTPParseError { .headersTooLarge(bytes: maxHeaderBytes, fields: maxHeaderCount) }
+
+    private func lineEnd(_ buffer: [UInt8], from start: Int, limit: Int, tooLong: @autoclosure () -> HTTPParseError) throws -> Int? {
         var index = start
         let count = buffer.count
         while index < count {
@@ -72,7 +76,7 @@ struct RequestHeadParser {
                 return index
             }
             index += 1
-            if index - start > limit { throw tooLong }
+            if index - start > limit { throw tooLong() }
         }
         return nil
     }

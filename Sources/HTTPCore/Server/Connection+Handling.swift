@@ -8,7 +8,7 @@ extension Connection {
         disarm()
         // A declared body over the limit is refused before anything else, without reading it.
         if case .length(let length) = parsed.framing, length > configuration.maxBodyBytes {
-            fail(.bodyTooLarge, head: parsed.head)
+            fail(.bodyTooLarge(limit: configuration.maxBodyBytes), head: parsed.head)
             return
         }
         let responder = server.responder
