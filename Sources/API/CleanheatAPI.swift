@@ -93,6 +93,7 @@ public final class CleanheatAPI: HTTPResponder {
         var response: HTTPResponse
         do {
             let principal = try stillAuthorized(screened, request.head)
+            try route.checkQuery(request.head.queryItems)
             response = try await route.handler(self, APIRequest(http: request, parameters: screened.parameters, principal: principal))
         } catch {
             response = ErrorRendering.response(for: error)
@@ -164,14 +165,24 @@ struct APIRoute: Sendable {
     let pattern: String
     /// nil: open to anyone (health, metrics, the test clock).
     let action: Action?
+    /// The query parameters the route reads; any other is refused (400 `bad_query`), so that a misspelt one
+    /// (`?missedNotic=3`) is not silently left out of the answer.
+    let queries: Set<String>
     let handler: @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse
 
-    init(_ method: String, _ pattern: String, _ action: Action?,
+    init(_ method: String, _ pattern: String, _ action: Action?, queries: Set<String> = [],
          _ handler: @escaping @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse) {
         self.method = method
         self.pattern = pattern
         self.action = action
+        self.queries = queries
         self.handler = handler
+    }
+
+    func checkQuery(_ items: [(name: String, value: String)]) throws {
+        guard let unknown = items.first(where: { !queries.contains($0.name) })?.name else { return }
+        let known = queries.isEmpty ? "此接口不带查询参数" : "可用：\(queries.sorted().joined(separator: "、"))"
+        throw APIError.badQuery(parameter: unknown, message: "不认识的查询参数“\(unknown)”（\(known)）")
     }
 
     var key: String { Self.key(method, pattern) }

@@ -237,6 +237,9 @@ import TestSupport
         defer { f.stop() }
         let reply = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15")
         #expect(reply.status == 200)
+        // The summary has no CSV form: asking for one is refused, not answered in JSON.
+        let csv = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15&format=csv")
+        #expect(csv.status == 400 && csv.errorCode == "bad_query" && csv.errorFields == ["format"])
         let units = try #require(reply.json["byUnit"] as? [[String: Any]])
         let xtp = try #require(units.first { $0["unit"] as? String == "xiatuanpu" })
         #expect(xtp["expected"] as? Int == 2 && xtp["onTime"] as? Int == 2 && xtp["missing"] as? Int == 0)

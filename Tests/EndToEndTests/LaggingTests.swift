@@ -237,7 +237,9 @@ import TestSupport
         #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-19").errorCode == "future_date")
         for (query, field) in [("from=2021-10-17&to=2021-10-11", "from"), ("from=2020-10-11&to=2021-10-17", "to"),
                                ("from=2021-10-11&to=2021-10-17&missedNotice=x", "missedNotice"),
-                               ("from=2021-10-11&to=2021-10-17&behindReferPoints=nan", "behindReferPoints")] {
+                               ("from=2021-10-11&to=2021-10-17&behindReferPoints=nan", "behindReferPoints"),
+                               // A misspelt threshold is named, not left out of the answer.
+                               ("from=2021-10-11&to=2021-10-17&missedNotic=3", "missedNotic")] {
             let reply = try await f.supervisor.get("/api/v1/lagging?\(query)")
             #expect(reply.status == 400 && reply.errorCode == "bad_query" && reply.errorFields == [field], "\(query): \(reply.text)")
         }

@@ -3,7 +3,7 @@ import HTTPCore
 
 extension CleanheatAPI {
     static let auditRoutes: [APIRoute] = [
-        APIRoute("GET", "/api/v1/audit", .readAudit) { api, request in
+        APIRoute("GET", "/api/v1/audit", .readAudit, queries: ["from", "to"]) { api, request in
             let today = api.campaign.today
             let from = try request.dateQuery("from", required: false) ?? today
             let to = try request.dateQuery("to", required: false) ?? from

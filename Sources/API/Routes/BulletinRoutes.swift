@@ -5,7 +5,7 @@ import HTTPCore
 /// The daily bulletin (每日通报), the pending list and summaries: JSON, Chinese text, CSV.
 extension CleanheatAPI {
     static let bulletinRoutes: [APIRoute] = [
-        APIRoute("GET", "/api/v1/bulletins/{date}", .readBulletin) { api, request in
+        APIRoute("GET", "/api/v1/bulletins/{date}", .readBulletin, queries: ["format"]) { api, request in
             let date = try api.bulletinDate(request)
             let format = try request.format()
             let key = api.bulletinCacheKey(date: date, format: format)
@@ -36,7 +36,7 @@ extension CleanheatAPI {
             if format == "csv" { headers["Content-Disposition"] = "attachment; filename=\"bulletin-\(date).csv\"" }
             return HTTPResponse(status: 200, headers: headers, body: body)
         },
-        APIRoute("GET", "/api/v1/bulletins/{date}/pending", .readBulletin) { api, request in
+        APIRoute("GET", "/api/v1/bulletins/{date}/pending", .readBulletin, queries: ["format"]) { api, request in
             let date = try api.bulletinDate(request)
             let pending = api.campaign.pendingUnits(for: date)
             var response: HTTPResponse
@@ -49,7 +49,7 @@ extension CleanheatAPI {
             response.headers["Vary"] = "Accept"
             return response
         },
-        APIRoute("GET", "/api/v1/summary", .readSummary) { api, request in
+        APIRoute("GET", "/api/v1/summary", .readSummary, queries: ["from", "to"]) { api, request in
             guard let from = try request.dateQuery("from", required: true), let to = try request.dateQuery("to", required: true) else {
                 throw APIError.badQuery(parameter: "from", message: "缺少 from 或 to")
             }

@@ -4,7 +4,7 @@ import HTTPCore
 /// Units, paths and the plan: the reference data the migrations load.
 extension CleanheatAPI {
     static let referenceRoutes: [APIRoute] = [
-        APIRoute("GET", "/api/v1/units", .readReference) { api, request in
+        APIRoute("GET", "/api/v1/units", .readReference, queries: ["kind"]) { api, request in
             var kind: Unit.Kind?
             if let text = request.query("kind") {
                 guard let parsed = Unit.Kind(rawValue: text) else {
@@ -17,7 +17,7 @@ extension CleanheatAPI {
         APIRoute("GET", "/api/v1/paths", .readReference) { api, _ in
             try api.cachedJSON("paths") { Wrapped(key: "paths", value: api.campaign.paths()) }
         },
-        APIRoute("GET", "/api/v1/plan", .readPlan) { api, request in
+        APIRoute("GET", "/api/v1/plan", .readPlan, queries: ["season"]) { api, request in
             let season = request.query("season")
             return try api.cachedJSON("plan-\(season ?? "current-\(api.campaign.today)")") {
                 guard let plan = api.campaign.plan(seasonID: season) else {

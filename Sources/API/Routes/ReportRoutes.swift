@@ -21,25 +21,25 @@ extension CleanheatAPI {
     }
 
     static let reportRoutes: [APIRoute] = [
-        APIRoute("POST", "/api/v1/reports", .submitReport) { api, request in
+        APIRoute("POST", "/api/v1/reports", .submitReport, queries: ["dryRun"]) { api, request in
             let submission = try decodeSubmission(try request.json())
             let dryRun = try request.boolQuery("dryRun")
             let receipt = try await api.campaign.submitReport(submission, by: try request.caller, dryRun: dryRun)
             return .json(receipt.created && !dryRun ? 201 : 200, ReceiptJSON.render(receipt, time: api.renderer.time))
         },
-        APIRoute("GET", "/api/v1/reports", .readReports) { api, request in
+        APIRoute("GET", "/api/v1/reports", .readReports, queries: ["date", "unit"]) { api, request in
             let date = try request.dateQuery("date", required: false) ?? api.campaign.today
             let days = try api.campaign.reports(on: date, unit: request.query("unit"), for: try request.caller)
             let views = days.compactMap { day in day.latest.map { ReportView(day, revision: $0) } }
             return try api.renderer.response(200, Wrapped(key: "reports", value: views))
         },
-        APIRoute("GET", "/api/v1/reports/{unit}/{date}", .readReports) { api, request in
+        APIRoute("GET", "/api/v1/reports/{unit}/{date}", .readReports, queries: ["revision"]) { api, request in
             let day = try api.campaign.report(unit: request.parameter("unit"), date: try request.dateParameter("date"),
                                               for: try request.caller)
             let revision = try pickRevision(day, request.query("revision"), parameter: "revision")
             return try api.renderer.response(200, ReportView(day, revision: revision))
         },
-        APIRoute("GET", "/api/v1/reports/{unit}/{date}/diff", .readReports) { api, request in
+        APIRoute("GET", "/api/v1/reports/{unit}/{date}/diff", .readReports, queries: ["from", "to"]) { api, request in
             let day = try api.campaign.report(unit: request.parameter("unit"), date: try request.dateParameter("date"),
                                               for: try request.caller)
             guard request.query("from") != nil, request.query("to") != nil else {

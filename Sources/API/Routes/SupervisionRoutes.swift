@@ -4,7 +4,7 @@ import HTTPCore
 /// Lagging units (督查): the supervision office's weekly query.
 extension CleanheatAPI {
     static let supervisionRoutes: [APIRoute] = [
-        APIRoute("GET", "/api/v1/lagging", .readLagging) { api, request in
+        APIRoute("GET", "/api/v1/lagging", .readLagging, queries: LaggingReport.queryNames.union(["from", "to", "level", "format"])) { api, request in
             guard let from = try request.dateQuery("from", required: true), let to = try request.dateQuery("to", required: true) else {
                 throw APIError.badQuery(parameter: "from", message: "缺少 from 或 to")
             }

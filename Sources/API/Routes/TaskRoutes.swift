@@ -26,7 +26,7 @@ extension CleanheatAPI {
                                                          note: try body.string("note"), by: try request.caller)
             return try api.renderer.response(200, task)
         },
-        APIRoute("GET", "/api/v1/tasks", .readTasks) { api, request in
+        APIRoute("GET", "/api/v1/tasks", .readTasks, queries: ["unit", "overdue"]) { api, request in
             // A reporter sees its own unit's tasks, the ones it may update (API.md, Auth); others see every unit's.
             var unit = request.query("unit")
             if let own = try request.caller.scopedUnit {

@@ -6,7 +6,7 @@ extension CleanheatAPI {
     static let csvHeader = ["unit", "village_id", "village_name", "area", "path", "households"]
 
     static let villageRoutes: [APIRoute] = [
-        APIRoute("GET", "/api/v1/villages", .readVillages) { api, request in
+        APIRoute("GET", "/api/v1/villages", .readVillages, queries: ["unit"]) { api, request in
             let villages = try api.campaign.villages(unit: request.query("unit"), for: try request.caller)
             return try api.renderer.response(200, Wrapped(key: "villages", value: villages))
         },

@@ -1,4 +1,9 @@
 extension LaggingReport {
+    /// The thresholds a query may set, each read by `thresholds(from:defaults:)`.
+    public static let queryNames: Set<String> = ["missedNotice", "missedCriticize", "missedRefer", "lateNotice", "lateCriticize",
+                                                 "behindCriticizePoints", "behindReferPoints", "stalledNotice", "stalledCriticize",
+                                                 "overdueReferDays"]
+
     /// Per-query overrides of the config thresholds, named like the config keys.
     public static func thresholds(from query: [String: String], defaults: LaggingThresholds) throws -> LaggingThresholds {
         var t = defaults
