@@ -21,11 +21,15 @@ import TestSupport
         #expect(reserved.status == 422 && reserved.errorFields == ["id"])
         let posted = try await f.office.post("/api/v1/villages", json: ["id": "import", "name": "导入村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
         #expect(posted.status == 422 && posted.errorFields == ["id"])
+        // A reporter's village belongs to its own unit when the body leaves unit out, as its reports do.
+        let own = try await f.xiatuanpu.post("/api/v1/villages", json: ["id": "xtp-own", "name": "本村", "area": "rural", "targets": ["biomass": 5]])
+        #expect(own.status == 201 && own.json["unit"] as? String == "xiatuanpu")
+        #expect(try await f.office.post("/api/v1/villages", json: ["id": "o-1", "name": "某村", "area": "rural", "targets": ["biomass": 5]]).errorFields == ["unit"])
         let replaced = try await f.xiatuanpu.put("/api/v1/villages/xtp-dongcun", json: ["name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["household_electric": 330, "biomass": 40]])
         #expect(replaced.status == 200)
         #expect((replaced.json["targets"] as? [String: Any])?["household_electric"] as? Int == 330)
         let mine = try await f.xiatuanpu.get("/api/v1/villages")
-        #expect((mine.json["villages"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["xtp-dongcun", "xtp-xicun"])
+        #expect((mine.json["villages"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["xtp-dongcun", "xtp-own", "xtp-xicun"])
         // A department's reporter updates tasks; a daily report from it is a matter of scope (403), not an unknown unit.
         let gridToken = try await f.admin.post("/api/v1/tokens", json: ["role": "reporter", "unit": "grid", "label": "地电公司"])
         let grid = f.admin.with(token: try #require(gridToken.json["token"] as? String))

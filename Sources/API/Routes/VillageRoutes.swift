@@ -11,12 +11,12 @@ extension CleanheatAPI {
             return try api.renderer.response(200, Wrapped(key: "villages", value: villages))
         },
         APIRoute("POST", "/api/v1/villages", .writeVillage) { api, request in
-            let village = try decodeVillage(try request.json(), pathID: nil)
+            let village = try decodeVillage(try request.json(), pathID: nil, ownUnit: try request.caller.scopedUnit)
             let saved = try await api.campaign.saveVillage(village, replacing: false, by: try request.caller)
             return try api.renderer.response(201, saved.village)
         },
         APIRoute("PUT", "/api/v1/villages/{id}", .writeVillage) { api, request in
-            let village = try decodeVillage(try request.json(), pathID: request.parameter("id"))
+            let village = try decodeVillage(try request.json(), pathID: request.parameter("id"), ownUnit: try request.caller.scopedUnit)
             let saved = try await api.campaign.saveVillage(village, replacing: true, by: try request.caller)
             return try api.renderer.response(saved.created ? 201 : 200, saved.village)
         },
@@ -53,7 +53,8 @@ extension CleanheatAPI {
         return rows
     }
 
-    static func decodeVillage(_ body: JSONFields, pathID: String?) throws -> Village {
+    /// `ownUnit`: a reporter's unit, which its villages belong to when the body leaves `unit` out (as its reports do).
+    static func decodeVillage(_ body: JSONFields, pathID: String?, ownUnit: String?) throws -> Village {
         try body.allowOnly(["id", "name", "unit", "area", "targets"])
         let id = try body.string("id", required: pathID == nil) ?? pathID ?? ""
         if let pathID, id != pathID { throw DomainError.invalid("id", "请求体中的 id“\(id)”与路径中的“\(pathID)”不一致") }
@@ -63,7 +64,8 @@ extension CleanheatAPI {
         } else {
             throw DomainError.invalid("targets", "缺少必填字段 targets（各路径改造户数）")
         }
-        return Village(id: id, name: try body.requiredString("name"), unit: try body.requiredString("unit"),
+        let unit = try body.string("unit", required: ownUnit == nil) ?? ownUnit ?? ""
+        return Village(id: id, name: try body.requiredString("name"), unit: unit,
                        area: try body.requiredString("area"), targets: targets)
     }
 }
