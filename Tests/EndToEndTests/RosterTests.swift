@@ -31,6 +31,9 @@ import TestSupport
         let mine = try await f.xiatuanpu.get("/api/v1/villages")
         #expect((mine.json["villages"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["xtp-dongcun", "xtp-own", "xtp-xicun"])
         // A department's reporter updates tasks; a daily report from it is a matter of scope (403), not an unknown unit.
+        // An office exists but reports nothing: the refusal says so instead of calling it unknown.
+        let officeReporter = try await f.admin.post("/api/v1/tokens", json: ["role": "reporter", "unit": "leading-group-office", "label": "办公室"])
+        #expect(officeReporter.status == 422 && officeReporter.errorFields == ["unit"] && !officeReporter.text.contains("不存在"))
         let gridToken = try await f.admin.post("/api/v1/tokens", json: ["role": "reporter", "unit": "grid", "label": "地电公司"])
         let grid = f.admin.with(token: try #require(gridToken.json["token"] as? String))
         #expect(try await grid.post("/api/v1/reports", json: CampaignFixture.report(date: nil, [1, 0, 0, 0, 0])).status == 403)
