@@ -122,6 +122,10 @@ import TestSupport
         #expect(second.errorFields.contains { $0.hasPrefix("line 3") })
         #expect(second.errorFields.contains { $0.hasPrefix("line 4") })
         #expect(!second.errorFields.contains { $0.hasPrefix("line 2") })
+        // Read down the file, and a line with two mistakes (unknown unit, households "ten") names both.
+        let lines = second.errorFields.compactMap { Int($0.dropFirst(5).prefix { $0.isNumber }) }
+        #expect(lines == lines.sorted())
+        #expect(second.errorFields.contains("line 4.households") && second.errorFields.contains("line 4.unit"))
         let list = try await f.office.get("/api/v1/villages")
         #expect((list.json["villages"] as? [Any])?.isEmpty == true)
         let wrongType = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "application/json"])

@@ -46,27 +46,29 @@ extension Campaign {
             if rows.count > rules.maxImportRows {
                 throw DomainError.invalid("body", "一次最多导入 \(rules.maxImportRows) 行")
             }
-            var issues: [DomainError.FieldIssue] = []
+            // (line, issue): sorted by line at the end, so the list reads down the file.
+            var issues: [(line: Int, issue: DomainError.FieldIssue)] = []
             var villages: [String: Village] = [:]
             // Each village once, in the order of its first line (looking that line up again per village was
             // quadratic: 40,000 rows held every write back for seconds).
             var order: [(id: String, line: Int)] = []
             for row in rows {
                 let field = "line \(row.line)"
-                guard let households = Int(row.households.trimmingCharacters(in: .whitespaces)) else {
-                    issues.append(.init(field: "\(field).households", message: "第 \(row.line) 行：户数“\(row.households)”不是整数"))
-                    continue
+                func issue(_ suffix: String, _ message: String) {
+                    issues.append((row.line, .init(field: field + suffix, message: "第 \(row.line) 行：\(message)")))
                 }
-                if !principal.mayActFor(unit: row.unit) {
-                    issues.append(.init(field: "\(field).unit", message: "第 \(row.line) 行：不能导入其他单位的村"))
-                    continue
-                }
+                guard principal.mayActFor(unit: row.unit) else { issue(".unit", "不能导入其他单位的村"); continue }
+                // A bad number is named and the row still checked (its unit, path, area…) with 0 in its place,
+                // so that a line with two mistakes names both; any issue keeps the whole file out.
+                let parsed = Int(row.households.trimmingCharacters(in: .whitespaces))
+                if parsed == nil { issue(".households", "户数“\(row.households)”不是整数") }
+                let households = parsed ?? 0
                 if var village = villages[row.villageID] {
                     if village.name != row.villageName || village.unit != row.unit || village.area != row.area {
-                        issues.append(.init(field: field, message: "第 \(row.line) 行：同一村编号的村名、单位或区域与前面的行不一致"))
+                        issue("", "同一村编号的村名、单位或区域与前面的行不一致")
                     }
                     if village.targets[row.path] != nil {
-                        issues.append(.init(field: "\(field).path", message: "第 \(row.line) 行：同一村的路径“\(row.path)”重复"))
+                        issue(".path", "同一村的路径“\(row.path)”重复")
                     }
                     village.targets[row.path] = households
                     villages[row.villageID] = village
@@ -76,17 +78,18 @@ extension Campaign {
                     order.append((row.villageID, row.line))
                 }
                 if let existing = state.villages[row.villageID], existing.unit != row.unit {
-                    issues.append(.init(field: "\(field).village_id", message: "第 \(row.line) 行：村编号“\(row.villageID)”已登记在 \(existing.unit)"))
+                    issue(".village_id", "村编号“\(row.villageID)”已登记在 \(existing.unit)")
                 }
             }
             for (id, line) in order {
                 guard let village = villages[id] else { continue }
                 for issue in VillageRules.issues(village, state: state, prefix: "") {
-                    issues.append(.init(field: "line \(line).\(issue.field)", message: "第 \(line) 行：\(issue.message)"))
+                    issues.append((line, .init(field: "line \(line).\(issue.field)", message: "第 \(line) 行：\(issue.message)")))
                 }
             }
             if !issues.isEmpty {
-                throw DomainError(.validationFailed, "导入文件有 \(issues.count) 处错误，整个文件未导入", details: issues)
+                let ordered = issues.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element.issue)
+                throw DomainError(.validationFailed, "导入文件有 \(issues.count) 处错误，整个文件未导入", details: ordered)
             }
             let saved = order.compactMap { villages[$0.id] }
             let created = saved.filter { state.villages[$0.id] == nil }.count
