@@ -64,7 +64,12 @@ public final class CleanheatAPI: HTTPResponder {
     /// Authentication, permission and rate limits are decided here, before any body byte is read.
     public func screen(_ head: HTTPRequestHead) async -> Screening {
         guard case .found(let matched, let parameters) = router.lookup(method: head.method, path: head.path),
-              let route = routes[APIRoute.key(matched.method, matched.pattern)] else { return .proceed(context: nil) }
+              let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
+            // 404 or 405 at once: no `100 Continue`, and no body read for an address that takes none.
+            let response = await router.respond(to: HTTPRequest(head: head))
+            metrics.record(route: "unmatched", method: head.method, status: response.status, seconds: 0)
+            return .refuse(response)
+        }
         do {
             let principal = try authorize(head, for: route, screening: true)
             return .proceed(context: Screened(route: route, parameters: parameters, principal: principal))

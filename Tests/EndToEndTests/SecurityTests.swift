@@ -114,6 +114,15 @@ import TestSupport
             """)
         #expect(result.output == "401")
         #expect(!result.error.contains("HTTP/1.1 100"))
+        // An address that does not exist, or a method it does not take, is answered before the body too.
+        let client = try RawHTTPClient(port: f.server.port)
+        try client.send("POST /api/v1/nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                        + "Content-Length: 5000\r\n\r\n")
+        #expect(try client.readResponse().status == 404)
+        let wrongMethod = try RawHTTPClient(port: f.server.port)
+        try wrongMethod.send("PUT /api/v1/bulletins/today HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n")
+        let refused = try wrongMethod.readResponse()
+        #expect(refused.status == 405 && refused.header("Allow") == "GET, HEAD")
     }
 
     /// The head passed screening; the token was revoked while the body was on its way: the write is refused.
