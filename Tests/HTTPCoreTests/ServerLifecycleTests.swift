@@ -59,6 +59,33 @@ import TestSupport
         let plain = try server.client()
         try plain.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(plain.isClosed(within: 3))
+
+        // Clients that connect and leave without a handshake (a port scan, a TCP health check) must not break
+        // established connections on the same loops: OpenSSL's per-thread error queue once carried their
+        // failed shutdown into the next read, which then looked like a closed connection.
+        let script = folder.appendingPathComponent("poison.py")
+        try Data("""
+            import socket, ssl, sys, time
+            port = int(sys.argv[1])
+            ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+            def ask(s):
+                s.sendall(b'GET /echo HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
+                data = b''
+                while b'GET /echo 0 ' not in data:
+                    chunk = s.recv(4096)
+                    if not chunk: return 'closed'
+                    data += chunk
+                return 'close' if b'Connection: close' in data else 'kept'
+            victims = [ctx.wrap_socket(socket.create_connection(('127.0.0.1', port))) for _ in range(8)]
+            print([ask(v) for v in victims])
+            for _ in range(8):
+                p = socket.create_connection(('127.0.0.1', port)); time.sleep(0.05); p.close()
+            time.sleep(0.2)
+            print([ask(v) for v in victims])
+            """.utf8).write(to: script)
+        let poisoned = try Shell.run("python3 '\(script.path)' \(server.port)")
+        let kept = "['kept', 'kept', 'kept', 'kept', 'kept', 'kept', 'kept', 'kept']"
+        #expect(poisoned.output == kept + "\n" + kept + "\n", "\(poisoned.output) \(poisoned.error)")
         await server.stop()
     }
 

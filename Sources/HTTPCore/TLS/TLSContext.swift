@@ -51,7 +51,11 @@ final class TLSTransport: Transport {
     /// OpenSSL may hold decrypted bytes of a record already read from the socket: read until it would block.
     var shortReadDrains: Bool { false }
 
+    // Every call starts from an empty error queue: `SSL_get_error` reads the thread's queue, which a call for
+    // another connection on this loop can leave behind, and a would-block read then looked like a broken
+    // connection (a client that connected and left without a handshake closed the next one on its loop).
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        ERR_clear_error()
         if !handshakeDone {
             let result = SSL_do_handshake(ssl)
             if result != 1 { return outcome(of: result, reading: true) }
@@ -64,11 +68,18 @@ final class TLSTransport: Transport {
     func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {
         // Nothing can be answered over a connection whose handshake never finished (a timeout during it).
         guard handshakeDone else { return .closed }
+        ERR_clear_error()
         let count = SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
         return count > 0 ? .bytes(Int(count)) : outcome(of: count, reading: false)
     }
 
-    func shutdown() { SSL_shutdown(ssl) }
+    /// No close_notify on a session that never finished its handshake: there is no session to end, and OpenSSL
+    /// answers with an error (`SHUTDOWN_WHILE_IN_INIT`) on the queue.
+    func shutdown() {
+        guard handshakeDone else { return }
+        ERR_clear_error()
+        if SSL_shutdown(ssl) < 0 { ERR_clear_error() }
+    }
 
     /// What the socket must become before the call can be made again: OpenSSL may need to send while reading,
     /// or to receive while writing.
