@@ -256,6 +256,33 @@ import TestSupport
         await server.stop()
     }
 
+    /// A client that pipelines and never reads its answers (slow read) is held to the per-connection input cap:
+    /// the server stops reading, so the client's sends block. Before, each answer that squeezed through let
+    /// another 64 KiB in, and the server read tens of megabytes a second into one connection's buffer.
+    @Test func aClientThatNeverReadsCannotMakeTheServerBufferWithoutBound() async throws {
+        let server = try TestServer { $0.maxBodyBytes = 1_000; $0.bodyTimeout = 10 }
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-slowread")
+        let script = folder.appendingPathComponent("slowread.py")
+        try Data("""
+            import socket, sys, time
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(('127.0.0.1', int(sys.argv[1]))); s.setblocking(False)
+            batch = b'GET /echo HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' * 100
+            sent, start, last = 0, time.time(), time.time()
+            while time.time() - start < 3 and time.time() - last < 0.5:
+                try:
+                    sent += s.send(batch); last = time.time()
+                except BlockingIOError:
+                    time.sleep(0.01)
+            print(sent)
+            """.utf8).write(to: script)
+        let result = try Shell.run("python3 '\(script.path)' \(server.port)")
+        let sent = try #require(Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(result.output) \(result.error)")
+        // The cap here is about 105 KB; the kernel's socket buffers on both ends hold at most a few MB more.
+        #expect(sent < 16_000_000, "the server took \(sent) bytes from a client that read nothing")
+        await server.stop()
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let server = try TestServer()
         let client = try server.client()

@@ -125,6 +125,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// released at once).
     func readAvailable(toTheEnd: Bool = false) {
         guard case let phase = phase, !isClosed(phase) else { return }
+        // Full already (pipelined requests waiting behind an answer the client does not read): read nothing more.
+        if buffer.count > server.maxBufferedBytes {
+            suspendReading()
+            return
+        }
         let chunk = loop.readBuffer
         var progressed = false
         readLoop: while true {
@@ -173,8 +178,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         updateInterest()
     }
 
+    /// Not while the buffer is over its cap: each answer to a client that reads slowly or not at all let another
+    /// 64 KiB in, and such a client grew one connection's buffer by tens of megabytes a second.
     func resumeReading() {
-        guard readSuspended, !peerClosed else { return }
+        guard readSuspended, !peerClosed, buffer.count <= server.maxBufferedBytes else { return }
         readSuspended = false
         updateInterest()
     }
