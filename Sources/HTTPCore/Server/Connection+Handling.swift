@@ -124,6 +124,7 @@ extension Connection {
             guard let self else { return }
             if keepAlive {
                 self.phase = .head
+                self.headTriedUpTo = 0
                 // Empty lines after a body (old clients send a CRLF) begin no request (RFC 9112 §2.2): still idle.
                 self.arm(self.holdsOnlyEmptyLines ? self.configuration.keepAliveTimeout : self.configuration.headerTimeout)
                 self.headDeadlineArmed = !self.holdsOnlyEmptyLines

@@ -41,6 +41,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// The header timeout runs from a head's first byte (or from accept) and is never extended: re-arming it on
     /// every partial read let a client trickle one byte a second for ever (slowloris).
     var headDeadlineArmed = false
+    /// How much of `buffer` the head parser last saw without finding a whole head; 0 when a new head begins.
+    var headTriedUpTo = 0
     var bodyStarted = DispatchTime.now()
     var peerClosed = false
     /// Set by graceful shutdown: finish what is in flight, then close.
@@ -164,6 +166,15 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         }
     }
 
+    /// Whether parsing the head again could tell more than last time: a line has ended since (the parser's
+    /// answer changes only then), or 4 KiB came without one (a line may have passed its limit). Parsing from the
+    /// start on every read made a head trickled in byte by byte cost quadratic time: a few such clients pinned
+    /// both cores.
+    private func headWorthParsing() -> Bool {
+        guard headTriedUpTo > 0, headTriedUpTo <= buffer.count else { return true }
+        return buffer.count - headTriedUpTo >= 4096 || buffer[headTriedUpTo...].contains(ByteClasses.lf)
+    }
+
     /// Nothing but CR and LF: no request begun (old clients send an empty line after a body).
     var holdsOnlyEmptyLines: Bool { buffer.allSatisfy { $0 == ByteClasses.cr || $0 == ByteClasses.lf } }
 
@@ -202,7 +213,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                                                maxHeaderBytes: configuration.maxHeaderBytes,
                                                maxHeaderCount: configuration.maxHeaderCount)
                 let parsed: ParsedHead?
-                do { parsed = try parser.parse(buffer, from: 0, remoteAddress: remoteAddress) } catch let error as HTTPParseError {
+                do {
+                    parsed = headWorthParsing() ? try parser.parse(buffer, from: 0, remoteAddress: remoteAddress) : nil
+                    if parsed == nil { headTriedUpTo = buffer.count }
+                } catch let error as HTTPParseError {
                     fail(error)
                     return
                 } catch {
@@ -219,6 +233,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                     return
                 }
                 headDeadlineArmed = false
+                headTriedUpTo = 0
                 buffer.removeFirst(parsed.consumed)
                 drainAdmitsOneRequest = false
                 requestStarted = ContinuousClock.now
