@@ -5,6 +5,7 @@ import Foundation
 extension Connection {
     func screen(_ parsed: ParsedHead) {
         phase = .busy
+        loop.noteRequestProgress()
         disarm()
         // A declared body over the limit is refused before anything else, without reading it.
         if case .length(let length) = parsed.framing, length > configuration.maxBodyBytes {
@@ -120,6 +121,7 @@ extension Connection {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         server.observer?.requestCompleted(AccessRecord(method: head.method, path: head.path, status: response.status,
                                                        bytes: response.body.count, duration: seconds, remoteAddress: remoteAddress))
+        loop.noteRequestProgress()
         enqueue(bytes) { [weak self] in
             guard let self else { return }
             if keepAlive {

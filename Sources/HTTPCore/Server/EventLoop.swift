@@ -22,6 +22,12 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private let spinNanoseconds: UInt64
     /// Busy polling is for a loop serving this many connections or fewer.
     static let busyPollMaxConnections = 8
+    /// ...and for events that come while requests are moving: within this long of a head completed or an answer
+    /// queued. Bytes alone do not count: a few clients trickling heads a byte at a time kept both loops spinning
+    /// at full CPU.
+    static let busyPollAfterProgressNanoseconds: UInt64 = 10_000_000
+    /// When a connection of this loop last completed a head or queued an answer (loop thread only).
+    private var lastRequestProgress: UInt64 = 0
 
     private let epoll: Int32
     private let wakeup: Int32
@@ -115,6 +121,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         return event
     }
 
+    /// Called on the loop's thread by a connection that completed a request's head or queued an answer.
+    func noteRequestProgress() { lastRequestProgress = DispatchTime.now().uptimeNanoseconds }
+
     private func pollUntilStopped() {
         loopThread = pthread_self()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
@@ -130,7 +139,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             // Only while the loop serves few sockets: with many, the next event is usually ready already, and a spin
             // only takes CPU from handlers (at 64 connections without it: report POSTs +4-13 %, GET /plan +0-3 %).
             if count > 0 && spinNanoseconds > 0 && handlers.count <= Self.busyPollMaxConnections {
-                spinUntil = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now &- lastRequestProgress < Self.busyPollAfterProgressNanoseconds { spinUntil = now + spinNanoseconds }
             }
             for index in 0..<max(0, Int(count)) {
                 let descriptor = events[index].data.fd
