@@ -63,7 +63,7 @@ public final class CleanheatAPI: HTTPResponder {
 
     /// Authentication, permission and rate limits are decided here, before any body byte is read.
     public func screen(_ head: HTTPRequestHead) async -> Screening {
-        guard case .found(let matched, let parameters) = router.lookup(method: head.method, path: head.path),
+        guard case .found(let matched, let parameters) = router.lookup(method: head.method, path: head.rawPath),
               let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
             // 404 or 405 at once: no `100 Continue`, and no body read for an address that takes none.
             let response = await router.respond(to: HTTPRequest(head: head))
@@ -86,7 +86,7 @@ public final class CleanheatAPI: HTTPResponder {
         if let found = request.screening as? Screened {
             screened = found
         } else {
-            guard case .found(let matched, let parameters) = router.lookup(method: request.method, path: request.path),
+            guard case .found(let matched, let parameters) = router.lookup(method: request.method, path: request.head.rawPath),
                   let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
                 let response = await router.respond(to: request)
                 metrics.record(route: "unmatched", method: request.method, status: response.status, seconds: 0)

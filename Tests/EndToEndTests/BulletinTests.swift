@@ -199,6 +199,11 @@ import TestSupport
         #expect(gzip.output.lowercased().contains("content-encoding: gzip"))
         #expect(gzip.output.lowercased().contains("vary: accept, accept-encoding"))
         #expect(try await f.office.get("/api/v1/bulletins/2021-13-01").status == 400)
+        // An encoded slash stays inside its segment (RFC 3986 §2.2): it separates nothing, so these are a bad date
+        // and an unknown address, not the pending list and the bulletin. An encoded letter is the letter.
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15%2Fpending").status == 400)
+        #expect(try await f.office.get("/api/v1%2Fbulletins%2F2021-10-15").status == 404)
+        #expect(try await f.office.get("/api/v1/bulletin%73/2021-10-15").status == 200)
         // A day still to come has no bulletin and no pending list (it listed every unit as 未报).
         for path in ["/api/v1/bulletins/2021-10-16", "/api/v1/bulletins/2021-10-16/pending?format=text"] {
             let future = try await f.office.get(path)

@@ -10,10 +10,13 @@ public struct HTTPRequestHead: Sendable {
     public var method: String
     /// The request target as sent (origin-form), e.g. `/api/v1/reports?date=2021-10-15`.
     public var target: String {
-        didSet { path = Self.path(of: target) }
+        didSet { (rawPath, path) = Self.paths(of: target) }
     }
-    /// The path part of the target, percent-decoded; worked out once, as routing, screening, metrics and the
-    /// access log all ask for it.
+    /// The path part of the target as sent. Routing splits it into segments before decoding them, so that an
+    /// encoded slash (`%2F`) stays inside its segment (RFC 3986 §2.2) instead of separating two.
+    public private(set) var rawPath: Substring
+    /// The path part of the target, percent-decoded; worked out once, as screening, metrics and the access log
+    /// all ask for it.
     public private(set) var path: String
     public var version: HTTPVersion
     public var headers: HTTPFields
@@ -23,15 +26,15 @@ public struct HTTPRequestHead: Sendable {
                 headers: HTTPFields = HTTPFields(), remoteAddress: String = "127.0.0.1") {
         self.method = method
         self.target = target
-        self.path = Self.path(of: target)
+        (rawPath, path) = Self.paths(of: target)
         self.version = version
         self.headers = headers
         self.remoteAddress = remoteAddress
     }
 
-    private static func path(of target: String) -> String {
+    private static func paths(of target: String) -> (raw: Substring, decoded: String) {
         let raw = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
-        return raw.percentDecoded() ?? String(raw)
+        return (raw, raw.percentDecoded() ?? String(raw))
     }
 
     /// Query parameters in order; `+` is a space, as HTML forms and curl `--data-urlencode -G` send them.
