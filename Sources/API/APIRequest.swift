@@ -69,7 +69,7 @@ struct APIRequest: Sendable {
         // client accepts none of them, JSON anyway rather than 406: curl users read errors better than nothing.
         let mediaTypes = ["json": "application/json", "text": "text/plain", "csv": "text/csv"]
         let offers = allowed.compactMap { mediaTypes[$0] }
-        let preferred = Negotiation.preferredMediaType(accept: http.headers["Accept"], offers: offers)
+        let preferred = Negotiation.preferredMediaType(accept: http.headers.list("Accept"), offers: offers)
         return mediaTypes.first { $0.value == preferred }?.key ?? "json"
     }
 }

@@ -477,6 +477,9 @@ import TestSupport
         try client.send("GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
         #expect(try client.readResponse().header("Content-Encoding") == nil)
         #expect(try client.readResponse().header("Content-Encoding") == nil)
+        // The same list on two lines (RFC 9110 §5.3).
+        try client.send("GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\nAccept-Encoding: gzip\r\n\r\n")
+        #expect(try client.readResponse().header("Content-Encoding") == "gzip")
         await server.stop()
     }
 

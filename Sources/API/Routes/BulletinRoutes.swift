@@ -15,7 +15,9 @@ extension CleanheatAPI {
             var headers = HTTPFields()
             headers["ETag"] = etag
             headers["Vary"] = "Accept"
-            if let match = request.http.headers["If-None-Match"], match.split(separator: ",").contains(where: {
+            // On the 304 as on the 200 (RFC 9110 §15.4.5: a 304 carries the Cache-Control its 200 would).
+            headers["Cache-Control"] = "no-cache"
+            if let match = request.http.headers.list("If-None-Match"), match.split(separator: ",").contains(where: {
                 let tag = $0.trimmingOptionalWhitespace()
                 return tag == "*" || (tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag) == "\"\(key)\""
             }) {
@@ -32,7 +34,6 @@ extension CleanheatAPI {
                 }
             }
             headers["Content-Type"] = contentType
-            headers["Cache-Control"] = "no-cache"
             if format == "csv" { headers["Content-Disposition"] = "attachment; filename=\"bulletin-\(date).csv\"" }
             return HTTPResponse(status: 200, headers: headers, body: body)
         },

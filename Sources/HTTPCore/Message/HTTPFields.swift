@@ -31,6 +31,13 @@ public struct HTTPFields: Sendable, Equatable, Sequence {
         }
     }
 
+    /// A list field's value: its lines joined with commas, which RFC 9110 §5.3 makes the same as one line
+    /// (`Accept-Encoding: br` and `Accept-Encoding: gzip` on two lines allow gzip). Nil when absent.
+    public func list(_ name: String) -> String? {
+        let lines = values(name)
+        return lines.count <= 1 ? lines.first : lines.joined(separator: ", ")
+    }
+
     public func values(_ name: String) -> [String] {
         fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
     }

@@ -143,7 +143,7 @@ extension Connection {
               response.headers["Content-Encoding"] == nil else { return }
         // A route's own Vary (the bulletin varies by Accept) is kept.
         response.headers["Vary"] = response.headers["Vary"].map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
-        guard Gzip.accepted(by: head.headers["Accept-Encoding"]), let compressed = Gzip.compress(response.body),
+        guard Gzip.accepted(by: head.headers.list("Accept-Encoding")), let compressed = Gzip.compress(response.body),
               compressed.count < response.body.count else { return }
         response.body = compressed
         response.headers["Content-Encoding"] = "gzip"
