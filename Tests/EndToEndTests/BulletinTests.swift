@@ -87,6 +87,19 @@ import TestSupport
         #expect(heSubsidy?["acceptedHouseholds"] as? Int == 200 && heSubsidy?["central"] is NSNull)
     }
 
+    /// An office correction of the figures lists no problems; the township's stay in the day's bulletin.
+    @Test func aRevisionWithoutIssuesKeepsTheDaysProblems() async throws {
+        let f = try await Self.scenario()
+        defer { f.stop() }
+        let correction = ["unit": "xiatuanpu", "date": "2021-10-15", "correction": "督查核实东村实际安装 240 户",
+                          "villages": [["village": "xtp-dongcun", "path": "household_electric", "confirmed": 320, "signed": 300,
+                                        "installed": 240, "accepted": 200, "operating": 180]]] as [String: Any]
+        #expect(try await f.office.post("/api/v1/reports", json: correction).status == 200)
+        let issues = try await f.office.get("/api/v1/bulletins/2021-10-15").json["issues"] as? [[String: Any]]
+        #expect((issues?.first?["issues"] as? [String]) == ["东村变压器容量不足，需地电公司增容"])
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text.contains("下团堡乡：东村变压器容量不足"))
+    }
+
     @Test func chineseTextLineByLine() async throws {
         let f = try await Self.scenario()
         defer { f.stop() }

@@ -77,6 +77,9 @@ public struct UnitDay: Codable, Sendable, Equatable {
         /// of the latest revision that gave any. Kept as revisions come, so no reader walks them all.
         var reported: [ProgressKey: Funnel] = [:]
         var reportedFuel: FuelDelivered?
+        /// The problems of the latest revision that listed any: an office correction of the figures lists none,
+        /// and the township's problems vanished from the day's bulletin.
+        var reportedIssues: [String] = []
 
         init(unit: String, date: LocalDate, status: Timeliness, revisions: RevisionList, review: Review) {
             self.unit = unit
@@ -90,6 +93,7 @@ public struct UnitDay: Codable, Sendable, Equatable {
         func record(_ revision: ReportRevision) {
             for village in revision.villages { reported[village.key] = village.counts }
             if let fuel = revision.fuel { reportedFuel = fuel }
+            if !revision.issues.isEmpty { reportedIssues = revision.issues }
         }
 
         func copy() -> Fields {
@@ -97,6 +101,7 @@ public struct UnitDay: Codable, Sendable, Equatable {
             copy.revisions = revisions
             copy.reported = reported
             copy.reportedFuel = reportedFuel
+            copy.reportedIssues = reportedIssues
             return copy
         }
     }
@@ -132,6 +137,8 @@ public struct UnitDay: Codable, Sendable, Equatable {
     public var reportedCounts: [ProgressKey: Funnel] { box.reported }
     /// The fuel of the latest revision that gave any.
     public var reportedFuel: FuelDelivered? { box.reportedFuel }
+    /// The problems of the latest revision that listed any (what the bulletin shows for the day).
+    public var reportedIssues: [String] { box.reportedIssues }
     public var review: Review {
         get { box.review }
         set { fields.review = newValue }
