@@ -10,6 +10,12 @@ import Testing
         #expect(rows[2].fields == ["last", "row"])
     }
 
+    /// Excel saves cells that were touched and cleared as rows of empty cells: like empty lines, they are no rows.
+    @Test func rowsOfEmptyCellsAreSkipped() throws {
+        let rows = try CSVTable.parse("a,b\r\n1,2\r\n,\r\n , \r\n3,4\r\n")
+        #expect(rows.map(\.line) == [1, 2, 5])
+    }
+
     @Test func unclosedQuoteNamesItsLine() {
         #expect(throws: (any Error).self) { try CSVTable.parse("a,b\n\"open,1\n") }
     }

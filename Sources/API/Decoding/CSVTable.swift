@@ -18,7 +18,9 @@ enum CSVTable {
         func endRow() {
             fields.append(field)
             field = ""
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: rowLine, fields: fields)) }
+            // An empty line, or a row of empty cells (`,,,,,`: Excel writes one for cells touched and cleared), is
+            // no row.
+            if !fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { rows.append(Row(line: rowLine, fields: fields)) }
             fields = []
         }
         while let scalar = iterator.popFirst() {
