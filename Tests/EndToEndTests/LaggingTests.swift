@@ -232,7 +232,11 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix("一、移交纪检部门严肃问责") })
         #expect(lines.contains { $0.hasPrefix("二、予以通报批评") })
         #expect(lines.contains { $0.contains("滋润乡：未报 2 天（10月16日、10月17日）") })
-        #expect(lines.last == "朔城区人民政府督查室")
+        #expect(lines.suffix(2) == ["朔城区人民政府督查室", "2021年10月18日"])
+        // A window with no reporting day says so, not that everyone reported on time.
+        let offSeason = try await f.supervisor.get("/api/v1/lagging?from=2021-07-01&to=2021-07-20&format=text").text
+        #expect(offSeason.contains("本期不在报送期内") && !offSeason.contains("均按时报送"))
+        #expect(offSeason.contains("（2021年7月1日—7月20日）"))
         // A query the domain refuses is a bad query parameter (400), named, as for /audit.
         #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-19").errorCode == "future_date")
         for (query, field) in [("from=2021-10-17&to=2021-10-11", "from"), ("from=2020-10-11&to=2021-10-17", "to"),
@@ -246,5 +250,9 @@ import TestSupport
         #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-17&level=severe").status == 400)
         #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11").status == 400)
         #expect(try await f.zirun.get("/api/v1/lagging?from=2021-10-11&to=2021-10-17").status == 403)
+        // A window across New Year names both years.
+        try await f.admin.setClock("2022-01-03T09:00:00+08:00")
+        let newYear = try await f.supervisor.get("/api/v1/lagging?from=2021-12-27&to=2022-01-02&format=text").text
+        #expect(newYear.contains("（2021年12月27日—2022年1月2日）"))
     }
 }

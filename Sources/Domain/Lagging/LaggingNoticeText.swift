@@ -2,8 +2,11 @@
 public enum LaggingNoticeText {
     public static func render(_ report: LaggingReport) -> String {
         let (fromYear, _, _) = report.from.components
+        let (toYear, _, _) = report.to.components
+        // A window across New Year names both years.
+        let end = toYear == fromYear ? report.to.chineseMonthDay : "\(toYear)年\(report.to.chineseMonthDay)"
         var lines = ["关于清洁取暖工作进展情况的督查通报",
-                     "（\(fromYear)年\(report.from.chineseMonthDay)—\(report.to.chineseMonthDay)）", "",
+                     "（\(fromYear)年\(report.from.chineseMonthDay)—\(end)）", "",
                      "根据\(citation(of: report.planTitle))关于建立健全例会、报告、督察制度的要求，区政府督查室对各乡镇街道和相关部门、企业清洁取暖工作进展情况进行了督查。现将有关情况通报如下：", ""]
         let numerals = ["一", "二", "三"]
         var section = 0
@@ -26,6 +29,10 @@ public enum LaggingNoticeText {
             // Units below the level asked for were left out: nothing here says they are fine.
             lines.append("本期未发现需\(minimum.chinese)及以上处理的单位。")
             lines.append("")
+        } else if report.units.isEmpty && report.dueDays == 0 {
+            // Nothing was due (outside the season): "everyone reported on time" would be a false statement.
+            lines.append("本期不在报送期内，无报送要求，未发现需督查的情况。")
+            lines.append("")
         } else if report.units.isEmpty {
             lines.append("本期各单位均按时报送，进度符合要求，未发现工作拖拉、进度缓慢的情况。")
             lines.append("")
@@ -35,6 +42,8 @@ public enum LaggingNoticeText {
             lines.append("")
         }
         lines.append("朔城区人民政府督查室")
+        let (year, month, day) = report.drawnOn.components
+        lines.append("\(year)年\(month)月\(day)日")
         return lines.joined(separator: "\n") + "\n"
     }
 

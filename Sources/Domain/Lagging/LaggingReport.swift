@@ -65,6 +65,10 @@ public struct LaggingReport: Encodable, Sendable {
     public var units: [LaggingUnit]
     /// The season's plan as the notice cites it (its title, from the migration); not in the JSON.
     public var planTitle: String?
+    /// Days of the window on which reports were due; with none, the notice cannot say everyone reported on time.
+    public var dueDays: Int
+    /// The district's date when the report was drawn: the notice's date under its signature.
+    public var drawnOn: LocalDate
 
     enum CodingKeys: String, CodingKey { case from, to, thresholds, minimumLevel, units }
 
@@ -88,6 +92,8 @@ public struct LaggingReport: Encodable, Sendable {
         self.thresholds = Thresholds(thresholds)
         self.minimumLevel = minimumLevel
         self.planTitle = season?.title
+        self.dueDays = from.through(to).filter { campaignRules.isReportingDay($0, in: state) }.count
+        self.drawnOn = campaignRules.time.localDate(of: now)
         let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds)
         let length = to - from + 1
         let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
