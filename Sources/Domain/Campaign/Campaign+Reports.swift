@@ -105,16 +105,26 @@ extension Campaign {
         if submission.issues.count > rules.maxIssuesPerReport {
             issues.append(.init(field: "issues", message: "问题最多 \(rules.maxIssuesPerReport) 条"))
         }
-        for (index, text) in submission.issues.enumerated() where Self.isLonger(text, than: rules.maxTextLength) {
-            issues.append(.init(field: "issues[\(index)]", message: "每条问题不超过 \(rules.maxTextLength) 字"))
+        for (index, text) in submission.issues.enumerated() {
+            if Self.isLonger(text, than: rules.maxTextLength) {
+                issues.append(.init(field: "issues[\(index)]", message: "每条问题不超过 \(rules.maxTextLength) 字"))
+            } else if !Self.hasVisibleText(text) {
+                // An empty entry printed as "；；" in the chat bulletin.
+                issues.append(.init(field: "issues[\(index)]", message: "第 \(index + 1) 条问题是空的，请填写内容或删去这一条"))
+            } else if Self.hasControlCharacters(text) {
+                issues.append(.init(field: "issues[\(index)]", message: "第 \(index + 1) 条问题含有控制字符，请删去"))
+            }
         }
         for (field, text) in [("nextDayPlan", submission.nextDayPlan), ("correction", submission.correction),
                               ("reporter.name", submission.reporter?.name), ("reporter.phone", submission.reporter?.phone)] {
-            if let text, Self.isLonger(text, than: rules.maxTextLength) {
+            guard let text else { continue }
+            if Self.isLonger(text, than: rules.maxTextLength) {
                 issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
+            } else if Self.hasControlCharacters(text) {
+                issues.append(.init(field: field, message: "含有控制字符，请删去"))
             }
         }
-        if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容过长", details: issues) }
+        if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容有误", details: issues) }
     }
 
     /// More than `limit` characters, counted as Unicode scalars: a character may carry any number of combining
@@ -135,6 +145,11 @@ extension Campaign {
     /// Whether a reason has anything to read: not only white space (line breaks included) and invisible format
     /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
     /// fifth of validating a report.
+    /// C0 controls other than tab and line ends, and DEL (a NUL, a terminal escape): never meant as text.
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+    }
+
     static func hasVisibleText(_ text: String?) -> Bool {
         (text ?? "").unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
     }
