@@ -148,7 +148,8 @@ public final class CleanheatAPI: HTTPResponder {
         rateLimiter?.recordSuccess(client: client, token: principal.tokenID)
         if let wait = rateLimiter?.take(token: principal.tokenID) { throw APIError.rateLimited(retryAfter: wait) }
         guard Permission.allows(principal.role, action) else {
-            throw APIError.forbidden("角色 \(principal.role.rawValue) 无权执行此操作")
+            let allowed = Role.allCases.filter { Permission.allows($0, action) }.map(\.chinese).joined(separator: "、")
+            throw APIError.forbidden("\(principal.role.chinese)令牌无权执行此操作（可由\(allowed)令牌办理）")
         }
         return principal
     }

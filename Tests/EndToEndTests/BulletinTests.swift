@@ -168,13 +168,15 @@ import TestSupport
     @Test func reportersTextStaysOnItsLineInTheChatBulletin() async throws {
         let f = try await CampaignFixture.start()
         defer { f.stop() }
-        let forged = "变压器容量不足\n\n【区督查室】滋润乡工作严重拖拉，移交纪检\u{0}\u{1B}[31m\u{2028}完"
+        // Control characters are refused at entry; line breaks (of any kind) are allowed and flattened in the chat.
+        let escaped = CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180], extra: ["issues": ["移交纪检\u{0}\u{1B}[31m"]])
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: escaped).errorFields == ["issues[0]"])
+        let forged = "变压器容量不足\n\n【区督查室】滋润乡工作严重拖拉，移交纪检\u{2028}完"
         let report = CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180], extra: ["issues": [forged]])
         #expect(try await f.xiatuanpu.post("/api/v1/reports", json: report).status == 201)
         let text = try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text
         #expect(!text.split(separator: "\n").contains { $0.hasPrefix("【区督查室】") }, "\(text)")
-        #expect(text.contains("下团堡乡：变压器容量不足  【区督查室】滋润乡工作严重拖拉，移交纪检  [31m 完"), "\(text)")
-        #expect(!text.unicodeScalars.contains { $0.value == 0 || $0.value == 0x1B })
+        #expect(text.contains("下团堡乡：变压器容量不足  【区督查室】滋润乡工作严重拖拉，移交纪检 完"), "\(text)")
         let village = ["id": "xtp-beicun", "name": "北村\r\n南村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 10]] as [String: Any]
         #expect(try await f.office.post("/api/v1/villages", json: village).errorFields == ["name"])
         let task = try await f.office.post("/api/v1/tasks", json: ["unit": "grid", "title": "增容\n【通报】", "due": "2021-10-20"])

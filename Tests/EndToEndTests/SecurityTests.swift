@@ -57,6 +57,8 @@ import TestSupport
         #expect(foreign.status == 403)
         let supervisor = try await f.supervisor.post("/api/v1/reports", json: body)
         #expect(supervisor.status == 403)
+        // Said in words a clerk knows, with who can do it instead (not "角色 supervisor").
+        #expect(supervisor.text.contains("督查室令牌无权执行此操作（可由报送员、领导小组办公室、管理员令牌办理）"), "\(supervisor.text)")
         let village = try await f.zirun.post("/api/v1/villages", json: ["id": "x-1", "name": "某村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
         #expect(village.status == 403)
         // Reading another unit's list is refused as reading its single report is, not answered as an empty list.

@@ -1,6 +1,16 @@
 /// The contract's roles (API.md, Auth).
 public enum Role: String, Codable, Sendable, CaseIterable {
     case reporter, office, supervisor, admin
+
+    /// As messages name it to the person holding the token.
+    public var chinese: String {
+        switch self {
+        case .reporter: "报送员"
+        case .office: "领导小组办公室"
+        case .supervisor: "督查室"
+        case .admin: "管理员"
+        }
+    }
 }
 
 /// Who is asking: the token's identity, never its secret.

@@ -11,7 +11,7 @@ extension Campaign {
             try self.checkLength(note, field: "note", noun: "说明")
             let review = Review(state: reviewState, note: note, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",
-                                        summary: "审核状态：\(reviewState.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
+                                        summary: "审核状态：\(reviewState.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
             return .write(LoggedChange(.reviewSet(unit: unit, date: date, review: review), audit: audit), review)
         }
     }
@@ -62,7 +62,7 @@ extension Campaign {
         try await store.commit { state in
             guard let exemption = state.exemptions[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的免报记录") }
             let audit = self.auditEntry(principal, "exemption.remove", target: id,
-                                        summary: "撤销 \(exemption.unit) \(exemption.from) 至 \(exemption.to) 免报", at: now)
+                                        summary: "撤销\(state.unit(exemption.unit)?.name ?? exemption.unit) \(exemption.from) 至 \(exemption.to) 免报", at: now)
             return .write(LoggedChange(.exemptionRemoved(id: id), audit: audit), ())
         }
     }

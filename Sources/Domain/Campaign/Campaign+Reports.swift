@@ -69,7 +69,7 @@ extension Campaign {
             // A department's or company's reporter updates its tasks; daily reports are the townships' (API.md: the
             // role or unit scope does not allow it → 403, not an unknown unit).
             if state.unit(own)?.kind != .township {
-                throw DomainError(.forbidden, "本单位（\(own)）不报送每日进度，只更新承担的任务")
+                throw DomainError(.forbidden, "本单位（\(state.unit(own)?.name ?? own)）不报送每日进度，只更新承担的任务")
             }
             unit = own
         } else {

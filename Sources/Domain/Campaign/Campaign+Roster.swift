@@ -21,7 +21,7 @@ extension Campaign {
             if !issues.isEmpty { throw DomainError(.validationFailed, "村信息有 \(issues.count) 处错误", details: issues) }
             if existing == village { return .noWrite((village, false)) }
             let audit = self.auditEntry(principal, existing == nil ? "village.create" : "village.replace", target: village.id,
-                                        summary: "\(village.name)（\(village.unit)）任务：\(Self.describe(village.targets))", at: now)
+                                        summary: "\(village.name)（\(state.unit(village.unit)?.name ?? village.unit)）任务：\(Self.describe(village.targets))", at: now)
             return .write(LoggedChange(.villagesSaved([village]), audit: audit), (village, existing == nil))
         }
     }
@@ -78,7 +78,7 @@ extension Campaign {
                     order.append((row.villageID, row.line))
                 }
                 if let existing = state.villages[row.villageID], existing.unit != row.unit {
-                    issue(".village_id", "村编号“\(row.villageID)”已登记在 \(existing.unit)")
+                    issue(".village_id", "村编号“\(row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")
                 }
             }
             for (id, line) in order {

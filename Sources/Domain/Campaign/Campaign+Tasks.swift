@@ -17,7 +17,7 @@ extension Campaign {
             try self.checkLength(note, field: "note", noun: "说明")
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
                                 createdAt: now, doneOn: nil, updates: [])
-            let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(unit)：\(title)，\(due) 前完成", at: now)
+            let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(state.unit(unit)?.name ?? unit)：\(title)，\(due) 前完成", at: now)
             return .write(LoggedChange(.taskSaved(task), audit: audit), task)
         }
     }
@@ -38,7 +38,7 @@ extension Campaign {
             let doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
             task.record(update, doneOn: doneOn)
             let audit = self.auditEntry(principal, "task.update", target: id,
-                                        summary: "\(task.title)：\(newStatus.rawValue)\(note.map { "，\($0)" } ?? "")", at: now)
+                                        summary: "\(task.title)：\(newStatus.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
             return .write(LoggedChange(.taskUpdated(id: id, update: update, doneOn: doneOn), audit: audit), task)
         }
     }

@@ -41,7 +41,7 @@ extension Campaign {
                                      secretHash: TokenSecret.sha256Hex(secret), createdAt: now,
                                      createdBy: principal?.tokenID, revokedAt: nil)
             let audit = principal.map {
-                self.auditEntry($0, "token.issue", target: id, summary: "签发 \(role.rawValue) 令牌：\(label)", at: now)
+                self.auditEntry($0, "token.issue", target: id, summary: "签发\(role.chinese)令牌：\(label)", at: now)
             }
             return .write(LoggedChange(.tokenIssued(record), audit: audit), IssuedToken(record: record, secret: secret))
         }

@@ -41,6 +41,16 @@ public struct ReportRevision: Codable, Sendable, Equatable {
 public struct Review: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable, CaseIterable {
         case received, questioned, returned, confirmed
+
+        /// As a clerk reads it in the audit trail.
+        public var chinese: String {
+            switch self {
+            case .received: "已接收"
+            case .questioned: "存疑待核"
+            case .returned: "退回重报"
+            case .confirmed: "已确认"
+            }
+        }
     }
 
     public var state: State

@@ -42,7 +42,7 @@ enum VillageRules {
         // longer correct them) and were counted again under the new one. The roster import refuses the same.
         if reportedUnit != village.unit,
            state.timelines[reportedUnit]?.latest?.counts.keys.contains(where: { $0.village == village.id }) == true {
-            issues.append(.init(field: prefix + "unit", message: "村“\(village.id)”已有 \(reportedUnit) 的报送数据，不能改划到其他单位"))
+            issues.append(.init(field: prefix + "unit", message: "村“\(village.id)”已有\(state.unit(reportedUnit)?.name ?? reportedUnit)的报送数据，不能改划到其他单位"))
         }
         for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
             if state.path(path) == nil {

@@ -4,6 +4,15 @@ import Foundation
 public struct DutyTask: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable, CaseIterable {
         case open, inProgress = "in_progress", done
+
+        /// As a clerk reads it in the audit trail.
+        public var chinese: String {
+            switch self {
+            case .open: "未开始"
+            case .inProgress: "办理中"
+            case .done: "已完成"
+            }
+        }
     }
 
     public struct Update: Codable, Sendable, Equatable {
