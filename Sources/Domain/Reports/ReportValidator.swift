@@ -83,7 +83,7 @@ struct ReportValidator {
             // Built only for an issue: most reports have none, and five names per village added up.
             var stageField: String { "\(field).\(stage.field)" }
             if value < 0 {
-                issues.append(.init(field: stageField, message: "\(stage.chinese)数不能为负数"))
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数不能为负数"))
                 continue
             }
             if value > target {
@@ -93,7 +93,7 @@ struct ReportValidator {
                 let upstream = stages[index - 1]
                 let upstreamValue = entry.counts[keyPath: upstream.keyPath]
                 if value > upstreamValue {
-                    issues.append(.init(field: stageField, message: "\(stage.chinese)数 \(value) 不能大于\(upstream.chinese)数 \(upstreamValue)"))
+                    issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 不能大于\(upstream.chinese)数 \(upstreamValue)"))
                 }
             }
             if let previous, value < previous[keyPath: stage.keyPath], !hasCorrection {
