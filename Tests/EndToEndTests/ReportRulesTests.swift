@@ -300,6 +300,14 @@ import TestSupport
         _ = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 210, 180]))
         let after = try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15")
         #expect((after.json["review"] as? [String: Any])?["state"] as? String == "received")
+        // Returned again, and resubmitted unchanged (the figures checked and found right): that is the unit's
+        // answer, stored as a revision, and the day is received again.
+        #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "returned"]).status == 200)
+        let unchanged = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 210, 180]))
+        #expect(unchanged.status == 200 && unchanged.json["revision"] as? Int == 3)
+        let answered = try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-15")
+        #expect((answered.json["review"] as? [String: Any])?["state"] as? String == "received")
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 210, 180])).json["revision"] as? Int == 3)
         #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "maybe"]).status == 422)
         #expect(try await f.xiatuanpu.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "confirmed"]).status == 403)
         #expect(try await f.office.put("/api/v1/reports/zirun/2021-10-15/review", json: ["state": "confirmed"]).status == 404)

@@ -27,7 +27,9 @@ extension Campaign {
             try Self.checkText(submission, rules: rules)
 
             let existing = state.unitDay(unit, date)
-            if let latest = existing?.latest, latest.sameContent(as: submission), let day = existing {
+            // A returned day resubmitted as it was is the unit's answer (figures checked and confirmed): it is stored,
+            // and the day goes back to received. Otherwise an identical body changes nothing.
+            if let latest = existing?.latest, latest.sameContent(as: submission), let day = existing, day.review.state != .returned {
                 return .noWrite(ReportReceipt(unit: unit, date: date, revision: latest.revision, status: day.status,
                                               submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
             }
