@@ -128,6 +128,12 @@ import TestSupport
         #expect(second.errorFields.contains("line 4.households") && second.errorFields.contains("line 4.unit"))
         let list = try await f.office.get("/api/v1/villages")
         #expect((list.json["villages"] as? [Any])?.isEmpty == true)
+        // A township loads its own roster from Excel too; a row of another unit is named and keeps the file out.
+        let own = "unit,village_id,village_name,area,path,households\nxiatuanpu,xtp-own,本村,rural,biomass,10\n"
+        #expect(try await f.xiatuanpu.send("POST", "/api/v1/villages/import", body: Data(own.utf8), headers: ["Content-Type": "text/csv"]).status == 200)
+        let foreign = own + "zirun,zr-x,外村,rural,biomass,10\n"
+        let refused = try await f.xiatuanpu.send("POST", "/api/v1/villages/import", body: Data(foreign.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(refused.status == 422 && refused.errorFields == ["line 3.unit"])
         let wrongType = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "application/json"])
         #expect(wrongType.status == 415)
     }

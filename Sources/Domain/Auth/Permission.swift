@@ -21,7 +21,7 @@ public enum Permission {
         .manageTokens: [.admin],
         .readVillages: [.reporter, .office, .supervisor, .admin],
         .writeVillage: [.reporter, .office, .admin],
-        .importVillages: [.office, .admin],
+        .importVillages: [.reporter, .office, .admin], // a reporter its own unit's rows only (API.md: registers its own villages)
         .submitReport: [.reporter, .office, .admin],
         .readReports: [.reporter, .office, .supervisor, .admin],
         .reviewReport: [.office, .admin],
