@@ -135,6 +135,7 @@ import TestSupport
         let before = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-07-25", [1, 0, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
         #expect(before.status == 422)
         #expect(before.errorCode == "outside_season")
+        #expect(before.text.contains("（2021 采暖季报送期为 2021-07-26 至 2022-04-15）"), "\(before.text)")
     }
 
     @Test func lateWindowClosesForReportersNotForTheOfficeAndReopeningOpensIt() async throws {

@@ -27,9 +27,7 @@ extension Campaign {
             if date > self.rules.time.localDate(of: now) {
                 throw DomainError(.futureDate, "\(date) 尚未到来，无需补报", details: [.init(field: "date", message: "日期晚于今天")])
             }
-            if !self.rules.isReportingDay(date, in: state) {
-                throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
-            }
+            if !self.rules.isReportingDay(date, in: state) { throw self.rules.outsideSeason(date, in: state) }
             if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写补报原因") }
             try self.checkLength(reason, field: "reason", noun: "原因")
             let reopening = Reopening(until: Timestamp.floor(until), reason: reason, by: principal.label, at: now)

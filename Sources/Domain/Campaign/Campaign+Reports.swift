@@ -93,9 +93,7 @@ extension Campaign {
             throw DomainError(.futureDate, "不能报送未来日期 \(date)（今天是 \(today)）",
                               details: [.init(field: "date", message: "日期晚于今天")])
         }
-        guard rules.isReportingDay(date, in: state) else {
-            throw DomainError(.outsideSeason, "\(date) 不在报送期内", details: [.init(field: "date", message: "不在采暖季报送期内")])
-        }
+        guard rules.isReportingDay(date, in: state) else { throw rules.outsideSeason(date, in: state) }
         guard principal.role == .reporter, today - date > rules.lateWindowDays else { return }
         if let reopening = state.reopenings[unit]?[date], now <= reopening.until { return }
         throw DomainError(.periodClosed, "\(date) 的报送已截止（只能补报 \(rules.lateWindowDays) 天内的日期），如需补报请联系领导小组办公室",

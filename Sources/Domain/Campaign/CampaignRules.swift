@@ -86,6 +86,14 @@ extension CampaignRules {
         reportingSeason(on: date, in: state) != nil
     }
 
+    /// The refusal of a date outside every reporting window, saying which window is nearest: a clerk told only
+    /// "不在报送期内" could not tell what would be.
+    func outsideSeason(_ date: LocalDate, in state: CampaignState) -> DomainError {
+        let season = (state.season(containing: date) ?? state.seasons.first).map(effective)
+        let period = season.map { "（\($0.id) 采暖季报送期为 \($0.start) 至 \($0.reportingEnd)）" } ?? "（没有设定报送期）"
+        return DomainError(.outsideSeason, "\(date) 不在报送期内\(period)", details: [.init(field: "date", message: "不在采暖季报送期内")])
+    }
+
     /// Whether `date`'s report deadline has passed at `now`. Before it a unit without a report is pending, not
     /// missing: summaries and lagging queries count a missed day only after its deadline.
     /// To the whole second, as every time is shown: 18:00:00.5 was late while its receipt said 18:00:00.
