@@ -233,6 +233,7 @@ import TestSupport
         #expect(dry.status == 200)
         #expect(dry.json["revision"] as? Int == 1)
         #expect(dry.json["status"] as? String == "on_time")
+        #expect(dry.json["dryRun"] as? Bool == true) // not to be taken for a stored report
         let badDry = try await f.xiatuanpu.post("/api/v1/reports?dryRun=true", json: CampaignFixture.report(date: "2021-10-15", [1, 2, 0, 0, 0]))
         #expect(badDry.status == 422)
         #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)

@@ -5,10 +5,13 @@ import Foundation
 /// than the rest of rendering together. The same document `JSONRenderer` writes (sorted keys, RFC 3339 with
 /// the district's offset); a test holds the two byte-identical.
 enum ReceiptJSON {
-    static func render(_ receipt: ReportReceipt, time: DistrictTime) -> Data {
+    /// `dryRun`: the answer says `"dryRun": true`, so that a clerk who ran only the check does not take it for a
+    /// stored report (it is left out otherwise).
+    static func render(_ receipt: ReportReceipt, time: DistrictTime, dryRun: Bool = false) -> Data {
         var out = JSONText()
         out.object {
             $0.key("date") { $0.string(receipt.date.description) }
+            if dryRun { $0.key("dryRun") { $0.bool(true) } }
             $0.key("revision") { $0.int(receipt.revision) }
             $0.key("status") { $0.string(receipt.status.rawValue) }
             $0.key("submittedAt") { $0.string(time.rfc3339(receipt.submittedAt)) }

@@ -25,7 +25,7 @@ extension CleanheatAPI {
             let submission = try decodeSubmission(try request.json())
             let dryRun = try request.boolQuery("dryRun")
             let receipt = try await api.campaign.submitReport(submission, by: try request.caller, dryRun: dryRun)
-            return .json(receipt.created && !dryRun ? 201 : 200, ReceiptJSON.render(receipt, time: api.renderer.time))
+            return .json(receipt.created && !dryRun ? 201 : 200, ReceiptJSON.render(receipt, time: api.renderer.time, dryRun: dryRun))
         },
         APIRoute("GET", "/api/v1/reports", .readReports, queries: ["date", "unit"]) { api, request in
             let date = try request.dateQuery("date", required: false) ?? api.campaign.today
