@@ -323,6 +323,12 @@ import TestSupport
         let id = try #require(created.json["id"] as? String)
         #expect(try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-07", "to": "2021-10-01", "reason": "x"]).status == 422)
         #expect(try await f.office.post("/api/v1/exemptions", json: ["unit": "nowhere", "from": "2021-10-01", "to": "2021-10-01", "reason": "x"]).status == 422)
+        // The same exemption again (a retry) is a conflict, not a second record; a period with no reporting day
+        // (a typo'd year) exempts nothing and is refused.
+        let again = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-01", "to": "2021-10-07", "reason": "国庆假期"])
+        #expect(again.status == 409 && again.errorFields == ["from"])
+        let wrongYear = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2019-10-01", "to": "2019-10-07", "reason": "国庆假期"])
+        #expect(wrongYear.status == 422 && wrongYear.errorCode == "outside_season")
         let list = try await f.supervisor.get("/api/v1/exemptions")
         #expect((list.json["exemptions"] as? [Any])?.count == 1)
         #expect(try await f.office.delete("/api/v1/exemptions/\(id)").status == 204)

@@ -46,6 +46,14 @@ extension Campaign {
             }
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
             if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
+            // No reporting day in it exempts nothing (a typo'd year); the same exemption twice is a retry.
+            if !from.through(to).contains(where: { self.rules.isReportingDay($0, in: state) }) {
+                throw self.rules.outsideSeason(from, in: state)
+            }
+            if let same = state.exemptions.values.first(where: { $0.unit == unit && $0.from == from && $0.to == to }) {
+                throw DomainError(.alreadyExists, "\(found.name) \(from) 至 \(to) 已有免报记录（\(same.id)）",
+                                  details: [.init(field: "from", message: "同一单位同一期间已免报")])
+            }
             if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写免报原因") }
             try self.checkLength(reason, field: "reason", noun: "原因")
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
