@@ -82,5 +82,13 @@ import TestSupport
             #expect(error.file == url.path)
             #expect(error.key == "timeouts.headerSeconds")
         }
+        // Lagging levels that do not rise with their thresholds stop start-up, naming the key.
+        try Data(#"{"lagging": {"missedNotice": 3, "missedCriticize": 2}}"#.utf8).write(to: url)
+        do {
+            _ = try AppConfiguration.load(from: url)
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.key == "lagging.missedNotice")
+        }
     }
 }

@@ -245,7 +245,10 @@ import TestSupport
                                ("from=2021-10-11&to=2021-10-17&missedNotice=x", "missedNotice"),
                                ("from=2021-10-11&to=2021-10-17&behindReferPoints=nan", "behindReferPoints"),
                                // A misspelt threshold is named, not left out of the answer.
-                               ("from=2021-10-11&to=2021-10-17&missedNotic=3", "missedNotic")] {
+                               ("from=2021-10-11&to=2021-10-17&missedNotic=3", "missedNotic"),
+                               // Levels rise with their thresholds: notice at 3 missed days beside criticism at 2 is refused.
+                               ("from=2021-10-11&to=2021-10-17&missedNotice=3", "missedNotice"),
+                               ("from=2021-10-11&to=2021-10-17&behindReferPoints=5", "behindReferPoints")] {
             let reply = try await f.supervisor.get("/api/v1/lagging?\(query)")
             #expect(reply.status == 400 && reply.errorCode == "bad_query" && reply.errorFields == [field], "\(query): \(reply.text)")
         }

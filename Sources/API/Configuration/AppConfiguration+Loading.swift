@@ -123,8 +123,7 @@ extension AppConfiguration {
     }
 
     private mutating func readLagging(_ section: ConfigReader) throws {
-        try section.allowOnly(["missedNotice", "missedCriticize", "missedRefer", "lateNotice", "lateCriticize",
-                               "behindCriticizePoints", "behindReferPoints", "stalledNotice", "stalledCriticize", "overdueReferDays"])
+        try section.allowOnly(LaggingReport.queryNames)
         try section.int("missedNotice", &campaign.lagging.missedNotice)
         try section.int("missedCriticize", &campaign.lagging.missedCriticize)
         try section.int("missedRefer", &campaign.lagging.missedRefer)
@@ -135,5 +134,9 @@ extension AppConfiguration {
         try section.int("stalledNotice", &campaign.lagging.stalledNotice)
         try section.int("stalledCriticize", &campaign.lagging.stalledCriticize)
         try section.int("overdueReferDays", &campaign.lagging.overdueReferDays)
+        // The levels must rise with their thresholds here too: else every query without overrides would be refused.
+        do { _ = try LaggingReport.thresholds(from: [:], defaults: campaign.lagging) } catch let error as DomainError {
+            throw section.fail(error.details.first?.field ?? "", error.message)
+        }
     }
 }

@@ -27,6 +27,19 @@ extension LaggingReport {
         try int("stalledNotice", &t.stalledNotice)
         try int("stalledCriticize", &t.stalledCriticize)
         try int("overdueReferDays", &t.overdueReferDays)
+        // Each rule's levels rise with its threshold: ?missedNotice=3 beside missedCriticize=2 made criticism
+        // come before the notice.
+        let ladders: [(String, Double, String, Double)] = [
+            ("missedNotice", Double(t.missedNotice), "missedCriticize", Double(t.missedCriticize)),
+            ("missedCriticize", Double(t.missedCriticize), "missedRefer", Double(t.missedRefer)),
+            ("lateNotice", Double(t.lateNotice), "lateCriticize", Double(t.lateCriticize)),
+            ("behindCriticizePoints", t.behindCriticizePoints, "behindReferPoints", t.behindReferPoints),
+            ("stalledNotice", Double(t.stalledNotice), "stalledCriticize", Double(t.stalledCriticize)),
+        ]
+        for (lower, low, higher, high) in ladders where low > high {
+            let named = query[higher] != nil && query[lower] == nil ? higher : lower
+            throw DomainError.invalid(named, "\(lower)（\(low.formatted())）不能大于 \(higher)（\(high.formatted())）：越严重的处理门槛应越高")
+        }
         return t
     }
 }
