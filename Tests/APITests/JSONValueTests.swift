@@ -499,7 +499,7 @@ struct JSONTextGenerator {
         (report(village: #""installed": 9000000000000000"#), "villages[0].installed: villages[0].installed 须为整数"),
         (report(village: #""installed": 2.5"#), "villages[0].installed: villages[0].installed 须为整数"),
         (report(village: #""installed": true"#), "villages[0].installed: villages[0].installed 须为整数"),
-        (report(village: #""installed": "250""#), "villages[0].installed: villages[0].installed 须为整数"),
+        (report(village: #""installed": "250""#), "villages[0].installed: villages[0].installed 须为整数，不要加引号：写 250，不写 \"250\""),
         (report(village: #""installed": null"#), "villages[0].installed: 缺少必填字段 villages[0].installed"),
         (report(village: #""instaled": 250"#), "villages[0].instaled: 有无法识别的字段：instaled"),
         (report(rest: #", "fuel": {"cleanCoalTons": 1.5e1, "biomassTons": 0}"#), "ok 250 fuel 15.0"),

@@ -58,6 +58,10 @@ struct JSONFields {
             return nil
         }
         guard case .number(let number) = value, let whole = JSONValue.wholeNumber(number) else {
+            // The usual slip: a number in quotes, as a spreadsheet exports it.
+            if case .string(let text) = value, Int(text.trimmingCharacters(in: .whitespaces)) != nil {
+                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(text.trimmingCharacters(in: .whitespaces))，不写 \"\(text)\"")
+            }
             throw DomainError.invalid(field(key), "\(field(key)) 须为整数")
         }
         return whole
