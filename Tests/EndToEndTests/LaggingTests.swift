@@ -196,6 +196,10 @@ import TestSupport
         #expect(notice.contains("“下团堡乡配套电网增容”（10月10日到期，逾期 7 天仍未完成）"), "\(notice)")
         let tasks = try await f.supervisor.get("/api/v1/tasks?overdue=true") // now: grid is done, heat-company is not
         #expect((tasks.json["tasks"] as? [Any])?.count == 1)
+        // overdue=false is the others, not "no filter"; absent is all.
+        let notOverdue = try await f.supervisor.get("/api/v1/tasks?overdue=false").json["tasks"] as? [[String: Any]]
+        let all = try await f.supervisor.get("/api/v1/tasks").json["tasks"] as? [[String: Any]]
+        #expect(notOverdue?.count == (all?.count ?? 0) - 1)
         #expect(try await f.zirun.patch("/api/v1/tasks/\(doneID)", json: ["status": "open"]).status == 403)
         // A reporter reads its own unit's tasks only.
         #expect((try await f.zirun.get("/api/v1/tasks").json["tasks"] as? [Any])?.isEmpty == true)

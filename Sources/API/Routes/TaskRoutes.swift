@@ -33,7 +33,9 @@ extension CleanheatAPI {
                 if let asked = unit, asked != own { throw APIError.forbidden("只能查看本单位（\(own)）的任务") }
                 unit = own
             }
-            let tasks = api.campaign.tasks(unit: unit, overdueOnly: try request.boolQuery("overdue"))
+            // overdue=true: only overdue tasks; overdue=false: only the others; absent: all.
+            let overdue = request.query("overdue") == nil ? nil : try request.boolQuery("overdue")
+            let tasks = api.campaign.tasks(unit: unit, overdue: overdue)
             return try api.renderer.response(200, Wrapped(key: "tasks", value: tasks))
         },
     ]

@@ -43,12 +43,13 @@ extension Campaign {
         }
     }
 
-    public func tasks(unit: String?, overdueOnly: Bool) -> [DutyTask] {
+    /// `overdue`: nil for every task, else only those that are (or are not) overdue today.
+    public func tasks(unit: String?, overdue: Bool?) -> [DutyTask] {
         let today = self.today
         return read { state in
             state.tasks.values
                 .filter { unit == nil || $0.unit == unit }
-                .filter { !overdueOnly || ($0.status != .done && $0.due < today) }
+                .filter { task in overdue.map { ($0 == (task.status != .done && task.due < today)) } ?? true }
                 .sorted { ($0.due, $0.unit, $0.id) < ($1.due, $1.unit, $1.id) }
         }
     }
