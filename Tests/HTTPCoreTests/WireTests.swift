@@ -424,6 +424,24 @@ import TestSupport
         await server.stop()
     }
 
+    /// A request line or header line with no end yet, sent in small pieces, meets its limit as it grows: the head
+    /// is not parsed again on every read (only when a line ends or 4 KiB came since), and a skipped read must not
+    /// count as parsed, or such a line grows unchecked to the connection's whole buffer.
+    @Test func aLineSentInSmallPiecesMeetsItsLimitBeforeItEnds() async throws {
+        let server = try TestServer { $0.headerTimeout = 10 }
+        for (start, status) in [("GET /", 414), ("GET / HTTP/1.1\r\nHost: x\r\nX-Long: ", 431)] {
+            let client = try server.client()
+            try client.send(start)
+            // 48 KiB in 1 KiB pieces, no line end: past the 8 KiB request line and the 32 KiB header section.
+            for _ in 0..<48 {
+                do { try client.send(String(repeating: "a", count: 1_024)) } catch { break } // refused and closed already
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            #expect(try client.readResponse().status == status)
+        }
+        await server.stop()
+    }
+
     /// Every refusal is a whole response: the contract's error shape with a Chinese message, and the fields every
     /// response carries. (Each status's trigger has its own test above; this one looks at what comes back.)
     @Test func refusalsCarryTheErrorShapeAndTheStandardFields() async throws {

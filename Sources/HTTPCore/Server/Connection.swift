@@ -214,8 +214,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                                                maxHeaderCount: configuration.maxHeaderCount)
                 let parsed: ParsedHead?
                 do {
-                    parsed = headWorthParsing() ? try parser.parse(buffer, from: 0, remoteAddress: remoteAddress) : nil
-                    if parsed == nil { headTriedUpTo = buffer.count }
+                    if headWorthParsing() {
+                        parsed = try parser.parse(buffer, from: 0, remoteAddress: remoteAddress)
+                        // Marked only when the parser ran: a skipped read moving the mark let a line without LF,
+                        // sent in pieces under 4 KiB, grow past its limit unparsed (no 414/431).
+                        if parsed == nil { headTriedUpTo = buffer.count }
+                    } else {
+                        parsed = nil
+                    }
                 } catch let error as HTTPParseError {
                     fail(error)
                     return
