@@ -128,6 +128,9 @@ import TestSupport
         #expect(morning.contains("应报单位 13 个，按时报送 0 个，无迟报，尚未报送 13 个（北旺庄街道、"))
         #expect(morning.contains("1. 下团堡乡：完成率 71.7%（安装 330/460 户，较昨日 ±0 户），尚未报送（数据沿用10月15日报送）"))
         #expect(!morning.contains("，未报"))
+        // The same in the Excel file of that bulletin.
+        let csv = try await f.office.get("/api/v1/bulletins/2021-10-16?format=csv").text
+        #expect(csv.contains(",尚未报送,") && !csv.contains(",未报,"), "\(csv)")
     }
 
     @Test func csvForExcelWithBOMAndCRLF() async throws {

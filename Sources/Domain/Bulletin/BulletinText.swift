@@ -9,7 +9,7 @@ public enum BulletinText {
         lines.append("一、报送情况")
         let s = b.submission
         // Before the deadline a unit without a report has not reported yet; only after it has it missed the day.
-        let missing = b.deadlinePassed ? "未报" : "尚未报送"
+        let missing = BulletinCSV.statusName("missing", deadlinePassed: b.deadlinePassed)
         var submission = "应报单位 \(s.expected.count) 个，按时报送 \(s.onTime.count) 个"
         submission += s.late.count > 0 ? "，迟报 \(s.late.count) 个（\(names(s.late.units))）" : "，无迟报"
         submission += s.missing.count > 0 ? "，\(missing) \(s.missing.count) 个（\(names(s.missing.units))）" : "，无未报"
@@ -88,20 +88,21 @@ public enum BulletinCSV {
         var rows = [header]
         for line in b.byUnit {
             let f = line.figures
-            rows.append([line.name, line.unit, statusName(line.status), String(line.rank), String(f.rosterTarget),
+            rows.append([line.name, line.unit, statusName(line.status, deadlinePassed: b.deadlinePassed), String(line.rank), String(f.rosterTarget),
                          String(f.confirmed), String(f.signed), String(f.installed), String(f.accepted), String(f.operating),
                          BulletinText.percent(f.exactRate), String(f.dayChange.installed), line.stale ? "是" : "否"])
         }
         return "\u{FEFF}" + rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func statusName(_ status: String) -> String {
+    /// As the text says it: a unit without a report has not reported yet before the deadline, missed it after.
+    static func statusName(_ status: String, deadlinePassed: Bool) -> String {
         switch status {
         case "on_time": "按时"
         case "late": "迟报"
         case "exempt": "免报"
         case "not_due": "非报送日"
-        default: "未报"
+        default: deadlinePassed ? "未报" : "尚未报送"
         }
     }
 

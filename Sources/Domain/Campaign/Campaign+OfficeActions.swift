@@ -48,7 +48,7 @@ extension Campaign {
             if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
             // No reporting day in it exempts nothing (a typo'd year); the same exemption twice is a retry.
             if !from.through(to).contains(where: { self.rules.isReportingDay($0, in: state) }) {
-                throw self.rules.outsideSeason(from, in: state)
+                throw self.rules.outsideSeason(from, through: to, field: "from", in: state)
             }
             if let same = state.exemptions.values.first(where: { $0.unit == unit && $0.from == from && $0.to == to }) {
                 throw DomainError(.alreadyExists, "\(found.name) \(from) 至 \(to) 已有免报记录（\(same.id)）",

@@ -95,7 +95,7 @@ extension Campaign {
         }
         guard rules.isReportingDay(date, in: state) else { throw rules.outsideSeason(date, in: state) }
         guard principal.role == .reporter, today - date > rules.lateWindowDays else { return }
-        if let reopening = state.reopenings[unit]?[date], now <= reopening.until { return }
+        if let reopening = state.reopenings[unit]?[date], !CampaignRules.isPast(reopening.until, at: now) { return }
         throw DomainError(.periodClosed, "\(date) 的报送已截止（只能补报 \(rules.lateWindowDays) 天内的日期），如需补报请联系领导小组办公室",
                           details: [.init(field: "date", message: "超过补报期限")])
     }

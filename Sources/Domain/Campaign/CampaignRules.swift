@@ -86,18 +86,25 @@ extension CampaignRules {
         reportingSeason(on: date, in: state) != nil
     }
 
-    /// The refusal of a date outside every reporting window, saying which window is nearest: a clerk told only
-    /// "不在报送期内" could not tell what would be.
-    func outsideSeason(_ date: LocalDate, in state: CampaignState) -> DomainError {
+    /// The refusal of a date outside every reporting window, naming the window of the season the date belongs to
+    /// (else the latest begun, else the first): a clerk told only "不在报送期内" could not tell what would be.
+    /// `through`: the end of a period (an exemption's `to`), which then names the period; `field` the one at fault.
+    func outsideSeason(_ date: LocalDate, through end: LocalDate? = nil, field: String = "date", in state: CampaignState) -> DomainError {
         let season = (state.season(containing: date) ?? state.seasons.first).map(effective)
         let period = season.map { "（\($0.id) 采暖季报送期为 \($0.start) 至 \($0.reportingEnd)）" } ?? "（没有设定报送期）"
-        return DomainError(.outsideSeason, "\(date) 不在报送期内\(period)", details: [.init(field: "date", message: "不在采暖季报送期内")])
+        let what = end.map { "\(date) 至 \($0) 没有报送日" } ?? "\(date) 不在报送期内"
+        return DomainError(.outsideSeason, what + period, details: [.init(field: field, message: "不在采暖季报送期内")])
     }
 
     /// Whether `date`'s report deadline has passed at `now`. Before it a unit without a report is pending, not
     /// missing: summaries and lagging queries count a missed day only after its deadline.
-    /// To the whole second, as every time is shown: 18:00:00.5 was late while its receipt said 18:00:00.
     public func deadlinePassed(_ date: LocalDate, at now: Date) -> Bool {
-        now.timeIntervalSince1970.rounded(.down) > time.instant(on: date, at: reportDeadline).timeIntervalSince1970
+        Self.isPast(time.instant(on: date, at: reportDeadline), at: now)
+    }
+
+    /// Whether `instant` has passed at `now`, to the whole second, as every time is shown: 18:00:00.5 was late
+    /// while its receipt said 18:00:00. The rule for the report deadline and a reopening's `until` alike.
+    static func isPast(_ instant: Date, at now: Date) -> Bool {
+        now.timeIntervalSince1970.rounded(.down) > instant.timeIntervalSince1970
     }
 }
