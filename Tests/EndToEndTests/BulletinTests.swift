@@ -87,7 +87,8 @@ import TestSupport
         #expect(heSubsidy?["acceptedHouseholds"] as? Int == 200 && heSubsidy?["central"] is NSNull)
     }
 
-    /// An office correction of the figures lists no problems; the township's stay in the day's bulletin.
+    /// An office correction of the figures leaves `issues` out; the township's problems stay in the day's bulletin.
+    /// A revision that sends `"issues": []` clears them.
     @Test func aRevisionWithoutIssuesKeepsTheDaysProblems() async throws {
         let f = try await Self.scenario()
         defer { f.stop() }
@@ -98,6 +99,11 @@ import TestSupport
         let issues = try await f.office.get("/api/v1/bulletins/2021-10-15").json["issues"] as? [[String: Any]]
         #expect((issues?.first?["issues"] as? [String]) == ["东村变压器容量不足，需地电公司增容"])
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text.contains("下团堡乡：东村变压器容量不足"))
+        var cleared = correction
+        cleared["issues"] = [String]()
+        #expect(try await f.office.post("/api/v1/reports", json: cleared).status == 200)
+        let none = try await f.office.get("/api/v1/bulletins/2021-10-15").json["issues"] as? [[String: Any]]
+        #expect(none?.contains { $0["unit"] as? String == "xiatuanpu" } == false)
     }
 
     @Test func chineseTextLineByLine() async throws {

@@ -85,7 +85,7 @@ extension CleanheatAPI {
             submission.fuel = FuelDelivered(cleanCoalTons: try fuel.double("cleanCoalTons", required: true) ?? 0,
                                             biomassTons: try fuel.double("biomassTons", required: true) ?? 0)
         }
-        submission.issues = try body.strings("issues")
+        submission.issues = try body.array("issues") == nil ? nil : try body.strings("issues")
         submission.nextDayPlan = try body.string("nextDayPlan")
         if let reporter = try body.object("reporter") {
             try reporter.allowOnly(["name", "phone"])

@@ -50,7 +50,7 @@ extension Bulletin {
         self.district = ProgressFigures(planTarget: plannedTotal, rosterTarget: sum(rosterByUnit.byPath, 0, +),
                                         today: sum(todayByPath, .zero, +), yesterday: sum(yesterdayByPath, .zero, +))
         self.issues = statuses.compactMap { status in
-            guard let issues = status.day?.reportedIssues, !issues.isEmpty else { return nil }
+            guard let issues = status.day?.latest?.issues, !issues.isEmpty else { return nil }
             return UnitIssues(unit: status.unit.id, name: status.unit.name, issues: issues)
         }
         self.subsidies = Self.subsidies(paths: paths, accepted: todayByPath.mapValues(\.accepted))

@@ -50,7 +50,8 @@ extension Campaign {
                                         submittedAt: now, warnings: warnings, created: revisionNumber == 1)
             if dryRun { return .noWrite(receipt) }
             let revision = ReportRevision(revision: revisionNumber, submittedAt: now, submittedBy: principal.tokenID,
-                                          villages: submission.villages, fuel: submission.fuel, issues: submission.issues,
+                                          villages: submission.villages, fuel: submission.fuel,
+                                          issues: submission.issues ?? existing?.latest?.issues ?? [],
                                           nextDayPlan: submission.nextDayPlan, reporter: submission.reporter,
                                           correction: submission.correction, warnings: warnings)
             let audit = self.auditEntry(principal, "report.submit", target: "\(unit)/\(date)",
@@ -102,10 +103,11 @@ extension Campaign {
 
     private static func checkText(_ submission: ReportSubmission, rules: CampaignRules) throws {
         var issues: [DomainError.FieldIssue] = []
-        if submission.issues.count > rules.maxIssuesPerReport {
+        let listed = submission.issues ?? []
+        if listed.count > rules.maxIssuesPerReport {
             issues.append(.init(field: "issues", message: "问题最多 \(rules.maxIssuesPerReport) 条"))
         }
-        for (index, text) in submission.issues.enumerated() {
+        for (index, text) in listed.enumerated() {
             if Self.isLonger(text, than: rules.maxTextLength) {
                 issues.append(.init(field: "issues[\(index)]", message: "每条问题不超过 \(rules.maxTextLength) 字"))
             } else if !Self.hasVisibleText(text) {

@@ -66,13 +66,15 @@ public struct ReportSubmission: Codable, Sendable, Equatable {
     public var unit: String?
     public var villages: [VillageProgress]
     public var fuel: FuelDelivered?
-    public var issues: [String]
+    /// Nil when the body leaves `issues` out: the day's problems stay as its latest revision listed them (an
+    /// office correction of the figures erased them). An empty list clears them.
+    public var issues: [String]?
     public var nextDayPlan: String?
     public var reporter: ReporterContact?
     public var correction: String?
 
     public init(date: LocalDate? = nil, unit: String? = nil, villages: [VillageProgress] = [],
-                fuel: FuelDelivered? = nil, issues: [String] = [], nextDayPlan: String? = nil,
+                fuel: FuelDelivered? = nil, issues: [String]? = nil, nextDayPlan: String? = nil,
                 reporter: ReporterContact? = nil, correction: String? = nil) {
         self.date = date
         self.unit = unit

@@ -31,7 +31,7 @@ public struct ReportRevision: Codable, Sendable, Equatable {
 
     /// True when `submission` says exactly what this revision said (a retried POST).
     func sameContent(as submission: ReportSubmission) -> Bool {
-        villages == submission.villages && fuel == submission.fuel && issues == submission.issues
+        villages == submission.villages && fuel == submission.fuel && issues == (submission.issues ?? issues)
             && nextDayPlan == submission.nextDayPlan && reporter == submission.reporter
             && correction == submission.correction
     }
@@ -87,9 +87,6 @@ public struct UnitDay: Codable, Sendable, Equatable {
         /// of the latest revision that gave any. Kept as revisions come, so no reader walks them all.
         var reported: [ProgressKey: Funnel] = [:]
         var reportedFuel: FuelDelivered?
-        /// The problems of the latest revision that listed any: an office correction of the figures lists none,
-        /// and the township's problems vanished from the day's bulletin.
-        var reportedIssues: [String] = []
 
         init(unit: String, date: LocalDate, status: Timeliness, revisions: RevisionList, review: Review) {
             self.unit = unit
@@ -103,7 +100,6 @@ public struct UnitDay: Codable, Sendable, Equatable {
         func record(_ revision: ReportRevision) {
             for village in revision.villages { reported[village.key] = village.counts }
             if let fuel = revision.fuel { reportedFuel = fuel }
-            if !revision.issues.isEmpty { reportedIssues = revision.issues }
         }
 
         func copy() -> Fields {
@@ -111,7 +107,6 @@ public struct UnitDay: Codable, Sendable, Equatable {
             copy.revisions = revisions
             copy.reported = reported
             copy.reportedFuel = reportedFuel
-            copy.reportedIssues = reportedIssues
             return copy
         }
     }
@@ -147,8 +142,6 @@ public struct UnitDay: Codable, Sendable, Equatable {
     public var reportedCounts: [ProgressKey: Funnel] { box.reported }
     /// The fuel of the latest revision that gave any.
     public var reportedFuel: FuelDelivered? { box.reportedFuel }
-    /// The problems of the latest revision that listed any (what the bulletin shows for the day).
-    public var reportedIssues: [String] { box.reportedIssues }
     public var review: Review {
         get { box.review }
         set { fields.review = newValue }
