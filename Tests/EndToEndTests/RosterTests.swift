@@ -134,6 +134,13 @@ import TestSupport
         let foreign = own + "zirun,zr-x,外村,rural,biomass,10\n"
         let refused = try await f.xiatuanpu.send("POST", "/api/v1/villages/import", body: Data(foreign.utf8), headers: ["Content-Type": "text/csv"])
         #expect(refused.status == 422 && refused.errorFields == ["line 3.unit"])
+        // A bad number for a village with reports is named once: the 0 in its place makes up no "below the
+        // confirmed count" error.
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [5, 0, 0, 0, 0],
+                                                                                           village: "xtp-own", path: "biomass")).status == 201)
+        let badNumber = "unit,village_id,village_name,area,path,households\nxiatuanpu,xtp-own,本村,rural,biomass,十\n"
+        let named = try await f.xiatuanpu.send("POST", "/api/v1/villages/import", body: Data(badNumber.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(named.status == 422 && named.errorFields == ["line 2.households"], "\(named.text)")
         let wrongType = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "application/json"])
         #expect(wrongType.status == 415)
     }

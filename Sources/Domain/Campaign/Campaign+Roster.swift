@@ -52,6 +52,9 @@ extension Campaign {
             // Each village once, in the order of its first line (looking that line up again per village was
             // quadratic: 40,000 rows held every write back for seconds).
             var order: [(id: String, line: Int)] = []
+            // Village and path whose number was not one: the 0 standing in for it is checked for nothing more
+            // (it made up "户数 0 少于已报送的确户数").
+            var unreadNumbers: Set<String> = []
             for row in rows {
                 let field = "line \(row.line)"
                 func issue(_ suffix: String, _ message: String) {
@@ -61,7 +64,10 @@ extension Campaign {
                 // A bad number is named and the row still checked (its unit, path, area…) with 0 in its place,
                 // so that a line with two mistakes names both; any issue keeps the whole file out.
                 let parsed = Int(row.households.trimmingCharacters(in: .whitespaces))
-                if parsed == nil { issue(".households", "户数“\(row.households)”不是整数") }
+                if parsed == nil {
+                    issue(".households", "户数“\(row.households)”不是整数")
+                    unreadNumbers.insert("\(row.villageID)/targets.\(row.path)")
+                }
                 let households = parsed ?? 0
                 if var village = villages[row.villageID] {
                     if village.name != row.villageName || village.unit != row.unit || village.area != row.area {
@@ -83,7 +89,7 @@ extension Campaign {
             }
             for (id, line) in order {
                 guard let village = villages[id] else { continue }
-                for issue in VillageRules.issues(village, state: state, prefix: "") {
+                for issue in VillageRules.issues(village, state: state, prefix: "") where !unreadNumbers.contains("\(id)/\(issue.field)") {
                     issues.append((line, .init(field: "line \(line).\(issue.field)", message: "第 \(line) 行：\(issue.message)")))
                 }
             }
