@@ -421,6 +421,11 @@ import TestSupport
         let chunked = try exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n", server: server)
         #expect(chunked.status == 413)
         #expect(chunked.closed)
+        // A chunk-size line too long (extensions) is a bad chunk, not a header section over its limit.
+        let client = try server.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;x=\(String(repeating: "a", count: 1_100))\r\na\r\n0\r\n\r\n")
+        let longSize = try client.readResponse()
+        #expect(longSize.status == 400 && longSize.text.contains("分块大小行"), "\(longSize.text)")
         await server.stop()
     }
 

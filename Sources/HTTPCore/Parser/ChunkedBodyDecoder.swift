@@ -38,7 +38,8 @@ struct ChunkedBodyDecoder {
         while index < buffer.count {
             switch state {
             case .size:
-                guard let end = try crlf(buffer, from: index, limit: 1024) else { return index }
+                guard let end = try crlf(buffer, from: index, limit: 1024,
+                                         tooLong: .bad("分块大小行（含扩展）超过 1024 字节")) else { return index }
                 let line = buffer[index..<end]
                 let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != ByteClasses.sp && $0 != ByteClasses.htab }
                 guard !digits.isEmpty, digits.count <= 15 else { throw HTTPParseError.bad("分块大小格式错误或溢出") }
@@ -65,7 +66,8 @@ struct ChunkedBodyDecoder {
                 index += 2
                 state = .size
             case .trailers:
-                guard let end = try crlf(buffer, from: index, limit: maxTrailerBytes - trailerBytes) else { return index }
+                guard let end = try crlf(buffer, from: index, limit: maxTrailerBytes - trailerBytes,
+                                         tooLong: .headersTooLarge(bytes: maxTrailerBytes, fields: maxTrailerFields)) else { return index }
                 if end == index {
                     state = .done
                     return end + 2
@@ -83,7 +85,7 @@ struct ChunkedBodyDecoder {
         return index
     }
 
-    private func crlf(_ buffer: [UInt8], from start: Int, limit: Int) throws -> Int? {
+    private func crlf(_ buffer: [UInt8], from start: Int, limit: Int, tooLong: @autoclosure () -> HTTPParseError) throws -> Int? {
         var index = start
         while index < buffer.count {
             if buffer[index] == ByteClasses.lf { throw HTTPParseError.bad("分块行尾只能是 CRLF") }
@@ -93,7 +95,7 @@ struct ChunkedBodyDecoder {
                 return index
             }
             index += 1
-            if index - start > limit { throw HTTPParseError.headersTooLarge(bytes: maxTrailerBytes, fields: maxTrailerFields) }
+            if index - start > limit { throw tooLong() }
         }
         return nil
     }

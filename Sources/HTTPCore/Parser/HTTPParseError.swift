@@ -15,7 +15,7 @@ public struct HTTPParseError: Error, Equatable, Sendable {
     }
 
     static func headersTooLarge(bytes: Int, fields: Int) -> HTTPParseError {
-        HTTPParseError(status: 431, code: "headers_too_large", message: "请求头超过上限（共 \(bytes) 字节、\(fields) 个字段）")
+        HTTPParseError(status: 431, code: "headers_too_large", message: "请求头超过上限（最多 \(bytes) 字节、\(fields) 个字段）")
     }
 
     static func bodyTooLarge(limit: Int) -> HTTPParseError {
