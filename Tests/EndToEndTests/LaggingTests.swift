@@ -131,6 +131,9 @@ import TestSupport
         }
         let morning = try await f.supervisor.get("/api/v1/lagging?from=2021-10-14&to=2021-10-16&\(Self.noSchedule)")
         #expect(missed(morning, "beicheng") == 2)
+        // Today alone at 09:00: nothing was due yet, which is not "everyone reported on time".
+        let todayOnly = try await f.supervisor.get("/api/v1/lagging?from=2021-10-16&to=2021-10-16&\(Self.noSchedule)&format=text").text
+        #expect(todayOnly.contains("本期报送时限尚未届满") && !todayOnly.contains("均按时报送"), "\(todayOnly)")
         try await f.admin.setClock("2021-10-16T18:00:01+08:00")
         let evening = try await f.supervisor.get("/api/v1/lagging?from=2021-10-14&to=2021-10-16&\(Self.noSchedule)")
         #expect(missed(evening, "beicheng") == 3)

@@ -30,7 +30,9 @@ extension CleanheatAPI {
             // A reporter sees its own unit's tasks, the ones it may update (API.md, Auth); others see every unit's.
             var unit = request.query("unit")
             if let own = try request.caller.scopedUnit {
-                if let asked = unit, asked != own { throw APIError.forbidden("只能查看本单位（\(own)）的任务") }
+                if let asked = unit, asked != own {
+                    throw APIError.forbidden("只能查看本单位（\(api.campaign.read { $0.unit(own)?.name } ?? own)）的任务")
+                }
                 unit = own
             }
             // overdue=true: only overdue tasks; overdue=false: only the others; absent: all.

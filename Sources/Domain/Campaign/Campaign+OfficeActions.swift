@@ -7,7 +7,7 @@ extension Campaign {
                           by principal: Principal) async throws -> Review {
         let now = self.now()
         return try await store.commit { state in
-            guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(unit) 没有 \(date) 的报送") }
+            guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(state.unit(unit)?.name ?? unit)没有 \(date) 的报送") }
             try self.checkLength(note, field: "note", noun: "说明")
             let review = Review(state: reviewState, note: note, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",

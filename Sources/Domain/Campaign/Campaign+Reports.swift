@@ -67,7 +67,7 @@ extension Campaign {
         if principal.role == .reporter {
             guard let own = principal.unit else { throw DomainError(.forbidden, "此令牌未绑定报送单位") }
             if let named = submission.unit, named != own {
-                throw DomainError(.forbidden, "只能报送本单位（\(own)）的进度，不能代报“\(named)”")
+                throw DomainError(.forbidden, "只能报送本单位（\(state.unit(own)?.name ?? own)）的进度，不能代报“\(state.unit(named)?.name ?? named)”")
             }
             // A department's or company's reporter updates its tasks; daily reports are the townships' (API.md: the
             // role or unit scope does not allow it → 403, not an unknown unit).
@@ -170,7 +170,7 @@ extension Campaign {
     public func report(unit: String, date: LocalDate, for principal: Principal) throws -> UnitDay {
         guard principal.mayActFor(unit: unit) else { throw DomainError(.forbidden, "只能查看本单位的报送") }
         guard let day = read({ $0.unitDay(unit, date) }) else {
-            throw DomainError(.notFound, "\(unit) 没有 \(date) 的报送")
+            throw DomainError(.notFound, "\(read { $0.unit(unit)?.name } ?? unit)没有 \(date) 的报送")
         }
         return day
     }

@@ -29,9 +29,11 @@ public enum LaggingNoticeText {
             // Units below the level asked for were left out: nothing here says they are fine.
             lines.append("本期未发现需\(minimum.chinese)及以上处理的单位。")
             lines.append("")
-        } else if report.units.isEmpty && report.dueDays == 0 {
-            // Nothing was due (outside the season): "everyone reported on time" would be a false statement.
-            lines.append("本期不在报送期内，无报送要求，未发现需督查的情况。")
+        } else if report.units.isEmpty && report.daysPastDeadline == 0 {
+            // Nothing was due yet (outside the season, or before the day's deadline): "everyone reported on time"
+            // would be a false statement.
+            lines.append(report.reportingDays == 0 ? "本期不在报送期内，无报送要求，未发现需督查的情况。"
+                                                   : "本期报送时限尚未届满，暂无可督查的报送情况。")
             lines.append("")
         } else if report.units.isEmpty {
             lines.append("本期各单位均按时报送，进度符合要求，未发现工作拖拉、进度缓慢的情况。")

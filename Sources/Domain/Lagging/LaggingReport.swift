@@ -65,8 +65,10 @@ public struct LaggingReport: Encodable, Sendable {
     public var units: [LaggingUnit]
     /// The season's plan as the notice cites it (its title, from the migration); not in the JSON.
     public var planTitle: String?
-    /// Days of the window on which reports were due; with none, the notice cannot say everyone reported on time.
-    public var dueDays: Int
+    /// Reporting days in the window, and those of them whose deadline had passed when the report was drawn: with
+    /// none past, the notice cannot say everyone reported on time (a 09:00 query of today's window said so).
+    public var reportingDays: Int
+    public var daysPastDeadline: Int
     /// The district's date when the report was drawn: the notice's date under its signature.
     public var drawnOn: LocalDate
 
@@ -92,7 +94,9 @@ public struct LaggingReport: Encodable, Sendable {
         self.thresholds = Thresholds(thresholds)
         self.minimumLevel = minimumLevel
         self.planTitle = season?.title
-        self.dueDays = from.through(to).filter { campaignRules.isReportingDay($0, in: state) }.count
+        let reporting = from.through(to).filter { campaignRules.isReportingDay($0, in: state) }
+        self.reportingDays = reporting.count
+        self.daysPastDeadline = reporting.filter { campaignRules.deadlinePassed($0, at: now) }.count
         self.drawnOn = campaignRules.time.localDate(of: now)
         let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds)
         let length = to - from + 1
