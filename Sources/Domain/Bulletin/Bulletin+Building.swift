@@ -14,11 +14,8 @@ extension Bulletin {
         self.submission = Submission(statuses)
 
         let rosterByUnit = state.rosterTargets
-        // District and unit completion count the plan's retrofit paths only (docs/bulletin.md); byPath shows all.
-        let counted = { (path: String) in season?.countsTowardCompletion(path) ?? true }
-        func completion(_ counts: [ProgressKey: Funnel]?) -> Funnel {
-            (counts ?? [:]).reduce(.zero) { counted($1.key.path) ? $0 + $1.value : $0 }
-        }
+        // District and unit completion count the plan's retrofit paths only; byPath shows all.
+        let scope = CompletionScope(season: season)
         var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]
         var lines: [UnitLine] = []
         for status in statuses {
@@ -27,9 +24,9 @@ extension Bulletin {
             let yesterday = timeline?.effective(onOrBefore: date.adding(days: -1))
             for (key, counts) in today?.counts ?? [:] { todayByPath[key.path, default: .zero] += counts }
             for (key, counts) in yesterday?.counts ?? [:] { yesterdayByPath[key.path, default: .zero] += counts }
-            let total = completion(today?.counts)
-            let before = completion(yesterday?.counts)
-            let target = (rosterByUnit.byUnitAndPath[status.unit.id] ?? [:]).reduce(0) { counted($1.key) ? $0 + $1.value : $0 }
+            let total = scope.total(today?.counts)
+            let before = scope.total(yesterday?.counts)
+            let target = scope.target(of: status.unit.id, in: rosterByUnit)
             lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
                                   stale: status.day == nil && today != nil, lastReportDate: today?.date,
                                   figures: ProgressFigures(planTarget: target, rosterTarget: target, today: total, yesterday: before)))
@@ -45,7 +42,7 @@ extension Bulletin {
         }
         let plannedTotal = season.map { $0.targets.compactMap(\.households).reduce(0, +) }
         func sum<Value>(_ byPath: [String: Value], _ zero: Value, _ add: (Value, Value) -> Value) -> Value {
-            byPath.reduce(zero) { counted($1.key) ? add($0, $1.value) : $0 }
+            byPath.reduce(zero) { scope.counts($1.key) ? add($0, $1.value) : $0 }
         }
         self.district = ProgressFigures(planTarget: plannedTotal, rosterTarget: sum(rosterByUnit.byPath, 0, +),
                                         today: sum(todayByPath, .zero, +), yesterday: sum(yesterdayByPath, .zero, +))

@@ -71,11 +71,8 @@ public enum BulletinText {
     }
 
     /// 0.2683 → `26.8%`.
-    /// A rate as the text prints it: tenths of a percent.
-    static func tenthsOfAPercent(_ rate: Double) -> Int { Int((rate * 1000).rounded()) }
-
     static func percent(_ rate: Double) -> String {
-        let tenths = tenthsOfAPercent(rate)
+        let tenths = ProgressFigures.tenthsOfAPercent(rate)
         return "\(tenths / 10).\(tenths % 10)%"
     }
 }

@@ -58,6 +58,10 @@ public struct ProgressFigures: Encodable, Sendable, Equatable {
         try container.encode(dayChange, forKey: .dayChange)
     }
 
+    /// A rate as the texts print it, in tenths of a percent: what the text and CSV show, and what lagging's
+    /// points behind are the difference of.
+    static func tenthsOfAPercent(_ rate: Double) -> Int { Int((rate * 1000).rounded()) }
+
     var counts: Funnel { Funnel(confirmed: confirmed, signed: signed, installed: installed, accepted: accepted, operating: operating) }
 }
 

@@ -71,7 +71,7 @@ struct LaggingRules {
         let installed = state.timelines[unit.id]?.effective(onOrBefore: date).map { installedTowardCompletion($0.counts) } ?? 0
         let actual = target > 0 ? Double(installed) / Double(target) : 0
         // The difference of the two percentages the notice prints, so that its own subtraction adds up.
-        let points = Double(BulletinText.tenthsOfAPercent(expected) - BulletinText.tenthsOfAPercent(actual)) / 10
+        let points = Double(ProgressFigures.tenthsOfAPercent(expected) - ProgressFigures.tenthsOfAPercent(actual)) / 10
         let level: LaggingLevel? = points >= thresholds.behindReferPoints ? .refer
             : points >= thresholds.behindCriticizePoints ? .criticize : nil
         guard let level else { return nil }
@@ -89,16 +89,12 @@ struct LaggingRules {
 
     /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md).
     private func completionTarget(of unit: Unit) -> Int {
-        state.villages.values.filter { $0.unit == unit.id }.reduce(0) { sum, village in
-            village.targets.reduce(sum) { counts($1.key) ? $0 + $1.value : $0 }
-        }
+        CompletionScope(season: season).target(of: unit.id, in: state.rosterTargets)
     }
 
     private func installedTowardCompletion(_ counts: [ProgressKey: Funnel]) -> Int {
-        counts.reduce(0) { self.counts($1.key.path) ? $0 + $1.value.installed : $0 }
+        CompletionScope(season: season).total(counts).installed
     }
-
-    private func counts(_ path: String) -> Bool { season?.countsTowardCompletion(path) ?? true }
 
     /// `stalled`: the unit's installed total equal over its last N reports up to `date`, while below target.
     func stalled(_ unit: Unit, upTo date: LocalDate) -> LaggingReason? {
