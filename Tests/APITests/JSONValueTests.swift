@@ -506,6 +506,7 @@ struct JSONTextGenerator {
         (report(rest: #", "fuel": {"cleanCoalTons": 1.5e1}"#), "fuel.biomassTons: 缺少必填字段 fuel.biomassTons"),
         (report(rest: #", "fuel": null"#), "ok 250 fuel -"),
         (report(rest: #", "fuel": {"cleanCoalTons": false}"#), "fuel.cleanCoalTons: fuel.cleanCoalTons 须为数字"),
+        (report(rest: #", "fuel": {"cleanCoalTons": "120.5", "biomassTons": 0}"#), "fuel.cleanCoalTons: fuel.cleanCoalTons 须为数字，不要加引号：写 120.5，不写 \"120.5\""),
         (report(rest: #", "fuel": [1]"#), "fuel: fuel 须为 JSON 对象"),
         (report(rest: #", "issues": ["a", 1]"#), "issues[1]: 须为字符串"),
         (report(rest: #", "issues": "a""#), "issues: issues 须为数组"),

@@ -5,7 +5,7 @@ import TestSupport
 /// The daily bulletin through the running server, every number checked against figures worked out by hand.
 @Suite struct BulletinTests {
     /// 10-14 17:00: 下团堡乡 (东村 household_electric 300/280/200/150/100, 西村 biomass 100/90/80/70/60 and clean coal
-/// 50/50/40/30/30, which counts toward no completion: docs/bulletin.md) and
+    /// 50/50/40/30/30, which counts toward no completion: docs/bulletin.md) and
     /// 滋润乡 (南村 biomass 60/50/30/20/10) on time. 10-15: 沙楞河乡 exempt; 下团堡乡 at 17:30 with 东村 only
     /// (320/300/250/200/180; 西村 carried) and a problem; 北旺庄街道 at 18:30 with no villages (late); 滋润乡 silent.
     static func scenario() async throws -> CampaignFixture {

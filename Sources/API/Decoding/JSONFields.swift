@@ -72,7 +72,12 @@ struct JSONFields {
             if required { throw DomainError.invalid(field(key), "缺少必填字段 \(field(key))") }
             return nil
         }
-        guard case .number(let number) = value, number.isFinite else { throw DomainError.invalid(field(key), "\(field(key)) 须为数字") }
+        guard case .number(let number) = value, number.isFinite else {
+            if case .string(let text) = value, Double(text.trimmingCharacters(in: .whitespaces)) != nil {
+                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(text.trimmingCharacters(in: .whitespaces))，不写 \"\(text)\"")
+            }
+            throw DomainError.invalid(field(key), "\(field(key)) 须为数字")
+        }
         return number
     }
 

@@ -144,13 +144,21 @@ extension Campaign {
         }
     }
 
+    /// C0 controls other than tab and line ends, DEL, and C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F; U+009B
+    /// is a terminal's CSI): never meant as text.
+    static func hasControlCharacters(_ text: String) -> Bool {
+        var afterC2 = false
+        for byte in text.utf8 {
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { return true }
+            if afterC2 && byte >= 0x80 && byte <= 0x9F { return true }
+            afterC2 = byte == 0xC2
+        }
+        return false
+    }
+
     /// Whether a reason has anything to read: not only white space (line breaks included) and invisible format
     /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
     /// fifth of validating a report.
-    /// C0 controls other than tab and line ends, and DEL (a NUL, a terminal escape): never meant as text.
-    static func hasControlCharacters(_ text: String) -> Bool {
-        text.utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
-    }
 
     static func hasVisibleText(_ text: String?) -> Bool {
         (text ?? "").unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }

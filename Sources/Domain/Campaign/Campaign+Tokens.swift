@@ -32,7 +32,7 @@ extension Campaign {
                     throw DomainError.invalid("unit", "报送员令牌须绑定一个单位（乡镇街道、部门或企业），“\(unit ?? "")”不存在")
                 }
                 guard found.kind != .office else {
-                    throw DomainError.invalid("unit", "“\(found.name)”是办公室，不报送也不承担任务：请为它签发 office 令牌，或绑定乡镇街道、部门或企业")
+                    throw DomainError.invalid("unit", "“\(found.name)”是办公室，不报送也不承担任务：请按用途签发 office 或 supervisor 令牌，或绑定乡镇街道、部门或企业")
                 }
             } else if unit != nil {
                 throw DomainError.invalid("unit", "只有 reporter 令牌绑定单位")

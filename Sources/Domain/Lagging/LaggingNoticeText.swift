@@ -52,7 +52,7 @@ public enum LaggingNoticeText {
     /// `《朔州市朔城区2021年冬季清洁取暖实施方案》（朔区政办发〔2021〕38号）` from the season's title, its document number
     /// (the part from `（`) outside the brackets, as official documents cite one another.
     static func citation(of title: String?) -> String {
-        guard let title, !title.isEmpty else { return "清洁取暖实施方案" }
+        guard let title, !title.isEmpty else { return "《清洁取暖实施方案》" }
         guard let open = title.firstIndex(of: "（") else { return "《\(title)》" }
         return "《\(title[..<open])》\(title[open...])"
     }

@@ -15,8 +15,8 @@ public struct HTTPRequestHead: Sendable {
     /// The path part of the target as sent. Routing splits it into segments before decoding them, so that an
     /// encoded slash (`%2F`) stays inside its segment (RFC 3986 §2.2) instead of separating two.
     public private(set) var rawPath: Substring
-    /// The path part of the target, percent-decoded; worked out once, as screening, metrics and the access log
-    /// all ask for it.
+    /// The path part of the target, percent-decoded; worked out once, as handlers, metrics and the access log
+    /// all ask for it (routing uses `rawPath`).
     public private(set) var path: String
     public var version: HTTPVersion
     public var headers: HTTPFields

@@ -60,10 +60,10 @@ struct RequestHeadParser {
                           expectContinue: try Self.expectsContinue(head), consumed: cursor - start)
     }
 
-    /// The index of the CR of the next CRLF; nil when not yet received. Bare CR or bare LF → 400.
     /// The error names the limits; built only when thrown (its message is formatted text).
     private var headersTooLarge: HTTPParseError { .headersTooLarge(bytes: maxHeaderBytes, fields: maxHeaderCount) }
 
+    /// The index of the CR of the next CRLF; nil when not yet received. Bare CR or bare LF → 400.
     private func lineEnd(_ buffer: [UInt8], from start: Int, limit: Int, tooLong: @autoclosure () -> HTTPParseError) throws -> Int? {
         var index = start
         let count = buffer.count
