@@ -34,6 +34,16 @@ import Testing
                       counts: Self.same) == [])
     }
 
+    /// Clean coal below its target is no retrofit left undone: unchanged clean-coal counts alone are not flagged.
+    @Test func unchangedCleanCoalAloneIsNotFlagged() throws {
+        var builder = try StateBuilder()
+        try builder.village("xtp-c", unit: "xiatuanpu", targets: ["clean_coal": 10])
+        for date in ["2021-10-01", "2021-10-03", "2021-10-04"] { try builder.report("xiatuanpu", date, [("xtp-c", "clean_coal", Self.same)]) }
+        let entry = VillageProgress(village: "xtp-c", path: "clean_coal", counts: Funnel(confirmed: 1, signed: 1, installed: 1))
+        #expect(PlausibilityRules(state: builder.state, unit: "xiatuanpu", date: day("2021-10-05"), villages: [entry],
+                                  thresholds: PlausibilityThresholds()).warnings().isEmpty)
+    }
+
     @Test func aJumpOfMoreThanHalfTheTargetAndFiftyHouseholdsIsFlagged() throws {
         let start = try builder(reporting: ["2021-10-01"], target: 200)
         #expect(rules(start, date: "2021-10-02", counts: [200, 200, 150, 0, 0]) == ["implausible_jump"])

@@ -33,8 +33,10 @@ struct PlausibilityRules {
         var merged = earlier.last?.counts ?? [:]
         for entry in villages { merged[entry.key] = entry.counts }
         guard earlier.allSatisfy({ $0.counts == merged }) else { return [] }
+        // Below target on a retrofit path (clean coal is none: as lagging's `stalled` judges it).
+        let scope = CompletionScope(season: state.season(containing: date))
         let belowTarget = merged.contains { key, counts in
-            (state.villages[key.village]?.targets[key.path] ?? 0) > counts.installed
+            scope.counts(key.path) && (state.villages[key.village]?.targets[key.path] ?? 0) > counts.installed
         }
         guard belowTarget else { return [] }
         return [ReportWarning(rule: "unchanged_below_target",
