@@ -51,7 +51,12 @@ final class DataFolderLock {
 
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case folderLocked(folder: String, pid: String)
-    case corruption(file: String, offset: Int, reason: String)
+    /// `offset`: where in a WAL segment the damage begins (what the repair path truncates at); nil for a snapshot
+    /// file, which is checked whole.
+    case corruption(file: String, offset: Int?, reason: String)
+    /// An online backup aimed into the data folder itself: the next start would take it for a stray temporary or
+    /// a snapshot of its own.
+    case backupInsideDataFolder(target: String, folder: String)
     case migrationChanged(id: String)
     case migrationMissing(id: String)
     case closed
@@ -61,7 +66,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .folderLocked(folder, pid):
             "data folder \(folder) is in use by process \(pid) (another cleanheat server or command); stop it first"
         case let .corruption(file, offset, reason):
-            "corruption in \(file) at offset \(offset): \(reason). Nothing was changed. Run `cleanheat verify` and see docs/storage.md (repair)"
+            "corruption in \(file)\(offset.map { " at offset \($0)" } ?? ""): \(reason). Nothing was changed. Run `cleanheat verify` and see docs/storage.md (repair)"
+        case let .backupInsideDataFolder(target, folder):
+            "backup target \(target) lies inside the data folder \(folder); choose a folder outside it"
         case let .migrationChanged(id):
             "migration \(id) was changed after it was applied; restore the file as applied and add a new migration instead"
         case let .migrationMissing(id):

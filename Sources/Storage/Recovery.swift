@@ -44,7 +44,7 @@ enum Recovery {
         if let snapshot = try Snapshot.latest(in: folder, fileSystem: fs) {
             snapshotBytes = snapshot.files.values.reduce(0) { $0 + $1.count }
             do { state = try State(snapshotFiles: snapshot.files) } catch {
-                throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: 0,
+                throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: nil,
                                             reason: "snapshot does not decode: \(error)")
             }
             sequence = snapshot.sequence
@@ -57,6 +57,20 @@ enum Recovery {
             let bytes = [UInt8](try fs.readFile(path))
             walBytes += bytes.count
             let scan = SegmentScan(bytes: bytes, segment: first)
+            // A segment whose records the snapshot covers (a crash came between the checkpoint's rename and the
+            // segment's removal) holds nothing recovery reads: damage in it loses nothing and must not stop the
+            // start, or the repair path (truncate, remove later segments) would cut the live segment's records.
+            if index + 1 < segments.count, segments[index + 1] <= snapshotSequence + 1 {
+                switch scan.ending {
+                case .clean:
+                    break
+                case let .corrupt(offset, reason), let .torn(offset, reason):
+                    notes.append("damage in \(path) at offset \(offset) (\(reason)), in a segment the snapshot covers: ignored, the next checkpoint removes the segment")
+                    logger.warning("ignored damage in a WAL segment the snapshot covers; the next checkpoint removes it",
+                                   metadata: ["file": "\(path)", "offset": "\(offset)", "reason": "\(reason)"])
+                }
+                continue
+            }
             switch scan.ending {
             case .clean:
                 break

@@ -41,6 +41,33 @@ import TestSupport
         #expect(try ToyStore.openToy(folder).values["log"] == expected(21))
     }
 
+    /// A crash between the snapshot and the removal of the segments it covers leaves such a segment behind. Damage
+    /// in it loses nothing: the folder opens (and verifies) with a note, where refusing it would have sent the
+    /// operator down the repair path, whose truncation would cut the live segment's acknowledged records.
+    @Test func damageInASegmentTheSnapshotCoversDoesNotStopTheStart() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        var options = StoreOptions()
+        options.failpoint = { if $0 == "checkpoint.removing" { throw Crash() } }
+        let store = try ToyStore.openToy(folder, options: options)
+        try await appendToLog(store, 0..<10)
+        #expect(throws: Crash.self) { try store.checkpoint() }
+        try await appendToLog(store, 10..<15)
+        store.abandon()
+        let covered = try #require(try walFiles(folder).first)
+        #expect(try walFiles(folder).count == 2)
+        var bytes = try Data(contentsOf: covered)
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: covered)
+        let report = ToyStore.verify(folder: folder)
+        #expect(report.isSound && report.description.contains("a segment the snapshot covers"), "\(report)")
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values["log"] == expected(15))
+        try reopened.checkpoint()
+        #expect(!FileManager.default.fileExists(atPath: covered.path))
+        try reopened.close()
+        #expect(try ToyStore.openToy(folder).values["log"] == expected(15))
+    }
+
     @Test(arguments: steps)
     func powerLossAtACheckpointStep(step: String) async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")

@@ -123,7 +123,7 @@ import TestSupport
             _ = try ToyStore.openToy(folder)
         } throws: { error in
             guard case let StoreError.corruption(file, offset, _) = error else { return false }
-            return file == segment.path && offset > 0 && offset <= middle
+            return file == segment.path && (offset ?? 0) > 0 && (offset ?? 0) <= middle
         }
         #expect(try Data(contentsOf: segment) == before)
         #expect(!FileManager.default.fileExists(atPath: segment.path + ".broken"))

@@ -83,13 +83,13 @@ enum Snapshot {
         let manifestPath = directory + "/manifest.json"
         guard let manifest = try? JSONDecoder().decode(SnapshotManifest.self, from: fs.readFile(manifestPath)),
               manifest.checksum == manifest.computedChecksum, manifest.sequence == newest else {
-            throw StoreError.corruption(file: manifestPath, offset: 0, reason: "snapshot manifest missing or damaged")
+            throw StoreError.corruption(file: manifestPath, offset: nil, reason: "snapshot manifest missing or damaged")
         }
         var files: [String: Data] = [:]
         for (file, sum) in manifest.files {
             let path = directory + "/" + file
             guard let data = try? fs.readFile(path), Checksum.hex(data) == sum else {
-                throw StoreError.corruption(file: path, offset: 0, reason: "snapshot file missing or its checksum differs")
+                throw StoreError.corruption(file: path, offset: nil, reason: "snapshot file missing or its checksum differs")
             }
             files[file] = data
         }
