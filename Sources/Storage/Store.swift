@@ -289,6 +289,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// A consistent copy of the state as of now, as a data folder that `open` and `verify` accept.
     public func backup(to directory: URL) throws {
         let target = directory.standardizedFileURL.path
+        let resolvedFolder = Self.resolved(folder)
+        let resolvedTarget = Self.resolved(target)
+        if resolvedTarget == resolvedFolder || resolvedTarget.hasPrefix(resolvedFolder + "/") {
+            throw StoreError.backupInsideDataFolder(target: target, folder: folder)
+        }
         condition.lock()
         guard !backupRunning else {
             condition.unlock()
@@ -312,6 +317,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: target, fileSystem: fileSystem)
             try fileSystem.syncDirectory(target + "/wal")
             try fileSystem.syncDirectory(target)
+            // And the backup's own entry: a copy reported written must not vanish with a power cut.
+            try fileSystem.syncDirectory((target as NSString).deletingLastPathComponent)
         } catch {
             // The folder was empty: whatever is in it now is this backup's, and half a backup must not look like one.
             for name in (try? fileSystem.list(target)) ?? [] { try? fileSystem.remove(target + "/" + name) }
@@ -321,6 +328,21 @@ public final class Store<State: DurableState>: @unchecked Sendable {
 }
 
 extension Store {
+    /// The path with symbolic links resolved as far as it exists (a backup target usually does not exist yet).
+    static func resolved(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL.path
+        var rest: [String] = []
+        while true {
+            if let real = realpath(existing, nil) {
+                defer { free(real) }
+                return ([String(cString: real)] + rest).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
+            }
+            guard existing != "/" else { return path }
+            rest.insert((existing as NSString).lastPathComponent, at: 0)
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+    }
+
     final class Published: Sendable {
         let value: State
         init(_ value: State) { self.value = value }

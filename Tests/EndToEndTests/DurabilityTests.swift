@@ -166,6 +166,16 @@ import TestSupport
         #expect(again.status == 409 && again.errorFields == ["to"], "\(again.text)")
         let unreachable = try await f.admin.post("/api/v1/admin/backup", json: ["to": "/proc/no-such/backup"])
         #expect(unreachable.status == 422 && unreachable.errorFields == ["to"], "\(unreachable.text)")
+        // Into the data folder itself, directly or through a symbolic link: the next start would take the copy
+        // for a stray temporary (and delete it) or refuse a folder it does not know.
+        let data = f.server.dataFolder
+        let link = try RepositoryPaths.makeTemporaryFolder("cleanheat-link").appendingPathComponent("data")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: data)
+        for inside in [data.appendingPathComponent("snapshot-copy"), data, link.appendingPathComponent("copy")] {
+            let refused = try await f.admin.post("/api/v1/admin/backup", json: ["to": inside.path])
+            #expect(refused.status == 422 && refused.errorFields == ["to"] && refused.text.contains("数据文件夹之内"), "\(refused.text)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("snapshot-copy").path))
         try await writing.value
         f.stop()
         let verify = try Shell.run("'\(RepositoryPaths.binary.path)' verify '\(target.path)'")
@@ -228,6 +238,9 @@ private final class Counter: @unchecked Sendable {
         #expect(health.text.contains("read_only"))
         #expect(try await client.get("/api/v1/units").status == 200)
         #expect(try await client.post("/api/v1/villages", json: ["id": "more", "name": "村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]]).status == 503)
+        // A checkpoint asked for now fails for the same reason: the storage's state, 503, not a 500.
+        let checkpoint = try await client.post("/api/v1/admin/checkpoint", json: [:])
+        #expect(checkpoint.status == 503 && checkpoint.errorCode == "storage_unavailable", "\(checkpoint.text)")
         server.kill9()
         try await checkAfterRestart(folder: server.dataFolder, token: token, acknowledged: acknowledged)
     }

@@ -28,6 +28,8 @@ extension CleanheatAPI {
             guard folder.hasPrefix("/") else { throw DomainError.invalid("to", "to 须为服务器上的绝对路径") }
             do {
                 try await onOwnThread { try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true)) }
+            } catch StoreError.backupInsideDataFolder {
+                throw DomainError.invalid("to", "备份目标 \(folder) 在数据文件夹之内，请选数据文件夹以外的文件夹")
             } catch let error as FileSystemError {
                 // The target is the caller's choice: a folder in use or out of reach is their error, not the server's.
                 if error.errno == EBUSY {
