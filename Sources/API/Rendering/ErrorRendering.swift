@@ -1,3 +1,4 @@
+import Foundation
 import Domain
 import HTTPCore
 import Storage
@@ -12,16 +13,26 @@ enum ErrorRendering {
         case let error as APIError:
             return response(for: error)
         case let error as StorageUnavailable:
-            var headers = HTTPFields()
-            headers["Retry-After"] = "60"
-            return .error(503, code: "storage_unavailable", message: "存储暂时无法写入（\(error.reason)），数据未保存，请稍后重试并联系管理员",
-                          headers: headers)
+            return storageUnavailable(error.reason)
+        // A store closing under a request (the server is stopping) or a file operation that failed (a checkpoint
+        // on a full disk) is the storage's state, not a fault in the server: 503, as the contract says.
+        case StoreError.closed:
+            return storageUnavailable("服务正在停止")
+        case let error as FileSystemError:
+            return storageUnavailable(String(cString: strerror(error.errno)))
         case let error as ChangeTooLarge:
             return .error(413, code: "change_too_large",
                           message: "本次修改连同已有内容共 \(error.bytes) 字节，超过单条记录上限 \(error.limit) 字节，未保存")
         default:
             return .error(500, code: "internal", message: "服务器内部错误，请联系管理员")
         }
+    }
+
+    private static func storageUnavailable(_ reason: String) -> HTTPResponse {
+        var headers = HTTPFields()
+        headers["Retry-After"] = "60"
+        return .error(503, code: "storage_unavailable", message: "存储暂时无法写入（\(reason)），数据未保存，请稍后重试并联系管理员",
+                      headers: headers)
     }
 
     static func status(of kind: DomainError.Kind) -> Int {

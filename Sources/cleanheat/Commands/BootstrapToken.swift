@@ -10,8 +10,17 @@ enum BootstrapToken {
             // No token was ever stored, so a file left by a crash before the commit holds a secret that never worked.
             if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
             try writeExclusively(secret + "\n", to: file)
+            // The file's entry in the folder too: after a power cut the token would be stored and its only copy gone.
+            try syncFolder(dataFolder)
         }
         if issued != nil { logger.notice("created the first admin token; it is in \(file.path) (mode 0600)") }
+    }
+
+    static func syncFolder(_ folder: URL) throws {
+        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: folder.path]) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder.path]) }
     }
 
     static func writeExclusively(_ text: String, to file: URL) throws {
