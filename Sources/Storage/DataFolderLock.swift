@@ -15,8 +15,9 @@ final class DataFolderLock {
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let holder = Self.pid(in: descriptor)
             // Our own process "holding" a lock it has released: a child being spawned at that instant still has
-            // a copy of the old descriptor until it execs (O_CLOEXEC closes it then). Wait that out, briefly.
-            if holder == "\(getpid())" && attempts < 50 {
+            // a copy of the old descriptor until it execs (O_CLOEXEC closes it then). Wait that out, up to a second
+            // (a loaded machine's spawn can take that long).
+            if holder == "\(getpid())" && attempts < 500 {
                 attempts += 1
                 usleep(2_000)
                 continue

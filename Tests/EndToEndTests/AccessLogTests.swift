@@ -10,7 +10,7 @@ import TestSupport
         let client = APIClient(baseURL: server.baseURL, token: try server.adminToken)
         #expect(try await client.get("/healthz").status == 200)
         #expect(try await client.get("/api/v1/no-such-thing").status == 404)
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(30) // flushed every 100 ms; the loop ends as soon as it is there
         while !(server.log.contains("GET /api/v1/no-such-thing 404")) && Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -30,7 +30,7 @@ import TestSupport
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET /nothing\(forged) HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 404)
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(30) // flushed every 100 ms; the loop ends as soon as it is there
         while !server.log.contains("GET /nothing") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let line = try #require(server.log.split(separator: "\n").first { $0.contains("GET /nothing") })
         #expect(line.contains("GET /nothing%0A2026-11-27T00:00:00+0000 info cleanheat.access : GET /api/v1/tokens 200%0D%C2%85%E2%80%A8x 404"), "\(line)")

@@ -19,7 +19,7 @@ import TestSupport
             return
         }
         let server = try TestServer { $0.headerTimeout = 10; $0.bodyTimeout = 30; $0.keepAliveTimeout = 60 }
-        var arguments = ["-c", "200", "-r", "100", "-i", "1", "-l", "5", "-p", "2"]
+        var arguments = ["-c", "200", "-r", "100", "-i", "1", "-l", "5", "-p", "5"] // -p: the probe's patience, for a loaded CI machine
         for (index, argument) in mode.enumerated() {
             arguments.append(mode[max(0, index - 1)] == "-u" ? "http://127.0.0.1:\(server.port)\(argument)" : argument)
         }

@@ -215,7 +215,7 @@ import TestSupport
     }
 
     @Test func expectContinueGoodTokenGets100ThenTheAnswer() async throws {
-        let server = try TestServer()
+        let server = try TestServer { $0.bodyTimeout = 30 }
         let client = try server.client()
         try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
         #expect(try client.readResponse().status == 100)
@@ -299,7 +299,7 @@ import TestSupport
     }
 
     @Test func oneByteAtATimeGetsTheSameAnswer() async throws {
-        let server = try TestServer { $0.headerTimeout = 5; $0.bodyTimeout = 5 }
+        let server = try TestServer { $0.headerTimeout = 60; $0.bodyTimeout = 60 }
         nonisolated(unsafe) let client = try server.client()
         let text = try await onDedicatedThread {
             for byte in Array("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd".utf8) {
@@ -369,7 +369,7 @@ import TestSupport
     }
 
     @Test func beyondMaxConnectionsIs503WhileOthersAreServed() async throws {
-        let server = try TestServer { $0.maxConnections = 3; $0.headerTimeout = 5; $0.keepAliveTimeout = 5 }
+        let server = try TestServer { $0.maxConnections = 3; $0.headerTimeout = 60; $0.keepAliveTimeout = 60 }
         let held = try (0..<3).map { _ in try server.client() }
         for client in held {
             try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -470,7 +470,7 @@ import TestSupport
             try Self.expectErrorShape(try client.readResponse(), status: status)
         }
         await server.stop()
-        let full = try TestServer { $0.maxConnections = 1; $0.keepAliveTimeout = 5 }
+        let full = try TestServer { $0.maxConnections = 1; $0.keepAliveTimeout = 60 }
         let holder = try full.client()
         try holder.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
         _ = try holder.readResponse()

@@ -18,11 +18,13 @@ public final class RawHTTPClient {
     }
 
     public enum Failure: Error { case connect(Int32), closed, timeout, malformed(String) }
+    /// Long, for a loaded CI machine: no test relies on a read timing out, only on an answer or a close.
+    public static let readTimeout: TimeInterval = 30
 
     private let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    public init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 5) throws {
+    public init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = RawHTTPClient.readTimeout) throws {
         // Stored only once connected: a class whose init throws after every property is set runs its deinit,
         // which would close the descriptor a second time, and by then the number may belong to another test's
         // file or socket (a refused connect closed a store's WAL segment that way, and a server's sockets).
@@ -112,7 +114,7 @@ public final class RawHTTPClient {
     /// True when the server has closed (end of stream or reset) within `timeout` and sent nothing more.
     public func isClosed(within timeout: TimeInterval = 2) -> Bool {
         setTimeout(timeout)
-        defer { setTimeout(5) }
+        defer { setTimeout(Self.readTimeout) }
         guard buffer.isEmpty else { return false }
         do { return try !fill() } catch { return false }
     }
