@@ -398,6 +398,21 @@ import TestSupport
         await server.stop()
     }
 
+    /// `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): every method some route takes, no body.
+    /// The asterisk is a target for OPTIONS only.
+    @Test func optionsAsteriskNamesTheServersMethods() async throws {
+        let server = try TestServer()
+        let client = try server.client()
+        try client.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")
+        let options = try client.readResponse()
+        #expect(options.status == 200 && options.header("Allow") == "GET, HEAD, POST", "\(options.headers)")
+        #expect(options.header("Content-Length") == "0" && options.header("Date") != nil)
+        try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200) // still kept alive
+        #expect(try exchange("GET * HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
+        await server.stop()
+    }
+
     @Test func notFoundAndMethodNotAllowedWithAllow() async throws {
         let server = try TestServer()
         let client = try server.client()

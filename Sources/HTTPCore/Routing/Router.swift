@@ -24,6 +24,8 @@ public enum RouteLookup: Sendable {
     case found(Route, RouteParameters)
     case methodNotAllowed(allow: [String])
     case notFound
+    /// `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): every method some route takes.
+    case serverOptions(allow: [String])
 }
 
 /// Matches `METHOD /path/{param}` patterns. HEAD is served by the GET route (RFC 9110 §9.3.2).
@@ -47,6 +49,10 @@ public struct Router: HTTPResponder {
     /// `path`: as sent (`HTTPRequestHead.rawPath`): split on `/` first, each segment then percent-decoded.
     public func lookup(method: String, path: Substring) -> RouteLookup {
         // Split on bytes: `String.split` walks Characters, and was a tenth of an authenticated GET's own time.
+        if path == "*" && method == "OPTIONS" { // the parser admits `*` for OPTIONS only
+            let methods = Set(routes.values.joined().map(\.method))
+            return .serverOptions(allow: (methods.contains("GET") ? methods.union(["HEAD"]) : methods).sorted())
+        }
         let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         var allowed: [String] = []
         for route in routes[parts.count] ?? [] {
@@ -84,6 +90,11 @@ public struct Router: HTTPResponder {
             return Self.methodNotAllowed(allow)
         case .notFound:
             return Self.notFound
+        case .serverOptions(let allow):
+            var headers = HTTPFields()
+            headers["Allow"] = allow.joined(separator: ", ")
+            headers["Content-Type"] = "text/plain; charset=utf-8"
+            return HTTPResponse(status: 200, headers: headers)
         }
     }
 
