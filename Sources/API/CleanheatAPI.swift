@@ -103,8 +103,8 @@ public final class CleanheatAPI: HTTPResponder {
         } catch {
             response = ErrorRendering.response(for: error)
             // A refusal in read-only mode is expected until the restart, and the store logged why at critical once:
-            // one line per refused write (75k in 20 s of a full disk) buried it.
-            if !(error is DomainError || error is APIError || error is StorageUnavailable) {
+            // one line per refused write (75k in 20 s of a full disk) buried it. A store closed by shutdown likewise.
+            if !(error is DomainError || error is APIError || error is StorageUnavailable || error as? StoreError == .closed) {
                 logger.error("request failed", metadata: ["route": "\(route.pattern)", "error": "\(error)"])
             }
         }

@@ -51,7 +51,12 @@ extension Store {
         let sequence = publishedSequence
         let unchanged = sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0
         if unchanged {
-            for ticket in tickets { ticket.outcome = .success(()) }
+            condition.unlock()
+            // Nothing new to write, but a crash after an earlier snapshot may have left files it covers: they go now,
+            // not only after the next write (a damaged one would be warned about at every start until then).
+            let outcome = Result { try removeCovered(upTo: sequence) }
+            condition.lock()
+            for ticket in tickets { ticket.outcome = outcome }
             condition.broadcast()
             condition.unlock()
             return

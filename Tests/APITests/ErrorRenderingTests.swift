@@ -19,10 +19,12 @@ import Storage
         #expect((details["message"] as? String)?.contains("存储暂时无法写入") == true)
     }
 
-    @Test func anythingElseUnforeseenIsA500WithoutDetails() throws {
-        struct Unforeseen: Error {}
-        let response = ErrorRendering.response(for: Unforeseen())
+    /// A file error that says nothing about the disk (a wrong path, a bad descriptor) is a bug of ours: 500.
+    @Test(arguments: [FileSystemError(call: "open", path: "/nowhere", errno: ENOENT) as any Error,
+                      FileSystemError(call: "fsync", path: "/data", errno: EBADF) as any Error])
+    func anythingElseIsA500WithoutDetails(error: any Error) throws {
+        let response = ErrorRendering.response(for: error)
         #expect(response.status == 500)
-        #expect(!String(decoding: response.body, as: UTF8.self).contains("Unforeseen"))
+        #expect(!String(decoding: response.body, as: UTF8.self).contains("nowhere"))
     }
 }

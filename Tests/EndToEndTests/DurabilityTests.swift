@@ -238,7 +238,7 @@ private final class Counter: @unchecked Sendable {
         #expect(health.text.contains("read_only"))
         #expect(try await client.get("/api/v1/units").status == 200)
         #expect(try await client.post("/api/v1/villages", json: ["id": "more", "name": "村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]]).status == 503)
-        // A checkpoint asked for now fails for the same reason: the storage's state, 503, not a 500.
+        // A checkpoint asked for in read-only mode is refused the same way: 503, not a 500.
         let checkpoint = try await client.post("/api/v1/admin/checkpoint", json: [:])
         #expect(checkpoint.status == 503 && checkpoint.errorCode == "storage_unavailable", "\(checkpoint.text)")
         server.kill9()

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Logging
+import Storage
 
 /// On first start with an empty data folder: an admin token in `<data>/bootstrap-token`, mode 0600, created exclusively.
 enum BootstrapToken {
@@ -11,16 +12,9 @@ enum BootstrapToken {
             if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
             try writeExclusively(secret + "\n", to: file)
             // The file's entry in the folder too: after a power cut the token would be stored and its only copy gone.
-            try syncFolder(dataFolder)
+            try PosixFileSystem().syncDirectory(dataFolder.path)
         }
         if issued != nil { logger.notice("created the first admin token; it is in \(file.path) (mode 0600)") }
-    }
-
-    static func syncFolder(_ folder: URL) throws {
-        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: folder.path]) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder.path]) }
     }
 
     static func writeExclusively(_ text: String, to file: URL) throws {
