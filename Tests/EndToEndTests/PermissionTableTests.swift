@@ -35,6 +35,7 @@ import TestSupport
         Endpoint(method: "DELETE", path: "/api/v1/exemptions/none", body: nil, allowed: writers),
         Endpoint(method: "POST", path: "/api/v1/tasks", body: [:], allowed: writers),
         Endpoint(method: "PATCH", path: "/api/v1/tasks/none", body: [:], allowed: ["reporter", "office", "admin"]),
+        Endpoint(method: "DELETE", path: "/api/v1/tasks/none", body: nil, allowed: writers),
         Endpoint(method: "GET", path: "/api/v1/tasks", body: nil, allowed: everyone),
         Endpoint(method: "GET", path: "/api/v1/audit", body: nil, allowed: writers),
         // API.md: reporters read bulletins; summaries are the supervisor's (and the office's).

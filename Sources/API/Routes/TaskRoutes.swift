@@ -14,7 +14,19 @@ extension CleanheatAPI {
         },
         APIRoute("PATCH", "/api/v1/tasks/{id}", .updateTask) { api, request in
             let body = try request.json()
-            try body.allowOnly(["status", "note"])
+            try body.allowOnly(["status", "note", "title", "due"])
+            let title = try body.string("title"), due = try body.date("due")
+            if title != nil || due != nil {
+                // Correcting the task itself is the office's; its progress is the unit's. One record each, so not mixed.
+                guard Permission.allows(try request.caller.role, .editTask) else {
+                    throw APIError.forbidden("只有领导小组办公室可以修改任务名称和期限")
+                }
+                if body.has("status") || body.has("note") {
+                    throw DomainError.invalid(body.has("status") ? "status" : "note", "修改任务名称、期限与更新进展请分两次提交")
+                }
+                let task = try await api.campaign.editTask(id: request.parameter("id"), title: title, due: due, by: try request.caller)
+                return try api.renderer.response(200, task)
+            }
             var status: DutyTask.Status?
             if let text = try body.string("status") {
                 guard let parsed = DutyTask.Status(rawValue: text) else {
@@ -25,6 +37,10 @@ extension CleanheatAPI {
             let task = try await api.campaign.updateTask(id: request.parameter("id"), status: status,
                                                          note: try body.string("note"), by: try request.caller)
             return try api.renderer.response(200, task)
+        },
+        APIRoute("DELETE", "/api/v1/tasks/{id}", .editTask) { api, request in
+            try await api.campaign.withdrawTask(id: request.parameter("id"), by: try request.caller)
+            return HTTPResponse(status: 204)
         },
         APIRoute("GET", "/api/v1/tasks", .readTasks, queries: ["unit", "overdue"]) { api, request in
             // A reporter sees its own unit's tasks, the ones it may update (API.md, Auth); others see every unit's.

@@ -6,7 +6,7 @@ public enum Action: String, Sendable, CaseIterable {
     case submitReport, readReports, reviewReport, reopenReport
     case readExemptions, manageExemptions
     case readBulletin, readSummary, readLagging
-    case readTasks, createTask, updateTask
+    case readTasks, createTask, editTask, updateTask
     case readAudit
     case setTestClock
     case operateStorage
@@ -33,6 +33,7 @@ public enum Permission {
         .readLagging: [.office, .supervisor, .admin],
         .readTasks: [.reporter, .office, .supervisor, .admin],
         .createTask: [.office, .admin],
+        .editTask: [.office, .admin], // a task's title and due date, or withdrawing it: who assigned it
         .updateTask: [.reporter, .office, .admin],
         .readAudit: [.office, .admin],
         .setTestClock: [.reporter, .office, .supervisor, .admin],

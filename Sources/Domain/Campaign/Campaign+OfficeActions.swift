@@ -8,7 +8,7 @@ extension Campaign {
         let now = self.now()
         return try await store.commit { state in
             guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(state.unit(unit)?.name ?? unit)没有 \(date) 的报送") }
-            try self.checkLength(note, field: "note", noun: "说明")
+            try self.checkFreeText(note, field: "note", noun: "说明")
             let review = Review(state: reviewState, note: note, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",
                                         summary: "审核状态：\(reviewState.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
@@ -29,7 +29,7 @@ extension Campaign {
             }
             if !self.rules.isReportingDay(date, in: state) { throw self.rules.outsideSeason(date, in: state) }
             if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写补报原因") }
-            try self.checkLength(reason, field: "reason", noun: "原因")
+            try self.checkFreeText(reason, field: "reason", noun: "原因")
             let reopening = Reopening(until: Timestamp.floor(until), reason: reason, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.reopen", target: "\(unit)/\(date)",
                                         summary: "允许补报至 \(self.rules.time.rfc3339(until))：\(reason)", at: now)
@@ -55,7 +55,7 @@ extension Campaign {
                                   details: [.init(field: "from", message: "同一单位同一期间已免报")])
             }
             if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写免报原因") }
-            try self.checkLength(reason, field: "reason", noun: "原因")
+            try self.checkFreeText(reason, field: "reason", noun: "原因")
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
             let audit = self.auditEntry(principal, "exemption.add", target: id,
                                         summary: "\(found.name) \(from) 至 \(to) 免报：\(reason)", at: now)

@@ -138,9 +138,15 @@ extension Campaign {
     }
 
     /// The office's and the departments' free text (a note, a reason) within `maxTextLength`, or 422 naming the field.
-    func checkLength(_ text: String?, field: String, noun: String) throws {
-        if let text, Self.isLonger(text, than: rules.maxTextLength) {
+    /// A free text (a note, a reason): within the length limit, and no control characters, which reports refuse
+    /// too (they would reach the audit trail, the chat notice and a clerk's terminal as they are).
+    func checkFreeText(_ text: String?, field: String, noun: String) throws {
+        guard let text else { return }
+        if Self.isLonger(text, than: rules.maxTextLength) {
             throw DomainError.invalid(field, "\(noun)不超过 \(rules.maxTextLength) 字")
+        }
+        if Self.hasControlCharacters(text) {
+            throw DomainError.invalid(field, "\(noun)含有控制字符，请删去后重新提交")
         }
     }
 

@@ -7,18 +7,61 @@ extension Campaign {
         let now = self.now()
         let id = TokenSecret.newID(prefix: "task_")
         return try await store.commit { state in
-            guard state.unit(unit) != nil else {
-                throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
+            let title = try self.checkTask(unit: unit, title: title, due: due, in: state)
+            try self.checkFreeText(note, field: "note", noun: "说明")
+            // A create sent again (curl's retry after a lost answer) must not make a second task that lagging counts.
+            if let same = state.tasks.values.first(where: { $0.unit == unit && $0.title == title && $0.due == due && $0.status != .done }) {
+                throw DomainError(.alreadyExists, "\(state.unit(unit)?.name ?? unit)已有同名、同期限的未完成任务（\(same.id)），修改请用 PATCH /api/v1/tasks/\(same.id)",
+                                  details: [.init(field: "title", message: "任务已存在：\(same.id)")])
             }
-            let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-            if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
-                throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
-            }
-            try self.checkLength(note, field: "note", noun: "说明")
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
                                 createdAt: now, doneOn: nil, updates: [])
             let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(state.unit(unit)?.name ?? unit)：\(title)，\(due) 前完成", at: now)
             return .write(LoggedChange(.taskSaved(task), audit: audit), task)
+        }
+    }
+
+    /// A task's unit, title and due date as the office sets them; returns the title trimmed.
+    private func checkTask(unit: String, title: String, due: LocalDate, in state: CampaignState) throws -> String {
+        guard let found = state.unit(unit) else {
+            throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
+        }
+        // The offices assign and supervise tasks (方案 四); one assigned to them would be criticized in its own notice.
+        if found.kind == .office {
+            throw DomainError.invalid("unit", "“\(found.name)”是办公室，负责分派和督办任务，不承担任务")
+        }
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
+            throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
+        }
+        // A due date outside every season (1900-01-01 by a slip) made a task tens of thousands of days overdue.
+        guard rules.isReportingDay(due, in: state) else { throw rules.outsideSeason(due, field: "due", in: state) }
+        return title
+    }
+
+    /// The office corrects a task's title or due date (a slip, a rescheduled duty); the history is kept.
+    public func editTask(id: String, title: String?, due: LocalDate?, by principal: Principal) async throws -> DutyTask {
+        let now = self.now()
+        return try await store.commit { state in
+            guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            let before = task
+            task.title = try self.checkTask(unit: task.unit, title: title ?? task.title, due: due ?? task.due, in: state)
+            task.due = due ?? task.due
+            if task == before { return .noWrite(task) }
+            let audit = self.auditEntry(principal, "task.edit", target: id,
+                                        summary: "\(task.title)，\(task.due) 前完成（原：\(before.title)，\(before.due) 前完成）", at: now)
+            return .write(LoggedChange(.taskSaved(task), audit: audit), task)
+        }
+    }
+
+    /// The office withdraws a task assigned by mistake: it no longer counts anywhere. The audit trail keeps it.
+    public func withdrawTask(id: String, by principal: Principal) async throws {
+        let now = self.now()
+        try await store.commit { state in
+            guard let task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            let audit = self.auditEntry(principal, "task.withdraw", target: id,
+                                        summary: "撤销任务：\(state.unit(task.unit)?.name ?? task.unit)：\(task.title)，\(task.due) 前完成", at: now)
+            return .write(LoggedChange(.taskRemoved(id: id), audit: audit), ())
         }
     }
 
@@ -32,7 +75,7 @@ extension Campaign {
             if task.updates.count >= self.rules.maxUpdatesPerTask {
                 throw DomainError.invalid("id", "此任务已有 \(task.updates.count) 次更新，达到上限 \(self.rules.maxUpdatesPerTask) 次，请联系领导小组办公室")
             }
-            try self.checkLength(note, field: "note", noun: "说明")
+            try self.checkFreeText(note, field: "note", noun: "说明")
             let newStatus = status ?? task.status
             let update = DutyTask.Update(at: now, by: principal.label, status: newStatus, note: note)
             let doneOn = newStatus == .done ? (task.doneOn ?? today) : nil

@@ -27,6 +27,7 @@ public enum CampaignChange: Codable, Sendable, Equatable {
     /// One update of a task, without the task: logging the whole task each time made its records grow with its
     /// history (the hundredth update logged the ninety-nine before it).
     case taskUpdated(id: String, update: DutyTask.Update, doneOn: LocalDate?)
+    case taskRemoved(id: String)
 }
 
 /// A change and its audit entry, logged together so that neither can exist without the other.

@@ -42,6 +42,8 @@ extension CampaignState {
         case let .taskUpdated(id, update, doneOn):
             guard tasks[id] != nil else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             tasks[id]?.record(update, doneOn: doneOn) // in place: the history is not copied
+        case let .taskRemoved(id):
+            tasks[id] = nil
         }
         if let entry = logged.audit {
             audit[entry.date, default: AuditDay()].append(entry)

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Tasks (职责分工) as the office keeps them: checked when assigned, safe to send twice, correctable, withdrawable.
+@Suite struct TaskTests {
+    func tasks(_ f: CampaignFixture, _ query: String = "") async throws -> [[String: Any]] {
+        try await f.office.get("/api/v1/tasks\(query)").json["tasks"] as? [[String: Any]] ?? []
+    }
+
+    func auditActions(_ f: CampaignFixture) async throws -> [String] {
+        let entries = try await f.office.get("/api/v1/audit?from=2021-10-01&to=2021-10-31").json["entries"] as? [[String: Any]] ?? []
+        return entries.compactMap { $0["action"] as? String }.filter { $0.hasPrefix("task.") }
+    }
+
+    @Test func assignmentIsCheckedAndASecondSendMakesNoSecondTask() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        // An office assigns and supervises; a date outside every season is a slip; control characters are no text.
+        let refusals: [([String: Any], Int, String)] = [
+            (["unit": "leading-group-office", "title": "自查", "due": "2021-10-20"], 422, "unit"),
+            (["unit": "grid", "title": "增容", "due": "1900-01-01"], 422, "due"),
+            (["unit": "grid", "title": "增容", "due": "2021-10-20", "note": "响铃\u{07}"], 422, "note"),
+        ]
+        for (body, status, field) in refusals {
+            let reply = try await f.office.post("/api/v1/tasks", json: body)
+            #expect(reply.status == status && reply.errorFields == [field], "\(body): \(reply.text)")
+        }
+        let body = ["unit": "grid", "title": "下团堡乡配套电网增容", "due": "2021-10-20"]
+        let first = try await f.office.post("/api/v1/tasks", json: body)
+        #expect(first.status == 201)
+        let id = try #require(first.json["id"] as? String)
+        let again = try await f.office.post("/api/v1/tasks", json: body)
+        #expect(again.status == 409 && again.errorFields == ["title"] && again.text.contains(id), "\(again.text)")
+        #expect(try await tasks(f).count == 1)
+        #expect(try await auditActions(f) == ["task.create"])
+    }
+
+    @Test func theOfficeCorrectsAndWithdrawsATaskTheUnitOnlyReportsProgress() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let created = try await f.office.post("/api/v1/tasks", json: ["unit": "xiatuanpu", "title": "入户安装", "due": "2021-10-20"])
+        let id = try #require(created.json["id"] as? String)
+        // The unit may report progress, not move its own deadline.
+        #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30"]).status == 403)
+        #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["status": "in_progress"]).status == 200)
+        let mixed = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30", "status": "done"])
+        #expect(mixed.status == 422 && mixed.errorFields == ["status"], "\(mixed.text)")
+        let badDue = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2030-01-01"])
+        #expect(badDue.status == 422 && badDue.errorFields == ["due"], "\(badDue.text)")
+        let moved = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30", "title": "入户安装（第二批）"])
+        #expect(moved.status == 200, "\(moved.text)")
+        #expect(moved.json["due"] as? String == "2021-11-30" && moved.json["title"] as? String == "入户安装（第二批）")
+        #expect(moved.json["status"] as? String == "in_progress") // the progress stays
+        #expect(try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30"]).status == 200) // unchanged: no record
+        #expect(try await f.xiatuanpu.delete("/api/v1/tasks/\(id)").status == 403)
+        #expect(try await f.office.delete("/api/v1/tasks/\(id)").status == 204)
+        #expect(try await f.office.delete("/api/v1/tasks/\(id)").status == 404)
+        #expect(try await tasks(f).isEmpty)
+        #expect(try await auditActions(f) == ["task.create", "task.update", "task.edit", "task.withdraw"])
+        // All of it survives a restart: the withdrawal is replayed, not only applied.
+        f.server.kill9()
+        let restarted = try ServerProcess.start(dataFolder: f.server.dataFolder)
+        defer { restarted.stop() }
+        let after = try await APIClient(baseURL: restarted.baseURL, token: f.office.token).get("/api/v1/tasks")
+        #expect((after.json["tasks"] as? [Any])?.isEmpty == true, "\(after.text)")
+    }
+
+    @Test func freeTextsRefuseControlCharactersAsReportsDo() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let label = try await f.admin.post("/api/v1/tokens", json: ["role": "office", "label": "a\u{1B}[31mb"])
+        #expect(label.status == 422 && label.errorFields == ["label"], "\(label.text)")
+        let twoLines = try await f.admin.post("/api/v1/tokens", json: ["role": "office", "label": "办公室\r\n统计员"])
+        #expect(twoLines.status == 422 && twoLines.errorFields == ["label"], "\(twoLines.text)")
+        let reason = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2021-10-17", "reason": "停电\u{1B}[2J"])
+        #expect(reason.status == 422 && reason.errorFields == ["reason"], "\(reason.text)")
+    }
+}
