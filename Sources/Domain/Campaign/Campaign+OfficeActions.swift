@@ -45,7 +45,7 @@ extension Campaign {
                 throw DomainError(.unknownUnit, "没有报送单位“\(unit)”", details: [.init(field: "unit", message: "没有这个乡镇或街道")])
             }
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
-            if to - from > 366 { throw DomainError.invalid("to", "免报期不能超过一年") }
+            if to - from >= 366 { throw DomainError.invalid("to", "免报期不能超过一年（366 天）") } // both ends counted
             // No reporting day in it exempts nothing (a typo'd year); the same exemption twice is a retry.
             if !from.through(to).contains(where: { self.rules.isReportingDay($0, in: state) }) {
                 throw self.rules.outsideSeason(from, through: to, field: "from", in: state)
