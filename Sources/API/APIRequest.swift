@@ -73,3 +73,14 @@ struct APIRequest: Sendable {
         return mediaTypes.first { $0.value == preferred }?.key ?? "json"
     }
 }
+
+extension CleanheatAPI {
+    /// A `unit` filter must name a unit: a misspelt id answered an empty list, as if the unit had nothing.
+    func unitQuery(_ request: APIRequest) throws -> String? {
+        guard let unit = request.query("unit") else { return nil }
+        guard campaign.read({ $0.unit(unit) }) != nil else {
+            throw APIError.badQuery(parameter: "unit", message: "没有单位“\(unit)”（单位编号见 GET /api/v1/units）")
+        }
+        return unit
+    }
+}

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Date windows count both of their ends, as a clerk counts days: 366 days pass, 367 do not.
-@Suite struct DateWindowTests {
+/// Query filters as a clerk types them: date windows count both of their ends (366 days pass, 367 do not), and
+/// a unit filter names a unit.
+@Suite struct QueryFilterTests {
     @Test func auditWindowAndItsDefaults() async throws {
         let f = try await CampaignFixture.start(villages: false)
         defer { f.stop() }
@@ -29,5 +30,17 @@ import TestSupport
         #expect(long.status == 422 && long.errorFields == ["to"], "\(long.text)")
         let year = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2022-10-16", "reason": "撤并"])
         #expect(year.status == 201, "\(year.text)")
+    }
+
+    @Test func aUnitFilterMustNameAUnit() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        for path in ["/api/v1/villages?unit=nope", "/api/v1/tasks?unit=nope", "/api/v1/reports?date=2021-10-15&unit=nope", "/api/v1/tasks?unit="] {
+            let reply = try await f.office.get(path)
+            #expect(reply.status == 400 && reply.errorFields == ["unit"] && reply.text.contains("没有单位"), "\(path): \(reply.text)")
+        }
+        for path in ["/api/v1/villages?unit=zirun", "/api/v1/tasks?unit=grid", "/api/v1/reports?date=2021-10-15&unit=zirun"] {
+            #expect(try await f.office.get(path).status == 200, "\(path)")
+        }
     }
 }
