@@ -23,8 +23,8 @@ extension CleanheatAPI {
         APIRoute("POST", "/api/v1/villages/import", .importVillages) { api, request in
             try request.requireContentType("text/csv")
             let text = try TextDecoding.decode(request.http.body, contentType: request.http.headers["Content-Type"])
-            let rows = try importRows(CSVTable.parse(text))
-            let result = try await api.campaign.importVillages(rows, by: try request.caller)
+            let (rows, malformed) = try importRows(CSVTable.parse(text))
+            let result = try await api.campaign.importVillages(rows, malformedLines: malformed, by: try request.caller)
             return try api.renderer.response(200, ImportView(result))
         },
     ]
@@ -34,23 +34,23 @@ extension CleanheatAPI {
         init(_ r: ImportResult) { rows = r.rows; villages = r.villages; created = r.created; updated = r.updated }
     }
 
-    private static func importRows(_ table: [CSVTable.Row]) throws -> [VillageImportRow] {
+    /// The data rows, and the lines that are no row (a wrong number of columns), for the domain to name beside the rest.
+    private static func importRows(_ table: [CSVTable.Row]) throws -> ([VillageImportRow], malformed: [Int: String]) {
         guard let header = table.first else { throw DomainError.invalid("body", "文件为空：第一行须为表头 \(csvHeader.joined(separator: ","))") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard names == csvHeader else {
             throw DomainError.invalid("line 1", "第 1 行表头须为 \(csvHeader.joined(separator: ","))，收到 \(header.fields.joined(separator: ","))")
         }
-        var issues: [DomainError.FieldIssue] = []
+        var malformed: [Int: String] = [:]
         let rows: [VillageImportRow] = table.dropFirst().compactMap { row in
             guard row.fields.count == csvHeader.count else {
-                issues.append(.init(field: "line \(row.line)", message: "第 \(row.line) 行应有 \(csvHeader.count) 列，实有 \(row.fields.count) 列"))
+                malformed[row.line] = "应有 \(csvHeader.count) 列，实有 \(row.fields.count) 列"
                 return nil
             }
             let f = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             return VillageImportRow(line: row.line, unit: f[0], villageID: f[1], villageName: f[2], area: f[3], path: f[4], households: f[5])
         }
-        if !issues.isEmpty { throw DomainError(.validationFailed, "导入文件有 \(issues.count) 处错误，整个文件未导入", details: issues) }
-        return rows
+        return (rows, malformed)
     }
 
     /// `ownUnit`: a reporter's unit, which its villages belong to when the body leaves `unit` out (as its reports do).

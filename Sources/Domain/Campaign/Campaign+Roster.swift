@@ -37,17 +37,21 @@ extension Campaign {
     }
 
     /// The roster CSV: all rows or none. Each village named in the file is created or replaced with exactly
-    /// the paths the file lists for it.
-    public func importVillages(_ rows: [VillageImportRow], by principal: Principal) async throws -> ImportResult {
+    /// the paths the file lists for it. `malformedLines`: lines the file could not make a row of (line → what is
+    /// wrong), named beside every other line's mistakes, so one upload shows them all.
+    public func importVillages(_ rows: [VillageImportRow], malformedLines: [Int: String] = [:],
+                               by principal: Principal) async throws -> ImportResult {
         let now = self.now()
         let rules = self.rules
         return try await store.commit { state in
-            if rows.isEmpty { throw DomainError.invalid("body", "文件中没有数据行") }
+            if rows.isEmpty && malformedLines.isEmpty { throw DomainError.invalid("body", "文件中没有数据行") }
             if rows.count > rules.maxImportRows {
                 throw DomainError.invalid("body", "一次最多导入 \(rules.maxImportRows) 行")
             }
             // (line, issue): sorted by line at the end, so the list reads down the file.
-            var issues: [(line: Int, issue: DomainError.FieldIssue)] = []
+            var issues: [(line: Int, issue: DomainError.FieldIssue)] = malformedLines.map { line, message in
+                (line, .init(field: "line \(line)", message: "第 \(line) 行：\(message)"))
+            }
             var villages: [String: Village] = [:]
             // Each village once, in the order of its first line (looking that line up again per village was
             // quadratic: 40,000 rows held every write back for seconds).
@@ -55,12 +59,18 @@ extension Campaign {
             // Village and path whose number was not one: the 0 standing in for it is checked for nothing more
             // (it made up "户数 0 少于已报送的确户数").
             var unreadNumbers: Set<String> = []
-            for row in rows {
+            // The line each village's path is on, so that a path's mistake names its own line, not the village's first.
+            var pathLines: [String: [String: Int]] = [:]
+            for var row in rows {
                 let field = "line \(row.line)"
                 func issue(_ suffix: String, _ message: String) {
                     issues.append((row.line, .init(field: field + suffix, message: "第 \(row.line) 行：\(message)")))
                 }
+                // A reporter's villages are its own unit's, as with POST /villages; anyone else names the unit.
+                if row.unit.isEmpty, let own = principal.scopedUnit { row.unit = own }
+                if row.unit.isEmpty { issue(".unit", "请填写单位编号"); continue }
                 guard principal.mayActFor(unit: row.unit) else { issue(".unit", "不能导入其他单位的村"); continue }
+                pathLines[row.villageID, default: [:]][row.path] = pathLines[row.villageID]?[row.path] ?? row.line
                 // A bad number is named and the row still checked (its unit, path, area…) with 0 in its place,
                 // so that a line with two mistakes names both; any issue keeps the whole file out.
                 let parsed = Int(row.households.trimmingCharacters(in: .whitespaces))
@@ -87,10 +97,12 @@ extension Campaign {
                     issue(".village_id", "村编号“\(row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")
                 }
             }
-            for (id, line) in order {
+            for (id, firstLine) in order {
                 guard let village = villages[id] else { continue }
                 for issue in VillageRules.issues(village, state: state, prefix: "") where !unreadNumbers.contains("\(id)/\(issue.field)") {
-                    issues.append((line, .init(field: "line \(line).\(issue.field)", message: "第 \(line) 行：\(issue.message)")))
+                    let (column, line) = Self.csvColumn(of: issue.field, village: village, state: state,
+                                                        pathLines: pathLines[id] ?? [:], firstLine: firstLine)
+                    issues.append((line, .init(field: "line \(line).\(column)", message: "第 \(line) 行：\(issue.message)")))
                 }
             }
             if !issues.isEmpty {
@@ -103,6 +115,22 @@ extension Campaign {
             let audit = self.auditEntry(principal, "village.import", target: "villages",
                                         summary: "导入 \(rows.count) 行：新增 \(created) 个村，更新 \(saved.count - created) 个村", at: now)
             return .write(LoggedChange(.villagesSaved(saved), audit: audit), result)
+        }
+    }
+
+    /// A village rule's field as the CSV's column, on the line it concerns: `targets.gas` is the `households` of
+    /// the gas line, or its `path` when there is no such path, or when the path is missing from the file.
+    private static func csvColumn(of field: String, village: Village, state: CampaignState, pathLines: [String: Int],
+                                  firstLine: Int) -> (column: String, line: Int) {
+        switch field {
+        case "id": return ("village_id", firstLine)
+        case "name": return ("village_name", firstLine)
+        case "targets": return ("path", firstLine)
+        default:
+            guard field.hasPrefix("targets.") else { return (field, firstLine) }
+            let path = String(field.dropFirst("targets.".count))
+            let line = pathLines[path] ?? firstLine
+            return (state.path(path) != nil && village.targets[path] != nil ? "households" : "path", line)
         }
     }
 
