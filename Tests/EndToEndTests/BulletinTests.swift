@@ -285,9 +285,12 @@ import TestSupport
         #expect((coal?["counts"] as? [String: Int])?["installed"] == 40)
         let zirun = try #require(units.first { $0["unit"] as? String == "zirun" })
         #expect(zirun["expected"] as? Int == 2 && zirun["onTime"] as? Int == 1 && zirun["missing"] as? Int == 1)
-        // Before 18:00 on 10-15 zirun's report for the day was pending, not missing (nor a later day's).
+        // Before 18:00 on 10-15 zirun's report for the day was pending, not missing; a day to come has no figures
+        // (its exemptions alone would have counted), as in lagging.
         try await f.admin.setClock("2021-10-15T17:59:59+08:00")
-        let beforeDeadline = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-20")
+        let future = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-16")
+        #expect(future.status == 422 && future.errorCode == "future_date" && future.errorFields == ["to"], "\(future.text)")
+        let beforeDeadline = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15")
         let zirunEarlier = try #require((beforeDeadline.json["byUnit"] as? [[String: Any]])?.first { $0["unit"] as? String == "zirun" })
         #expect(zirunEarlier["expected"] as? Int == 1 && zirunEarlier["onTime"] as? Int == 1 && zirunEarlier["missing"] as? Int == 0)
         try await f.admin.setClock("2021-10-15T18:30:00+08:00")

@@ -30,6 +30,9 @@ import TestSupport
         #expect(long.status == 422 && long.errorFields == ["to"], "\(long.text)")
         let year = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2022-10-16", "reason": "撤并"])
         #expect(year.status == 201, "\(year.text)")
+        // The body's own mistake is named before any clash with what exists.
+        let blank = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2022-10-16", "reason": " "])
+        #expect(blank.status == 422 && blank.errorFields == ["reason"], "\(blank.text)")
     }
 
     @Test func aUnitFilterMustNameAUnit() async throws {

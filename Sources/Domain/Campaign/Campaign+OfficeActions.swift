@@ -50,12 +50,13 @@ extension Campaign {
             if !from.through(to).contains(where: { self.rules.isReportingDay($0, in: state) }) {
                 throw self.rules.outsideSeason(from, through: to, field: "from", in: state)
             }
+            // The body is checked whole before it is held against what exists: a blank reason is the body's mistake.
+            if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写免报原因") }
+            try self.checkFreeText(reason, field: "reason", noun: "原因")
             if let same = state.exemptions.values.first(where: { $0.unit == unit && $0.from == from && $0.to == to }) {
                 throw DomainError(.alreadyExists, "\(found.name) \(from) 至 \(to) 已有免报记录（\(same.id)）",
                                   details: [.init(field: "from", message: "同一单位同一期间已免报")])
             }
-            if !Self.hasVisibleText(reason) { throw DomainError.invalid("reason", "请填写免报原因") }
-            try self.checkFreeText(reason, field: "reason", noun: "原因")
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
             let audit = self.auditEntry(principal, "exemption.add", target: id,
                                         summary: "\(found.name) \(from) 至 \(to) 免报：\(reason)", at: now)

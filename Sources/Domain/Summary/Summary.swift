@@ -86,6 +86,9 @@ extension Campaign {
     public func summary(from: LocalDate, to: LocalDate) throws -> Summary {
         guard from <= to else { throw DomainError.invalid("from", "from 不能晚于 to") }
         guard to - from < 366 else { throw DomainError.invalid("to", "一次最多汇总 366 天") }
+        // As lagging and the bulletin: a day to come has no figures (its exemptions alone would count).
+        let today = self.today
+        guard to <= today else { throw DomainError(.futureDate, "to 不能晚于今天（\(today)）", details: [.init(field: "to", message: "日期晚于今天")]) }
         let rules = self.rules
         let now = self.now()
         return read { state in
