@@ -94,6 +94,12 @@ struct RequestHeadParser {
         for index in targetStart..<secondSpace where !ByteClasses.target[Int(b[index])] {
             throw HTTPParseError.bad("请求路径含非法字符")
         }
+        // RFC 3986 §2.1: `%` begins two hex digits. `/%ZZ` was matched as a literal and answered 404.
+        for index in targetStart..<secondSpace where b[index] == UInt8(ascii: "%") {
+            guard index + 2 < secondSpace, Self.isHexDigit(b[index + 1]), Self.isHexDigit(b[index + 2]) else {
+                throw HTTPParseError.bad("请求路径中的 % 后须为两位十六进制数（百分号编码）")
+            }
+        }
         let method = String(decoding: b[start..<firstSpace], as: UTF8.self)
         let target = String(decoding: b[targetStart..<secondSpace], as: UTF8.self)
         let versionBytes = b[(secondSpace + 1)..<end]
@@ -112,6 +118,10 @@ struct RequestHeadParser {
             throw HTTPParseError.bad("请求路径须以 / 开头")
         }
         return (method, target, version)
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
     }
 
     private func field(_ b: [UInt8], _ start: Int, _ end: Int) throws -> HTTPFields.Field {
