@@ -166,4 +166,23 @@ import TestSupport
         let listed = try await f.office.get("/api/v1/villages?unit=xiatuanpu").json["villages"] as? [[String: Any]] ?? []
         #expect(listed.map { $0["id"] as? String } == ["xtp-b"])
     }
+
+    /// An import moves a village between units exactly when a PUT would: the office, and only while no report names it.
+    @Test func anImportMovesAVillageAsAPutDoes() async throws {
+        let f = try await CampaignFixture.start() // xtp-dongcun and xtp-xicun in xiatuanpu
+        defer { f.stop() }
+        let header = "unit,village_id,village_name,area,path,households\n"
+        func load(_ client: APIClient, _ csv: String) async throws -> APIClient.Reply {
+            try await client.send("POST", "/api/v1/villages/import", body: Data((header + csv).utf8), headers: ["Content-Type": "text/csv"])
+        }
+        // A reporter may not take another unit's village under its own.
+        let taken = try await load(f.zirun, "zirun,xtp-xicun,西村,rural,biomass,100\n")
+        #expect(taken.status == 422 && taken.errorFields == ["line 2.village_id"], "\(taken.text)")
+        #expect(try await f.office.send("PUT", "/api/v1/villages/xtp-xicun", json: ["name": "西村", "unit": "zirun", "area": "rural", "targets": ["biomass": 100]]).status == 200)
+        #expect(try await load(f.office, "xiatuanpu,xtp-xicun,西村,rural,biomass,100\n").status == 200) // and back
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-15", [5, 0, 0, 0, 0],
+                                                                                           village: "xtp-xicun", path: "biomass")).status == 201)
+        let reported = try await load(f.office, "zirun,xtp-xicun,西村,rural,biomass,100\n")
+        #expect(reported.status == 422 && reported.errorFields == ["line 2.unit"], "\(reported.text)")
+    }
 }

@@ -93,7 +93,9 @@ extension Campaign {
                                                       area: row.area, targets: [row.path: households])
                     order.append((row.villageID, row.line))
                 }
-                if let existing = state.villages[row.villageID], existing.unit != row.unit {
+                // As PUT: the office may move a village no report names yet (VillageRules refuses a reported one);
+                // a reporter may not take another unit's.
+                if let existing = state.villages[row.villageID], existing.unit != row.unit, !principal.mayActFor(unit: existing.unit) {
                     issue(".village_id", "村编号“\(row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")
                 }
             }
