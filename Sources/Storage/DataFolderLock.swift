@@ -60,6 +60,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case backupInsideDataFolder(target: String, folder: String)
     case migrationChanged(id: String)
     case migrationMissing(id: String)
+    case migrationMisnamed(file: String)
     case closed
 
     public var description: String {
@@ -72,6 +73,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "backup target \(target) lies inside the data folder \(folder); choose a folder outside it"
         case let .migrationChanged(id):
             "migration \(id) was changed after it was applied; restore the file as applied and add a new migration instead"
+        case let .migrationMisnamed(file):
+            "\(file) is in the migrations folder but not named NNNN_name.json; rename it (a migration) or move it out"
         case let .migrationMissing(id):
             "migration \(id) was applied but its file is missing from the migrations folder"
         case .closed:

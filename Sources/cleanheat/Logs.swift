@@ -7,9 +7,16 @@ enum Logs {
     static let accessLabel = "cleanheat.access"
 
     static func bootstrap() -> Logger {
-        let level = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let asked = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_LEVEL"]
+        let level = asked.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, logLevel: level, output: .standardError) }
-        return Logger(label: "cleanheat")
+        let logger = Logger(label: "cleanheat")
+        if let asked, Logger.Level(rawValue: asked.lowercased()) == nil {
+            // A misspelt level is said, not silently taken as info (the project refuses typos elsewhere too).
+            let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            logger.warning("CLEANHEAT_LOG_LEVEL=\(asked) is no log level (\(known)); logging at info")
+        }
+        return logger
     }
 
     /// Writes out buffered access-log lines; called before the process exits.

@@ -19,6 +19,15 @@ import TestSupport
         (#"{"campaign": {"seasons": {"2012": {"deadline": "2012-11-30"}}}}"#, "campaign.seasons.2012: no such season"),
         // Found before a data folder is made for a server that cannot start.
         (#"{"server": {"tls": {"certificate": "/nope.pem", "privateKey": "/nope.key"}}}"#, "server.tls.certificate: cannot read /nope.pem"),
+        (#"{"server": {"host": "not a host"}}"#, "server.host: not a host is no address to listen on"),
+        (#"{"migrations": ""}"#, "migrations: must be a folder path"),
+        (#"{"campaign": {"seasons": {"2021": {"deadline": "2021-10-31", "reportingEnd": "2021-10-01"}}}}"#,
+         "campaign.seasons.2021.reportingEnd: must not be before deadline"),
+        // Against the season's dates from the plan (2021-07-26 to the deadline 2021-10-31).
+        (#"{"campaign": {"seasons": {"2021": {"reportingEnd": "2021-01-01"}}}}"#,
+         "campaign.seasons.2021.reportingEnd: must not be before the deadline (2021-10-31)"),
+        (#"{"campaign": {"seasons": {"2021": {"deadline": "2021-01-01"}}}}"#,
+         "campaign.seasons.2021.deadline: must not be before the season's start (2021-07-26)"),
     ])
     func badConfigStopsStartUp(contents: String, saying: String) throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-config")
@@ -29,6 +38,33 @@ import TestSupport
         #expect(result.status != 0)
         // The file, the key and what is wrong with it.
         #expect(result.error.contains("config \(config.path): \(saying)"), "\(result.error)")
+    }
+
+    /// What can be found wrong before a data folder is made stops start-up before one is: a typo must not leave a
+    /// migrated folder with a bootstrap token behind. Each names what to fix.
+    @Test func refusalsBeforeAnyDataFolderIsMade() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-early")
+        let garbage = folder.appendingPathComponent("garbage.pem")
+        try Data("not a certificate".utf8).write(to: garbage)
+        let tls = folder.appendingPathComponent("tls.json")
+        try Data(#"{"server": {"tls": {"certificate": "\#(garbage.path)", "privateKey": "\#(garbage.path)"}}}"#.utf8).write(to: tls)
+        let strays = folder.appendingPathComponent("migrations")
+        try FileManager.default.copyItem(at: RepositoryPaths.migrations, to: strays)
+        try Data("{}".utf8).write(to: strays.appendingPathComponent("notes.json"))
+        let binary = RepositoryPaths.binary.path, config = RepositoryPaths.defaultConfig.path
+        let cases: [(String, String)] = [
+            ("--port 70000 --config '\(config)'", "--port must be 0 to 65535"),
+            ("--port 0 --host 'not a host' --config '\(config)'", "--host not a host is no address to listen on"),
+            ("--port 0 --config '\(tls.path)'", "config \(tls.path): server.tls:"),
+            ("--port 0 --config '\(config)' --migrations '\(folder.path)/nowhere'", "no migrations folder at \(folder.path)/nowhere"),
+            ("--port 0 --config '\(config)' --migrations '\(strays.path)'", "notes.json is in the migrations folder but not named NNNN_name.json"),
+        ]
+        for (index, (arguments, saying)) in cases.enumerated() {
+            let data = folder.appendingPathComponent("data-\(index)")
+            let result = try Shell.run("'\(binary)' serve --data '\(data.path)' \(arguments)")
+            #expect(result.status != 0 && result.error.contains(saying), "\(arguments): \(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: data.path), "\(arguments) left a data folder")
+        }
     }
 
     @Test func missingConfigFileNamedExplicitlyStopsStartUp() throws {

@@ -24,6 +24,25 @@ import Glibc
         #expect(other.listeningLine == "listening on http://127.0.0.2:\(other.port)")
         #expect(try await APIClient(baseURL: "http://127.0.0.2:\(other.port)", token: nil).get("/healthz").status == 200)
         #expect(throws: RawHTTPClient.Failure.self) { _ = try RawHTTPClient(port: other.port, host: "127.0.0.1") }
+        // An IPv6 address is bracketed, or the line is no URL.
+        let six = try ServerProcess.start(extraArguments: ["--host", "::1"])
+        defer { six.stop() }
+        #expect(six.listeningLine == "listening on http://[::1]:\(six.port)", "\(six.listeningLine)")
+        let reached = try Shell.run("curl -sS -g 'http://[::1]:\(six.port)/healthz'") // curl: Foundation's URL refuses [::1] here
+        #expect(reached.output == #"{"status":"ok"}"#, "\(reached.output) \(reached.error)")
+    }
+
+    /// A command's refusal is the domain's Chinese message with the field at fault, not a Swift value's dump.
+    @Test func commandLineRefusalsReadAsMessages() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-cli").appendingPathComponent("data")
+        let binary = RepositoryPaths.binary.path
+        let common = "--data '\(folder.path)' --config '\(RepositoryPaths.defaultConfig.path)' --migrations '\(RepositoryPaths.migrations.path)'"
+        #expect(try Shell.run("'\(binary)' migrate \(common)").status == 0)
+        let refused = try Shell.run("'\(binary)' token create \(common) --role reporter --label 统计员")
+        #expect(refused.status != 0 && refused.error.contains("报送员令牌须绑定一个单位") && refused.error.contains("unit："), "\(refused.error)")
+        #expect(!refused.error.contains("DomainError("), "\(refused.error)")
+        let level = try Shell.run("CLEANHEAT_LOG_LEVEL=loud '\(binary)' token list \(common)")
+        #expect(level.status == 0 && level.error.contains("CLEANHEAT_LOG_LEVEL=loud is no log level"), "\(level.error)")
     }
 
     /// A TCP socket bound to a free port of `host`, not listening: connections to it are refused.

@@ -54,7 +54,9 @@ public final class ServerProcess: @unchecked Sendable {
             let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
             throw ServerProcessError.didNotStart(log: log)
         }
-        let host = line.split(separator: "/").last?.split(separator: ":").first.map(String.init) ?? "127.0.0.1"
+        // Between `//` and the port's colon: `127.0.0.1`, or `[::1]` bracketed as a URL has it.
+        let authority = line.split(separator: "/").last.map(String.init) ?? ""
+        let host = authority.lastIndex(of: ":").map { String(authority[..<$0]) } ?? "127.0.0.1"
         return ServerProcess(process: process, port: port, dataFolder: folder, host: host, listeningLine: line, errorLog: errorLog)
     }
 

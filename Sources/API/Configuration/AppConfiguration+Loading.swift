@@ -56,7 +56,11 @@ extension AppConfiguration {
             try storage.double("checkpointWALShareOfSnapshot", &config.storage.checkpointWALShareOfSnapshot, max: 100)
             try storage.double("slowSyncWarningSeconds", &config.storage.slowSyncWarningSeconds)
         }
-        if let folder = try root.string("migrations") { config.migrationsFolder = folder }
+        if let folder = try root.string("migrations") {
+            // An empty path read the working folder and applied whatever JSON lay there.
+            guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else { throw root.fail("migrations", "must be a folder path, got an empty string") }
+            config.migrationsFolder = folder
+        }
         return config
     }
 
@@ -104,8 +108,13 @@ extension AppConfiguration {
                     guard let date = LocalDate(text) else { throw season.fail(name, "must be YYYY-MM-DD, got \(text)") }
                     return date
                 }
-                if let deadline = try date("deadline") { campaign.seasonDeadlines[id] = deadline }
-                if let end = try date("reportingEnd") { campaign.seasonReportingEnds[id] = end }
+                let deadline = try date("deadline"), end = try date("reportingEnd")
+                // The season's start is the migration's (checked against it once applied); these two, against each other.
+                if let deadline, let end, end < deadline {
+                    throw season.fail("reportingEnd", "must not be before deadline (\(deadline)), got \(end)")
+                }
+                if let deadline { campaign.seasonDeadlines[id] = deadline }
+                if let end { campaign.seasonReportingEnds[id] = end }
             }
         }
         if let subsidies = try section.section("subsidies") {

@@ -35,3 +35,10 @@ public struct DomainError: Error, Sendable, Equatable {
         DomainError(.validationFailed, message, details: [FieldIssue(field: field, message: message)])
     }
 }
+
+extension DomainError: CustomStringConvertible {
+    /// As a command line shows it: the Chinese message and each field at fault, not the struct's dump.
+    public var description: String {
+        details.isEmpty ? message : message + "（" + details.map { "\($0.field)：\($0.message)" }.joined(separator: "；") + "）"
+    }
+}

@@ -5,10 +5,19 @@ extension Store {
     /// `NNNN_name.json` files of a folder, in order, with their CRC-32 (hex) as checksum.
     public static func loadMigrations(from folder: URL, fileSystem: any FileSystem = PosixFileSystem()) throws -> [MigrationFile] {
         let path = folder.standardizedFileURL.path
-        return try fileSystem.list(path).filter { $0.hasSuffix(".json") }.sorted().map { name in
+        let names = try fileSystem.list(path).filter { $0.hasSuffix(".json") }.sorted()
+        // Any other JSON file in the folder (a stray copy, a note) would be applied as reference data: refused.
+        if let stray = names.first(where: { !Self.isMigrationName($0) }) { throw StoreError.migrationMisnamed(file: path + "/" + stray) }
+        return try names.map { name in
             let contents = try fileSystem.readFile(path + "/" + name)
             return MigrationFile(id: name, contents: contents, checksum: Checksum.hex(contents))
         }
+    }
+
+    /// `NNNN_name.json`: four digits give the order.
+    static func isMigrationName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return bytes.count > 10 && bytes.prefix(4).allSatisfy { (48...57).contains($0) } && bytes[4] == UInt8(ascii: "_")
     }
 
     public func migrationStatus(_ files: [MigrationFile]) -> [(id: String, state: String)] {

@@ -17,7 +17,11 @@ struct Backup: AsyncParsableCommand {
         let configuration = try options.loadConfiguration(logger: logger)
         let store = try options.openStore(configuration, logger: logger, creating: false)
         defer { try? store.close(checkpointing: false) }
-        try store.backup(to: URL(fileURLWithPath: to, isDirectory: true))
+        do {
+            try store.backup(to: URL(fileURLWithPath: to, isDirectory: true))
+        } catch let error as FileSystemError where error.errno == EEXIST {
+            throw ValidationError("backup target \(to) is not an empty folder; choose a new or empty one")
+        }
         print("backup written to \(to)")
     }
 }

@@ -38,10 +38,35 @@ struct DataOptions: ParsableArguments {
         for id in rules.subsidyOverrides.keys.sorted() where !paths.contains(id) {
             throw ConfigError(file: config, key: "campaign.subsidies.\(id)", problem: "no such path (known: \(paths.sorted().joined(separator: ", ")))")
         }
+        // A season's dates in config, against its start from the plan: a reporting end before the start refused
+        // every report of the season.
+        for season in store.read({ $0.seasons }) {
+            let effective = rules.effective(season)
+            if effective.deadline < season.start {
+                throw ConfigError(file: config, key: "campaign.seasons.\(season.id).deadline",
+                                  problem: "must not be before the season's start (\(season.start)), got \(effective.deadline)")
+            }
+            if effective.reportingEnd < effective.deadline {
+                throw ConfigError(file: config, key: "campaign.seasons.\(season.id).reportingEnd",
+                                  problem: "must not be before the deadline (\(effective.deadline)), got \(effective.reportingEnd)")
+            }
+        }
     }
 
     func migrationsURL(_ configuration: AppConfiguration) -> URL {
         URL(fileURLWithPath: migrations ?? configuration.migrationsFolder, isDirectory: true)
+    }
+
+    /// The migration files, read before any data folder is made: a missing folder (the binary run outside the
+    /// repository) is named with the way to point at it, not as a bare `list …: No such file or directory`.
+    func loadMigrations(_ configuration: AppConfiguration) throws -> [MigrationFile] {
+        let folder = migrationsURL(configuration)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("no migrations folder at \(folder.path): give --migrations DIR or the config's `migrations` key "
+                                  + "(the repository's folder is ./migrations; run from the repository's root)")
+        }
+        return try Store<CampaignState>.loadMigrations(from: folder)
     }
 
     /// `creating`: only `serve` and `migrate` begin a new data folder; any other command given a folder that does

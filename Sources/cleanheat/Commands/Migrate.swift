@@ -14,9 +14,9 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let logger = Logs.bootstrap()
         let configuration = try options.loadConfiguration(logger: logger)
+        let files = try options.loadMigrations(configuration)
         let store = try options.openStore(configuration, logger: logger, creating: !status)
         defer { try? store.close(checkpointing: !status) }
-        let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         if status {
             let rows = store.migrationStatus(files)
             for entry in rows { print("\(entry.state)\t\(entry.id)") }

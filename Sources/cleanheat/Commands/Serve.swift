@@ -20,6 +20,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Enable POST /api/v1/_test/clock to set the server's clock (tests only).")
     var testClock = false
 
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535 (0 picks a free one), got \(port)") }
+    }
+
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         // A file-size limit must fail the write (EFBIG → read-only mode), not kill the process.
@@ -31,8 +35,16 @@ struct Serve: AsyncParsableCommand {
         if let host { configuration.http.host = host }
         if let port { configuration.http.port = port }
 
+        // Everything that can be checked without the data folder is, before one is made: a typo must not leave a
+        // new folder (migrated, with a bootstrap token) behind.
+        try Self.checkHost(configuration.http.host, flag: host != nil, file: options.config)
+        if let tls = configuration.http.tls {
+            do { _ = try TLSContext(configuration: tls) } catch {
+                throw ConfigError(file: options.config, key: "server.tls", problem: "\(error)")
+            }
+        }
+        let files = try options.loadMigrations(configuration)
         let store = try options.openStore(configuration, logger: logger, creating: true)
-        let files = try Store<CampaignState>.loadMigrations(from: options.migrationsURL(configuration))
         let applied = try await store.applyMigrations(files)
         if !applied.isEmpty { logger.info("applied migrations: \(applied.joined(separator: ", "))") }
         try options.checkNames(in: configuration, against: store)
@@ -48,12 +60,28 @@ struct Serve: AsyncParsableCommand {
         let boundPort = try server.start()
         let scheme = configuration.http.tls == nil ? "http" : "https"
         // Unbuffered: tests and scripts read the port from this line as soon as it is written.
-        FileHandle.standardOutput.write(Data("listening on \(scheme)://\(configuration.http.host):\(boundPort)\n".utf8))
+        let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host // IPv6 in a URL
+        FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(boundPort)\n".utf8))
 
         let signalName = await shutdownSignal.wait()
         logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s")
         await server.shutdown()
         try store.close()
         logger.info("stopped")
+    }
+
+    /// The address resolves, or start-up stops naming where it came from.
+    private static func checkHost(_ host: String, flag: Bool, file: String) throws {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, nil, &hints, &result)
+        if let result { freeaddrinfo(result) }
+        guard status == 0 else {
+            let reason = String(cString: gai_strerror(status))
+            if flag { throw ValidationError("--host \(host) is no address to listen on (\(reason))") }
+            throw ConfigError(file: file, key: "server.host", problem: "\(host) is no address to listen on (\(reason))")
+        }
     }
 }
