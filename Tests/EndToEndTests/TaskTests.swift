@@ -9,7 +9,7 @@ import TestSupport
     }
 
     func auditActions(_ f: CampaignFixture) async throws -> [String] {
-        let entries = try await f.office.get("/api/v1/audit?from=2021-10-01&to=2021-10-31").json["entries"] as? [[String: Any]] ?? []
+        let entries = try await f.office.get("/api/v1/audit?from=2021-10-01&to=2021-12-31").json["entries"] as? [[String: Any]] ?? []
         return entries.compactMap { $0["action"] as? String }.filter { $0.hasPrefix("task.") }
     }
 
@@ -53,11 +53,25 @@ import TestSupport
         #expect(moved.json["due"] as? String == "2021-11-30" && moved.json["title"] as? String == "入户安装（第二批）")
         #expect(moved.json["status"] as? String == "in_progress") // the progress stays
         #expect(try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30"]).status == 200) // unchanged: no record
+        // A correction may not make the twin a second create is refused for.
+        let other = try await f.office.post("/api/v1/tasks", json: ["unit": "xiatuanpu", "title": "材料采购", "due": "2021-11-30"])
+        let otherID = try #require(other.json["id"] as? String)
+        let twin = try await f.office.patch("/api/v1/tasks/\(otherID)", json: ["title": "入户安装（第二批）"])
+        #expect(twin.status == 409 && twin.errorFields == ["title"], "\(twin.text)")
+        // A due date met or passed is settled: lagging reads it for past windows.
+        #expect(try await f.office.patch("/api/v1/tasks/\(otherID)", json: ["status": "done"]).status == 200)
+        let settled = try await f.office.patch("/api/v1/tasks/\(otherID)", json: ["due": "2021-11-20"])
+        #expect(settled.status == 422 && settled.errorFields == ["due"] && settled.text.contains("已完成"), "\(settled.text)")
+        #expect(try await f.office.delete("/api/v1/tasks/\(otherID)").status == 204)
         #expect(try await f.xiatuanpu.delete("/api/v1/tasks/\(id)").status == 403)
+        // Past its due date, not done: the date stands (it is overdue in published notices); a title may still be fixed.
+        try await f.admin.setClock("2021-12-01T09:00:00+08:00")
+        let passed = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-12-31"])
+        #expect(passed.status == 422 && passed.errorFields == ["due"] && passed.text.contains("已过期限"), "\(passed.text)")
         #expect(try await f.office.delete("/api/v1/tasks/\(id)").status == 204)
         #expect(try await f.office.delete("/api/v1/tasks/\(id)").status == 404)
         #expect(try await tasks(f).isEmpty)
-        #expect(try await auditActions(f) == ["task.create", "task.update", "task.edit", "task.withdraw"])
+        #expect(try await auditActions(f) == ["task.create", "task.update", "task.edit", "task.create", "task.update", "task.withdraw", "task.withdraw"])
         // All of it survives a restart: the withdrawal is replayed, not only applied.
         f.server.kill9()
         let restarted = try ServerProcess.start(dataFolder: f.server.dataFolder)

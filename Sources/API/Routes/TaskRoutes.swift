@@ -15,16 +15,17 @@ extension CleanheatAPI {
         APIRoute("PATCH", "/api/v1/tasks/{id}", .updateTask) { api, request in
             let body = try request.json()
             try body.allowOnly(["status", "note", "title", "due"])
-            let title = try body.string("title"), due = try body.date("due")
-            if title != nil || due != nil {
-                // Correcting the task itself is the office's; its progress is the unit's. One record each, so not mixed.
+            if body.has("title") || body.has("due") {
+                // Correcting the task itself is the office's (the domain checks who asks, before any field); its
+                // progress is the unit's. One record each, so not mixed.
                 guard Permission.allows(try request.caller.role, .editTask) else {
                     throw APIError.forbidden("只有领导小组办公室可以修改任务名称和期限")
                 }
                 if body.has("status") || body.has("note") {
                     throw DomainError.invalid(body.has("status") ? "status" : "note", "修改任务名称、期限与更新进展请分两次提交")
                 }
-                let task = try await api.campaign.editTask(id: request.parameter("id"), title: title, due: due, by: try request.caller)
+                let task = try await api.campaign.editTask(id: request.parameter("id"), title: try body.string("title"),
+                                                           due: try body.date("due"), by: try request.caller)
                 return try api.renderer.response(200, task)
             }
             var status: DutyTask.Status?
@@ -44,7 +45,7 @@ extension CleanheatAPI {
         },
         APIRoute("GET", "/api/v1/tasks", .readTasks, queries: ["unit", "overdue"]) { api, request in
             // A reporter sees its own unit's tasks, the ones it may update (API.md, Auth); others see every unit's.
-            var unit = try api.unitQuery(request)
+            var unit = try api.unitQuery(request, kinds: [.township, .department, .company])
             if let own = try request.caller.scopedUnit {
                 if let asked = unit, asked != own {
                     throw APIError.forbidden("只能查看本单位（\(api.campaign.read { $0.unit(own)?.name } ?? own)）的任务")

@@ -7,13 +7,12 @@ extension Campaign {
         let now = self.now()
         let id = TokenSecret.newID(prefix: "task_")
         return try await store.commit { state in
-            let title = try self.checkTask(unit: unit, title: title, due: due, in: state)
+            try Self.checkAssignee(unit, in: state)
+            let title = try Self.checkTitle(title)
+            try self.checkDue(due, in: state)
             try self.checkFreeText(note, field: "note", noun: "说明")
             // A create sent again (curl's retry after a lost answer) must not make a second task that lagging counts.
-            if let same = state.tasks.values.first(where: { $0.unit == unit && $0.title == title && $0.due == due && $0.status != .done }) {
-                throw DomainError(.alreadyExists, "\(state.unit(unit)?.name ?? unit)已有同名、同期限的未完成任务（\(same.id)），修改请用 PATCH /api/v1/tasks/\(same.id)",
-                                  details: [.init(field: "title", message: "任务已存在：\(same.id)")])
-            }
+            try Self.checkNoTwin(unit: unit, title: title, due: due, except: nil, in: state)
             let task = DutyTask(id: id, unit: unit, title: title, due: due, status: .open, note: note,
                                 createdAt: now, doneOn: nil, updates: [])
             let audit = self.auditEntry(principal, "task.create", target: id, summary: "\(state.unit(unit)?.name ?? unit)：\(title)，\(due) 前完成", at: now)
@@ -21,33 +20,58 @@ extension Campaign {
         }
     }
 
-    /// A task's unit, title and due date as the office sets them; returns the title trimmed.
-    private func checkTask(unit: String, title: String, due: LocalDate, in state: CampaignState) throws -> String {
+    /// The offices assign and supervise tasks (方案 四); one assigned to them would be criticized in its own notice.
+    private static func checkAssignee(_ unit: String, in state: CampaignState) throws {
         guard let found = state.unit(unit) else {
             throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
         }
-        // The offices assign and supervise tasks (方案 四); one assigned to them would be criticized in its own notice.
-        if found.kind == .office {
-            throw DomainError.invalid("unit", "“\(found.name)”是办公室，负责分派和督办任务，不承担任务")
-        }
+        if found.kind == .office { throw DomainError.invalid("unit", "“\(found.name)”是办公室，负责分派和督办任务，不承担任务") }
+    }
+
+    /// Returns the title trimmed.
+    private static func checkTitle(_ title: String) throws -> String {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty || Self.isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
+        if title.isEmpty || isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
             throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
         }
-        // A due date outside every season (1900-01-01 by a slip) made a task tens of thousands of days overdue.
-        guard rules.isReportingDay(due, in: state) else { throw rules.outsideSeason(due, field: "due", in: state) }
         return title
     }
 
-    /// The office corrects a task's title or due date (a slip, a rescheduled duty); the history is kept.
+    /// A due date outside every season (1900-01-01 by a slip) made a task tens of thousands of days overdue.
+    private func checkDue(_ due: LocalDate, in state: CampaignState) throws {
+        guard rules.isReportingDay(due, in: state) else { throw rules.outsideSeason(due, field: "due", in: state) }
+    }
+
+    private static func checkNoTwin(unit: String, title: String, due: LocalDate, except id: String?, in state: CampaignState) throws {
+        let twin = state.tasks.values.first { $0.id != id && $0.unit == unit && $0.title == title && $0.due == due && $0.status != .done }
+        if let twin {
+            throw DomainError(.alreadyExists, "\(state.unit(unit)?.name ?? unit)已有同名、同期限的未完成任务（\(twin.id)），修改请用 PATCH /api/v1/tasks/\(twin.id)",
+                              details: [.init(field: "title", message: "任务已存在：\(twin.id)")])
+        }
+    }
+
+    /// The office corrects a task's title or due date (a slip, a rescheduled duty). A due date that has been met or
+    /// passed is settled: lagging reads it for past windows, and moving it would rewrite published notices
+    /// (a task assigned by mistake is withdrawn instead). The audit trail keeps the old values.
     public func editTask(id: String, title: String?, due: LocalDate?, by principal: Principal) async throws -> DutyTask {
         let now = self.now()
+        let today = rules.time.localDate(of: now)
         return try await store.commit { state in
+            guard Permission.allows(principal.role, .editTask) else {
+                throw DomainError(.forbidden, "只有领导小组办公室可以修改任务名称和期限")
+            }
             guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             let before = task
-            task.title = try self.checkTask(unit: task.unit, title: title ?? task.title, due: due ?? task.due, in: state)
-            task.due = due ?? task.due
+            if let title { task.title = try Self.checkTitle(title) }
+            if let due, due != task.due {
+                if task.status == .done || task.due < today {
+                    throw DomainError.invalid("due", "任务\(task.status == .done ? "已完成" : "已过期限（\(task.due)）")，期限不能再改；若系误派，请撤销后重新布置")
+                }
+                try self.checkDue(due, in: state)
+                task.due = due
+            }
             if task == before { return .noWrite(task) }
+            try Self.checkNoTwin(unit: task.unit, title: task.title, due: task.due, except: id, in: state)
             let audit = self.auditEntry(principal, "task.edit", target: id,
                                         summary: "\(task.title)，\(task.due) 前完成（原：\(before.title)，\(before.due) 前完成）", at: now)
             return .write(LoggedChange(.taskSaved(task), audit: audit), task)
@@ -58,6 +82,7 @@ extension Campaign {
     public func withdrawTask(id: String, by principal: Principal) async throws {
         let now = self.now()
         try await store.commit { state in
+            guard Permission.allows(principal.role, .editTask) else { throw DomainError(.forbidden, "只有领导小组办公室可以撤销任务") }
             guard let task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             let audit = self.auditEntry(principal, "task.withdraw", target: id,
                                         summary: "撤销任务：\(state.unit(task.unit)?.name ?? task.unit)：\(task.title)，\(task.due) 前完成", at: now)
