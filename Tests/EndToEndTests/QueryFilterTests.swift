@@ -11,16 +11,19 @@ import TestSupport
         #expect(try await f.office.get("/api/v1/audit?from=2021-10-16&to=2022-10-16").status == 200) // 366 days
         let long = try await f.office.get("/api/v1/audit?from=2021-10-16&to=2022-10-17") // 367
         #expect(long.status == 400 && long.errorFields == ["to"], "\(long.text)")
-        // One end alone is that day: the fixture's writes happened today (its clock), and a `to` alone reaches them.
-        let today = try await f.office.get("/api/v1/audit")
-        let entries = try #require(today.json["entries"] as? [[String: Any]])
-        #expect(!entries.isEmpty)
-        let date = try #require(entries.first?["date"] as? String)
-        for query in ["to=\(date)", "from=\(date)", "from=\(date)&to=\(date)"] {
+        // Neither end: today. One end alone: that day. The fixture's writes are of its first day; two days on, a `to`
+        // alone still reaches them (it once met a default `from` of today and was refused).
+        let first = try #require((try await f.office.get("/api/v1/audit").json["entries"] as? [[String: Any]]))
+        #expect(!first.isEmpty)
+        let date = try #require(first.first?["date"] as? String)
+        try await f.admin.setClock("2021-10-18T09:00:00+08:00")
+        #expect((try await f.office.get("/api/v1/audit").json["entries"] as? [Any])?.isEmpty == true, "today: none yet")
+        for query in ["to=\(date)", "from=\(date)&to=\(date)"] {
             let reply = try await f.office.get("/api/v1/audit?\(query)")
-            #expect(reply.status == 200 && (reply.json["entries"] as? [Any])?.count == entries.count, "\(query): \(reply.text)")
+            #expect(reply.status == 200 && (reply.json["entries"] as? [Any])?.count == first.count, "\(query): \(reply.text)")
         }
-        #expect((try await f.office.get("/api/v1/audit?to=2021-10-01").json["entries"] as? [Any])?.isEmpty == true)
+        let fromOnly = try await f.office.get("/api/v1/audit?from=\(date)")
+        #expect((fromOnly.json["entries"] as? [Any])?.count == first.count, "\(fromOnly.text)")
     }
 
     @Test func anExemptionIsAtMostAYear() async throws {
@@ -41,6 +44,11 @@ import TestSupport
         for path in ["/api/v1/villages?unit=nope", "/api/v1/tasks?unit=nope", "/api/v1/reports?date=2021-10-15&unit=nope", "/api/v1/tasks?unit="] {
             let reply = try await f.office.get(path)
             #expect(reply.status == 400 && reply.errorFields == ["unit"] && reply.text.contains("没有单位"), "\(path): \(reply.text)")
+        }
+        // A unit the list cannot hold: only townships have villages and reports; the offices carry no tasks.
+        for path in ["/api/v1/villages?unit=grid", "/api/v1/reports?date=2021-10-15&unit=grid", "/api/v1/tasks?unit=leading-group-office"] {
+            let reply = try await f.office.get(path)
+            #expect(reply.status == 400 && reply.errorFields == ["unit"] && reply.text.contains("不是此列表的单位"), "\(path): \(reply.text)")
         }
         for path in ["/api/v1/villages?unit=zirun", "/api/v1/tasks?unit=grid", "/api/v1/reports?date=2021-10-15&unit=zirun"] {
             #expect(try await f.office.get(path).status == 200, "\(path)")

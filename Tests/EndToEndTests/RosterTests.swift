@@ -155,6 +155,10 @@ import TestSupport
         let twoPaths = header + "xiatuanpu,xtp-a,甲村,rural,biomass,10\nxiatuanpu,xtp-a,甲村,rural,gas,200000\n"
         let reply = try await f.office.send("POST", "/api/v1/villages/import", body: Data(twoPaths.utf8), headers: ["Content-Type": "text/csv"])
         #expect(reply.status == 422 && reply.errorFields == ["line 3.households"], "\(reply.text)")
+        // A path repeated: its value is the last line's, and so is the line a mistake in it names.
+        let repeated = header + "xiatuanpu,xtp-a,甲村,rural,gas,10\nxiatuanpu,xtp-a,甲村,rural,gas,999999\n"
+        let again = try await f.office.send("POST", "/api/v1/villages/import", body: Data(repeated.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(again.status == 422 && again.errorFields == ["line 3.path", "line 3.households"], "\(again.text)")
         let badID = header + "xiatuanpu,XTP A,甲村,rural,biomass,10\n"
         let named = try await f.office.send("POST", "/api/v1/villages/import", body: Data(badID.utf8), headers: ["Content-Type": "text/csv"])
         #expect(named.status == 422 && named.errorFields == ["line 2.village_id"], "\(named.text)")

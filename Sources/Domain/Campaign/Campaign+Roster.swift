@@ -70,7 +70,7 @@ extension Campaign {
                 if row.unit.isEmpty, let own = principal.scopedUnit { row.unit = own }
                 if row.unit.isEmpty { issue(".unit", "请填写单位编号"); continue }
                 guard principal.mayActFor(unit: row.unit) else { issue(".unit", "不能导入其他单位的村"); continue }
-                pathLines[row.villageID, default: [:]][row.path] = pathLines[row.villageID]?[row.path] ?? row.line
+                pathLines[row.villageID, default: [:]][row.path] = row.line // the last, as the targets keep the last value
                 // A bad number is named and the row still checked (its unit, path, area…) with 0 in its place,
                 // so that a line with two mistakes names both; any issue keeps the whole file out.
                 let parsed = Int(row.households.trimmingCharacters(in: .whitespaces))

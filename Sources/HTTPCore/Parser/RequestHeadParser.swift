@@ -94,12 +94,7 @@ struct RequestHeadParser {
         for index in targetStart..<secondSpace where !ByteClasses.target[Int(b[index])] {
             throw HTTPParseError.bad("请求路径含非法字符")
         }
-        // RFC 3986 §2.1: `%` begins two hex digits. `/%ZZ` was matched as a literal and answered 404.
-        for index in targetStart..<secondSpace where b[index] == UInt8(ascii: "%") {
-            guard index + 2 < secondSpace, Self.isHexDigit(b[index + 1]), Self.isHexDigit(b[index + 2]) else {
-                throw HTTPParseError.bad("请求路径中的 % 后须为两位十六进制数（百分号编码）")
-            }
-        }
+        try Self.checkPercentEncoding(b[targetStart..<secondSpace])
         let method = String(decoding: b[start..<firstSpace], as: UTF8.self)
         let target = String(decoding: b[targetStart..<secondSpace], as: UTF8.self)
         let versionBytes = b[(secondSpace + 1)..<end]
@@ -120,8 +115,37 @@ struct RequestHeadParser {
         return (method, target, version)
     }
 
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
+    /// RFC 3986 §2.1: `%` begins two hex digits, and what they encode is UTF-8 text. `/%ZZ` was matched as a
+    /// literal and answered 404; `?unit=%FF` fell back to the raw text. Both are the client's mistake: 400.
+    private static func checkPercentEncoding(_ target: ArraySlice<UInt8>) throws {
+        guard target.contains(UInt8(ascii: "%")) else { return }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(target.count)
+        var index = target.startIndex
+        while index < target.endIndex {
+            guard target[index] == UInt8(ascii: "%") else {
+                decoded.append(target[index])
+                index += 1
+                continue
+            }
+            guard index + 2 < target.endIndex, let high = hexValue(target[index + 1]), let low = hexValue(target[index + 2]) else {
+                throw HTTPParseError.bad("请求路径中的 % 后须为两位十六进制数（百分号编码）")
+            }
+            decoded.append(high << 4 | low)
+            index += 3
+        }
+        guard String(validating: decoded, as: UTF8.self) != nil else {
+            throw HTTPParseError.bad("请求路径的百分号编码解码后不是 UTF-8 文字")
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: byte - 48
+        case 65...70: byte - 55
+        case 97...102: byte - 87
+        default: nil
+        }
     }
 
     private func field(_ b: [UInt8], _ start: Int, _ end: Int) throws -> HTTPFields.Field {
