@@ -93,6 +93,7 @@ import TestSupport
             let run = try Shell.run("'\(binary)' \(command) \(common)")
             #expect(run.status != 0, "\(command)")
             #expect(run.error.contains("no data folder at \(missing.path)"), "\(command): \(run.error)")
+            #expect(!run.error.contains("Usage: cleanheat <subcommand>"), "a refusal, not a usage error: \(run.error)")
             #expect(!FileManager.default.fileExists(atPath: missing.path), "\(command) created the folder")
         }
         // An existing folder that is no data folder (`--data /tmp`) is refused too, and left as it was.

@@ -20,7 +20,7 @@ struct Backup: AsyncParsableCommand {
         do {
             try store.backup(to: URL(fileURLWithPath: to, isDirectory: true))
         } catch let error as FileSystemError where error.errno == EEXIST {
-            throw ValidationError("backup target \(to) is not an empty folder; choose a new or empty one")
+            throw CommandFailure("backup target \(to) is not an empty folder; choose a new or empty one")
         }
         print("backup written to \(to)")
     }

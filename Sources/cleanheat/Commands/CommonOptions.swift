@@ -63,7 +63,7 @@ struct DataOptions: ParsableArguments {
         let folder = migrationsURL(configuration)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ValidationError("no migrations folder at \(folder.path): give --migrations DIR or the config's `migrations` key "
+            throw CommandFailure("no migrations folder at \(folder.path): give --migrations DIR or the config's `migrations` key "
                                   + "(the repository's folder is ./migrations; run from the repository's root)")
         }
         return try Store<CampaignState>.loadMigrations(from: folder)
@@ -74,7 +74,7 @@ struct DataOptions: ParsableArguments {
     func openStore(_ configuration: AppConfiguration, logger: Logger, creating: Bool) throws -> Store<CampaignState> {
         // A data folder has its `wal/`: a typo that lands on some other existing folder (`--data /tmp`) is no better.
         guard creating || FileManager.default.fileExists(atPath: dataURL.appendingPathComponent("wal").path) else {
-            throw ValidationError("no data folder at \(dataURL.path) (`cleanheat serve` or `cleanheat migrate` creates one)")
+            throw CommandFailure("no data folder at \(dataURL.path) (`cleanheat serve` or `cleanheat migrate` creates one)")
         }
         // Its parents only: the store makes the data folder itself and syncs its entry.
         try FileManager.default.createDirectory(at: dataURL.standardizedFileURL.deletingLastPathComponent(),
@@ -93,4 +93,11 @@ extension StorageSettings {
         options.slowSyncWarning = slowSyncWarningSeconds
         return options
     }
+}
+
+/// A command that cannot do what it was asked, for a reason found while running (no data folder, a target in
+/// use): printed as `Error: …`, exit status 1. A ValidationError printed the top-level usage line under it.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -80,7 +80,7 @@ struct Serve: AsyncParsableCommand {
         if let result { freeaddrinfo(result) }
         guard status == 0 else {
             let reason = String(cString: gai_strerror(status))
-            if flag { throw ValidationError("--host \(host) is no address to listen on (\(reason))") }
+            if flag { throw CommandFailure("--host \(host) is no address to listen on (\(reason))") }
             throw ConfigError(file: file, key: "server.host", problem: "\(host) is no address to listen on (\(reason))")
         }
     }

@@ -9,15 +9,20 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self])
 
     struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a token; prints its id and secret (the secret is shown only here).")
         @OptionGroup var options: DataOptions
         @Option(help: "reporter, office, supervisor or admin") var role: String
         @Option(help: "The unit a reporter is bound to.") var unit: String?
         @Option(help: "What the token is for, e.g. “下团堡乡 统计员”.") var label: String
 
+        func validate() throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be reporter, office, supervisor or admin") }
+        }
+
         func run() async throws {
             let logger = Logs.bootstrap()
             let configuration = try options.loadConfiguration(logger: logger)
-            guard let role = Role(rawValue: role) else { throw ValidationError("role must be reporter, office, supervisor or admin") }
+            guard let role = Role(rawValue: role) else { throw CommandFailure("--role must be reporter, office, supervisor or admin") }
             let store = try options.openStore(configuration, logger: logger, creating: false)
             defer { try? store.close() }
             let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
@@ -27,6 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens: id, role, unit, label, active or revoked (never a secret).")
         @OptionGroup var options: DataOptions
 
         func run() async throws {
