@@ -21,6 +21,9 @@ import TestSupport
         (#"{"server": {"tls": {"certificate": "/nope.pem", "privateKey": "/nope.key"}}}"#, "server.tls.certificate: cannot read /nope.pem"),
         (#"{"server": {"host": "not a host"}}"#, "server.host: not a host is no address to listen on"),
         (#"{"migrations": ""}"#, "migrations: must be a folder path"),
+        // null is no "default": refused like any other wrong type (but where it means none, as server.tls).
+        (#"{"server": {"host": null}}"#, "server.host: must be a string"),
+        (#"{"limits": null}"#, "limits: must be an object"),
         (#"{"campaign": {"seasons": {"2021": {"deadline": "2021-10-31", "reportingEnd": "2021-10-01"}}}}"#,
          "campaign.seasons.2021.reportingEnd: must not be before deadline"),
         // Against the season's dates from the plan (2021-07-26 to the deadline 2021-10-31).

@@ -69,7 +69,7 @@ extension AppConfiguration {
         if let host = try server.string("host") { http.host = host }
         try server.int("port", &http.port)
         if http.port > 65_535 { throw server.fail("port", "must be at most 65535") }
-        if let tls = try server.section("tls") {
+        if let tls = try server.section("tls", nullable: true) {
             try tls.allowOnly(["certificate", "privateKey"])
             guard let certificate = try tls.string("certificate") else { throw tls.fail("certificate", "is required with tls") }
             guard let key = try tls.string("privateKey") else { throw tls.fail("privateKey", "is required with tls") }

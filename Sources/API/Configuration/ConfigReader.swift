@@ -47,9 +47,12 @@ struct ConfigReader {
         }
     }
 
-    func section(_ name: String) throws -> ConfigReader? {
-        guard let value = object[name], !(value is NSNull) else { return nil }
-        guard let nested = value as? [String: Any] else { throw fail(name, "must be an object") }
+    /// `nullable`: null means "none" (`server.tls`). Elsewhere a null is refused like any wrong type: taken as
+    /// "the default" for some keys and refused for others, it was a typo's silent way in.
+    func section(_ name: String, nullable: Bool = false) throws -> ConfigReader? {
+        guard let value = object[name] else { return nil }
+        if value is NSNull, nullable { return nil }
+        guard let nested = value as? [String: Any] else { throw fail(name, "must be an object\(nullable ? " or null" : "")") }
         return ConfigReader(file: file, object: nested, path: key(name))
     }
 
@@ -76,7 +79,7 @@ struct ConfigReader {
     }
 
     func string(_ name: String) throws -> String? {
-        guard let value = object[name], !(value is NSNull) else { return nil }
+        guard let value = object[name] else { return nil }
         guard let text = value as? String else { throw fail(name, "must be a string") }
         return text
     }
