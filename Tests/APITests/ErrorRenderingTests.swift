@@ -5,18 +5,20 @@ import Storage
 
 /// Storage trouble that is not a refused write still answers as the contract's 503, never as a 500 `internal`.
 @Suite struct ErrorRenderingTests {
+    /// Each says what will bring writes back: read-only mode lasts until a restart; a stop is over soon.
     @Test(arguments: [
-        StoreError.closed as any Error, // the store closing under a request while the server stops
-        FileSystemError(call: "write", path: "/data/snapshot-1.tmp/reports.json", errno: ENOSPC), // a checkpoint on a full disk
+        (StorageUnavailable(reason: "fsync: EIO") as any Error, "重启服务"), // read-only after a failed sync
+        (StoreError.closed as any Error, "服务正在停止"), // the store closing under a request while the server stops
+        (FileSystemError(call: "write", path: "/data/snapshot-1.tmp/reports.json", errno: ENOSPC) as any Error, "存储暂时无法写入"), // a checkpoint on a full disk
     ])
-    func storageStatesAre503StorageUnavailable(error: any Error) throws {
+    func storageStatesAre503StorageUnavailable(error: any Error, saying: String) throws {
         let response = ErrorRendering.response(for: error)
         #expect(response.status == 503)
         #expect(response.headers["Retry-After"] == "60")
         let body = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
         let details = try #require(body["error"] as? [String: Any])
         #expect(details["code"] as? String == "storage_unavailable")
-        #expect((details["message"] as? String)?.contains("存储暂时无法写入") == true)
+        #expect((details["message"] as? String)?.contains(saying) == true, "\(details)")
     }
 
     /// A file error that says nothing about the disk (a wrong path, a bad descriptor) is a bug of ours: 500.

@@ -233,6 +233,7 @@ private final class Counter: @unchecked Sendable {
         #expect(!acknowledged.isEmpty)
         #expect(refusal?.status == 503)
         #expect(refusal?.errorCode == "storage_unavailable")
+        #expect(refusal?.text.contains("重启服务") == true, "read-only lasts until a restart: \(refusal?.text ?? "")")
         let health = try await client.get("/healthz")
         #expect(health.status == 503)
         #expect(health.text.contains("read_only"))

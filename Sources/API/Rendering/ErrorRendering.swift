@@ -13,14 +13,16 @@ enum ErrorRendering {
         case let error as APIError:
             return response(for: error)
         case let error as StorageUnavailable:
-            return storageUnavailable(error.reason, notSaved: true)
+            // Read-only until a restart (a failed fsync is never retried): waiting alone will not bring writes back.
+            return storageUnavailable("存储无法写入（\(error.reason)），数据未保存；须由管理员排除故障并重启服务后才能恢复写入，请联系管理员")
         // A store closing under a request (the server is stopping) or a disk that is full or failing under a file
         // operation (an admin checkpoint) is the storage's state, not a fault in the server: 503. Any other file
         // error (a wrong path, a bad descriptor) is a bug of ours, and stays a 500.
         case StoreError.closed:
-            return storageUnavailable("服务正在停止", notSaved: true)
+            return storageUnavailable("服务正在停止，数据未保存，请稍后重试")
         case let error as FileSystemError where diskStates.contains(error.errno):
-            return storageUnavailable(String(cString: strerror(error.errno)), notSaved: false)
+            // A refused checkpoint loses nothing: the WAL holds every write.
+            return storageUnavailable("存储暂时无法写入（\(String(cString: strerror(error.errno)))），请联系管理员")
         case let error as ChangeTooLarge:
             return .error(413, code: "change_too_large",
                           message: "本次修改连同已有内容共 \(error.bytes) 字节，超过单条记录上限 \(error.limit) 字节，未保存")
@@ -32,12 +34,10 @@ enum ErrorRendering {
     /// errno values that describe the disk, not the call: full, over quota, failing, read-only, out of descriptors.
     private static let diskStates: Set<Int32> = [ENOSPC, EDQUOT, EFBIG, EIO, EROFS, EMFILE, ENFILE]
 
-    /// `notSaved`: the request was a write that did not happen (a refused checkpoint loses nothing: the WAL has it).
-    private static func storageUnavailable(_ reason: String, notSaved: Bool) -> HTTPResponse {
+    private static func storageUnavailable(_ message: String) -> HTTPResponse {
         var headers = HTTPFields()
         headers["Retry-After"] = "60"
-        return .error(503, code: "storage_unavailable",
-                      message: "存储暂时无法写入（\(reason)）\(notSaved ? "，数据未保存" : "")，请稍后重试并联系管理员", headers: headers)
+        return .error(503, code: "storage_unavailable", message: message, headers: headers)
     }
 
     static func status(of kind: DomainError.Kind) -> Int {
