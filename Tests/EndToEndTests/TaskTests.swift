@@ -21,6 +21,7 @@ import TestSupport
             (["unit": "leading-group-office", "title": "自查", "due": "2021-10-20"], 422, "unit"),
             (["unit": "grid", "title": "增容", "due": "1900-01-01"], 422, "due"),
             (["unit": "grid", "title": "增容", "due": "2021-10-20", "note": "响铃\u{07}"], 422, "note"),
+            (["unit": "grid", "title": "-增容\u{202E}", "due": "2021-10-20"], 422, "title"),
         ]
         for (body, status, field) in refusals {
             let reply = try await f.office.post("/api/v1/tasks", json: body)

@@ -114,7 +114,7 @@ extension Campaign {
                 // An empty entry printed as "；；" in the chat bulletin.
                 issues.append(.init(field: "issues[\(index)]", message: "第 \(index + 1) 条问题是空的，请填写内容或删去这一条"))
             } else if Self.hasControlCharacters(text) {
-                issues.append(.init(field: "issues[\(index)]", message: "第 \(index + 1) 条问题含有控制字符，请删去"))
+                issues.append(.init(field: "issues[\(index)]", message: "第 \(index + 1) 条问题含有控制字符或文字方向控制符，请删去"))
             }
         }
         for (field, text) in [("nextDayPlan", submission.nextDayPlan), ("correction", submission.correction),
@@ -123,7 +123,7 @@ extension Campaign {
             if Self.isLonger(text, than: rules.maxTextLength) {
                 issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
             } else if Self.hasControlCharacters(text) {
-                issues.append(.init(field: field, message: "含有控制字符，请删去"))
+                issues.append(.init(field: field, message: "含有控制字符或文字方向控制符，请删去"))
             }
         }
         if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容有误", details: issues) }
@@ -146,18 +146,23 @@ extension Campaign {
             throw DomainError.invalid(field, "\(noun)不超过 \(rules.maxTextLength) 字")
         }
         if Self.hasControlCharacters(text) {
-            throw DomainError.invalid(field, "\(noun)含有控制字符，请删去后重新提交")
+            throw DomainError.invalid(field, "\(noun)含有控制字符或文字方向控制符，请删去后重新提交")
         }
     }
 
-    /// C0 controls other than tab and line ends, DEL, and C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F; U+009B
-    /// is a terminal's CSI): never meant as text.
+    /// C0 controls other than tab and line ends, DEL, C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F; U+009B is a
+    /// terminal's CSI), and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, E2 80 AA-AE;
+    /// U+2066-U+2069, E2 81 A6-A9), which make the chat show other text than was stored (Unicode TR #36): never
+    /// meant as text in a report.
     static func hasControlCharacters(_ text: String) -> Bool {
-        var afterC2 = false
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
         for byte in text.utf8 {
             if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { return true }
-            if afterC2 && byte >= 0x80 && byte <= 0x9F { return true }
-            afterC2 = byte == 0xC2
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && byte >= 0xAA && byte <= 0xAE { return true }
+            if beforePrevious == 0xE2 && previous == 0x81 && byte >= 0xA6 && byte <= 0xA9 { return true }
+            beforePrevious = previous
+            previous = byte
         }
         return false
     }

@@ -31,7 +31,7 @@ extension Campaign {
     /// Returns the title trimmed.
     private static func checkTitle(_ title: String) throws -> String {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty || isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) {
+        if title.isEmpty || isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) || hasControlCharacters(title) {
             throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
         }
         return title
