@@ -54,4 +54,13 @@ import TestSupport
             #expect(try await f.office.get(path).status == 200, "\(path)")
         }
     }
+
+    /// One value per parameter: the first of two was answered, silently.
+    @Test func aRepeatedParameterIsRefused() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let twice = try await f.office.get("/api/v1/bulletins/2021-10-15?format=csv&format=text")
+        #expect(twice.status == 400 && twice.errorFields == ["format"] && twice.text.contains("不止一次"), "\(twice.text)")
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=csv").status == 200)
+    }
 }
