@@ -63,11 +63,13 @@ public final class CleanheatAPI: HTTPResponder {
 
     /// Authentication, permission and rate limits are decided here, before any body byte is read.
     public func screen(_ head: HTTPRequestHead) async -> Screening {
-        guard case .found(let matched, let parameters) = router.lookup(method: head.method, path: head.rawPath),
-              let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
-            // 404 or 405 at once: no `100 Continue`, and no body read for an address that takes none.
+        let lookup = router.lookup(method: head.method, path: head.rawPath)
+        guard case .found(let matched, let parameters) = lookup, let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
+            // 404 or 405 at once: no `100 Continue`, and no body read for an address that takes none. A 405 is
+            // counted under its route (the path matched, the method did not); only unknown paths are "unmatched".
             let response = await router.respond(to: HTTPRequest(head: head))
-            metrics.record(route: "unmatched", method: head.method, status: response.status, seconds: 0)
+            let label = if case .methodNotAllowed(_, let pattern) = lookup { pattern } else { "unmatched" }
+            metrics.record(route: label, method: head.method, status: response.status, seconds: 0)
             return .refuse(response)
         }
         do {

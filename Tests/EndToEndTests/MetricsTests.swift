@@ -14,6 +14,8 @@ import TestSupport
         #expect(try await client.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)
         // Any token is a method to the parser; only the standard ones get a label of their own.
         #expect(try await client.send("FROBNICATE", "/nowhere", body: nil).status == 404)
+        // A known path with a method it does not take is counted under its route, not as an unknown path.
+        #expect(try await client.send("DELETE", "/api/v1/units", body: nil).status == 405)
 
         let reply = try await client.with(token: nil).get("/metrics")
         #expect(reply.status == 200)
@@ -23,6 +25,7 @@ import TestSupport
         #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/plan",method="GET",status="401"} 1"#))
         #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/reports/{unit}/{date}",method="GET",status="404"} 1"#))
         #expect(lines.contains(#"cleanheat_requests_total{route="unmatched",method="OTHER",status="404"} 1"#))
+        #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/units",method="DELETE",status="405"} 1"#), "\(reply.text)")
         #expect(!reply.text.contains("FROBNICATE"))
         // Three plan requests and the 404 ran a handler; a refusal at screening has no handler time.
         let count = try #require(lines.first { $0.hasPrefix("cleanheat_request_duration_seconds_count") })

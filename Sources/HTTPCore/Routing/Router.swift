@@ -22,7 +22,8 @@ public struct Route: Sendable {
 
 public enum RouteLookup: Sendable {
     case found(Route, RouteParameters)
-    case methodNotAllowed(allow: [String])
+    /// `pattern`: the path's route, which metrics label the refusal with.
+    case methodNotAllowed(allow: [String], pattern: String)
     case notFound
     /// `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): every method some route takes.
     case serverOptions(allow: [String])
@@ -55,16 +56,18 @@ public struct Router: HTTPResponder {
         // Split on bytes: `String.split` walks Characters, and was a tenth of an authenticated GET's own time.
         let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         var allowed: [String] = []
+        var pattern = ""
         for route in routes[parts.count] ?? [] {
             guard let parameters = Self.match(route.segments, parts) else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route, parameters)
             }
             allowed.append(route.method)
+            pattern = route.pattern
         }
         if allowed.isEmpty { return .notFound }
         if allowed.contains("GET") { allowed.append("HEAD") }
-        return .methodNotAllowed(allow: allowed)
+        return .methodNotAllowed(allow: allowed, pattern: pattern)
     }
 
     private static func match(_ segments: [Route.Segment], _ parts: [Substring.UTF8View]) -> RouteParameters? {
@@ -86,7 +89,7 @@ public struct Router: HTTPResponder {
         switch lookup(method: request.method, path: request.head.rawPath) {
         case .found(let route, let parameters):
             return await route.handler(request, parameters)
-        case .methodNotAllowed(let allow):
+        case .methodNotAllowed(let allow, _):
             return Self.methodNotAllowed(allow)
         case .notFound:
             return Self.notFound
