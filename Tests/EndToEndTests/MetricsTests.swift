@@ -14,6 +14,10 @@ import TestSupport
         #expect(try await client.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 404)
         // Any token is a method to the parser; only the standard ones get a label of their own.
         #expect(try await client.send("FROBNICATE", "/nowhere", body: nil).status == 404)
+        // A request the server could not read never reaches the API, and is counted all the same.
+        let raw = try RawHTTPClient(port: server.port)
+        try raw.send("GET /\(String(repeating: "a", count: 9_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try raw.readResponse().status == 414)
         // A known path with a method it does not take is counted under its route, not as an unknown path.
         #expect(try await client.send("DELETE", "/api/v1/units", body: nil).status == 405)
 
@@ -26,6 +30,7 @@ import TestSupport
         #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/reports/{unit}/{date}",method="GET",status="404"} 1"#))
         #expect(lines.contains(#"cleanheat_requests_total{route="unmatched",method="OTHER",status="404"} 1"#))
         #expect(lines.contains(#"cleanheat_requests_total{route="/api/v1/units",method="DELETE",status="405"} 1"#), "\(reply.text)")
+        #expect(lines.contains(#"cleanheat_requests_total{route="unreadable",method="OTHER",status="414"} 1"#), "\(reply.text)")
         #expect(!reply.text.contains("FROBNICATE"))
         // Three plan requests and the 404 ran a handler; a refusal at screening has no handler time.
         let count = try #require(lines.first { $0.hasPrefix("cleanheat_request_duration_seconds_count") })

@@ -16,6 +16,9 @@ public struct ServerObserver: HTTPServerObserver {
     public func connectionClosed() { metrics.connectionClosed() }
 
     public func requestCompleted(_ record: AccessRecord) {
+        // Malformed, over a limit or too slow: never reached the API, which counts everything else. Scans and
+        // broken clients show in the metrics too.
+        if record.answeredByServer { metrics.record(route: "unreadable", method: record.method, status: record.status, seconds: 0) }
         // Tenths of a millisecond by integer arithmetic: String(format:) cost more than the rest of the line.
         let tenths = Int((record.duration * 10_000).rounded())
         logger.info("\(record.method) \(Self.loggable(record.path)) \(record.status) \(record.bytes)B \(tenths / 10).\(tenths % 10)ms",

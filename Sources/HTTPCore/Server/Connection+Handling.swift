@@ -101,7 +101,7 @@ extension Connection {
         disarm()
         let response = HTTPResponse.error(error.status, code: error.code, message: error.message)
         let head = head ?? HTTPRequestHead(method: "-", target: "-", remoteAddress: remoteAddress)
-        write(response, head: head, keepAlive: false)
+        write(response, head: head, keepAlive: false, answeredByServer: true)
     }
 
     func send(_ response: HTTPResponse, for parsed: ParsedHead, keepAlive: Bool) {
@@ -112,15 +112,17 @@ extension Connection {
         write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || !holdsOnlyEmptyLines))
     }
 
-    private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool) {
+    private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool, answeredByServer: Bool = false) {
         var response = response
         compressIfAccepted(&response, head: head)
         let bytes = ResponseSerializer.serialize(response, headOnly: head.method == "HEAD", keepAlive: keepAlive,
                                                  announceKeepAlive: head.version == .http10)
         let elapsed = ContinuousClock.now - requestStarted
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        server.observer?.requestCompleted(AccessRecord(method: head.method, path: head.path, status: response.status,
-                                                       bytes: response.body.count, duration: seconds, remoteAddress: remoteAddress))
+        var record = AccessRecord(method: head.method, path: head.path, status: response.status,
+                                  bytes: response.body.count, duration: seconds, remoteAddress: remoteAddress)
+        record.answeredByServer = answeredByServer
+        server.observer?.requestCompleted(record)
         loop.noteRequestProgress()
         enqueue(bytes) { [weak self] in
             guard let self else { return }

@@ -51,6 +51,9 @@ public struct AccessRecord: Sendable {
     public var bytes: Int
     public var duration: TimeInterval
     public var remoteAddress: String
+    /// Answered by the server itself, not the responder: a request it could not read (malformed, over a limit,
+    /// too slow). The responder never saw it, so only the observer can count it.
+    public var answeredByServer = false
     public init(method: String, path: String, status: Int, bytes: Int, duration: TimeInterval, remoteAddress: String) {
         self.method = method
         self.path = path
