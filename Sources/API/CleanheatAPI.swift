@@ -68,8 +68,7 @@ public final class CleanheatAPI: HTTPResponder {
             // 404 or 405 at once: no `100 Continue`, and no body read for an address that takes none. A 405 is
             // counted under its route (the path matched, the method did not); only unknown paths are "unmatched".
             let response = await router.respond(to: HTTPRequest(head: head))
-            let label = if case .methodNotAllowed(_, let pattern) = lookup { pattern } else { "unmatched" }
-            metrics.record(route: label, method: head.method, status: response.status, seconds: 0)
+            metrics.record(route: Self.metricsLabel(lookup), method: head.method, status: response.status, seconds: 0)
             return .refuse(response)
         }
         do {
@@ -82,16 +81,21 @@ public final class CleanheatAPI: HTTPResponder {
         }
     }
 
+    /// A 405 is counted under its route (the path matched, the method did not); only unknown paths are "unmatched".
+    private static func metricsLabel(_ lookup: RouteLookup) -> String {
+        if case .methodNotAllowed(_, let pattern) = lookup { pattern } else { "unmatched" }
+    }
+
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let screened: Screened
         if let found = request.screening as? Screened {
             screened = found
         } else {
-            guard case .found(let matched, let parameters) = router.lookup(method: request.method, path: request.head.rawPath),
-                  let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
+            let lookup = router.lookup(method: request.method, path: request.head.rawPath)
+            guard case .found(let matched, let parameters) = lookup, let route = routes[APIRoute.key(matched.method, matched.pattern)] else {
                 let response = await router.respond(to: request)
-                metrics.record(route: "unmatched", method: request.method, status: response.status, seconds: 0)
+                metrics.record(route: Self.metricsLabel(lookup), method: request.method, status: response.status, seconds: 0)
                 return response
             }
             screened = Screened(route: route, parameters: parameters, principal: nil)

@@ -6,15 +6,16 @@ import Storage
 /// Storage trouble that is not a refused write still answers as the contract's 503, never as a 500 `internal`.
 @Suite struct ErrorRenderingTests {
     /// Each says what will bring writes back: read-only mode lasts until a restart; a stop is over soon.
+    /// Retry-After only where waiting helps: read-only mode ends with a restart, not with time.
     @Test(arguments: [
-        (StorageUnavailable(reason: "fsync: EIO") as any Error, "重启服务"), // read-only after a failed sync
-        (StoreError.closed as any Error, "服务正在停止"), // the store closing under a request while the server stops
-        (FileSystemError(call: "write", path: "/data/snapshot-1.tmp/reports.json", errno: ENOSPC) as any Error, "存储暂时无法写入"), // a checkpoint on a full disk
-    ])
-    func storageStatesAre503StorageUnavailable(error: any Error, saying: String) throws {
+        (StorageUnavailable(reason: "fsync: EIO") as any Error, "重启服务", nil), // read-only after a failed sync
+        (StoreError.closed as any Error, "服务正在停止", "60"), // the store closing under a request while the server stops
+        (FileSystemError(call: "write", path: "/data/snapshot-1.tmp/reports.json", errno: ENOSPC) as any Error, "存储暂时无法写入", "60"), // a checkpoint on a full disk
+    ] as [(any Error, String, String?)])
+    func storageStatesAre503StorageUnavailable(error: any Error, saying: String, retryAfter: String?) throws {
         let response = ErrorRendering.response(for: error)
         #expect(response.status == 503)
-        #expect(response.headers["Retry-After"] == "60")
+        #expect(response.headers["Retry-After"] == retryAfter)
         let body = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
         let details = try #require(body["error"] as? [String: Any])
         #expect(details["code"] as? String == "storage_unavailable")

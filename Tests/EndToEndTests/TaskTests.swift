@@ -90,5 +90,12 @@ import TestSupport
         #expect(twoLines.status == 422 && twoLines.errorFields == ["label"], "\(twoLines.text)")
         let reason = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2021-10-17", "reason": "停电\u{1B}[2J"])
         #expect(reason.status == 422 && reason.errorFields == ["reason"], "\(reason.text)")
+        // Bidirectional overrides and isolates in one-line names too; Chinese punctuation (“” — …) is text.
+        let bidiLabel = try await f.admin.post("/api/v1/tokens", json: ["role": "office", "label": "统计员\u{202E}员计统"])
+        #expect(bidiLabel.status == 422 && bidiLabel.errorFields == ["label"], "\(bidiLabel.text)")
+        let bidiName = try await f.office.post("/api/v1/villages", json: ["id": "zr-bidi", "name": "东\u{2066}村", "unit": "zirun", "area": "rural", "targets": ["biomass": 1]])
+        #expect(bidiName.status == 422 && bidiName.errorFields == ["name"], "\(bidiName.text)")
+        let punctuated = try await f.office.post("/api/v1/villages", json: ["id": "zr-quote", "name": "“东村”—新区…", "unit": "zirun", "area": "rural", "targets": ["biomass": 1]])
+        #expect(punctuated.status == 201, "\(punctuated.text)")
     }
 }

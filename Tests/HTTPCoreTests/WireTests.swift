@@ -216,6 +216,10 @@ import TestSupport
             #expect(try exchange("GET \(broken) HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400, "\(broken)")
         }
         #expect(try exchange("GET /ech%6F?q=%E4%B8%8B%e5%9b%a2 HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200)
+        // Raw bytes that are no UTF-8 are refused as their percent-encoded form is.
+        let rawFF = try server.client()
+        try rawFF.send(Array("GET /echo?q=".utf8) + [0xFF] + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(try rawFF.readResponse().status == 400)
         await server.stop()
     }
 

@@ -13,13 +13,15 @@ enum ErrorRendering {
         case let error as APIError:
             return response(for: error)
         case let error as StorageUnavailable:
-            // Read-only until a restart (a failed fsync is never retried): waiting alone will not bring writes back.
-            return storageUnavailable("存储无法写入（\(error.reason)），数据未保存；须由管理员排除故障并重启服务后才能恢复写入，请联系管理员")
+            // Read-only until a restart (a failed fsync is never retried): waiting alone will not bring writes back,
+            // so no Retry-After. "未确认保存": a write of the batch that failed may still be found after the restart.
+            return storageUnavailable("存储无法写入（\(error.reason)），本次提交未确认保存；须由管理员排除故障并重启服务后才能恢复写入，请联系管理员",
+                                      retryAfter: nil)
         // A store closing under a request (the server is stopping) or a disk that is full or failing under a file
         // operation (an admin checkpoint) is the storage's state, not a fault in the server: 503. Any other file
         // error (a wrong path, a bad descriptor) is a bug of ours, and stays a 500.
         case StoreError.closed:
-            return storageUnavailable("服务正在停止，数据未保存，请稍后重试")
+            return storageUnavailable("服务正在停止，本次提交未保存，请稍后重试")
         case let error as FileSystemError where diskStates.contains(error.errno):
             // A refused checkpoint loses nothing: the WAL holds every write.
             return storageUnavailable("存储暂时无法写入（\(String(cString: strerror(error.errno)))），请联系管理员")
@@ -34,9 +36,9 @@ enum ErrorRendering {
     /// errno values that describe the disk, not the call: full, over quota, failing, read-only, out of descriptors.
     private static let diskStates: Set<Int32> = [ENOSPC, EDQUOT, EFBIG, EIO, EROFS, EMFILE, ENFILE]
 
-    private static func storageUnavailable(_ message: String) -> HTTPResponse {
+    private static func storageUnavailable(_ message: String, retryAfter: Int? = 60) -> HTTPResponse {
         var headers = HTTPFields()
-        headers["Retry-After"] = "60"
+        if let retryAfter { headers["Retry-After"] = String(retryAfter) }
         return .error(503, code: "storage_unavailable", message: message, headers: headers)
     }
 

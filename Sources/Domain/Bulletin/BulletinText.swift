@@ -103,13 +103,19 @@ public enum BulletinCSV {
         }
     }
 
+    /// Digits with an optional sign, point and percent: what the bulletin writes as a number (not `-inf`).
+    static func isPlainNumber(_ field: String) -> Bool {
+        Double(field.hasSuffix("%") ? String(field.dropLast()) : field) != nil
+            && field.allSatisfy { $0.isASCII && ($0.isNumber || "+-.%".contains($0)) }
+    }
+
     /// RFC 4180: quote a field holding a comma, quote or line break; double its quotes. A text that Excel would
     /// take for a formula (=, +, -, @, tab, CR first; OWASP's CSV injection) gets a leading `'`; numbers, negative
     /// ones included, stay numbers. Today's cells are the plan's names and figures, none typed by a reporter: this
     /// holds for whatever column is added next.
     static func quote(_ field: String) -> String {
         var field = field
-        if let first = field.first, "=+-@\t\r".contains(first), Double(field) == nil { field = "'" + field }
+        if let first = field.first, "=+-@\t\r".contains(first), !Self.isPlainNumber(field) { field = "'" + field }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
