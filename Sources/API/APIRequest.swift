@@ -77,13 +77,14 @@ struct APIRequest: Sendable {
 extension CleanheatAPI {
     /// A `unit` filter must name a unit of a kind the list can hold: a misspelt id (or a company on the village
     /// list) answered an empty list, as if the unit had nothing.
-    func unitQuery(_ request: APIRequest, kinds: Set<Domain.Unit.Kind>) throws -> String? {
+    /// `why`: what the list holds, said when the unit is of another kind.
+    func unitQuery(_ request: APIRequest, kinds: Set<Domain.Unit.Kind>, why: String) throws -> String? {
         guard let unit = request.query("unit") else { return nil }
         guard let found = campaign.read({ $0.unit(unit) }) else {
             throw APIError.badQuery(parameter: "unit", message: "没有单位“\(unit)”（单位编号见 GET /api/v1/units）")
         }
         guard kinds.contains(found.kind) else {
-            throw APIError.badQuery(parameter: "unit", message: "“\(found.name)”不是此列表的单位（\(kinds == [.township] ? "只有乡镇和街道报送、登记村" : "办公室不承担任务")）")
+            throw APIError.badQuery(parameter: "unit", message: "“\(found.name)”不是此列表的单位（\(why)）")
         }
         return unit
     }

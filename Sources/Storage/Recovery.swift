@@ -17,6 +17,10 @@ enum Recovery {
         var notes: [String]
     }
 
+    /// Whether a snapshot at `sequence` holds every record of a segment, known by the first sequence of the segment
+    /// after it. Recovery skips such a segment and a checkpoint removes it: one rule for both.
+    static func snapshot(at sequence: UInt64, coversSegmentFollowedBy next: UInt64) -> Bool { next <= sequence + 1 }
+
     static func segmentFirst(ofName name: String) -> UInt64? {
         guard name.hasSuffix(".wal"), name.count == 24 else { return nil }
         return UInt64(name.prefix(20))
@@ -60,7 +64,7 @@ enum Recovery {
             // A segment whose records the snapshot covers (a crash came between the checkpoint's rename and the
             // segment's removal) holds nothing recovery reads: damage in it loses nothing and must not stop the
             // start, or the repair path (truncate, remove later segments) would cut the live segment's records.
-            if index + 1 < segments.count, segments[index + 1] <= snapshotSequence + 1 {
+            if index + 1 < segments.count, snapshot(at: snapshotSequence, coversSegmentFollowedBy: segments[index + 1]) {
                 switch scan.ending {
                 case .clean:
                     break

@@ -129,7 +129,7 @@ extension Store {
         // The newest segment is the one being appended to: never removed. Any other is covered when the next
         // one begins at or before the first sequence the snapshot does not hold.
         let segments = try fileSystem.list(walFolder).compactMap(Recovery.segmentFirst(ofName:)).sorted()
-        for (first, next) in zip(segments, segments.dropFirst()) where next <= sequence + 1 {
+        for (first, next) in zip(segments, segments.dropFirst()) where Recovery.snapshot(at: sequence, coversSegmentFollowedBy: next) {
             try remove(Self.segmentPath(walFolder: walFolder, first))
         }
         try fileSystem.syncDirectory(walFolder)

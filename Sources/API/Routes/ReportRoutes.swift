@@ -29,7 +29,7 @@ extension CleanheatAPI {
         },
         APIRoute("GET", "/api/v1/reports", .readReports, queries: ["date", "unit"]) { api, request in
             let date = try request.dateQuery("date", required: false) ?? api.campaign.today
-            let days = try api.campaign.reports(on: date, unit: try api.unitQuery(request, kinds: [.township]), for: try request.caller)
+            let days = try api.campaign.reports(on: date, unit: try api.unitQuery(request, kinds: Unit.Kind.reporting, why: "只有乡镇和街道报送"), for: try request.caller)
             let views = days.compactMap { day in day.latest.map { ReportView(day, revision: $0) } }
             return try api.renderer.response(200, Wrapped(key: "reports", value: views))
         },

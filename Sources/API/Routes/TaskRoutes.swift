@@ -45,7 +45,7 @@ extension CleanheatAPI {
         },
         APIRoute("GET", "/api/v1/tasks", .readTasks, queries: ["unit", "overdue"]) { api, request in
             // A reporter sees its own unit's tasks, the ones it may update (API.md, Auth); others see every unit's.
-            var unit = try api.unitQuery(request, kinds: [.township, .department, .company])
+            var unit = try api.unitQuery(request, kinds: Unit.Kind.carryingTasks, why: "办公室不承担任务")
             if let own = try request.caller.scopedUnit {
                 if let asked = unit, asked != own {
                     throw APIError.forbidden("只能查看本单位（\(api.campaign.read { $0.unit(own)?.name } ?? own)）的任务")

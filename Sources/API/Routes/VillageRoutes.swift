@@ -7,7 +7,7 @@ extension CleanheatAPI {
 
     static let villageRoutes: [APIRoute] = [
         APIRoute("GET", "/api/v1/villages", .readVillages, queries: ["unit"]) { api, request in
-            let villages = try api.campaign.villages(unit: try api.unitQuery(request, kinds: [.township]), for: try request.caller)
+            let villages = try api.campaign.villages(unit: try api.unitQuery(request, kinds: Unit.Kind.reporting, why: "只有乡镇和街道登记村"), for: try request.caller)
             return try api.renderer.response(200, Wrapped(key: "villages", value: villages))
         },
         APIRoute("POST", "/api/v1/villages", .writeVillage) { api, request in

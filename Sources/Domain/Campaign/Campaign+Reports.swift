@@ -167,6 +167,12 @@ extension Campaign {
         return false
     }
 
+    /// A name shown on one line (a task title, a village name, a token label): no line break of any kind, and
+    /// none of the characters report texts refuse.
+    static func isOneLine(_ text: String) -> Bool {
+        !text.unicodeScalars.contains(where: \.breaksLines) && !hasControlCharacters(text)
+    }
+
     /// Whether a reason has anything to read: not only white space (line breaks included) and invisible format
     /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
     /// fifth of validating a report.

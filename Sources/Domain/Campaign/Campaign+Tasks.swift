@@ -25,13 +25,15 @@ extension Campaign {
         guard let found = state.unit(unit) else {
             throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
         }
-        if found.kind == .office { throw DomainError.invalid("unit", "“\(found.name)”是办公室，负责分派和督办任务，不承担任务") }
+        if !Unit.Kind.carryingTasks.contains(found.kind) {
+            throw DomainError.invalid("unit", "“\(found.name)”是办公室，负责分派和督办任务，不承担任务")
+        }
     }
 
     /// Returns the title trimmed.
     private static func checkTitle(_ title: String) throws -> String {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty || isLonger(title, than: 200) || title.unicodeScalars.contains(where: \.breaksLines) || hasControlCharacters(title) {
+        if title.isEmpty || isLonger(title, than: 200) || !isOneLine(title) {
             throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
         }
         return title

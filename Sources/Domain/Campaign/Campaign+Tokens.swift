@@ -24,8 +24,7 @@ extension Campaign {
         let now = self.now()
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await store.commit { state in
-            if label.isEmpty || Self.isLonger(label, than: 100) || label.unicodeScalars.contains(where: \.breaksLines)
-                || Self.hasControlCharacters(label) {
+            if label.isEmpty || Self.isLonger(label, than: 100) || !Self.isOneLine(label) {
                 throw DomainError.invalid("label", "请填写令牌用途说明 label（一行，不超过 100 字，不含控制字符），如“下团堡乡 统计员”")
             }
             if role == .reporter {

@@ -3,6 +3,11 @@
 public struct Unit: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case township, department, company, office
+
+        /// Townships and streets report and register villages.
+        public static let reporting: Set<Kind> = [.township]
+        /// The offices assign and supervise tasks (方案 四); every other unit may carry one.
+        public static let carryingTasks: Set<Kind> = [.township, .department, .company]
     }
 
     public var id: String

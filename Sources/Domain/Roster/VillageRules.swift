@@ -23,8 +23,7 @@ enum VillageRules {
             issues.append(.init(field: prefix + "id", message: "村编号“\(village.id)”为系统保留字，请换一个"))
         }
         let name = village.name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || Campaign.isLonger(name, than: 50) || village.name.unicodeScalars.contains(where: \.breaksLines)
-            || Campaign.hasControlCharacters(village.name) {
+        if name.isEmpty || Campaign.isLonger(name, than: 50) || !Campaign.isOneLine(village.name) {
             issues.append(.init(field: prefix + "name", message: "请填写村名（不超过 50 字，不含换行等控制字符）"))
         }
         if state.unit(village.unit)?.kind != .township {
