@@ -208,6 +208,14 @@ import TestSupport
         #expect(preface.status == 505 || preface.status == 400)
         #expect(preface.closed)
         #expect(try exchange("GET /echo HTTP/1.x\r\nHost: x\r\n\r\n", server: server).status == 400)
+        // RFC 9112 §2.3: a later minor version of HTTP/1 is answered as HTTP/1.1 (the client reads 1.1 back).
+        // Kept alive, as 1.1 is: a second request on the same connection is answered.
+        let later = try server.client()
+        try later.send("GET /echo HTTP/1.2\r\nHost: x\r\n\r\n")
+        #expect(try later.readResponse().status == 200)
+        try later.send("GET /echo HTTP/1.2\r\nHost: x\r\n\r\n")
+        #expect(try later.readResponse().status == 200)
+        #expect(try exchange("GET /echo HTTP/0.9\r\nHost: x\r\n\r\n", server: server).status == 505)
         // A fragment is never sent; raw UTF-8 (curl with a Chinese URL) is taken.
         #expect(try exchange("GET /echo#frag HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
         #expect(try exchange("GET /echo?q=下团堡 HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200)

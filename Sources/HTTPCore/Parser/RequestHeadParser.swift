@@ -103,11 +103,14 @@ struct RequestHeadParser {
         case Array("HTTP/1.1".utf8): version = .http11
         case Array("HTTP/1.0".utf8): version = .http10
         case let other:
-            // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT; a well-formed other version is 505.
-            if other.count == 8, other.starts(with: Array("HTTP/".utf8)), other[5] >= 48, other[5] <= 57, other[6] == 46, other[7] >= 48, other[7] <= 57 {
-                throw HTTPParseError.versionNotSupported
+            // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT. A later minor version of 1 is processed as
+            // the highest one this server implements (1.1); another major version is 505.
+            guard other.count == 8, other.starts(with: Array("HTTP/".utf8)), other[5] >= 48, other[5] <= 57, other[6] == 46,
+                  other[7] >= 48, other[7] <= 57 else {
+                throw HTTPParseError.bad("HTTP 版本格式错误")
             }
-            throw HTTPParseError.bad("HTTP 版本格式错误")
+            guard other[5] == 49 else { throw HTTPParseError.versionNotSupported }
+            version = .http11
         }
         guard target.hasPrefix("/") || Self.isAbsoluteForm(target) || (target == "*" && method == "OPTIONS") else {
             throw HTTPParseError.bad("请求路径须以 / 开头")
