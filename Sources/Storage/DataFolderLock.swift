@@ -33,13 +33,31 @@ final class DataFolderLock {
 
     func release() { Glibc.close(descriptor) }
 
-    /// The process holding `folder`'s lock, or nil when none does. Creates nothing: `verify` reads backups too.
-    static func holder(of folder: String) -> String? {
-        let descriptor = open(folder + "/LOCK", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { Glibc.close(descriptor) }
-        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 { return nil }
-        return pid(in: descriptor)
+    /// A shared hold on `folder`'s lock, for a reader that needs the folder to stay still (`verify`): a server or
+    /// command starting meanwhile is refused, as it would be by another server. Throws `folderLocked` when a
+    /// process holds the folder. Creates nothing: `verify` reads backups too, and a folder without a `LOCK` was
+    /// never served. The hold's pid is written into `LOCK` where the file is writable, so that a refused start
+    /// names this process rather than the last server.
+    static func holdShared(_ folder: String) throws -> SharedHold {
+        let path = folder + "/LOCK"
+        var descriptor = open(path, O_RDWR | O_CLOEXEC)
+        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else { return SharedHold(descriptor: nil) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
+            let holder = pid(in: descriptor)
+            Glibc.close(descriptor)
+            throw StoreError.folderLocked(folder: folder, pid: holder)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        if ftruncate(descriptor, 0) == 0 { _ = pwrite(descriptor, pid, pid.count, 0) }
+        return SharedHold(descriptor: descriptor)
+    }
+
+    /// Released when dropped.
+    final class SharedHold {
+        private let descriptor: Int32?
+        fileprivate init(descriptor: Int32?) { self.descriptor = descriptor }
+        deinit { if let descriptor { Glibc.close(descriptor) } }
     }
 
     /// The pid the lock's holder wrote into the file ("?" when it has not yet).

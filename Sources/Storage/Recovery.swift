@@ -181,10 +181,16 @@ extension Store {
         let folder = url.standardizedFileURL.path
         guard fileSystem.exists(folder) else { return VerifyReport(isSound: false, lines: ["\(folder): no such folder"]) }
         // A running server removes covered segments after each checkpoint: read meanwhile, the folder looks as if
-        // records were missing.
-        if let pid = DataFolderLock.holder(of: folder) {
+        // records were missing. The hold keeps one from starting until the check is done.
+        let hold: DataFolderLock.SharedHold
+        do {
+            hold = try DataFolderLock.holdShared(folder)
+        } catch StoreError.folderLocked(_, let pid) {
             return VerifyReport(isSound: false, lines: ["\(folder): in use by process \(pid); stop it, or verify a backup (`cleanheat backup --to DIR`)"])
+        } catch {
+            return VerifyReport(isSound: false, lines: ["\(folder): NOT sound: \(error)"])
         }
+        defer { withExtendedLifetime(hold) {} }
         do {
             let result: Recovery.Result<State> = try Recovery.run(folder: folder, fileSystem: fileSystem,
                                                                   logger: Logger(label: "cleanheat.verify"), repair: false)

@@ -242,6 +242,24 @@ import TestSupport
         try ToyStore.openToy(folder).close()
     }
 
+    /// `verify` holds the folder while it reads (a shared lock, which another verify may share): a server or
+    /// command starting meanwhile is refused, naming the verifying process, and starts once the check is done.
+    @Test func aVerifyInProgressKeepsAServerFromStarting() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        try ToyStore.openToy(folder).close()
+        var hold: DataFolderLock.SharedHold? = try DataFolderLock.holdShared(folder.path)
+        var second: DataFolderLock.SharedHold? = try DataFolderLock.holdShared(folder.path)
+        #expect {
+            _ = try ToyStore.openToy(folder)
+        } throws: { error in
+            guard case let StoreError.folderLocked(_, pid) = error else { return false }
+            return pid == String(getpid())
+        }
+        #expect(hold != nil && second != nil)
+        (hold, second) = (nil, nil)
+        try ToyStore.openToy(folder).close()
+    }
+
     /// A lock our own process let go of can still be held for a moment by a copy of its descriptor (a child
     /// being spawned has one until it execs): the open waits that out instead of refusing.
     @Test func aLockOurOwnProcessIsLettingGoIsWaitedFor() async throws {
