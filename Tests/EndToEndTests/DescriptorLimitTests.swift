@@ -32,6 +32,14 @@ import TestSupport
             if !served { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(served)
+        // The refusals are counted (the client just served may still hold the last free descriptor a moment).
+        var text = ""
+        while !text.contains("cleanheat_refused_connections_total") && Date() < deadline {
+            let client = try RawHTTPClient(port: server.port)
+            try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            text = try client.readResponse().text
+        }
+        #expect(text.contains("\ncleanheat_refused_connections_total ") && !text.contains("\ncleanheat_refused_connections_total 0\n"), "\(text)")
         let log = server.log
         #expect(log.components(separatedBy: "out of file descriptors").count - 1 <= 3, "the warning is rate-limited")
     }

@@ -40,4 +40,30 @@ import TestSupport
         let open = try #require(lines.first { $0.hasPrefix("cleanheat_open_connections ") })
         #expect((Double(open.split(separator: " ").last ?? "") ?? 0) >= 1, "\(open)")
     }
+    /// A client turned away at `limits.maxConnections` never sends a request the API sees: it is counted apart.
+    @Test func connectionsRefusedAtTheLimitAreCounted() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-config")
+        let config = folder.appendingPathComponent("config.json")
+        try Data(#"{"limits": {"maxConnections": 1}}"#.utf8).write(to: config)
+        let server = try ServerProcess.start(config: config)
+        defer { server.stop() }
+        var holder: RawHTTPClient? = try RawHTTPClient(port: server.port)
+        try holder?.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try holder?.readResponse().status == 200)
+        #expect(try RawHTTPClient(port: server.port).readResponse().status == 503)
+        holder = nil
+        // The server learns of the close a moment later; until then a new client is refused (and counted) too.
+        var metrics: RawHTTPClient.Response?
+        let deadline = Date().addingTimeInterval(30)
+        while metrics?.status != 200 && Date() < deadline {
+            let client = try RawHTTPClient(port: server.port)
+            try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            metrics = try client.readResponse()
+            if metrics?.status != 200 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let text = try #require(metrics?.text)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("cleanheat_refused_connections_total ") }, "\(text)")
+        #expect((Int(line.split(separator: " ").last ?? "") ?? 0) >= 1, "\(line)")
+        #expect(!text.contains("status=\"503\""), "a refusal is no request")
+    }
 }

@@ -6,6 +6,7 @@ import Synchronization
 public final class APIMetrics: HTTPServerObserver {
     public let registry = PrometheusCollectorRegistry()
     private let connections: Gauge
+    private let refusedConnections: Counter
     private let latency: ValueHistogram
     /// The registry's counters by label set: asking the registry each time built and looked up the labels
     /// under its lock, a twentieth of a cached GET's time.
@@ -26,6 +27,9 @@ public final class APIMetrics: HTTPServerObserver {
             descriptor: MetricNameDescriptor(namespace: "cleanheat", metricName: "request_duration", unitName: "seconds",
                                              helpText: "Time to answer a request, by the handler"),
             buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+        refusedConnections = registry.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "cleanheat", metricName: "refused_connections", unitName: "total",
+            helpText: "Clients turned away before a request was read: over limits.maxConnections, or out of file descriptors"))
     }
 
     func record(route: String, method: String, status: Int, seconds: Double) {
@@ -48,6 +52,7 @@ public final class APIMetrics: HTTPServerObserver {
 
     public func connectionOpened() { connections.increment() }
     public func connectionClosed() { connections.decrement() }
+    public func connectionRefused() { refusedConnections.increment() }
     public func requestCompleted(_ record: AccessRecord) {}
 
     public func exposition() -> String { registry.emitToString() }

@@ -14,6 +14,7 @@ public struct ServerObserver: HTTPServerObserver {
 
     public func connectionOpened() { metrics.connectionOpened() }
     public func connectionClosed() { metrics.connectionClosed() }
+    public func connectionRefused() { metrics.connectionRefused() }
 
     public func requestCompleted(_ record: AccessRecord) {
         // Malformed, over a limit or too slow: never reached the API, which counts everything else. Scans and

@@ -106,6 +106,7 @@ public final class HTTPServer: @unchecked Sendable {
         Glibc.close(spareDescriptor)
         let descriptor = accept(listener, nil, nil)
         if descriptor >= 0 {
+            observer?.connectionRefused()
             if tls == nil {
                 let bytes = ResponseSerializer.serialize(Self.overloaded, headOnly: false, keepAlive: false)
                 _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
@@ -144,6 +145,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Over the connection limit: a short 503 and close, so the client knows to come back.
     private func refuse(_ descriptor: Int32) {
+        observer?.connectionRefused()
         if tls == nil {
             let bytes = ResponseSerializer.serialize(Self.overloaded, headOnly: false, keepAlive: false)
             _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -42,6 +42,12 @@ public protocol HTTPServerObserver: Sendable {
     func connectionClosed()
     /// One per answered request; `route` is the matched pattern when a router set it, else the path.
     func requestCompleted(_ record: AccessRecord)
+    /// A client turned away before any request was read: over `maxConnections`, or out of descriptors.
+    func connectionRefused()
+}
+
+extension HTTPServerObserver {
+    public func connectionRefused() {}
 }
 
 public struct AccessRecord: Sendable {
