@@ -34,6 +34,36 @@ import Testing
                       counts: Self.same) == [])
     }
 
+    /// A revision that sends no village keeps the day's counts from its earlier revision: when that one moved the
+    /// counts, the day is no "unchanged" day, whatever the days before it had.
+    @Test func aRevisionOmittingVillagesIsJudgedByTheCountsTheDayKeeps() throws {
+        var builder = try builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03"])
+        try builder.report("xiatuanpu", "2021-10-04", [("xtp-a", "biomass", [2, 2, 2, 0, 0])])
+        let empty = PlausibilityRules(state: builder.state, unit: "xiatuanpu", date: day("2021-10-04"), villages: [],
+                                      thresholds: PlausibilityThresholds()).warnings()
+        #expect(empty.isEmpty, "\(empty)")
+        // Without the moving revision, the same empty report is the fourth unchanged one.
+        let still = try self.builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03"])
+        #expect(PlausibilityRules(state: still.state, unit: "xiatuanpu", date: day("2021-10-04"), villages: [],
+                                  thresholds: PlausibilityThresholds()).warnings().map(\.rule) == ["unchanged_below_target"])
+    }
+
+    /// The message counts every report of the run, not the threshold.
+    @Test func theWarningCountsTheWholeRun() throws {
+        let five = try builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03", "2021-10-04", "2021-10-05"])
+        let entry = VillageProgress(village: "xtp-a", path: "biomass", counts: Funnel(confirmed: 1, signed: 1, installed: 1))
+        let messages = PlausibilityRules(state: five.state, unit: "xiatuanpu", date: day("2021-10-06"), villages: [entry],
+                                         thresholds: PlausibilityThresholds()).warnings().map(\.message)
+        #expect(messages == ["连续 6 次报送进度无变化且未完成改造任务，请说明原因"])
+        // A change in the middle starts the count again.
+        var broken = try builder(reporting: ["2021-10-01", "2021-10-02"])
+        try broken.report("xiatuanpu", "2021-10-03", [("xtp-a", "biomass", [2, 2, 2, 0, 0])])
+        for date in ["2021-10-04", "2021-10-05", "2021-10-06"] { try broken.report("xiatuanpu", date, [("xtp-a", "biomass", Self.same)]) }
+        #expect(PlausibilityRules(state: broken.state, unit: "xiatuanpu", date: day("2021-10-07"), villages: [entry],
+                                  thresholds: PlausibilityThresholds()).warnings().map(\.message)
+                == ["连续 4 次报送进度无变化且未完成改造任务，请说明原因"])
+    }
+
     /// Clean coal below its target is no retrofit left undone: unchanged clean-coal counts alone are not flagged.
     @Test func unchangedCleanCoalAloneIsNotFlagged() throws {
         var builder = try StateBuilder()

@@ -25,14 +25,15 @@ struct PlausibilityRules {
         }
     }
 
-    /// `unchanged_below_target`: the counts equal those of the last N reported days while installed is below target.
+    /// `unchanged_below_target`: the counts the day has with this report equal those of the last N reported days
+    /// while installed is below target. The message counts the whole run of such reports.
     private func unchanged() -> [ReportWarning] {
-        guard let timeline = state.timelines[unit], thresholds.unchangedDays > 0 else { return [] }
-        let earlier = timeline.days(before: date, count: thresholds.unchangedDays)
-        guard earlier.count == thresholds.unchangedDays else { return [] }
-        var merged = earlier.last?.counts ?? [:]
+        guard let timeline = state.timelines[unit], thresholds.unchangedDays > 0,
+              let before = timeline.days(before: date, count: 1).last else { return [] }
+        // Villages this report omits keep their counts: from an earlier revision of the same day, if there is one.
+        var merged = timeline.effective(onOrBefore: date)?.counts ?? [:]
         for entry in villages { merged[entry.key] = entry.counts }
-        guard earlier.allSatisfy({ $0.counts == merged }) else { return [] }
+        guard before.counts == merged, before.sameCountsRun >= thresholds.unchangedDays else { return [] }
         // Below target on a retrofit path (clean coal is none: as lagging's `stalled` judges it).
         let scope = CompletionScope(season: state.season(containing: date))
         let belowTarget = merged.contains { key, counts in
@@ -40,6 +41,6 @@ struct PlausibilityRules {
         }
         guard belowTarget else { return [] }
         return [ReportWarning(rule: "unchanged_below_target",
-                              message: "连续 \(thresholds.unchangedDays + 1) 次报送进度无变化且未完成改造任务，请说明原因")]
+                              message: "连续 \(before.sameCountsRun + 1) 次报送进度无变化且未完成改造任务，请说明原因")]
     }
 }

@@ -5,6 +5,8 @@ public struct UnitTimeline: Sendable, Equatable {
         public var date: LocalDate
         public var counts: [ProgressKey: Funnel]
         public var fuel: FuelDelivered
+        /// Reported days in a row, ending with this one, whose counts are these (1 when the day before differs).
+        public var sameCountsRun = 1
     }
 
     /// Reported dates in order. Plain numbers: a copy of them costs no reference counting.
@@ -92,7 +94,9 @@ public struct UnitTimeline: Sendable, Equatable {
             guard let unitDay = unitDays[date] else { continue }
             var counts = previous?.counts ?? [:]
             for (key, reported) in unitDay.reportedCounts { counts[key] = reported }
-            let next = Day(date: date, counts: counts, fuel: unitDay.reportedFuel ?? previous?.fuel ?? FuelDelivered())
+            let run = previous.map { $0.counts == counts ? $0.sameCountsRun + 1 : 1 } ?? 1
+            let next = Day(date: date, counts: counts, fuel: unitDay.reportedFuel ?? previous?.fuel ?? FuelDelivered(),
+                           sameCountsRun: run)
             let old = dayByDate[date]
             if old == next { break }
             if old == nil { added.append(date) }
