@@ -24,4 +24,18 @@ import Testing
         #expect(over.completionRate == 1 && over.exactRate == 1 && over.installed == 1900)
         #expect(BulletinText.percent(over.exactRate) == "100.0%")
     }
+    /// Clean coal is outside completion on the day before the season begins as on its first day (docs/bulletin.md):
+    /// before the season the district and unit lines counted it in, and the figures jumped overnight.
+    @Test func theDayBeforeTheSeasonCountsTheSameRetrofitPaths() throws {
+        var builder = try StateBuilder()
+        try builder.village("xtp-a", unit: "xiatuanpu", targets: ["biomass": 10, "clean_coal": 5])
+        let state = builder.state
+        let lines = try ["2021-07-25", "2021-07-26"].map { date in
+            let bulletin = Bulletin(date: day(date), state: state, season: state.season(containing: day(date)),
+                                    paths: state.paths, rules: CampaignRules(), generatedAt: builder.at)
+            let unit = try #require(bulletin.byUnit.first { $0.unit == "xiatuanpu" })
+            return (bulletin.district.rosterTarget, unit.figures.rosterTarget)
+        }
+        #expect(lines.map(\.0) == [10, 10] && lines.map(\.1) == [10, 10], "\(lines)")
+    }
 }

@@ -15,7 +15,7 @@ extension Bulletin {
 
         let rosterByUnit = state.rosterTargets
         // District and unit completion count the plan's retrofit paths only; byPath shows all.
-        let scope = CompletionScope(season: season)
+        let scope = CompletionScope(season: season, in: state)
         var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]
         var lines: [UnitLine] = []
         for status in statuses {

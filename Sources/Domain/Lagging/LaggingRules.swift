@@ -89,11 +89,11 @@ struct LaggingRules {
 
     /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md).
     private func completionTarget(of unit: Unit) -> Int {
-        CompletionScope(season: season).target(of: unit.id, in: state.rosterTargets)
+        CompletionScope(season: season, in: state).target(of: unit.id, in: state.rosterTargets)
     }
 
     private func installedTowardCompletion(_ counts: [ProgressKey: Funnel]) -> Int {
-        CompletionScope(season: season).total(counts).installed
+        CompletionScope(season: season, in: state).total(counts).installed
     }
 
     /// `stalled`: the unit's installed total equal over its last N reports up to `date`, while below target.

@@ -35,7 +35,7 @@ struct PlausibilityRules {
         for entry in villages { merged[entry.key] = entry.counts }
         guard before.counts == merged, before.sameCountsRun >= thresholds.unchangedDays else { return [] }
         // Below target on a retrofit path (clean coal is none: as lagging's `stalled` judges it).
-        let scope = CompletionScope(season: state.season(containing: date))
+        let scope = CompletionScope(season: state.season(containing: date), in: state)
         let belowTarget = merged.contains { key, counts in
             scope.counts(key.path) && (state.villages[key.village]?.targets[key.path] ?? 0) > counts.installed
         }

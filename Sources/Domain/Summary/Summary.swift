@@ -70,7 +70,7 @@ public struct Summary: Encodable, Sendable {
                 return PathLine(path: path, counts: now, change: now - before)
             }
             // As in the bulletin, the unit's totals are its retrofit's: clean coal stays in its path line only.
-            let retrofit = line.paths.filter { CompletionScope(season: season).counts($0.path) }
+            let retrofit = line.paths.filter { CompletionScope(season: season, in: state).counts($0.path) }
             line.counts = retrofit.map(\.counts).reduce(.zero, +)
             line.change = retrofit.map(\.change).reduce(.zero, +)
             return line
