@@ -289,7 +289,16 @@ import TestSupport
         #expect(changes.first?["field"] as? String == "villages[xtp-dongcun/household_electric].installed")
         #expect(changes.first?["old"] as? String == "250")
         #expect(changes.first?["new"] as? String == "260")
-        #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=3").status == 404)
+        // A third revision sends another village and fuel only: the diff compares the day as it stood, so 东村's
+        // counts, kept from revision 2 (and counted by the bulletin), are no deletion.
+        let third = CampaignFixture.report(date: "2021-10-15", [100, 90, 80, 70, 60], village: "xtp-xicun", path: "biomass",
+                                           extra: ["fuel": ["cleanCoalTons": 0, "biomassTons": 12.5]])
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: third).status == 200)
+        let kept = try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15/diff?from=2&to=3")
+        let keptChanges = (kept.json["changes"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+        #expect(!keptChanges.contains { $0.hasPrefix("villages[xtp-dongcun/") }, "\(keptChanges)")
+        #expect(keptChanges.contains("villages[xtp-xicun/biomass].installed") && keptChanges.contains("fuel.biomassTons"), "\(keptChanges)")
+        #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=4").status == 404)
         #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=x").status == 400)
         // A reporter sees its own unit only.
         #expect(try await f.zirun.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 403)

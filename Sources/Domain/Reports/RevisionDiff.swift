@@ -1,4 +1,7 @@
-/// What changed between two revisions of a unit's day, field by field.
+/// What changed between two revisions of a unit's day, field by field. Counts and fuel are compared as the day
+/// stood after each revision (villages a revision omits keep an earlier revision's counts, fuel the latest given:
+/// what the bulletin counts), so a correction that sends one village does not read as deleting the others. The
+/// texts are each revision's own.
 public struct RevisionDiff: Encodable, Sendable, Equatable {
     public struct Change: Encodable, Sendable, Equatable {
         public var field: String
@@ -12,30 +15,41 @@ public struct RevisionDiff: Encodable, Sendable, Equatable {
     public var to: Int
     public var changes: [Change]
 
-    public init(unit: String, date: LocalDate, from old: ReportRevision, to new: ReportRevision) {
-        self.unit = unit
-        self.date = date
+    public init(day: UnitDay, from old: ReportRevision, to new: ReportRevision) {
+        self.unit = day.unit
+        self.date = day.date
         self.from = old.revision
         self.to = new.revision
         var changes: [Change] = []
         func note(_ field: String, _ a: String?, _ b: String?) {
             if a != b { changes.append(Change(field: field, old: a, new: b)) }
         }
-        let before = Dictionary(old.villages.map { ($0.key, $0.counts) }, uniquingKeysWith: { _, last in last })
-        let after = Dictionary(new.villages.map { ($0.key, $0.counts) }, uniquingKeysWith: { _, last in last })
+        let (before, fuelBefore) = Self.effective(day.revisions, through: old.revision)
+        let (after, fuelAfter) = Self.effective(day.revisions, through: new.revision)
         for key in Set(before.keys).union(after.keys).sorted() {
             for stage in Funnel.stages {
                 note("villages[\(key.village)/\(key.path)].\(stage.field)",
                      before[key].map { String($0[stage]) }, after[key].map { String($0[stage]) })
             }
         }
-        note("fuel.cleanCoalTons", old.fuel.map { "\($0.cleanCoalTons)" }, new.fuel.map { "\($0.cleanCoalTons)" })
-        note("fuel.biomassTons", old.fuel.map { "\($0.biomassTons)" }, new.fuel.map { "\($0.biomassTons)" })
+        note("fuel.cleanCoalTons", fuelBefore.map { "\($0.cleanCoalTons)" }, fuelAfter.map { "\($0.cleanCoalTons)" })
+        note("fuel.biomassTons", fuelBefore.map { "\($0.biomassTons)" }, fuelAfter.map { "\($0.biomassTons)" })
         note("issues", old.issues.joined(separator: "；"), new.issues.joined(separator: "；"))
         note("nextDayPlan", old.nextDayPlan, new.nextDayPlan)
         note("reporter.name", old.reporter?.name, new.reporter?.name)
         note("reporter.phone", old.reporter?.phone, new.reporter?.phone)
         note("correction", old.correction, new.correction)
         self.changes = changes
+    }
+
+    /// The day's counts and fuel after revision `number`, laid over its earlier revisions as `UnitDay` does.
+    private static func effective(_ revisions: RevisionList, through number: Int) -> ([ProgressKey: Funnel], FuelDelivered?) {
+        var counts: [ProgressKey: Funnel] = [:]
+        var fuel: FuelDelivered?
+        for revision in revisions where revision.revision <= number {
+            for entry in revision.villages { counts[entry.key] = entry.counts }
+            if let given = revision.fuel { fuel = given }
+        }
+        return (counts, fuel)
     }
 }
