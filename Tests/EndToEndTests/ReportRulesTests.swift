@@ -153,6 +153,12 @@ import TestSupport
         #expect(closed.errorCode == "period_closed")
         let office = try await f.office.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0], extra: ["unit": "xiatuanpu"]))
         #expect(office.status == 201)
+        // A day the office returns (退回) past the window is the unit's to resubmit, once: then it is closed again.
+        #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-16/review", json: ["state": "returned", "note": "请核实"]).status == 200)
+        let answer = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0], extra: ["nextDayPlan": "已核实"]))
+        #expect(answer.status == 200 && answer.json["revision"] as? Int == 2, "\(answer.text)")
+        let again = try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-16", [10, 0, 0, 0, 0], extra: ["nextDayPlan": "再次修改"]))
+        #expect(again.status == 409 && again.errorCode == "period_closed")
 
         // Year 10000 in UTC or in the district: refused, as no snapshot could hold it.
         for until in ["9999-12-31T23:59:59-01:00", "10000-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "9999-12-31T20:00:00Z",

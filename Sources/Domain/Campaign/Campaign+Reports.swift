@@ -97,6 +97,8 @@ extension Campaign {
         guard rules.isReportingDay(date, in: state) else { throw rules.outsideSeason(date, in: state) }
         guard principal.role == .reporter, today - date > rules.lateWindowDays else { return }
         if let reopening = state.reopenings[unit]?[date], !CampaignRules.isPast(reopening.until, at: now) { return }
+        // 退回 asks the unit to resubmit (API.md): the return itself lets it, past the window, until it has.
+        if state.unitDay(unit, date)?.review.state == .returned { return }
         throw DomainError(.periodClosed, "\(date) 的报送已截止（只能补报 \(rules.lateWindowDays) 天内的日期），如需补报请联系领导小组办公室",
                           details: [.init(field: "date", message: "超过补报期限")])
     }
