@@ -68,7 +68,14 @@ import TestSupport
         #expect(String(data: gb, encoding: .utf8) == nil)
         let second = try await f.office.send("POST", "/api/v1/villages/import", body: gb, headers: ["Content-Type": "text/csv"])
         #expect(second.status == 200)
-        #expect(second.json["updated"] as? Int == 2)
+        // 南村 was renamed; 北村 is as registered, and is not written again.
+        #expect(second.json["updated"] as? Int == 1 && second.json["unchanged"] as? Int == 1, "\(second.text)")
+        let auditBefore = try await f.office.get("/api/v1/audit").json["entries"] as? [Any]
+        let third = try await f.office.send("POST", "/api/v1/villages/import", body: gb, headers: ["Content-Type": "text/csv"])
+        #expect(third.status == 200 && third.json["created"] as? Int == 0 && third.json["updated"] as? Int == 0
+                && third.json["unchanged"] as? Int == 2, "\(third.text)")
+        let auditAfter = try await f.office.get("/api/v1/audit").json["entries"] as? [Any]
+        #expect(auditBefore?.count == auditAfter?.count && auditAfter?.isEmpty == false)
         let renamed = try await f.office.get("/api/v1/villages?unit=xiatuanpu")
         #expect((renamed.json["villages"] as? [[String: Any]])?.contains { $0["name"] as? String == "南庄" } == true)
     }

@@ -30,8 +30,8 @@ extension CleanheatAPI {
     ]
 
     private struct ImportView: Encodable {
-        let rows: Int, villages: Int, created: Int, updated: Int
-        init(_ r: ImportResult) { rows = r.rows; villages = r.villages; created = r.created; updated = r.updated }
+        let rows: Int, villages: Int, created: Int, updated: Int, unchanged: Int
+        init(_ r: ImportResult) { rows = r.rows; villages = r.villages; created = r.created; updated = r.updated; unchanged = r.unchanged }
     }
 
     /// The data rows, and the lines that are no row (a wrong number of columns), for the domain to name beside the rest.

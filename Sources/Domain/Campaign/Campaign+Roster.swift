@@ -111,9 +111,13 @@ extension Campaign {
                 let ordered = issues.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element.issue)
                 throw DomainError(.validationFailed, "导入文件有 \(issues.count) 处错误，整个文件未导入", details: ordered)
             }
-            let saved = order.compactMap { villages[$0.id] }
+            let given = order.compactMap { villages[$0.id] }
+            // A file sent again (a retried upload) changes nothing and is not written or audited again.
+            let saved = given.filter { state.villages[$0.id] != $0 }
             let created = saved.filter { state.villages[$0.id] == nil }.count
-            let result = ImportResult(rows: rows.count, villages: saved.count, created: created, updated: saved.count - created)
+            let result = ImportResult(rows: rows.count, villages: given.count, created: created,
+                                      updated: saved.count - created, unchanged: given.count - saved.count)
+            if saved.isEmpty { return .noWrite(result) }
             let audit = self.auditEntry(principal, "village.import", target: "villages",
                                         summary: "导入 \(rows.count) 行：新增 \(created) 个村，更新 \(saved.count - created) 个村", at: now)
             return .write(LoggedChange(.villagesSaved(saved), audit: audit), result)

@@ -25,4 +25,6 @@ public struct ImportResult: Sendable, Equatable {
     public var villages: Int
     public var created: Int
     public var updated: Int
+    /// Villages the file gives exactly as registered: not written again.
+    public var unchanged: Int
 }
