@@ -17,7 +17,9 @@ import TestSupport
         #expect(!first.isEmpty)
         let date = try #require(first.first?["date"] as? String)
         try await f.admin.setClock("2021-10-18T09:00:00+08:00")
-        #expect((try await f.office.get("/api/v1/audit").json["entries"] as? [Any])?.isEmpty == true, "today: none yet")
+        let today = try await f.office.get("/api/v1/audit")
+        #expect((today.json["entries"] as? [Any])?.isEmpty == true, "today: none yet")
+        #expect(today.json["from"] as? String == "2021-10-18" && today.json["to"] as? String == "2021-10-18", "the range used is echoed")
         for query in ["to=\(date)", "from=\(date)&to=\(date)"] {
             let reply = try await f.office.get("/api/v1/audit?\(query)")
             #expect(reply.status == 200 && (reply.json["entries"] as? [Any])?.count == first.count, "\(query): \(reply.text)")

@@ -11,7 +11,13 @@ extension CleanheatAPI {
             guard from <= to else { throw APIError.badQuery(parameter: "from", message: "from 不能晚于 to") }
             // 366 days, both ends counted (to − from is one less).
             guard to - from < 366 else { throw APIError.badQuery(parameter: "to", message: "一次最多查询 366 天") }
-            return try api.renderer.response(200, Wrapped(key: "entries", value: api.campaign.auditEntries(from: from, to: to)))
+            return try api.renderer.response(200, AuditView(from: from, to: to, entries: api.campaign.auditEntries(from: from, to: to)))
         },
     ]
+
+    /// The range used is echoed: with neither given it is today, which a reader could not otherwise tell.
+    private struct AuditView: Encodable {
+        let from: LocalDate, to: LocalDate
+        let entries: [AuditEntry]
+    }
 }
