@@ -118,6 +118,8 @@ import TestSupport
         let wrongType = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data("date=2021-10-15".utf8),
                                                    headers: ["Content-Type": "application/x-www-form-urlencoded"])
         #expect(wrongType.status == 415)
+        // The message names the type to send, readable as it is: application/json, not application\/json.
+        #expect(wrongType.text.contains("application/json") && !wrongType.text.contains("\\/"), "\(wrongType.text)")
         let misspelt = try await f.xiatuanpu.post("/api/v1/reports", json: ["date": "2021-10-15", "vilages": []])
         #expect(misspelt.status == 422)
         #expect(misspelt.errorFields == ["vilages"])

@@ -33,7 +33,7 @@ public struct HTTPResponse: Sendable {
         if !details.isEmpty {
             error["details"] = details.map { ["field": $0.field, "message": $0.message] }
         }
-        let body = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys]))
+        let body = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data(#"{"error":{"code":"internal","message":"内部错误"}}"#.utf8)
         return .json(status, body, headers: headers)
     }
