@@ -118,8 +118,20 @@ public struct LaggingReport: Encodable, Sendable {
             units.append(LaggingUnit(unit: unit.id, name: unit.name, kind: unit.kind, level: level,
                                      reasons: reasons.sorted { $0.level > $1.level }))
         }
-        self.units = units.sorted {
-            ($0.level.rank, $0.reasons.count, $1.unit) > ($1.level.rank, $1.reasons.count, $0.unit)
+        self.units = Self.mostSeriousFirst(units)
+    }
+
+    /// The level; then how many reasons reach that level on their own; then all reasons; then days missed; then the
+    /// unit's id. (By level and number of reasons alone, a unit 3 days missed with a stall came before one 7 days
+    /// missed and far behind schedule.)
+    static func mostSeriousFirst(_ units: [LaggingUnit]) -> [LaggingUnit] {
+        func weight(_ unit: LaggingUnit) -> (Int, Int, Int, Int) {
+            (unit.level.rank, unit.reasons.count { $0.level == unit.level }, unit.reasons.count,
+             unit.reasons.first { $0.code == "missed_reports" }?.count ?? 0)
+        }
+        return units.sorted { a, b in
+            let (left, right) = (weight(a), weight(b))
+            return left != right ? left > right : a.unit < b.unit
         }
     }
 }
