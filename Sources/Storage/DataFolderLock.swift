@@ -71,7 +71,7 @@ final class DataFolderLock {
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case folderLocked(folder: String, pid: String)
     /// `offset`: where in a WAL segment the damage begins (what the repair path truncates at); nil for a snapshot
-    /// file, which is checked whole.
+    /// file, which is checked whole, and for records missing before a segment (nothing to truncate).
     case corruption(file: String, offset: Int?, reason: String)
     /// An online backup aimed into the data folder itself: the next start would take it for a stray temporary or
     /// a snapshot of its own.

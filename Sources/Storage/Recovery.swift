@@ -75,6 +75,13 @@ enum Recovery {
                 }
                 continue
             }
+            // A segment is named by the first record written to it: one that begins past the records in hand
+            // means they are gone (a snapshot moved or lost), even when it holds none itself. Taken for a new
+            // folder, such a one started an empty campaign over the old one's files.
+            if first > sequence + 1 {
+                throw StoreError.corruption(file: path, offset: nil, reason: "records \(sequence + 1)…\(first - 1) are missing: "
+                    + "this segment begins at \(first) and no snapshot covers them (restore the snapshot or a backup)")
+            }
             switch scan.ending {
             case .clean:
                 break

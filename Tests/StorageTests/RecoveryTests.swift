@@ -260,6 +260,26 @@ import TestSupport
         try ToyStore.openToy(folder).close()
     }
 
+    /// A folder whose snapshot went missing, closed cleanly (its WAL is one empty segment named after the records
+    /// the snapshot held): no new, empty store over the old one's files, but corruption naming the missing records.
+    @Test func aMissingSnapshotIsRefusedEvenWhenTheWALHoldsNoRecord() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        for index in 0..<5 { try await store.put("k\(index)", "v") }
+        try store.close()
+        let snapshot = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("snapshot-") })
+        try FileManager.default.moveItem(at: folder.appendingPathComponent(snapshot),
+                                        to: folder.deletingLastPathComponent().appendingPathComponent(snapshot + "-aside-\(UUID())"))
+        #expect {
+            _ = try ToyStore.openToy(folder)
+        } throws: { error in
+            guard case let StoreError.corruption(_, offset, reason) = error else { return false }
+            return offset == nil && reason.contains("records 1…5 are missing")
+        }
+        let report = ToyStore.verify(folder: folder)
+        #expect(!report.isSound && report.description.contains("records 1…5 are missing"), "\(report)")
+    }
+
     /// A lock our own process let go of can still be held for a moment by a copy of its descriptor (a child
     /// being spawned has one until it execs): the open waits that out instead of refusing.
     @Test func aLockOurOwnProcessIsLettingGoIsWaitedFor() async throws {
