@@ -62,7 +62,29 @@ import TestSupport
             ("--port 0 --config '\(config)' --migrations '\(folder.path)/nowhere'", "no migrations folder at \(folder.path)/nowhere"),
             ("--port 0 --config '\(config)' --migrations '\(strays.path)'", "notes.json is in the migrations folder but not named NNNN_name.json"),
         ]
-        for (index, (arguments, saying)) in cases.enumerated() {
+        // Found only once the migrations are in (names the plan defines), or the port taken: the folder this start
+        // made goes again.
+        let season = folder.appendingPathComponent("season.json")
+        try Data(#"{"campaign": {"seasons": {"2099": {"deadline": "2099-10-31"}}}}"#.utf8).write(to: season)
+        let planned = folder.appendingPathComponent("planned.json")
+        try Data(#"{"campaign": {"subsidies": {"solar_plus": {"centralPerHousehold": 1, "cityPerHousehold": null}}}}"#.utf8).write(to: planned)
+        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(taken) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(taken, $0, length) } }
+        listen(taken, 1)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(taken, $0, &length) } }
+        let takenPort = Int(UInt16(bigEndian: address.sin_port))
+        let late: [(String, String)] = [
+            ("--port 0 --config '\(season.path)'", "config \(season.path): campaign.seasons.2099: no such season"),
+            ("--port 0 --config '\(planned.path)'", "campaign.subsidies.solar_plus.centralPerHousehold: the plan sets it (8100"),
+            ("--port \(takenPort) --config '\(config)'", "cannot listen on 127.0.0.1:\(takenPort)"),
+            ("--port 0 --host 192.0.2.1 --config '\(config)'", "cannot listen on 192.0.2.1:0"),
+        ]
+        for (index, (arguments, saying)) in (cases + late).enumerated() {
             let data = folder.appendingPathComponent("data-\(index)")
             let result = try Shell.run("'\(binary)' serve --data '\(data.path)' \(arguments)")
             #expect(result.status != 0 && result.error.contains(saying), "\(arguments): \(result.error)")

@@ -49,6 +49,13 @@ public final class HTTPServer: @unchecked Sendable {
         self.maxBufferedBytes = configuration.maxRequestLineBytes + configuration.maxHeaderBytes + configuration.maxBodyBytes + 65_536
     }
 
+    /// Binds the address and lets it go: whether `start()` could listen there now (the port free, the host one of
+    /// this machine's), asked before anything is made that a failed start would leave behind.
+    public static func checkCanListen(host: String, port: Int) throws {
+        let (descriptor, _) = try Socket.listen(host: host, port: port, backlog: 1)
+        Glibc.close(descriptor)
+    }
+
     /// Binds, listens and starts accepting; returns the bound port (useful with port 0).
     public func start() throws -> Int {
         if let settings = configuration.tls { tls = try TLSContext(configuration: settings) }

@@ -38,6 +38,16 @@ struct DataOptions: ParsableArguments {
         for id in rules.subsidyOverrides.keys.sorted() where !paths.contains(id) {
             throw ConfigError(file: config, key: "campaign.subsidies.\(id)", problem: "no such path (known: \(paths.sorted().joined(separator: ", ")))")
         }
+        // Config fills only what the plan leaves to another standard: an amount the plan sets was taken and ignored.
+        for path in store.read({ $0.paths }) {
+            guard let override = rules.subsidyOverrides[path.id] else { continue }
+            for (field, given, planned) in [("centralPerHousehold", override.centralPerHousehold, path.subsidy.centralPerHousehold),
+                                            ("cityPerHousehold", override.cityPerHousehold, path.subsidy.cityPerHousehold)] {
+                guard given != nil, let planned else { continue }
+                throw ConfigError(file: config, key: "campaign.subsidies.\(path.id).\(field)",
+                                  problem: "the plan sets it (\(planned) yuan per household); only an amount the plan leaves to another standard (null in GET /api/v1/paths) can be given here")
+            }
+        }
         // A season's dates in config, against its start from the plan: a reporting end before the start refused
         // every report of the season.
         for season in store.read({ $0.seasons }) {

@@ -44,7 +44,42 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let files = try options.loadMigrations(configuration)
+        do {
+            try HTTPServer.checkCanListen(host: configuration.http.host, port: configuration.http.port)
+        } catch {
+            throw CommandFailure("cannot listen on \(configuration.http.host):\(configuration.http.port): \(error)")
+        }
+        let folderIsNew = !FileManager.default.fileExists(atPath: options.dataURL.path)
         let store = try options.openStore(configuration, logger: logger, creating: true)
+        let server: HTTPServer, boundPort: Int
+        do {
+            (server, boundPort) = try await start(on: store, migrations: files, configuration, logger: logger)
+        } catch {
+            // What this start made (migrations, a bootstrap token) goes with it: a start that fails after the checks
+            // above (a name in the config the migrations do not know, the port taken meanwhile) leaves no folder.
+            if folderIsNew {
+                try? store.close(checkpointing: false)
+                if (try? FileManager.default.removeItem(at: options.dataURL)) != nil {
+                    logger.notice("removed the data folder this start had made: \(options.dataURL.path)")
+                }
+            }
+            throw error
+        }
+        let scheme = configuration.http.tls == nil ? "http" : "https"
+        // Unbuffered: tests and scripts read the port from this line as soon as it is written.
+        let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host // IPv6 in a URL
+        FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(boundPort)\n".utf8))
+
+        let signalName = await shutdownSignal.wait()
+        logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s")
+        await server.shutdown()
+        try store.close()
+        logger.info("stopped")
+    }
+
+    /// Migrations, the names the config gives checked against them, the bootstrap token, then the listener.
+    private func start(on store: Store<CampaignState>, migrations files: [MigrationFile], _ configuration: AppConfiguration,
+                       logger: Logger) async throws -> (HTTPServer, Int) {
         let applied = try await store.applyMigrations(files)
         if !applied.isEmpty { logger.info("applied migrations: \(applied.joined(separator: ", "))") }
         try options.checkNames(in: configuration, against: store)
@@ -57,17 +92,7 @@ struct Serve: AsyncParsableCommand {
         let api = CleanheatAPI(campaign: campaign, settings: configuration.api, testClock: clock, metrics: metrics, logger: logger)
         let server = HTTPServer(configuration: configuration.http, responder: api,
                                 observer: ServerObserver(metrics: metrics, logger: Logger(label: Logs.accessLabel)), logger: logger)
-        let boundPort = try server.start()
-        let scheme = configuration.http.tls == nil ? "http" : "https"
-        // Unbuffered: tests and scripts read the port from this line as soon as it is written.
-        let host = configuration.http.host.contains(":") ? "[\(configuration.http.host)]" : configuration.http.host // IPv6 in a URL
-        FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(boundPort)\n".utf8))
-
-        let signalName = await shutdownSignal.wait()
-        logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s")
-        await server.shutdown()
-        try store.close()
-        logger.info("stopped")
+        return (server, try server.start())
     }
 
     /// The address resolves, or start-up stops naming where it came from.
