@@ -45,6 +45,31 @@ import Glibc
         #expect(level.status == 0 && level.error.contains("CLEANHEAT_LOG_LEVEL=loud is no log level"), "\(level.error)")
     }
 
+    /// Every write is audited, a token made at the server's console too: under the command line, not under nobody.
+    @Test func aTokenMadeAtTheCommandLineIsAudited() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-cli").appendingPathComponent("data")
+        let binary = RepositoryPaths.binary.path
+        let common = "--data '\(folder.path)' --config '\(RepositoryPaths.defaultConfig.path)' --migrations '\(RepositoryPaths.migrations.path)'"
+        #expect(try Shell.run("'\(binary)' migrate \(common)").status == 0)
+        let made = try Shell.run("'\(binary)' token create \(common) --role admin --label 运维")
+        let parts = made.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\t").map(String.init)
+        try #require(made.status == 0 && parts.count == 2, "\(made.output) \(made.error)")
+        let server = try ServerProcess.start(dataFolder: folder, testClock: false)
+        defer { server.stop() }
+        // The district's day of the write, and the day before it in case midnight came in between.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        let format = { (date: Date) in
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        }
+        let today = format(Date()), yesterday = format(Date().addingTimeInterval(-86_400))
+        let audit = try await APIClient(baseURL: server.baseURL, token: parts[1]).get("/api/v1/audit?from=\(yesterday)&to=\(today)")
+        let entry = (audit.json["entries"] as? [[String: Any]])?.first { $0["target"] as? String == parts[0] }
+        #expect(entry?["action"] as? String == "token.issue", "\(audit.text)")
+        #expect(entry?["tokenID"] as? String == "(command line)" && entry?["tokenLabel"] as? String == "服务器命令行：cleanheat token create")
+    }
+
     /// A TCP socket bound to a free port of `host`, not listening: connections to it are refused.
     static func boundSocket(host: String) throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -35,4 +35,13 @@ public struct Principal: Sendable, Equatable {
 
     /// The unit a reporter's listings are narrowed to.
     public var scopedUnit: String? { role == .reporter ? unit : nil }
+
+    /// The tokenID the audit trail gives a write made at the server's console, where no token is used.
+    public static let commandLineID = "(command line)"
+
+    /// Whoever runs `command` on the server's machine (with access to the data folder, so an admin): a write made
+    /// there is audited like any other, under this name.
+    public static func commandLine(_ command: String) -> Principal {
+        Principal(tokenID: commandLineID, role: .admin, unit: nil, label: "服务器命令行：\(command)")
+    }
 }

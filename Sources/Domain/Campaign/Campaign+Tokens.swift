@@ -18,7 +18,7 @@ extension Campaign {
     }
 
     /// `secret` is generated unless given (the bootstrap token is written to its file before it is stored).
-    public func issueToken(role: Role, unit: String?, label: String, by principal: Principal?,
+    public func issueToken(role: Role, unit: String?, label: String, by principal: Principal,
                            secret: String = TokenSecret.generate()) async throws -> IssuedToken {
         let id = TokenSecret.newID(prefix: "tok_")
         let now = self.now()
@@ -39,10 +39,9 @@ extension Campaign {
             }
             let record = TokenRecord(id: id, role: role, unit: role == .reporter ? unit : nil, label: label,
                                      secretHash: TokenSecret.sha256Hex(secret), createdAt: now,
-                                     createdBy: principal?.tokenID, revokedAt: nil)
-            let audit = principal.map {
-                self.auditEntry($0, "token.issue", target: id, summary: "签发\(role.chinese)令牌：\(label)", at: now)
-            }
+                                     createdBy: principal.tokenID == Principal.commandLineID ? nil : principal.tokenID,
+                                     revokedAt: nil)
+            let audit = self.auditEntry(principal, "token.issue", target: id, summary: "签发\(role.chinese)令牌：\(label)", at: now)
             return .write(LoggedChange(.tokenIssued(record), audit: audit), IssuedToken(record: record, secret: secret))
         }
     }
@@ -53,7 +52,8 @@ extension Campaign {
         guard read({ $0.tokens.isEmpty }) else { return nil }
         let secret = TokenSecret.generate()
         try persist(secret)
-        return try await issueToken(role: .admin, unit: nil, label: "初始管理员（bootstrap）", by: nil, secret: secret)
+        return try await issueToken(role: .admin, unit: nil, label: "初始管理员（bootstrap）",
+                                    by: .commandLine("cleanheat serve（首次启动）"), secret: secret)
     }
 
     public func tokens() -> [TokenRecord] {

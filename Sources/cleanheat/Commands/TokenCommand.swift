@@ -26,7 +26,7 @@ struct TokenCommand: AsyncParsableCommand {
             let store = try options.openStore(configuration, logger: logger, creating: false)
             defer { try? store.close() }
             let campaign = Campaign(store: store, rules: configuration.campaign, clock: SystemClock())
-            let issued = try await campaign.issueToken(role: role, unit: unit, label: label, by: nil)
+            let issued = try await campaign.issueToken(role: role, unit: unit, label: label, by: .commandLine("cleanheat token create"))
             print("\(issued.record.id)\t\(issued.secret)")
         }
     }
