@@ -137,6 +137,31 @@ import Glibc
         #expect(client.isClosed(within: 2))
     }
 
+    /// SIGHUP (the terminal closing) stops the server as SIGTERM does, not at once by the default action; a second
+    /// signal while requests drain ends the grace period there and then.
+    @Test func sighupStopsGracefullyAndASecondSignalEndsTheGrace() async throws {
+        let hangup = try ServerProcess.start()
+        hangup.process.signal(SIGHUP)
+        #expect(hangup.waitForExit(timeout: 60) == 0)
+        #expect(hangup.log.contains("SIGHUP: stopping") && hangup.log.contains("stopped"), "\(hangup.log)")
+
+        let config = try RepositoryPaths.makeTemporaryFolder("cleanheat-again").appendingPathComponent("grace.json")
+        try Data(#"{"timeouts": {"shutdownGraceSeconds": 120, "bodySeconds": 600}}"#.utf8).write(to: config)
+        let server = try ServerProcess.start(config: config)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"role\"")
+        try await Task.sleep(for: .milliseconds(100)) // screened and waiting for the rest of the body
+        let signalled = Date()
+        server.process.terminate()
+        try await waitFor { server.log.contains("SIGTERM: stopping") || !server.process.isRunning }
+        server.process.signal(SIGINT)
+        #expect(server.waitForExit(timeout: 100) == 0)
+        #expect(Date().timeIntervalSince(signalled) < 60, "it waited for the grace (120 s)")
+        #expect(server.log.contains("SIGINT again: closing the connections still busy now"), "\(server.log)")
+        #expect(client.isClosed(within: 2))
+    }
+
     private func waitFor(_ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(60) // returns as soon as the condition holds
         while !condition() {

@@ -25,6 +25,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// without the lock: one finished after this point says `Connection: close` even if its connection has not
     /// yet been told to drain.
     private let shutdownBegun = Atomic<Bool>(false)
+    private let graceEnded = Atomic<Bool>(false)
     /// Held open to be given up when descriptors run out (on the accept queue only): see `refuseWithoutDescriptors`.
     private nonisolated(unsafe) var spareDescriptor: Int32 = -1
     private nonisolated(unsafe) var lastDescriptorWarning: DispatchTime?
@@ -172,6 +173,9 @@ public final class HTTPServer: @unchecked Sendable {
 
     public var openConnections: Int { withState { $0.connections.count } }
 
+    /// Ends a shutdown's grace period now: the connections still busy are closed as if it had run out.
+    public func endGrace() { graceEnded.store(true, ordering: .releasing) }
+
     /// True once `shutdown()` has begun.
     public var isStopping: Bool { shutdownBegun.load(ordering: .acquiring) }
 
@@ -201,7 +205,7 @@ public final class HTTPServer: @unchecked Sendable {
             connection.loop.execute { connection.beginDraining() }
         }
         let deadline = ContinuousClock.now + .milliseconds(Int(configuration.shutdownGrace * 1000))
-        while openConnections > 0 && ContinuousClock.now < deadline {
+        while openConnections > 0 && ContinuousClock.now < deadline && !graceEnded.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let left = withState { Array($0.connections.values) }

@@ -71,7 +71,11 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(boundPort)\n".utf8))
 
         let signalName = await shutdownSignal.wait()
-        logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s")
+        logger.info("\(signalName): stopping; requests in flight have \(configuration.http.shutdownGrace) s (a second signal stops at once)")
+        shutdownSignal.onRepeat { name in
+            logger.warning("\(name) again: closing the connections still busy now")
+            server.endGrace()
+        }
         await server.shutdown()
         try store.close()
         logger.info("stopped")

@@ -1,18 +1,20 @@
 import Dispatch
 import Foundation
 
-/// Catches SIGTERM and SIGINT from the moment it is made and says which came first. Made before anything
-/// else starts: a signal that arrives during start-up (or just after the listening line) then stops the
-/// server gracefully once it runs, instead of killing it by the default action.
+/// Catches SIGTERM, SIGINT and SIGHUP (the terminal closing) from the moment it is made and says which came first.
+/// Made before anything else starts: a signal that arrives during start-up (or just after the listening line) then
+/// stops the server gracefully once it runs, instead of killing it by the default action. A second one, while the
+/// server drains, goes to `onRepeat` (an operator pressing Ctrl-C again wants it to stop now).
 final class ShutdownSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var received: String?
     private var waiter: CheckedContinuation<String, Never>?
+    private var repeatHandler: (@Sendable (String) -> Void)?
     private var sources: [any DispatchSourceSignal] = []
 
     init() {
         let queue = DispatchQueue(label: "cleanheat.signals")
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [unowned self] in deliver(name) }
@@ -35,10 +37,19 @@ final class ShutdownSignal: @unchecked Sendable {
         }
     }
 
+    /// Called with each signal after the first.
+    func onRepeat(_ handler: @escaping @Sendable (String) -> Void) {
+        lock.lock()
+        repeatHandler = handler
+        lock.unlock()
+    }
+
     private func deliver(_ name: String) {
         lock.lock()
         guard received == nil else {
+            let handler = repeatHandler
             lock.unlock()
+            handler?(name)
             return
         }
         received = name
