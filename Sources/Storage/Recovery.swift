@@ -187,6 +187,7 @@ extension Store {
     public static func verify(folder url: URL, fileSystem: any FileSystem = PosixFileSystem()) -> VerifyReport {
         let folder = url.standardizedFileURL.path
         guard fileSystem.exists(folder) else { return VerifyReport(isSound: false, lines: ["\(folder): no such folder"]) }
+        guard (try? fileSystem.list(folder)) != nil else { return VerifyReport(isSound: false, lines: ["\(folder): not a folder"]) }
         // A running server removes covered segments after each checkpoint: read meanwhile, the folder looks as if
         // records were missing. The hold keeps one from starting until the check is done.
         let hold: DataFolderLock.SharedHold

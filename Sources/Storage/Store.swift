@@ -308,8 +308,14 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             backupRunning = false
             condition.unlock()
         }
+        let made = !fileSystem.exists(target)
         try fileSystem.makeDirectory(target)
-        guard try fileSystem.list(target).isEmpty else {
+        let entries: [String]
+        do { entries = try fileSystem.list(target) } catch let error as FileSystemError {
+            // mkdir leaves a file of that name alone; listing it then failed as if nothing were there.
+            throw fileSystem.exists(target) ? FileSystemError(call: "backup", path: target, errno: ENOTDIR) : error
+        }
+        guard entries.isEmpty else {
             throw FileSystemError(call: "backup", path: target, errno: EEXIST)
         }
         do {
@@ -322,6 +328,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         } catch {
             // The folder was empty: whatever is in it now is this backup's, and half a backup must not look like one.
             for name in (try? fileSystem.list(target)) ?? [] { try? fileSystem.remove(target + "/" + name) }
+            if made { try? fileSystem.remove(target) } // and the folder, when this backup made it
             throw error
         }
     }

@@ -166,6 +166,10 @@ import TestSupport
         #expect(again.status == 409 && again.errorFields == ["to"], "\(again.text)")
         let unreachable = try await f.admin.post("/api/v1/admin/backup", json: ["to": "/proc/no-such/backup"])
         #expect(unreachable.status == 422 && unreachable.errorFields == ["to"], "\(unreachable.text)")
+        let file = try RepositoryPaths.makeTemporaryFolder("cleanheat-file").appendingPathComponent("notes.txt")
+        try Data("笔记".utf8).write(to: file)
+        let notFolder = try await f.admin.post("/api/v1/admin/backup", json: ["to": file.path])
+        #expect(notFolder.status == 422 && notFolder.errorFields == ["to"] && notFolder.text.contains("不是文件夹"), "\(notFolder.text)")
         // Into the data folder itself, directly or through a symbolic link: the next start would take the copy
         // for a stray temporary (and delete it) or refuse a folder it does not know.
         let data = f.server.dataFolder

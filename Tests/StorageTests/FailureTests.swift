@@ -62,7 +62,10 @@ import TestSupport
         #expect(names.allSatisfy { !$0.hasSuffix(".tmp") }, "\(names)")
         let target = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "-backup")
         #expect(throws: FileSystemError.self) { try store.backup(to: target) }
-        #expect(try disk.list(target.path).isEmpty)
+        #expect(!disk.exists(target.path), "the folder the failed backup made goes with what it wrote")
+        try disk.makeDirectory(target.path)
+        #expect(throws: FileSystemError.self) { try store.backup(to: target) }
+        #expect(try disk.list(target.path).isEmpty, "a folder given empty is left empty")
         disk.spaceLeft = nil
         try await store.put("after", "room again")
         try store.backup(to: target)

@@ -227,6 +227,10 @@ import TestSupport
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let report = ToyStore.verify(folder: folder)
         #expect(!report.isSound && report.description.contains("not a data folder"), "\(report)")
+        let file = folder.appendingPathComponent("notes.txt")
+        try Data("x".utf8).write(to: file)
+        let notFolder = ToyStore.verify(folder: file)
+        #expect(!notFolder.isSound && notFolder.description.contains("notes.txt: not a folder"), "\(notFolder)")
     }
 
     @Test func theFolderLockRefusesASecondOpenNamingThePid() async throws {

@@ -45,7 +45,7 @@ enum ErrorRendering {
     static func status(of kind: DomainError.Kind) -> Int {
         switch kind {
         case .validationFailed, .futureDate, .outsideSeason, .unknownVillage, .unknownUnit: 422
-        case .periodClosed, .alreadyExists: 409
+        case .periodClosed, .alreadyExists, .busy: 409
         case .notFound: 404
         case .forbidden: 403
         }

@@ -32,16 +32,22 @@ extension CleanheatAPI {
                 throw DomainError.invalid("to", "备份目标 \(folder) 在数据文件夹之内，请选数据文件夹以外的文件夹")
             } catch let error as FileSystemError {
                 // The target is the caller's choice: a folder in use or out of reach is their error, not the server's.
-                if error.errno == EBUSY {
-                    throw DomainError(.alreadyExists, "另一个备份正在进行，请等它完成后再试",
+                switch error.errno {
+                case EBUSY:
+                    throw DomainError(.busy, "另一个备份正在进行，请等它完成后再试",
                                       details: [.init(field: "to", message: "备份进行中")])
-                }
-                if error.errno == EEXIST {
+                case EEXIST:
                     throw DomainError(.alreadyExists, "备份目标 \(folder) 不是空文件夹，请换一个新的或空的文件夹",
                                       details: [.init(field: "to", message: "不是空文件夹")])
+                case ENOTDIR:
+                    throw DomainError.invalid("to", "备份目标 \(error.path) 不是文件夹，请给出一个新的或空的文件夹")
+                case ENOSPC, EDQUOT, EFBIG:
+                    throw DomainError.invalid("to", "备份目标 \(folder) 所在磁盘空间不足或文件超过大小限制（\(String(cString: strerror(error.errno)))），"
+                                              + "已写入的部分已删除；请换一个空间足够的位置")
+                default:
+                    let reason = String(cString: strerror(error.errno))
+                    throw DomainError.invalid("to", "无法在 \(error.path) 写入备份（\(error.call)：\(reason)）")
                 }
-                let reason = String(cString: strerror(error.errno))
-                throw DomainError.invalid("to", "无法在 \(error.path) 写入备份（\(error.call)：\(reason)）")
             }
             api.logger.notice("online backup written", metadata: ["to": "\(folder)"])
             return try api.renderer.response(200, ["backup": folder])

@@ -8,6 +8,8 @@ public struct DomainError: Error, Sendable, Equatable {
         case unknownUnit = "unknown_unit"
         case periodClosed = "period_closed"
         case alreadyExists = "already_exists"
+        /// The same operation is already running (a backup): try again when it ends.
+        case busy
         case notFound = "not_found"
         case forbidden
     }
