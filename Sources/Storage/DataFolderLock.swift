@@ -9,7 +9,7 @@ final class DataFolderLock {
 
     init(folder: String) throws {
         let path = folder + "/LOCK"
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, PosixFileSystem.fileMode)
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         var attempts = 0
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {

@@ -88,6 +88,13 @@ import TestSupport
             guard let data = try? Data(contentsOf: file) else { continue }
             #expect(data.range(of: Data(secret.utf8)) == nil, "secret found in \(file.path)")
         }
+        // Reporters' names and phones are in there: the owner and its group read, no one else (0750 / 0640).
+        for item in files where item.lastPathComponent != "bootstrap-token" { // the folder itself is the test's
+            let attributes = try FileManager.default.attributesOfItem(atPath: item.path)
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            let folder = attributes[.type] as? FileAttributeType == .typeDirectory
+            #expect(mode == (folder ? 0o750 : 0o640), "\(item.path): \(String(mode, radix: 8))")
+        }
         // The access log (buffered, written out at exit) has the requests, and no secret.
         #expect(f.server.log.contains("GET /api/v1/tokens 200"))
         #expect(f.server.log.contains("GET /api/v1/units 200"))

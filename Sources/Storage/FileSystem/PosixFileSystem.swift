@@ -8,6 +8,11 @@ import Glibc
 public struct PosixFileSystem: FileSystem {
     public init() {}
 
+    /// The owner writes, its group (the officials who read the files) reads, no one else: the reports hold
+    /// reporters' names and telephone numbers. A stricter umask narrows it further.
+    static let folderMode: mode_t = 0o750
+    static let fileMode: mode_t = 0o640
+
     public func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     public func list(_ directory: String) throws -> [String] {
@@ -17,7 +22,7 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw FileSystemError(call: "mkdir", path: path, errno: errno) }
+        if mkdir(path, Self.folderMode) != 0 && errno != EEXIST { throw FileSystemError(call: "mkdir", path: path, errno: errno) }
     }
 
     public func readFile(_ path: String) throws -> Data {
@@ -38,7 +43,7 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func writeFile(_ path: String, _ data: Data) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, Self.fileMode)
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         defer { close(descriptor) }
         try data.withUnsafeBytes { try Self.writeAll(descriptor, $0, path: path) }
@@ -84,7 +89,7 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func openForAppend(_ path: String) throws -> any AppendableFile {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, Self.fileMode)
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         var info = stat()
         fstat(descriptor, &info)
