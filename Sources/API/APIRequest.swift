@@ -55,6 +55,11 @@ struct APIRequest: Sendable {
             value[..<(value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex)].trimmingOptionalWhitespace().lowercased()
         }
         guard declared == expected else { throw APIError.unsupportedMediaType(expected: expected) }
+        // A compressed body (curl --data-binary of a .gz with Content-Encoding: gzip) is not read as if it were the
+        // JSON or CSV itself: RFC 9110 §8.4.1 asks a 415 for a coding the server does not take.
+        if let coding = http.headers["Content-Encoding"], coding.trimmingOptionalWhitespace().lowercased() != "identity" {
+            throw APIError.unsupportedContentEncoding(coding)
+        }
     }
 
     /// `?format=` wins over `Accept`: `json`, `text` or `csv`.

@@ -118,6 +118,11 @@ import TestSupport
         let wrongType = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data("date=2021-10-15".utf8),
                                                    headers: ["Content-Type": "application/x-www-form-urlencoded"])
         #expect(wrongType.status == 415)
+        // A gzip body is no JSON body to read: 415 naming the coding, not a parse error at byte 0.
+        let gzipped = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data([0x1F, 0x8B, 0x08, 0x00]),
+                                                 headers: ["Content-Type": "application/json", "Content-Encoding": "gzip"])
+        #expect(gzipped.status == 415 && gzipped.errorFields == ["Content-Encoding"] && gzipped.header("Accept-Encoding") == "identity",
+                "\(gzipped.text)")
         // The message names the type to send, readable as it is: application/json, not application\/json.
         #expect(wrongType.text.contains("application/json") && !wrongType.text.contains("\\/"), "\(wrongType.text)")
         let misspelt = try await f.xiatuanpu.post("/api/v1/reports", json: ["date": "2021-10-15", "vilages": []])

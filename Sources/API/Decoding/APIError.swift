@@ -5,6 +5,7 @@ enum APIError: Error {
     case malformedJSON(String)
     case badQuery(parameter: String, message: String)
     case unsupportedMediaType(expected: String)
+    case unsupportedContentEncoding(String)
     case unauthorized(String)
     case forbidden(String)
     case notFound(String)

@@ -59,6 +59,11 @@ enum ErrorRendering {
             return .error(400, code: "bad_query", message: message, details: [(parameter, message)])
         case .unsupportedMediaType(let expected):
             return .error(415, code: "unsupported_media_type", message: "请求体须为 \(expected)（请设置 Content-Type: \(expected)）")
+        case .unsupportedContentEncoding(let coding):
+            // RFC 9110 §15.5.16: an Accept-Encoding in the answer says which codings a body may have (none).
+            return .error(415, code: "unsupported_media_type",
+                          message: "请求体不能压缩（Content-Encoding: \(coding)），请发送未压缩的内容",
+                          details: [("Content-Encoding", "只接受未压缩的请求体")], headers: HTTPFields(["Accept-Encoding": "identity"]))
         case .unauthorized(let message):
             var headers = HTTPFields()
             headers["WWW-Authenticate"] = "Bearer"
