@@ -19,6 +19,8 @@ import TestSupport
         (#"{"campaign": {"seasons": {"2012": {"deadline": "2012-11-30"}}}}"#, "campaign.seasons.2012: no such season"),
         // Found before a data folder is made for a server that cannot start.
         (#"{"server": {"tls": {"certificate": "/nope.pem", "privateKey": "/nope.key"}}}"#, "server.tls.certificate: cannot read /nope.pem"),
+        (#"{"server": {"tls": {"certificate": "nope.pem", "privateKey": "/nope.key"}}}"#,
+         "server.tls.certificate: cannot read nope.pem (\(FileManager.default.currentDirectoryPath)/nope.pem, relative to the folder the command runs in)"),
         (#"{"server": {"host": "not a host"}}"#, "server.host: not a host is no address to listen on"),
         (#"{"migrations": ""}"#, "migrations: must be a folder path"),
         // null is no "default": refused like any other wrong type (but where it means none, as server.tls).

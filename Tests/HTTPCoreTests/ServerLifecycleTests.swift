@@ -62,6 +62,11 @@ import TestSupport
         #expect(https.output == "GET /echo 0 ")
         let old = try Shell.run("curl -sS --tlsv1.1 --tls-max 1.1 -k https://localhost:\(server.port)/echo")
         #expect(old.status != 0)
+        // TLS 1.2 without forward secrecy (RSA key exchange, CBC): refused; with it, served.
+        let weak = try Shell.run("curl -sS --tls-max 1.2 --ciphers AES128-SHA -k https://localhost:\(server.port)/echo")
+        #expect(weak.status != 0, "\(weak.output)")
+        let strong = try Shell.run("curl -sS --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 -k https://localhost:\(server.port)/echo")
+        #expect(strong.status == 0 && strong.output == "GET /echo 0 ", "\(strong.error)")
         let plain = try server.client()
         try plain.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(plain.isClosed(within: 3))

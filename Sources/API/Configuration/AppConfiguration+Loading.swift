@@ -75,7 +75,9 @@ extension AppConfiguration {
             guard let key = try tls.string("privateKey") else { throw tls.fail("privateKey", "is required with tls") }
             // Checked here, naming the key, before a data folder is created or migrated for a server that cannot start.
             for (name, path) in [("certificate", certificate), ("privateKey", key)] where !FileManager.default.isReadableFile(atPath: path) {
-                throw tls.fail(name, "cannot read \(path)")
+                // A relative path is the working folder's, as every path the command takes: said, as it surprised.
+                let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+                throw tls.fail(name, "cannot read \(path)" + (path.hasPrefix("/") ? "" : " (\(absolute), relative to the folder the command runs in)"))
             }
             http.tls = TLSConfiguration(certificatePath: certificate, privateKeyPath: key)
         }

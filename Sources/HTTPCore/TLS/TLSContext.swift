@@ -11,6 +11,9 @@ public final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_ctrl(context, SSL_CTRL_SET_MIN_PROTO_VERSION, Int(TLS1_2_VERSION), nil) == 1 else {
             throw TLSError("SSL_CTX_set_min_proto_version")
         }
+        // TLS 1.2 suites with forward secrecy and authenticated encryption only (TLS 1.3's are all such): OpenSSL's
+        // default list still took RSA key exchange and CBC with SHA-1 from a client asking for them.
+        guard SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1 else { throw TLSError("SSL_CTX_set_cipher_list") }
         guard SSL_CTX_use_certificate_chain_file(context, configuration.certificatePath) == 1 else {
             throw TLSError("cannot load certificate \(configuration.certificatePath)")
         }
@@ -21,6 +24,8 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     deinit { SSL_CTX_free(context) }
+
+    static let tls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL"
 }
 
 public struct TLSError: Error, CustomStringConvertible {
