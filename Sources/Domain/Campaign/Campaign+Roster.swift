@@ -61,6 +61,8 @@ extension Campaign {
             var unreadNumbers: Set<String> = []
             // The line each village's path is on, so that a path's mistake names its own line, not the village's first.
             var pathLines: [String: [String: Int]] = [:]
+            // Lines for a unit the caller may not act for: 403, as POST /villages answers, not a mistake in the file.
+            var outOfScope: [(line: Int, issue: DomainError.FieldIssue)] = []
             for var row in rows {
                 let field = "line \(row.line)"
                 func issue(_ suffix: String, _ message: String) {
@@ -69,7 +71,10 @@ extension Campaign {
                 // A reporter's villages are its own unit's, as with POST /villages; anyone else names the unit.
                 if row.unit.isEmpty, let own = principal.scopedUnit { row.unit = own }
                 if row.unit.isEmpty { issue(".unit", "请填写单位编号"); continue }
-                guard principal.mayActFor(unit: row.unit) else { issue(".unit", "不能导入其他单位的村"); continue }
+                guard principal.mayActFor(unit: row.unit) else {
+                    outOfScope.append((row.line, .init(field: field + ".unit", message: "第 \(row.line) 行：不能导入其他单位的村")))
+                    continue
+                }
                 pathLines[row.villageID, default: [:]][row.path] = row.line // the last, as the targets keep the last value
                 // A bad number is named and the row still checked (its unit, path, area…) with 0 in its place,
                 // so that a line with two mistakes names both; any issue keeps the whole file out.
@@ -96,8 +101,13 @@ extension Campaign {
                 // As PUT: the office may move a village no report names yet (VillageRules refuses a reported one);
                 // a reporter may not take another unit's.
                 if let existing = state.villages[row.villageID], existing.unit != row.unit, !principal.mayActFor(unit: existing.unit) {
-                    issue(".village_id", "村编号“\(row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")
+                    outOfScope.append((row.line, .init(field: field + ".village_id",
+                                                       message: "第 \(row.line) 行：村编号“\(row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")))
                 }
+            }
+            if !outOfScope.isEmpty {
+                throw DomainError(.forbidden, "只能导入本单位的村：文件中有 \(outOfScope.count) 行属于其他单位，整个文件未导入",
+                                  details: outOfScope.sorted { $0.line < $1.line }.map(\.issue))
             }
             for (id, firstLine) in order {
                 guard let village = villages[id] else { continue }
