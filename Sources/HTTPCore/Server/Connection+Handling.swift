@@ -100,8 +100,18 @@ extension Connection {
         phase = .busy
         disarm()
         let response = HTTPResponse.error(error.status, code: error.code, message: error.message)
-        let head = head ?? HTTPRequestHead(method: "-", target: "-", remoteAddress: remoteAddress)
+        let head = head ?? HTTPRequestHead(method: leadingMethod() ?? "-", target: "-", remoteAddress: remoteAddress)
         write(response, head: head, keepAlive: false, answeredByServer: true)
+    }
+
+    /// The method a refused head began with, when it is one (a request line too long, too many fields): the log
+    /// and the metrics then say GET, not "-".
+    private func leadingMethod() -> String? {
+        var start = 0
+        while start < buffer.count, buffer[start] == 13 || buffer[start] == 10 { start += 1 } // empty lines before it
+        guard let space = buffer[start..<min(buffer.count, start + 21)].firstIndex(of: ByteClasses.sp), space > start,
+              buffer[start..<space].allSatisfy({ ByteClasses.token[Int($0)] }) else { return nil }
+        return String(decoding: buffer[start..<space], as: UTF8.self)
     }
 
     func send(_ response: HTTPResponse, for parsed: ParsedHead, keepAlive: Bool) {
