@@ -23,8 +23,15 @@ struct ConfigReader {
 
     static func load(_ url: URL) throws -> ConfigReader {
         let data: Data
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ConfigError(file: url.path, key: "", problem: "is a folder; name the config file (e.g. config/default.json)")
+        }
         do { data = try Data(contentsOf: url) } catch {
-            throw ConfigError(file: url.path, key: "", problem: "cannot read the file (\(error.localizedDescription))")
+            // Foundation's text for a missing or unreadable file is a domain and a number: the system's is readable.
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+                ?? "no such file, or not readable"
+            throw ConfigError(file: url.path, key: "", problem: "cannot read the file (\(reason))")
         }
         // The request bodies' strict parser first: JSONSerialization takes a trailing comma and keeps one of two
         // equal keys without a word, so a config edit that went wrong could start a server on other values.

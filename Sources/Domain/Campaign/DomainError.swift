@@ -41,6 +41,8 @@ public struct DomainError: Error, Sendable, Equatable {
 extension DomainError: CustomStringConvertible {
     /// As a command line shows it: the Chinese message and each field at fault, not the struct's dump.
     public var description: String {
-        details.isEmpty ? message : message + "（" + details.map { "\($0.field)：\($0.message)" }.joined(separator: "；") + "）"
+        // A field whose message is the whole message (one field at fault) is named alone, not said twice.
+        details.isEmpty ? message : message + "（" + details.map { $0.message == message ? $0.field : "\($0.field)：\($0.message)" }
+            .joined(separator: "；") + "）"
     }
 }

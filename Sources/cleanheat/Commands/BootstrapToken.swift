@@ -20,12 +20,13 @@ enum BootstrapToken {
     static func writeExclusively(_ text: String, to file: URL) throws {
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: file.path, "errno": errno])
+            let reason = String(cString: strerror(errno))
+            throw CommandFailure("cannot create \(file.path) (\(reason)); if something else is there under that name (a link, a folder), move it away")
         }
         defer { close(descriptor) }
         let bytes = Array(text.utf8)
         guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+            throw CommandFailure("cannot write \(file.path) (\(String(cString: strerror(errno))))")
         }
     }
 }
