@@ -22,7 +22,8 @@ import TestSupport
         #expect(lines.contains { $0.contains("GET /api/v1/no-such-thing 404") })
     }
 
-    /// A decoded path may hold a line break: it is logged encoded again, so a client cannot forge a log line.
+    /// The target is logged as sent: an encoded line break or space stays encoded, so a client cannot forge a log
+    /// line or fields; a raw Unicode line separator is encoded; the query shows.
     @Test func aPathCannotWriteALineOfItsOwn() async throws {
         let server = try ServerProcess.start()
         defer { server.stop() }
@@ -33,7 +34,12 @@ import TestSupport
         let deadline = Date().addingTimeInterval(30) // flushed every 100 ms; the loop ends as soon as it is there
         while !server.log.contains("GET /nothing") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let line = try #require(server.log.split(separator: "\n").first { $0.contains("GET /nothing") })
-        #expect(line.contains("GET /nothing%0A2026-11-27T00:00:00+0000 info cleanheat.access : GET /api/v1/tokens 200%0D%C2%85%E2%80%A8x 404"), "\(line)")
+        #expect(line.contains("GET /nothing\(forged) 404"), "\(line)")
         #expect(!server.log.split(separator: "\n").contains { $0.hasPrefix("2026-11-27T00:00:00+0000") })
+        let raw = try RawHTTPClient(port: server.port)
+        try raw.send(Array("GET /raw\u{2028}x?dryRun=true HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(try raw.readResponse().status == 404)
+        while !server.log.contains("GET /raw") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.log.contains("GET /raw%E2%80%A8x?dryRun=true 404"), "\(server.log)")
     }
 }

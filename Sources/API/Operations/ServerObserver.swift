@@ -22,12 +22,12 @@ public struct ServerObserver: HTTPServerObserver {
         if record.answeredByServer { metrics.record(route: "unreadable", method: record.method, status: record.status, seconds: 0) }
         // Tenths of a millisecond by integer arithmetic: String(format:) cost more than the rest of the line.
         let tenths = Int((record.duration * 10_000).rounded())
-        logger.info("\(record.method) \(Self.loggable(record.path)) \(record.status) \(record.bytes)B \(tenths / 10).\(tenths % 10)ms",
+        logger.info("\(record.method) \(Self.loggable(record.target)) \(record.status) \(record.bytes)B \(tenths / 10).\(tenths % 10)ms",
                     metadata: ["client": "\(record.remoteAddress)"])
     }
 
-    /// The path as one line of text: the decoded path may hold a line break (`%0A`), with which a client could
-    /// write a line of its own into the log. Control characters and Unicode line breaks go back to `%XX`.
+    /// The target as one line of text: sent raw, it holds no control character, but UTF-8 may carry a Unicode line
+    /// break (U+2028, U+0085), with which a client could write a line of its own into the log. Those go to `%XX`.
     static func loggable(_ path: String) -> String {
         guard path.unicodeScalars.contains(where: \.breaksLines) else { return path }
         var text = ""

@@ -129,7 +129,7 @@ extension Connection {
                                                  announceKeepAlive: head.version == .http10)
         let elapsed = ContinuousClock.now - requestStarted
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var record = AccessRecord(method: head.method, path: head.path, status: response.status,
+        var record = AccessRecord(method: head.method, target: head.target, status: response.status,
                                   bytes: response.body.count, duration: seconds, remoteAddress: remoteAddress)
         record.answeredByServer = answeredByServer
         server.observer?.requestCompleted(record)

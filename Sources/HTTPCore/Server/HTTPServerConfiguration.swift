@@ -52,7 +52,9 @@ extension HTTPServerObserver {
 
 public struct AccessRecord: Sendable {
     public var method: String
-    public var path: String
+    /// The request target as sent (path and query, percent-encoding kept): a `?dryRun=true` shows, and an encoded
+    /// space or line break stays encoded, so no path can pass for the fields after it.
+    public var target: String
     public var status: Int
     public var bytes: Int
     public var duration: TimeInterval
@@ -60,9 +62,9 @@ public struct AccessRecord: Sendable {
     /// Answered by the server itself, not the responder: a request it could not read (malformed, over a limit,
     /// too slow). The responder never saw it, so only the observer can count it.
     public var answeredByServer = false
-    public init(method: String, path: String, status: Int, bytes: Int, duration: TimeInterval, remoteAddress: String) {
+    public init(method: String, target: String, status: Int, bytes: Int, duration: TimeInterval, remoteAddress: String) {
         self.method = method
-        self.path = path
+        self.target = target
         self.status = status
         self.bytes = bytes
         self.duration = duration
