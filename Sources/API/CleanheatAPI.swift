@@ -81,9 +81,12 @@ public final class CleanheatAPI: HTTPResponder {
         }
     }
 
-    /// A 405 is counted under its route (the path matched, the method did not); only unknown paths are "unmatched".
+    /// A 405 or an OPTIONS is counted under its route (the path matched); only unknown paths are "unmatched".
     private static func metricsLabel(_ lookup: RouteLookup) -> String {
-        if case .methodNotAllowed(_, let pattern) = lookup { pattern } else { "unmatched" }
+        switch lookup {
+        case .methodNotAllowed(_, let pattern), .options(_, let pattern): pattern
+        default: "unmatched"
+        }
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {

@@ -427,6 +427,11 @@ import TestSupport
         try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200) // still kept alive
         #expect(try exchange("GET * HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
+        // On a path: the methods that path takes (OPTIONS among them), with no body; on an unknown path, 404.
+        try client.send("OPTIONS /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        let resource = try client.readResponse()
+        #expect(resource.status == 200 && resource.header("Allow") == "GET, POST, HEAD, OPTIONS" && resource.body.isEmpty, "\(resource.headers)")
+        #expect(try exchange("OPTIONS /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 404)
         await server.stop()
     }
 
@@ -436,7 +441,7 @@ import TestSupport
         try client.send("DELETE /echo HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
         let notAllowed = try client.readResponse()
         #expect(notAllowed.status == 405)
-        #expect(notAllowed.header("Allow") == "GET, POST, HEAD")
+        #expect(notAllowed.header("Allow") == "GET, POST, HEAD, OPTIONS")
         #expect(notAllowed.header("Content-Type") == "application/json; charset=utf-8")
         #expect(notAllowed.header("Date") != nil)
         #expect(try client.readResponse().status == 404)

@@ -25,8 +25,9 @@ public enum RouteLookup: Sendable {
     /// `pattern`: the path's route, which metrics label the refusal with.
     case methodNotAllowed(allow: [String], pattern: String)
     case notFound
-    /// `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7): every method some route takes.
-    case serverOptions(allow: [String])
+    /// OPTIONS (RFC 9110 §9.3.7) on a path some route has: the methods it takes; on `*`, the server as a whole:
+    /// every method some route takes. `pattern` as for a 405 (`*` for the server).
+    case options(allow: [String], pattern: String)
 }
 
 /// Matches `METHOD /path/{param}` patterns. HEAD is served by the GET route (RFC 9110 §9.3.2).
@@ -51,7 +52,7 @@ public struct Router: HTTPResponder {
     public func lookup(method: String, path: Substring) -> RouteLookup {
         if path == "*" && method == "OPTIONS" { // the parser admits `*` for OPTIONS only
             let methods = Set(routes.values.joined().map(\.method))
-            return .serverOptions(allow: (methods.contains("GET") ? methods.union(["HEAD"]) : methods).sorted())
+            return .options(allow: (methods.contains("GET") ? methods.union(["HEAD"]) : methods).sorted(), pattern: "*")
         }
         // Split on bytes: `String.split` walks Characters, and was a tenth of an authenticated GET's own time.
         let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
@@ -67,6 +68,8 @@ public struct Router: HTTPResponder {
         }
         if allowed.isEmpty { return .notFound }
         if allowed.contains("GET") { allowed.append("HEAD") }
+        allowed.append("OPTIONS") // answered for every path a route has, below
+        if method == "OPTIONS" { return .options(allow: allowed, pattern: pattern) }
         return .methodNotAllowed(allow: allowed, pattern: pattern)
     }
 
@@ -93,7 +96,7 @@ public struct Router: HTTPResponder {
             return Self.methodNotAllowed(allow)
         case .notFound:
             return Self.notFound
-        case .serverOptions(let allow):
+        case .options(let allow, _):
             var headers = HTTPFields()
             headers["Allow"] = allow.joined(separator: ", ")
             headers["Content-Type"] = "text/plain; charset=utf-8"
