@@ -23,6 +23,8 @@ import TestSupport
          "server.tls.certificate: cannot read nope.pem (\(FileManager.default.currentDirectoryPath)/nope.pem, relative to the folder the command runs in)"),
         (#"{"server": {"host": "not a host"}}"#, "server.host: not a host is no address to listen on"),
         (#"{"migrations": ""}"#, "migrations: must be a folder path"),
+        (#"{"campaign": {"lateWindowDays": 100000}}"#, "campaign.lateWindowDays: must be at most 366"),
+        (#"{"plausibility": {"jumpShareOfTarget": 5}}"#, "plausibility.jumpShareOfTarget: must be at most 1.0"),
         // null is no "default": refused like any other wrong type (but where it means none, as server.tls).
         (#"{"server": {"host": null}}"#, "server.host: must be a string"),
         (#"{"limits": null}"#, "limits: must be an object"),

@@ -37,9 +37,9 @@ extension AppConfiguration {
         if let campaign = try root.section("campaign") { try config.readCampaign(campaign) }
         if let plausibility = try root.section("plausibility") {
             try plausibility.allowOnly(["jumpShareOfTarget", "jumpMinHouseholds", "unchangedDays"])
-            try plausibility.double("jumpShareOfTarget", &config.campaign.plausibility.jumpShareOfTarget)
+            try plausibility.double("jumpShareOfTarget", &config.campaign.plausibility.jumpShareOfTarget, max: 1) // a share
             try plausibility.int("jumpMinHouseholds", &config.campaign.plausibility.jumpMinHouseholds)
-            try plausibility.int("unchangedDays", &config.campaign.plausibility.unchangedDays)
+            try plausibility.int("unchangedDays", &config.campaign.plausibility.unchangedDays, max: 366)
         }
         if let lagging = try root.section("lagging") { try config.readLagging(lagging) }
         if let limits = try root.section("rateLimits") {
@@ -94,7 +94,7 @@ extension AppConfiguration {
             guard let time = TimeOfDay(deadline) else { throw section.fail("reportDeadline", "must be HH:MM, got \(deadline)") }
             campaign.reportDeadline = time
         }
-        try section.int("lateWindowDays", &campaign.lateWindowDays)
+        try section.int("lateWindowDays", &campaign.lateWindowDays, max: 366) // a season's days at most
         try section.int("maxVillagesPerReport", &campaign.maxVillagesPerReport, min: 1)
         try section.int("maxImportRows", &campaign.maxImportRows, min: 1)
         try section.int("maxIssuesPerReport", &campaign.maxIssuesPerReport)

@@ -63,10 +63,11 @@ struct ConfigReader {
         return ConfigReader(file: file, object: nested, path: key(name))
     }
 
-    func int(_ name: String, _ target: inout Int, min: Int = 0) throws {
+    func int(_ name: String, _ target: inout Int, min: Int = 0, max: Int = .max) throws {
         guard let value = object[name] else { return }
         guard let number = value as? NSNumber, Self.integer(value) != nil else { throw fail(name, "must be an integer") }
         guard number.intValue >= min else { throw fail(name, "must be at least \(min)") }
+        guard number.intValue <= max else { throw fail(name, "must be at most \(max)") }
         target = number.intValue
     }
 
