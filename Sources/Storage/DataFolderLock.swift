@@ -13,7 +13,12 @@ final class DataFolderLock {
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         var attempts = 0
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let holder = Self.pid(in: descriptor)
+            var holder = Self.pid(in: descriptor)
+            // Locked a moment ago, its pid not yet written (two starts at once): wait for the name, briefly.
+            for _ in 0..<50 where holder == "?" {
+                usleep(2_000)
+                holder = Self.pid(in: descriptor)
+            }
             // Our own process "holding" a lock it has released: a child being spawned at that instant still has
             // a copy of the old descriptor until it execs (O_CLOEXEC closes it then). Wait that out, up to a second
             // (a loaded machine's spawn can take that long).
