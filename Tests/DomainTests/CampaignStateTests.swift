@@ -11,7 +11,12 @@ import Testing
         let season = try #require(state.season("2021"))
         #expect(season.targets.compactMap(\.households).reduce(0, +) == 46108)
         #expect(season.reportingUnits.count == 13)
-        #expect(state.appliedMigrations.map(\.id) == ["0001_units.json", "0002_paths.json", "0003_season_2021.json"])
+        #expect(state.appliedMigrations.map(\.id) == ["0001_units.json", "0002_paths.json", "0003_season_2021.json", "0004_plan_duties.json"])
+        // 0004 completes duties the plan gives (section 四, 六, 五(三)3) and changes no number.
+        let township = try #require(state.unit("xiatuanpu"))
+        #expect(township.duties.contains("责成专人将各涉改村（社区）每日工作进展情况于下午6:00前报告领导小组办公室"))
+        #expect(state.unit("grid")?.duties.last == "组织对电网改造工程进行验收")
+        #expect(season.targets.first?.places.count == 3 && season.targets.first?.villageCount == 10)
     }
 
     @Test func omittedVillagesCarryForwardAndBackdatedCorrectionsCascade() throws {

@@ -17,7 +17,7 @@ import TestSupport
         let departments = (all.json["units"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "department" }
         #expect(departments.count == 12)
         let energy = departments.first { $0["name"] as? String == "区能源局" }
-        #expect((energy?["duties"] as? [String])?.count == 5)
+        #expect((energy?["duties"] as? [String])?.count == 6) // the five numbered ones and its lead role (0004)
         #expect(try await f.supervisor.get("/api/v1/units?kind=planet").status == 400)
     }
 
