@@ -5,11 +5,12 @@ import Storage
 extension Campaign {
     public func createTask(unit: String, title: String, due: LocalDate, note: String?, by principal: Principal) async throws -> DutyTask {
         let now = self.now()
+        let today = rules.time.localDate(of: now)
         let id = TokenSecret.newID(prefix: "task_")
         return try await store.commit { state in
             try Self.checkAssignee(unit, in: state)
             let title = try Self.checkTitle(title)
-            try self.checkDue(due, in: state)
+            try self.checkDue(due, today: today, in: state)
             try self.checkFreeText(note, field: "note", noun: "说明")
             // A create sent again (curl's retry after a lost answer) must not make a second task that lagging counts.
             try Self.checkNoTwin(unit: unit, title: title, due: due, except: nil, in: state)
@@ -39,9 +40,12 @@ extension Campaign {
         return title
     }
 
-    /// A due date outside every season (1900-01-01 by a slip) made a task tens of thousands of days overdue.
-    private func checkDue(_ due: LocalDate, in state: CampaignState) throws {
+    /// A due date outside every season (1900-01-01 by a slip) made a task tens of thousands of days overdue; one
+    /// already past made a task overdue the day it was given (a department referred to discipline inspection for
+    /// a typo), and a past due date can no longer be corrected.
+    private func checkDue(_ due: LocalDate, today: LocalDate, in state: CampaignState) throws {
         guard rules.isReportingDay(due, in: state) else { throw rules.outsideSeason(due, field: "due", in: state) }
+        if due < today { throw DomainError.invalid("due", "期限 \(due) 早于今天（\(today)）：任务的期限须为今天或以后") }
     }
 
     private static func checkNoTwin(unit: String, title: String, due: LocalDate, except id: String?, in state: CampaignState) throws {
@@ -69,7 +73,7 @@ extension Campaign {
                 if task.status == .done || task.due < today {
                     throw DomainError.invalid("due", "任务\(task.status == .done ? "已完成" : "已过期限（\(task.due)）")，期限不能再改；若系误派，请撤销后重新布置")
                 }
-                try self.checkDue(due, in: state)
+                try self.checkDue(due, today: today, in: state)
                 task.due = due
             }
             if task == before { return .noWrite(task) }

@@ -122,10 +122,11 @@ struct LaggingRules {
     /// `overdue_tasks`: tasks past due and still open at some day of the window: not done, or done late on or
     /// after `from` (counted up to completion). A task created after the window was not part of it.
     func overdueTasks(_ unit: Unit, from: LocalDate, at date: LocalDate) -> LaggingReason? {
-        let overdue = state.tasks.values.filter { task in
-            task.unit == unit.id && rules.time.localDate(of: task.createdAt) <= date && task.daysOverdue(at: date) > 0
-                && (task.status != .done || (task.doneOn ?? task.due) >= from)
-        }
+        let time = rules.time
+        let overdue = state.tasks.values
+            .filter { $0.unit == unit.id && time.localDate(of: $0.createdAt) <= date }
+            .map { $0.standing(at: date) { time.localDate(of: $0) } } // as it stood at the window's end
+            .filter { task in task.daysOverdue(at: date) > 0 && (task.status != .done || (task.doneOn ?? task.due) >= from) }
             .sorted { ($0.due, $0.id) < ($1.due, $1.id) }
         guard !overdue.isEmpty else { return nil }
         let worst = overdue.map { $0.daysOverdue(at: date) }.max() ?? 0

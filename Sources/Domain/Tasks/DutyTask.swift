@@ -41,6 +41,22 @@ public struct DutyTask: Codable, Sendable, Equatable {
         updates.append(update)
     }
 
+    /// The task as it stood at the end of `date`: its updates made on that day or before (`day` gives an update's
+    /// district date), read as `record` reads them. A task reopened later was done then, and last week's notice
+    /// stays last week's.
+    public func standing(at date: LocalDate, day: (Date) -> LocalDate) -> DutyTask {
+        var task = self
+        task.status = .open
+        task.doneOn = nil
+        task.updates = []
+        for update in updates {
+            let made = day(update.at)
+            guard made <= date else { continue }
+            task.record(update, doneOn: update.status == .done ? (task.doneOn ?? made) : nil)
+        }
+        return task
+    }
+
     /// Days past due at `date`; 0 when not overdue. A task done late stays overdue up to its completion day.
     public func daysOverdue(at date: LocalDate) -> Int {
         let end = status == .done ? (doneOn ?? due) : date
