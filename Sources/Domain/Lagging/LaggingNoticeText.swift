@@ -36,7 +36,11 @@ public enum LaggingNoticeText {
                                                    : "本期报送时限尚未届满，暂无可督查的报送情况。")
             lines.append("")
         } else if report.units.isEmpty {
-            lines.append("本期各单位均按时报送，进度符合要求，未发现工作拖拉、进度缓慢的情况。")
+            // "Everyone reported on time" holds only when a single missed or late day would have listed a unit;
+            // with thresholds raised, units may have missed days below them.
+            let t = report.thresholds
+            let everyoneOnTime = t.missedNotice <= 1 && t.lateNotice <= 1
+            lines.append((everyoneOnTime ? "本期各单位均按时报送，" : "本期") + "未发现达到督查标准的工作拖拉、进度缓慢情形。")
             lines.append("")
         } else {
             // The plan (六、三) sets no deadline for the answer, so the notice invents none.
