@@ -147,6 +147,7 @@ import TestSupport
         let filtered = try await f.supervisor.get("/api/v1/lagging?\(oneDay)&level=criticize&format=text")
         #expect(filtered.text.contains("本期未发现需通报批评及以上处理的单位。"))
         #expect(!filtered.text.contains("均按时报送"))
+        #expect(filtered.text.contains("（2021年10月15日）\n"), "one day is named once: \(filtered.text)")
         let json = try await f.supervisor.get("/api/v1/lagging?\(oneDay)&level=criticize")
         #expect(json.json["minimumLevel"] as? String == "criticize")
     }

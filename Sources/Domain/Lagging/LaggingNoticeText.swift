@@ -5,8 +5,10 @@ public enum LaggingNoticeText {
         let (toYear, _, _) = report.to.components
         // A window across New Year names both years.
         let end = toYear == fromYear ? report.to.chineseMonthDay : "\(toYear)年\(report.to.chineseMonthDay)"
+        // One day is named once, not as "10月13日—10月13日".
+        let window = report.from == report.to ? "\(fromYear)年\(report.from.chineseMonthDay)" : "\(fromYear)年\(report.from.chineseMonthDay)—\(end)"
         var lines = ["关于清洁取暖工作进展情况的督查通报",
-                     "（\(fromYear)年\(report.from.chineseMonthDay)—\(end)）", "",
+                     "（\(window)）", "",
                      "根据\(citation(of: report.planTitle))关于建立健全例会、报告、督察制度的要求，区政府督查室对各乡镇街道和相关部门、企业清洁取暖工作进展情况进行了督查。现将有关情况通报如下：", ""]
         let numerals = ["一", "二", "三"]
         var section = 0

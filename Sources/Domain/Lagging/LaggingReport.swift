@@ -109,7 +109,7 @@ public struct LaggingReport: Encodable, Sendable {
             if level == .criticize, let previous = rules.reasons(for: unit, from: previousFrom, to: previousTo).map(\.level).max(),
                previous >= .criticize {
                 var repeated = LaggingReason(code: "repeated", level: .refer,
-                                             detail: "上一督查期（\(previousFrom.chineseMonthDay)—\(previousTo.chineseMonthDay)）亦达\(previous.chinese)情形，本期仍未改正")
+                                             detail: "上一督查期（\(previousFrom == previousTo ? previousFrom.chineseMonthDay : "\(previousFrom.chineseMonthDay)—\(previousTo.chineseMonthDay)")）亦达\(previous.chinese)情形，本期仍未改正")
                 repeated.previousLevel = previous
                 reasons.append(repeated)
                 level = .refer
