@@ -80,3 +80,13 @@ import Testing
         #expect(try #require(DistrictTime(identifier: "UTC")).localDate(of: beforeEpoch) == LocalDate("1969-12-31"))
     }
 }
+
+@Suite struct ChineseDateListTests {
+    @Test func threeOrMoreConsecutiveDaysAreOneSpan() {
+        let dates = ["2021-10-01", "2021-10-02", "2021-10-04", "2021-10-05", "2021-10-06", "2021-10-07", "2021-10-31", "2021-11-01", "2021-11-02"]
+            .compactMap(LocalDate.init)
+        #expect(LocalDate.chineseList(dates) == "10月1日、10月2日、10月4日至10月7日、10月31日至11月2日")
+        #expect(LocalDate.chineseList([]) == "")
+        #expect(LocalDate.chineseList(["2021-12-31"].compactMap(LocalDate.init)) == "12月31日")
+    }
+}

@@ -45,6 +45,24 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
 
+    /// Ascending dates as a notice lists them: three or more consecutive days as one span ("10月14日至10月20日"),
+    /// others one by one, separated by "、". Ninety missed days listed one by one made an 18 KB notice.
+    public static func chineseList(_ dates: [LocalDate]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < dates.count {
+            var end = index
+            while end + 1 < dates.count, dates[end + 1].dayNumber == dates[end].dayNumber + 1 { end += 1 }
+            if end - index >= 2 {
+                parts.append("\(dates[index].chineseMonthDay)至\(dates[end].chineseMonthDay)")
+            } else {
+                parts += dates[index...end].map(\.chineseMonthDay)
+            }
+            index = end + 1
+        }
+        return parts.joined(separator: "、")
+    }
+
     public static func - (lhs: LocalDate, rhs: LocalDate) -> Int { lhs.dayNumber - rhs.dayNumber }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }

@@ -40,7 +40,7 @@ struct LaggingRules {
             : dates.count >= t.missedNotice ? .notice : nil
         guard let level, !dates.isEmpty else { return nil }
         var reason = LaggingReason(code: "missed_reports", level: level,
-                                   detail: "未报 \(dates.count) 天（\(dates.map(\.chineseMonthDay).joined(separator: "、"))）")
+                                   detail: "未报 \(dates.count) 天（\(LocalDate.chineseList(dates))）")
         reason.count = dates.count
         reason.dates = dates
         return reason
@@ -53,7 +53,7 @@ struct LaggingRules {
         let level: LaggingLevel? = dates.count >= t.lateCriticize ? .criticize : dates.count >= t.lateNotice ? .notice : nil
         guard let level, !dates.isEmpty else { return nil }
         var reason = LaggingReason(code: "late_reports", level: level,
-                                   detail: "迟报 \(dates.count) 天（\(dates.map(\.chineseMonthDay).joined(separator: "、"))）")
+                                   detail: "迟报 \(dates.count) 天（\(LocalDate.chineseList(dates))）")
         reason.count = dates.count
         reason.dates = dates
         return reason
