@@ -261,6 +261,11 @@ import TestSupport
             #expect((try await f.office.get("/api/v1/bulletins/\(date)/pending").json["units"] as? [Any])?.isEmpty == true, "\(date)")
             // Nobody due is not everybody reported.
             #expect(try await f.office.get("/api/v1/bulletins/\(date)/pending?format=text").text.hasSuffix("不在报送期内，无需报送\n"), "\(date)")
+            // The chat text says so too, and the plan's figures stand on either side of the season.
+            let parts = date.split(separator: "-").compactMap { Int($0) }
+            let (month, day) = (parts[1], parts[2])
+            #expect(try await f.office.get("/api/v1/bulletins/\(date)?format=text").text.contains("\(month)月\(day)日不在报送期内，无需报送。"), "\(date)")
+            #expect((off.json["district"] as? [String: Any])?["planTarget"] as? Int == 46108, "\(date)")
         }
         // The last day of the window still expects everyone.
         let last = try await f.office.get("/api/v1/bulletins/2022-04-15")

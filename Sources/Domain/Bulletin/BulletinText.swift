@@ -14,6 +14,10 @@ public enum BulletinText {
         submission += s.late.count > 0 ? "，迟报 \(s.late.count) 个（\(names(s.late.units))）" : "，无迟报"
         submission += s.missing.count > 0 ? "，\(missing) \(s.missing.count) 个（\(names(s.missing.units))）" : "，无未报"
         if s.exempt.count > 0 { submission += "，免报 \(s.exempt.count) 个（\(names(s.exempt.units))）" }
+        // Outside the reporting period no report is taken: "应报单位 0 个…无未报" said less than that.
+        if !b.byUnit.isEmpty && b.byUnit.allSatisfy({ $0.status == "not_due" }) {
+            submission = "\(month)月\(day)日不在报送期内，无需报送"
+        }
         lines.append(submission + "。")
         lines.append("")
         lines.append("二、全区进度")

@@ -24,7 +24,9 @@ extension Campaign {
         let generatedAt = now()
         let paths = self.paths()
         return read { state in
-            let season = state.season(containing: date).map(effective)
+            // A day before the first season is shown against the plan it leads up to, as completion is counted
+            // (docs/bulletin.md): its plan targets were null, the day after the season's end had them.
+            let season = (state.season(containing: date) ?? state.seasons.min { $0.start < $1.start }).map(effective)
             return Bulletin(date: date, state: state, season: season, paths: paths, rules: rules, generatedAt: generatedAt)
         }
     }
