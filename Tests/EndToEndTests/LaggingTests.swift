@@ -264,6 +264,7 @@ import TestSupport
         let offSeason = try await f.supervisor.get("/api/v1/lagging?from=2021-07-01&to=2021-07-20&format=text").text
         #expect(offSeason.contains("本期不在报送期内") && !offSeason.contains("均按时报送"))
         #expect(offSeason.contains("（2021年7月1日—7月20日）"))
+        #expect(offSeason.contains("根据《朔州市朔城区2021年冬季清洁取暖实施方案》（朔区政办发〔2021〕38号）"), "\(offSeason)")
         // A query the domain refuses is a bad query parameter (400), named, as for /audit.
         #expect(try await f.supervisor.get("/api/v1/lagging?from=2021-10-11&to=2021-10-19").errorCode == "future_date")
         for (query, field) in [("from=2021-10-17&to=2021-10-11", "from"), ("from=2020-10-11&to=2021-10-17", "to"),

@@ -93,7 +93,8 @@ public struct LaggingReport: Encodable, Sendable {
         self.to = to
         self.thresholds = Thresholds(thresholds)
         self.minimumLevel = minimumLevel
-        self.planTitle = season?.title
+        // A window before the first season cites the plan it leads up to, not a generic title.
+        self.planTitle = (season ?? state.seasons.min { $0.start < $1.start })?.title
         let reporting = from.through(to).filter { campaignRules.isReportingDay($0, in: state) }
         self.reportingDays = reporting.count
         self.daysPastDeadline = reporting.filter { campaignRules.deadlinePassed($0, at: now) }.count
