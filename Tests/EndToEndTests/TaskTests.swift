@@ -45,6 +45,11 @@ import TestSupport
         // The unit may report progress, not move its own deadline.
         #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30"]).status == 403)
         #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["status": "in_progress"]).status == 200)
+        // Sent again (a retried curl): nothing new. A blank note is no note.
+        let again = try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["status": "in_progress"])
+        #expect(again.status == 200 && (again.json["updates"] as? [Any])?.count == 1, "\(again.text)")
+        let blank = try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["note": "   "])
+        #expect(blank.status == 422 && blank.errorFields == ["note"], "\(blank.text)")
         let mixed = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30", "status": "done"])
         #expect(mixed.status == 422 && mixed.errorFields == ["status"], "\(mixed.text)")
         let badDue = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2030-01-01"])
