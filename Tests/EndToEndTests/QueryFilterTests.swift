@@ -38,6 +38,9 @@ import TestSupport
         // The body's own mistake is named before any clash with what exists.
         let blank = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-16", "to": "2022-10-16", "reason": " "])
         #expect(blank.status == 422 && blank.errorFields == ["reason"], "\(blank.text)")
+        // A unit can see whether its own days are excused, not another unit's.
+        #expect((try await f.zirun.get("/api/v1/exemptions").json["exemptions"] as? [Any])?.count == 1)
+        #expect((try await f.xiatuanpu.get("/api/v1/exemptions").json["exemptions"] as? [Any])?.isEmpty == true)
     }
 
     @Test func aUnitFilterMustNameAUnit() async throws {

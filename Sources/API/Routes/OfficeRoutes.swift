@@ -34,8 +34,8 @@ extension CleanheatAPI {
                                                                 reason: try body.requiredString("reason"), by: try request.caller)
             return try api.renderer.response(201, exemption)
         },
-        APIRoute("GET", "/api/v1/exemptions", .readExemptions) { api, _ in
-            try api.renderer.response(200, Wrapped(key: "exemptions", value: api.campaign.exemptions()))
+        APIRoute("GET", "/api/v1/exemptions", .readExemptions) { api, request in
+            try api.renderer.response(200, Wrapped(key: "exemptions", value: api.campaign.exemptions(for: try request.caller)))
         },
         APIRoute("DELETE", "/api/v1/exemptions/{id}", .manageExemptions) { api, request in
             try await api.campaign.removeExemption(id: request.parameter("id"), by: try request.caller)

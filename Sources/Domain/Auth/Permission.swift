@@ -26,7 +26,7 @@ public enum Permission {
         .readReports: [.reporter, .office, .supervisor, .admin],
         .reviewReport: [.office, .admin],
         .reopenReport: [.office, .admin],
-        .readExemptions: [.office, .supervisor, .admin],
+        .readExemptions: [.reporter, .office, .supervisor, .admin], // a reporter its own unit's only
         .manageExemptions: [.office, .admin],
         .readBulletin: [.reporter, .office, .supervisor, .admin],
         .readSummary: [.office, .supervisor, .admin], // API.md: a reporter reads bulletins, not summaries

@@ -74,7 +74,11 @@ extension Campaign {
         }
     }
 
-    public func exemptions() -> [Exemption] {
-        read { $0.exemptions.values.sorted { ($0.from, $0.unit, $0.id) < ($1.from, $1.unit, $1.id) } }
+    /// A reporter sees its own unit's (whether its days are excused), the district roles every unit's.
+    public func exemptions(for principal: Principal) -> [Exemption] {
+        read { state in
+            state.exemptions.values.filter { principal.mayActFor(unit: $0.unit) }
+                .sorted { ($0.from, $0.unit, $0.id) < ($1.from, $1.unit, $1.id) }
+        }
     }
 }
