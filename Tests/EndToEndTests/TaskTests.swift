@@ -48,6 +48,9 @@ import TestSupport
         // Sent again (a retried curl): nothing new. A blank note is no note.
         let again = try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["status": "in_progress"])
         #expect(again.status == 200 && (again.json["updates"] as? [Any])?.count == 1, "\(again.text)")
+        let audit = try await f.office.get("/api/v1/audit").json["entries"] as? [[String: Any]] ?? []
+        let updates = audit.filter { $0["action"] as? String == "task.update" }.compactMap { $0["summary"] as? String }
+        #expect(updates == ["下团堡乡：入户安装：办理中"], "the audit names the unit, and the retry is not in it: \(updates)")
         let blank = try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["note": "   "])
         #expect(blank.status == 422 && blank.errorFields == ["note"], "\(blank.text)")
         let mixed = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30", "status": "done"])

@@ -79,7 +79,7 @@ extension Campaign {
             if task == before { return .noWrite(task) }
             try Self.checkNoTwin(unit: task.unit, title: task.title, due: task.due, except: id, in: state)
             let audit = self.auditEntry(principal, "task.edit", target: id,
-                                        summary: "\(task.title)，\(task.due) 前完成（原：\(before.title)，\(before.due) 前完成）", at: now)
+                                        summary: "\(state.unit(task.unit)?.name ?? task.unit)：\(task.title)，\(task.due) 前完成（原：\(before.title)，\(before.due) 前完成）", at: now)
             return .write(LoggedChange(.taskSaved(task), audit: audit), task)
         }
     }
@@ -116,7 +116,7 @@ extension Campaign {
             let doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
             task.record(update, doneOn: doneOn)
             let audit = self.auditEntry(principal, "task.update", target: id,
-                                        summary: "\(task.title)：\(newStatus.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
+                                        summary: "\(state.unit(task.unit)?.name ?? task.unit)：\(task.title)：\(newStatus.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
             return .write(LoggedChange(.taskUpdated(id: id, update: update, doneOn: doneOn), audit: audit), task)
         }
     }
