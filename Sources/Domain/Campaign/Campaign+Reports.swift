@@ -23,16 +23,18 @@ extension Campaign {
             let unit = try Self.reportingUnit(of: submission, principal: principal, state: state)
             let today = rules.time.localDate(of: now)
             let date = submission.date ?? today
-            try Self.checkDate(date, unit: unit, principal: principal, today: today, now: now, state: state, rules: rules)
-            try Self.checkText(submission, rules: rules)
-
             let existing = state.unitDay(unit, date)
             // A returned day resubmitted as it was is the unit's answer (figures checked and confirmed): it is stored,
-            // and the day goes back to received. Otherwise an identical body changes nothing.
+            // and the day goes back to received. Otherwise an identical body changes nothing, and is answered as the
+            // first was before any check of the date: a returned day's resubmission past the window, retried after a
+            // lost answer, was refused 409 though it was stored.
             if let latest = existing?.latest, latest.sameContent(as: submission), let day = existing, day.review.state != .returned {
                 return .noWrite(ReportReceipt(unit: unit, date: date, revision: latest.revision, status: day.status,
                                               submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
             }
+            try Self.checkDate(date, unit: unit, principal: principal, today: today, now: now, state: state, rules: rules)
+            try Self.checkText(submission, rules: rules)
+
             let base = state.timelines[unit]?.effective(onOrBefore: date)
             let later = ReportValidator.LaterReports(state: state, unit: unit, after: date, submission: submission)
             let (issues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission,
