@@ -94,6 +94,8 @@ import TestSupport
             #expect(result.status != 0 && result.error.contains(saying), "\(arguments): \(result.error)")
             #expect(!FileManager.default.fileExists(atPath: data.path), "\(arguments) left a data folder")
         }
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("data-") }
+        #expect(left.isEmpty, "nothing moved aside is left either: \(left)")
     }
 
     @Test func missingConfigFileNamedExplicitlyStopsStartUp() throws {

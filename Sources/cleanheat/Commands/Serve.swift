@@ -58,8 +58,12 @@ struct Serve: AsyncParsableCommand {
             // What this start made (migrations, a bootstrap token) goes with it: a start that fails after the checks
             // above (a name in the config the migrations do not know, the port taken meanwhile) leaves no folder.
             if folderIsNew {
+                // Moved aside while the lock is still held, then removed: removed in place after the lock was let go,
+                // a second start that took the folder meanwhile would have had it deleted under it.
+                let aside = options.dataURL.path + ".failed-start-\(getpid())"
+                let moved = rename(options.dataURL.path, aside) == 0
                 try? store.close(checkpointing: false)
-                if (try? FileManager.default.removeItem(at: options.dataURL)) != nil {
+                if moved, (try? FileManager.default.removeItem(atPath: aside)) != nil {
                     logger.notice("removed the data folder this start had made: \(options.dataURL.path)")
                 }
             }
