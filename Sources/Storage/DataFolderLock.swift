@@ -41,20 +41,30 @@ final class DataFolderLock {
     /// A shared hold on `folder`'s lock, for a reader that needs the folder to stay still (`verify`): a server or
     /// command starting meanwhile is refused, as it would be by another server. Throws `folderLocked` when a
     /// process holds the folder. Creates nothing: `verify` reads backups too, and a folder without a `LOCK` was
-    /// never served. The hold's pid is written into `LOCK` where the file is writable, so that a refused start
-    /// names this process rather than the last server.
+    /// never served. The hold's pid is written into `LOCK` where it is a writable regular file (never through a
+    /// symbolic link: a copied folder's `LOCK` could point anywhere, and verify runs as root), so that a refused
+    /// start names this process rather than the last server.
     static func holdShared(_ folder: String) throws -> SharedHold {
         let path = folder + "/LOCK"
-        var descriptor = open(path, O_RDWR | O_CLOEXEC)
-        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+        var writable = true
+        var descriptor = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        if descriptor < 0 && errno != ELOOP {
+            writable = false
+            descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        }
         guard descriptor >= 0 else { return SharedHold(descriptor: nil) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            Glibc.close(descriptor)
+            return SharedHold(descriptor: nil)
+        }
         guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else {
             let holder = pid(in: descriptor)
             Glibc.close(descriptor)
             throw StoreError.folderLocked(folder: folder, pid: holder)
         }
         let pid = Array("\(getpid())\n".utf8)
-        if ftruncate(descriptor, 0) == 0 { _ = pwrite(descriptor, pid, pid.count, 0) }
+        if writable, ftruncate(descriptor, 0) == 0 { _ = pwrite(descriptor, pid, pid.count, 0) }
         return SharedHold(descriptor: descriptor)
     }
 

@@ -251,7 +251,10 @@ import TestSupport
     @Test func aVerifyInProgressKeepsAServerFromStarting() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         try ToyStore.openToy(folder).close()
+        let lock = folder.appendingPathComponent("LOCK")
+        try Data("4242\n".utf8).write(to: lock) // the last server's pid, long gone
         var hold: DataFolderLock.SharedHold? = try DataFolderLock.holdShared(folder.path)
+        #expect(try String(contentsOf: lock, encoding: .utf8) == "\(getpid())\n", "the verifier names itself")
         var second: DataFolderLock.SharedHold? = try DataFolderLock.holdShared(folder.path)
         #expect {
             _ = try ToyStore.openToy(folder)
@@ -262,6 +265,13 @@ import TestSupport
         #expect(hold != nil && second != nil)
         (hold, second) = (nil, nil)
         try ToyStore.openToy(folder).close()
+        // A copied folder's LOCK may be a symbolic link to anything: the hold never writes through it.
+        let outside = folder.deletingLastPathComponent().appendingPathComponent("precious-\(UUID())")
+        try Data("keep me".utf8).write(to: outside)
+        try FileManager.default.removeItem(at: lock)
+        try FileManager.default.createSymbolicLink(at: lock, withDestinationURL: outside)
+        withExtendedLifetime(try DataFolderLock.holdShared(folder.path)) {}
+        #expect(try String(contentsOf: outside, encoding: .utf8) == "keep me")
     }
 
     /// A folder whose snapshot went missing, closed cleanly (its WAL is one empty segment named after the records
