@@ -145,6 +145,13 @@ import Glibc
         hangup.process.signal(SIGHUP)
         #expect(hangup.waitForExit(timeout: 60) == 0)
         #expect(hangup.log.contains("SIGHUP: stopping") && hangup.log.contains("stopped"), "\(hangup.log)")
+        // Started with SIGHUP ignored (nohup), it outlives the terminal, as asked.
+        let nohup = try ServerProcess.start(wrapper: "trap '' HUP; exec")
+        defer { nohup.stop() }
+        nohup.process.signal(SIGHUP)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await APIClient(baseURL: nohup.baseURL, token: nil).get("/healthz").status == 200)
+        #expect(!nohup.log.contains("SIGHUP"), "\(nohup.log)")
 
         let config = try RepositoryPaths.makeTemporaryFolder("cleanheat-again").appendingPathComponent("grace.json")
         try Data(#"{"timeouts": {"shutdownGraceSeconds": 120, "bodySeconds": 600}}"#.utf8).write(to: config)

@@ -10,11 +10,15 @@ final class ShutdownSignal: @unchecked Sendable {
     private var received: String?
     private var waiter: CheckedContinuation<String, Never>?
     private var repeatHandler: (@Sendable (String) -> Void)?
+    /// A second signal that came before `onRepeat` was set (during recovery, say): delivered when it is.
+    private var earlyRepeat: String?
     private var sources: [any DispatchSourceSignal] = []
 
     init() {
         let queue = DispatchQueue(label: "cleanheat.signals")
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
+        // SIGHUP already ignored is the caller's wish (`nohup`): the server is to outlive the terminal.
+        let hangupIgnored = Self.isIgnored(SIGHUP)
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] where !(number == SIGHUP && hangupIgnored) {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [unowned self] in deliver(name) }
@@ -41,13 +45,23 @@ final class ShutdownSignal: @unchecked Sendable {
     func onRepeat(_ handler: @escaping @Sendable (String) -> Void) {
         lock.lock()
         repeatHandler = handler
+        let early = earlyRepeat
+        earlyRepeat = nil
         lock.unlock()
+        if let early { handler(early) }
+    }
+
+    private static func isIgnored(_ number: Int32) -> Bool {
+        var current = sigaction()
+        sigaction(number, nil, &current)
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == 1 // SIG_IGN
     }
 
     private func deliver(_ name: String) {
         lock.lock()
         guard received == nil else {
             let handler = repeatHandler
+            if handler == nil { earlyRepeat = name }
             lock.unlock()
             handler?(name)
             return
