@@ -315,6 +315,17 @@ import TestSupport
         #expect(!keptChanges.contains { $0.hasPrefix("villages[xtp-dongcun/") }, "\(keptChanges)")
         #expect(keptChanges.contains("villages[xtp-xicun/biomass].installed") && keptChanges.contains("fuel.biomassTons"), "\(keptChanges)")
         #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=4").status == 404)
+        // From the day before too: 10-14's first revision sends 西村 only, and takes 东村 and the fuel from 10-13;
+        // its second sends them as they were. Nothing changed in effect, and the diff says nothing.
+        let fuel: [String: Any] = ["fuel": ["cleanCoalTons": 0, "biomassTons": 12.5]]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-13", [300, 280, 200, 150, 100], extra: fuel)).status == 201)
+        let xicun = ["village": "xtp-xicun", "path": "biomass", "confirmed": 100, "signed": 90, "installed": 80, "accepted": 70, "operating": 60] as [String: Any]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: "2021-10-14", [100, 90, 80, 70, 60], village: "xtp-xicun", path: "biomass")).status == 201)
+        var same = CampaignFixture.report(date: "2021-10-14", [300, 280, 200, 150, 100], extra: fuel)
+        same["villages"] = (same["villages"] as? [[String: Any]] ?? []) + [xicun]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: same).status == 200)
+        let carried = try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-14/diff?from=1&to=2")
+        #expect((carried.json["changes"] as? [Any])?.isEmpty == true, "\(carried.text)")
         #expect(try await f.office.get("/api/v1/reports/xiatuanpu/2021-10-15?revision=x").status == 400)
         // A reporter sees its own unit only.
         #expect(try await f.zirun.get("/api/v1/reports/xiatuanpu/2021-10-15").status == 403)

@@ -47,7 +47,7 @@ extension CleanheatAPI {
             }
             let from = try pickRevision(day, request.query("from"), parameter: "from")
             let to = try pickRevision(day, request.query("to"), parameter: "to")
-            return try api.renderer.response(200, RevisionDiff(day: day, from: from, to: to))
+            return try api.renderer.response(200, RevisionDiff(day: day, carried: api.campaign.carriedInto(unit: day.unit, date: day.date), from: from, to: to))
         },
     ]
 

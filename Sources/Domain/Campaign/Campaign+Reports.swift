@@ -196,6 +196,11 @@ extension Campaign {
         }
     }
 
+    /// The unit's last reported day before `date`: what a day's report carries on from.
+    public func carriedInto(unit: String, date: LocalDate) -> UnitTimeline.Day? {
+        read { $0.timelines[unit]?.effective(onOrBefore: date.adding(days: -1)) }
+    }
+
     public func report(unit: String, date: LocalDate, for principal: Principal) throws -> UnitDay {
         guard principal.mayActFor(unit: unit) else { throw DomainError(.forbidden, "只能查看本单位的报送") }
         guard let day = read({ $0.unitDay(unit, date) }) else {

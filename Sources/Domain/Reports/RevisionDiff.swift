@@ -15,7 +15,8 @@ public struct RevisionDiff: Encodable, Sendable, Equatable {
     public var to: Int
     public var changes: [Change]
 
-    public init(day: UnitDay, from old: ReportRevision, to new: ReportRevision) {
+    /// `carried`: the unit's last reported day before this one, whose counts and fuel the day starts from.
+    public init(day: UnitDay, carried: UnitTimeline.Day?, from old: ReportRevision, to new: ReportRevision) {
         self.unit = day.unit
         self.date = day.date
         self.from = old.revision
@@ -24,8 +25,8 @@ public struct RevisionDiff: Encodable, Sendable, Equatable {
         func note(_ field: String, _ a: String?, _ b: String?) {
             if a != b { changes.append(Change(field: field, old: a, new: b)) }
         }
-        let (before, fuelBefore) = Self.effective(day.revisions, through: old.revision)
-        let (after, fuelAfter) = Self.effective(day.revisions, through: new.revision)
+        let (before, fuelBefore) = Self.effective(day.revisions, through: old.revision, from: carried)
+        let (after, fuelAfter) = Self.effective(day.revisions, through: new.revision, from: carried)
         for key in Set(before.keys).union(after.keys).sorted() {
             for stage in Funnel.stages {
                 note("villages[\(key.village)/\(key.path)].\(stage.field)",
@@ -42,10 +43,12 @@ public struct RevisionDiff: Encodable, Sendable, Equatable {
         self.changes = changes
     }
 
-    /// The day's counts and fuel after revision `number`, laid over its earlier revisions as `UnitDay` does.
-    private static func effective(_ revisions: RevisionList, through number: Int) -> ([ProgressKey: Funnel], FuelDelivered?) {
-        var counts: [ProgressKey: Funnel] = [:]
-        var fuel: FuelDelivered?
+    /// The day's counts and fuel after revision `number`: its revisions up to it laid over the day it carries on
+    /// from, as the timeline lays them.
+    private static func effective(_ revisions: RevisionList, through number: Int,
+                                  from carried: UnitTimeline.Day?) -> ([ProgressKey: Funnel], FuelDelivered?) {
+        var counts = carried?.counts ?? [:]
+        var fuel = carried?.fuel
         for revision in revisions where revision.revision <= number {
             for entry in revision.villages { counts[entry.key] = entry.counts }
             if let given = revision.fuel { fuel = given }
