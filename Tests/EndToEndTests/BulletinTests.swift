@@ -121,8 +121,8 @@ import TestSupport
         #expect(lines.contains("7. 清洁煤过渡：登记 50 户，安装 40 户（较昨日 ±0 户），验收 30 户，完成率 80.0%"))
         #expect(lines.contains("1. 下团堡乡：完成率 71.7%（安装 330/460 户，较昨日 +50 户）"))
         #expect(lines.contains("2. 滋润乡：完成率 50.0%（安装 30/60 户，较昨日 ±0 户），未报（数据沿用10月14日报送）"))
-        #expect(lines.contains("3. 北旺庄街道：尚未登记确村确户，迟报"))
-        #expect(lines.contains("3. 沙楞河乡：尚未登记确村确户，免报"))
+        #expect(lines.contains("3. 北旺庄街道：尚未登记改造任务户，迟报"))
+        #expect(lines.contains("3. 沙楞河乡：尚未登记改造任务户，免报"))
         #expect(lines.contains("下团堡乡：东村变压器容量不足，需地电公司增容"))
         #expect(lines.suffix(3).first == "朔城区清洁取暖领导小组办公室")
         // Accept: text/plain negotiates the same text.

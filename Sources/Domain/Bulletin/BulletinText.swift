@@ -37,8 +37,9 @@ public enum BulletinText {
         lines.append("四、各单位进度排名（按安装完成率）")
         for line in b.byUnit {
             let f = line.figures
-            // No village registered: "完成率 0.0%（安装 0/0 户）" read as a unit that did nothing of a task it has.
-            var text = f.rosterTarget == 0 && f.installed == 0 ? "\(line.rank). \(line.name)：尚未登记确村确户"
+            // No retrofit household registered (none, or clean coal only): "完成率 0.0%（安装 0/0 户）" read as a unit
+            // that did nothing of a task it has.
+            var text = f.rosterTarget == 0 && f.installed == 0 ? "\(line.rank). \(line.name)：尚未登记改造任务户"
                 : "\(line.rank). \(line.name)：完成率 \(percent(f.exactRate))（安装 \(f.installed)/\(f.rosterTarget) 户，较昨日\(signed(f.dayChange.installed))户）"
             switch line.status {
             case "late": text += "，迟报"
