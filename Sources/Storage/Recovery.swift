@@ -187,7 +187,12 @@ extension Store {
     public static func verify(folder url: URL, fileSystem: any FileSystem = PosixFileSystem()) -> VerifyReport {
         let folder = url.standardizedFileURL.path
         guard fileSystem.exists(folder) else { return VerifyReport(isSound: false, lines: ["\(folder): no such folder"]) }
-        guard (try? fileSystem.list(folder)) != nil else { return VerifyReport(isSound: false, lines: ["\(folder): not a folder"]) }
+        do { _ = try fileSystem.list(folder) } catch let error as FileSystemError {
+            let reason = error.errno == ENOTDIR ? "not a folder" : "cannot be read (\(String(cString: strerror(error.errno))))"
+            return VerifyReport(isSound: false, lines: ["\(folder): \(reason)"])
+        } catch {
+            return VerifyReport(isSound: false, lines: ["\(folder): cannot be read (\(error))"])
+        }
         // A running server removes covered segments after each checkpoint: read meanwhile, the folder looks as if
         // records were missing. The hold keeps one from starting until the check is done.
         let hold: DataFolderLock.SharedHold

@@ -310,12 +310,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         }
         let made = !fileSystem.exists(target)
         try fileSystem.makeDirectory(target)
-        let entries: [String]
-        do { entries = try fileSystem.list(target) } catch let error as FileSystemError {
-            // mkdir leaves a file of that name alone; listing it then failed as if nothing were there.
-            throw fileSystem.exists(target) ? FileSystemError(call: "backup", path: target, errno: ENOTDIR) : error
-        }
-        guard entries.isEmpty else {
+        // A file of that name (mkdir leaves it alone) lists as ENOTDIR: "not a folder", not "nothing there".
+        guard try fileSystem.list(target).isEmpty else {
             throw FileSystemError(call: "backup", path: target, errno: EEXIST)
         }
         do {

@@ -17,7 +17,11 @@ public struct PosixFileSystem: FileSystem {
 
     public func list(_ directory: String) throws -> [String] {
         do { return try FileManager.default.contentsOfDirectory(atPath: directory).sorted() } catch {
-            throw FileSystemError(call: "list", path: directory, errno: ENOENT)
+            // Foundation's error has no errno: the cause is asked of the path, so that "no folder", "not a folder"
+            // and "not readable" are told apart.
+            var info = stat()
+            let reason = stat(directory, &info) != 0 ? errno : (info.st_mode & S_IFMT) != S_IFDIR ? ENOTDIR : EACCES
+            throw FileSystemError(call: "list", path: directory, errno: reason)
         }
     }
 
