@@ -103,15 +103,15 @@ extension Campaign {
             guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             guard principal.mayActFor(unit: task.unit) else { throw DomainError(.forbidden, "只能更新本单位的任务") }
             if status == nil && note == nil { throw DomainError.invalid("status", "请填写 status 或 note") }
-            if task.updates.count >= self.rules.maxUpdatesPerTask {
-                throw DomainError.invalid("id", "此任务已有 \(task.updates.count) 次更新，达到上限 \(self.rules.maxUpdatesPerTask) 次，请联系领导小组办公室")
-            }
             try self.checkFreeText(note, field: "note", noun: "说明")
             // A blank note replaced the task's note with nothing and was audited as "办理中，   ".
             if let note, !Self.hasVisibleText(note) { throw DomainError.invalid("note", "说明不能为空白；不改说明请不填 note") }
             let newStatus = status ?? task.status
             // The same status again with no note (a retried curl) changes nothing: no update, no audit entry.
             if note == nil && newStatus == task.status { return .noWrite(task) }
+            if task.updates.count >= self.rules.maxUpdatesPerTask {
+                throw DomainError.invalid("id", "此任务已有 \(task.updates.count) 次更新，达到上限 \(self.rules.maxUpdatesPerTask) 次，请联系领导小组办公室")
+            }
             let update = DutyTask.Update(at: now, by: principal.label, status: newStatus, note: note)
             let doneOn = newStatus == .done ? (task.doneOn ?? today) : nil
             task.record(update, doneOn: doneOn)

@@ -51,7 +51,7 @@ public struct Router: HTTPResponder {
     /// `path`: as sent (`HTTPRequestHead.rawPath`): split on `/` first, each segment then percent-decoded.
     public func lookup(method: String, path: Substring) -> RouteLookup {
         if path == "*" && method == "OPTIONS" { // the parser admits `*` for OPTIONS only
-            let methods = Set(routes.values.joined().map(\.method))
+            let methods = Set(routes.values.joined().map(\.method)).union(["OPTIONS"])
             return .options(allow: (methods.contains("GET") ? methods.union(["HEAD"]) : methods).sorted(), pattern: "*")
         }
         // Split on bytes: `String.split` walks Characters, and was a tenth of an authenticated GET's own time.
