@@ -119,15 +119,7 @@ import Glibc
     }
 
     @Test func aRequestStillUnfinishedWhenTheGraceEndsIsCutAndTheServerExitsZero() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-grace")
-        let config = folder.appendingPathComponent("grace.json")
-        // The body timeout is far away: only the grace may end the request.
-        try Data(#"{"timeouts": {"shutdownGraceSeconds": 1, "bodySeconds": 600}}"#.utf8).write(to: config)
-        let server = try ServerProcess.start(config: config)
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"role\"")
-        try await Task.sleep(for: .milliseconds(100)) // screened and waiting for the rest of the body
+        let (server, client) = try await Self.serverWithARequestInFlight(grace: 1)
         let signalled = Date()
         server.process.signal(SIGINT)
         #expect(server.waitForExit(timeout: 120) == 0)
@@ -153,13 +145,7 @@ import Glibc
         #expect(try await APIClient(baseURL: nohup.baseURL, token: nil).get("/healthz").status == 200)
         #expect(!nohup.log.contains("SIGHUP"), "\(nohup.log)")
 
-        let config = try RepositoryPaths.makeTemporaryFolder("cleanheat-again").appendingPathComponent("grace.json")
-        try Data(#"{"timeouts": {"shutdownGraceSeconds": 120, "bodySeconds": 600}}"#.utf8).write(to: config)
-        let server = try ServerProcess.start(config: config)
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"role\"")
-        try await Task.sleep(for: .milliseconds(100)) // screened and waiting for the rest of the body
+        let (server, client) = try await Self.serverWithARequestInFlight(grace: 120)
         let signalled = Date()
         server.process.terminate()
         try await waitFor { server.log.contains("SIGTERM: stopping") || !server.process.isRunning }
@@ -168,6 +154,19 @@ import Glibc
         #expect(Date().timeIntervalSince(signalled) < 60, "it waited for the grace (120 s)")
         #expect(server.log.contains("SIGINT again: closing the connections still busy now"), "\(server.log)")
         #expect(client.isClosed(within: 2))
+    }
+
+    /// A server whose shutdown grace is `grace` seconds, and a client whose request has sent part of its body: the
+    /// body timeout is far away, so only the grace (or its end) may end the request.
+    private static func serverWithARequestInFlight(grace: Int) async throws -> (ServerProcess, RawHTTPClient) {
+        let config = try RepositoryPaths.makeTemporaryFolder("cleanheat-grace").appendingPathComponent("grace.json")
+        try Data(#"{"timeouts": {"shutdownGraceSeconds": \#(grace), "bodySeconds": 600}}"#.utf8).write(to: config)
+        let server = try ServerProcess.start(config: config)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"role\"")
+        try await Task.sleep(for: .milliseconds(100)) // screened and waiting for the rest of the body
+        return (server, client)
     }
 
     private func waitFor(_ condition: () -> Bool) async throws {
