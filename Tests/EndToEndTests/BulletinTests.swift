@@ -277,9 +277,22 @@ import TestSupport
         defer { f.stop() }
         let reply = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15")
         #expect(reply.status == 200)
-        // The summary has no CSV form: asking for one is refused, not answered in JSON.
+        // For Excel (the weekly meeting, the monthly report): one row per unit, as the JSON says it; no text form.
         let csv = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15&format=csv")
-        #expect(csv.status == 400 && csv.errorCode == "bad_query" && csv.errorFields == ["format"])
+        #expect(csv.status == 200 && csv.header("Content-Type") == "text/csv; charset=utf-8", "\(csv.text)")
+        let rows = csv.text.split(separator: "\r\n").map(String.init)
+        #expect(rows.first == "\u{FEFF}单位,单位编号,应报天数,按时,迟报,未报,免报,确户,签约,安装,验收,通暖,期间确户,期间签约,期间安装,期间验收,期间通暖")
+        // Each unit's row says what its JSON line says.
+        for line in try #require(reply.json["byUnit"] as? [[String: Any]]) {
+            let counts = line["counts"] as? [String: Int] ?? [:], change = line["change"] as? [String: Int] ?? [:]
+            let stages = ["confirmed", "signed", "installed", "accepted", "operating"]
+            let expected = [line["name"], line["unit"], line["expected"], line["onTime"], line["late"], line["missing"], line["exempt"]]
+                .map { "\($0 ?? "")" } + stages.map { "\(counts[$0] ?? -1)" } + stages.map { "\(change[$0] ?? -1)" }
+            #expect(rows.contains(expected.joined(separator: ",")), "\(expected) in \(rows)")
+        }
+        #expect(rows.count == 14)
+        let text = try await f.supervisor.get("/api/v1/summary?from=2021-10-14&to=2021-10-15&format=text")
+        #expect(text.status == 400 && text.errorCode == "bad_query" && text.errorFields == ["format"])
         let units = try #require(reply.json["byUnit"] as? [[String: Any]])
         let xtp = try #require(units.first { $0["unit"] as? String == "xiatuanpu" })
         #expect(xtp["expected"] as? Int == 2 && xtp["onTime"] as? Int == 2 && xtp["missing"] as? Int == 0)

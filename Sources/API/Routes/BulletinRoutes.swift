@@ -50,11 +50,23 @@ extension CleanheatAPI {
             response.headers["Vary"] = "Accept"
             return response
         },
-        APIRoute("GET", "/api/v1/summary", .readSummary, queries: ["from", "to"]) { api, request in
+        APIRoute("GET", "/api/v1/summary", .readSummary, queries: ["from", "to", "format"]) { api, request in
             guard let from = try request.dateQuery("from", required: true), let to = try request.dateQuery("to", required: true) else {
                 throw APIError.badQuery(parameter: "from", message: "缺少 from 或 to")
             }
-            return try api.renderer.response(200, try APIError.queryChecked { try api.campaign.summary(from: from, to: to) })
+            let format = try request.format(allowed: ["json", "csv"])
+            let summary = try APIError.queryChecked { try api.campaign.summary(from: from, to: to) }
+            var response: HTTPResponse
+            if format == "csv" {
+                var headers = HTTPFields()
+                headers["Content-Type"] = "text/csv; charset=utf-8"
+                headers["Content-Disposition"] = "attachment; filename=\"summary-\(from)-\(to).csv\""
+                response = HTTPResponse(status: 200, headers: headers, body: Data(SummaryCSV.render(summary).utf8))
+            } else {
+                response = try api.renderer.response(200, summary)
+            }
+            response.headers["Vary"] = "Accept"
+            return response
         },
     ]
 
