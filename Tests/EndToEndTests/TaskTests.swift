@@ -42,6 +42,7 @@ import TestSupport
         defer { f.stop() }
         let created = try await f.office.post("/api/v1/tasks", json: ["unit": "xiatuanpu", "title": "入户安装", "due": "2021-10-20"])
         let id = try #require(created.json["id"] as? String)
+        #expect(created.json["overdue"] as? Bool == false && created.json["daysOverdue"] as? Int == 0, "\(created.text)")
         // The unit may report progress, not move its own deadline.
         #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30"]).status == 403)
         #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["status": "in_progress"]).status == 200)

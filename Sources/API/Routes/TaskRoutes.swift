@@ -10,7 +10,7 @@ extension CleanheatAPI {
             guard let due = try body.date("due", required: true) else { throw DomainError.invalid("due", "缺少 due") }
             let task = try await api.campaign.createTask(unit: try body.requiredString("unit"), title: try body.requiredString("title"),
                                                          due: due, note: try body.string("note"), by: try request.caller)
-            return try api.renderer.response(201, task)
+            return try api.renderer.response(201, TaskView(task, today: api.campaign.today))
         },
         APIRoute("PATCH", "/api/v1/tasks/{id}", .updateTask) { api, request in
             let body = try request.json()
@@ -26,7 +26,7 @@ extension CleanheatAPI {
                 }
                 let task = try await api.campaign.editTask(id: request.parameter("id"), title: try body.string("title"),
                                                            due: try body.date("due"), by: try request.caller)
-                return try api.renderer.response(200, task)
+                return try api.renderer.response(200, TaskView(task, today: api.campaign.today))
             }
             var status: DutyTask.Status?
             if let text = try body.string("status") {
@@ -37,7 +37,7 @@ extension CleanheatAPI {
             }
             let task = try await api.campaign.updateTask(id: request.parameter("id"), status: status,
                                                          note: try body.string("note"), by: try request.caller)
-            return try api.renderer.response(200, task)
+            return try api.renderer.response(200, TaskView(task, today: api.campaign.today))
         },
         APIRoute("DELETE", "/api/v1/tasks/{id}", .editTask) { api, request in
             try await api.campaign.withdrawTask(id: request.parameter("id"), by: try request.caller)
@@ -54,8 +54,25 @@ extension CleanheatAPI {
             }
             // overdue=true: only overdue tasks; overdue=false: only the others; absent: all.
             let overdue = request.query("overdue") == nil ? nil : try request.boolQuery("overdue")
-            let tasks = api.campaign.tasks(unit: unit, overdue: overdue)
+            let today = api.campaign.today
+            let tasks = api.campaign.tasks(unit: unit, overdue: overdue).map { TaskView($0, today: today) }
             return try api.renderer.response(200, Wrapped(key: "tasks", value: tasks))
         },
     ]
+
+    /// A task with what the supervision office asks of it first: whether it is overdue today, and by how many days
+    /// (`GET /tasks?overdue=true` selects by the same rule).
+    private struct TaskView: Encodable {
+        let task: DutyTask
+        let today: LocalDate
+        init(_ task: DutyTask, today: LocalDate) { (self.task, self.today) = (task, today) }
+
+        func encode(to encoder: any Encoder) throws {
+            try task.encode(to: encoder)
+            var container = encoder.container(keyedBy: AnyKey.self)
+            let days = task.status == .done ? 0 : task.daysOverdue(at: today)
+            try container.encode(days > 0, forKey: AnyKey("overdue"))
+            try container.encode(days, forKey: AnyKey("daysOverdue"))
+        }
+    }
 }
