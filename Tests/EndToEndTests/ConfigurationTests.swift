@@ -17,6 +17,9 @@ import TestSupport
         (#"{"campaign": {"subsidies": {"household-electric": {"centralPerHousehold": 3000}}}}"#,
          "campaign.subsidies.household-electric: no such path"),
         (#"{"campaign": {"seasons": {"2012": {"deadline": "2012-11-30"}}}}"#, "campaign.seasons.2012: no such season"),
+        // A misspelt path with null amounts sets nothing, and is named all the same.
+        (#"{"campaign": {"subsidies": {"nosuchpath": {"centralPerHousehold": null, "cityPerHousehold": null}}}}"#,
+         "campaign.subsidies.nosuchpath: no such path"),
         // Found before a data folder is made for a server that cannot start.
         (#"{"server": {"tls": {"certificate": "/nope.pem", "privateKey": "/nope.key"}}}"#, "server.tls.certificate: cannot read /nope.pem"),
         (#"{"server": {"tls": {"certificate": "nope.pem", "privateKey": "/nope.key"}}}"#,

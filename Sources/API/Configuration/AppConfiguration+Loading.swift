@@ -121,6 +121,7 @@ extension AppConfiguration {
         }
         if let subsidies = try section.section("subsidies") {
             for path in subsidies.keys {
+                subsidyPathsNamed.append(path)
                 guard let entry = try subsidies.section(path) else { continue }
                 try entry.allowOnly(["centralPerHousehold", "cityPerHousehold"])
                 var central: Int?, city: Int?

@@ -11,6 +11,9 @@ public struct AppConfiguration: Sendable {
     public var storage = StorageSettings()
     /// Where the migration files are, relative to the working directory unless absolute.
     public var migrationsFolder = "migrations"
+    /// Every path `campaign.subsidies` names, amounts or not: checked against the migrated paths at start-up
+    /// (an entry of nulls for a misspelt path was passed over, as it sets nothing).
+    public var subsidyPathsNamed: [String] = []
 
     public init() {
         campaign.seasonDeadlines = ["2021": LocalDate(year: 2021, month: 10, day: 31)].compactMapValues { $0 }

@@ -35,7 +35,7 @@ struct DataOptions: ParsableArguments {
         for id in Set(rules.seasonDeadlines.keys).union(rules.seasonReportingEnds.keys).sorted() where !seasons.contains(id) {
             throw ConfigError(file: config, key: "campaign.seasons.\(id)", problem: "no such season (known: \(seasons.sorted().joined(separator: ", ")))")
         }
-        for id in rules.subsidyOverrides.keys.sorted() where !paths.contains(id) {
+        for id in Set(configuration.subsidyPathsNamed).sorted() where !paths.contains(id) {
             throw ConfigError(file: config, key: "campaign.subsidies.\(id)", problem: "no such path (known: \(paths.sorted().joined(separator: ", ")))")
         }
         // Config fills only what the plan leaves to another standard: an amount the plan sets was taken and ignored.
