@@ -57,7 +57,7 @@ struct APIRequest: Sendable {
         guard declared == expected else { throw APIError.unsupportedMediaType(expected: expected) }
         // A compressed body (curl --data-binary of a .gz with Content-Encoding: gzip) is not read as if it were the
         // JSON or CSV itself: RFC 9110 §8.4.1 asks a 415 for a coding the server does not take.
-        if let coding = http.headers["Content-Encoding"], coding.trimmingOptionalWhitespace().lowercased() != "identity" {
+        if let coding = http.headers["Content-Encoding"], !["", "identity"].contains(coding.trimmingOptionalWhitespace().lowercased()) {
             throw APIError.unsupportedContentEncoding(coding)
         }
     }

@@ -123,6 +123,12 @@ import TestSupport
                                                  headers: ["Content-Type": "application/json", "Content-Encoding": "gzip"])
         #expect(gzipped.status == 415 && gzipped.errorFields == ["Content-Encoding"] && gzipped.header("Accept-Encoding") == "identity",
                 "\(gzipped.text)")
+        // An empty Content-Encoding names no coding (sent raw: a client library may drop the empty field).
+        let raw = try RawHTTPClient(port: f.server.port)
+        try raw.send("POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try #require(f.xiatuanpu.token))\r\n"
+                     + "Content-Type: application/json\r\nContent-Encoding:\r\nContent-Length: 1\r\n\r\n{")
+        let empty = try raw.readResponse()
+        #expect(empty.status == 400 && empty.text.contains("malformed_json"), "an empty coding is none: \(empty.text)")
         // The message names the type to send, readable as it is: application/json, not application\/json.
         #expect(wrongType.text.contains("application/json") && !wrongType.text.contains("\\/"), "\(wrongType.text)")
         let misspelt = try await f.xiatuanpu.post("/api/v1/reports", json: ["date": "2021-10-15", "vilages": []])

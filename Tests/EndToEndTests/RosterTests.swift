@@ -16,9 +16,10 @@ import TestSupport
         defer { f.stop() }
         let again = try await f.office.post("/api/v1/villages", json: ["id": "xtp-dongcun", "name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
         #expect(again.status == 409 && again.errorFields == ["id"])
-        // `import` is the import's address, so no village can take it as an id.
+        // `import` is the import's address, so no village can take it as an id: a PUT there is no village's
+        // (405, naming what the address takes), and a POST naming it is refused on `id`.
         let reserved = try await f.office.put("/api/v1/villages/import", json: ["name": "导入村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
-        #expect(reserved.status == 422 && reserved.errorFields == ["id"])
+        #expect(reserved.status == 405 && reserved.header("Allow") == "POST, OPTIONS", "\(reserved.text)")
         let posted = try await f.office.post("/api/v1/villages", json: ["id": "import", "name": "导入村", "unit": "xiatuanpu", "area": "rural", "targets": ["biomass": 1]])
         #expect(posted.status == 422 && posted.errorFields == ["id"])
         // A reporter's village belongs to its own unit when the body leaves unit out, as its reports do.

@@ -13,6 +13,9 @@ public struct Route: Sendable {
     public let pattern: String
     public let handler: RouteHandler
     fileprivate let segments: [Segment]
+    /// How many segments are literal: where patterns of both kinds match a path, the more literal one is it
+    /// (`/villages/import` is the import, not a village named "import").
+    fileprivate var literalCount: Int { segments.count { if case .literal = $0 { true } else { false } } }
 
     fileprivate enum Segment: Sendable, Equatable {
         case literal(String)
@@ -58,14 +61,19 @@ public struct Router: HTTPResponder {
         let parts = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         var allowed: [String] = []
         var pattern = ""
+        var found: (Route, RouteParameters)?
+        var mostLiteral = -1
         for route in routes[parts.count] ?? [] {
-            guard let parameters = Self.match(route.segments, parts) else { continue }
+            guard route.literalCount >= mostLiteral, let parameters = Self.match(route.segments, parts) else { continue }
+            if route.literalCount > mostLiteral { (mostLiteral, allowed, found) = (route.literalCount, [], nil) }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route, parameters)
+                if found == nil { found = (route, parameters) }
+            } else {
+                allowed.append(route.method)
+                pattern = route.pattern
             }
-            allowed.append(route.method)
-            pattern = route.pattern
         }
+        if let (route, parameters) = found { return .found(route, parameters) }
         if allowed.isEmpty { return .notFound }
         if allowed.contains("GET") { allowed.append("HEAD") }
         allowed.append("OPTIONS") // answered for every path a route has, below
