@@ -27,7 +27,8 @@ enum Recovery {
     }
 
     /// `repair`: remove stray temporary files and cut a torn tail (keeping a `.broken` copy; a later cut in the same segment `.broken.2`, …). Without it
-    /// nothing is written, as `verify` needs (verify's hold on the folder writes only its pid into `LOCK`). Nothing is removed or cut until the whole folder has checked out:
+    /// nothing is written, as `verify` needs (verify's hold on the folder writes only its pid into `LOCK`). Nothing
+    /// is removed or cut until the whole folder has checked out:
     /// a folder refused for corruption keeps its stray files and torn tail, as found, for whoever repairs it.
     static func run<State: DurableState>(folder: String, fileSystem fs: any FileSystem, logger: Logger,
                                          repair: Bool) throws -> Result<State> {

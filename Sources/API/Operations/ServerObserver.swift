@@ -28,10 +28,10 @@ public struct ServerObserver: HTTPServerObserver {
 
     /// The target as one line of text: sent raw, it holds no control character, but UTF-8 may carry a Unicode line
     /// break (U+2028, U+0085), with which a client could write a line of its own into the log. Those go to `%XX`.
-    static func loggable(_ path: String) -> String {
-        guard path.unicodeScalars.contains(where: \.breaksLines) else { return path }
+    static func loggable(_ target: String) -> String {
+        guard target.unicodeScalars.contains(where: \.breaksLines) else { return target }
         var text = ""
-        for scalar in path.unicodeScalars {
+        for scalar in target.unicodeScalars {
             if scalar.breaksLines {
                 for byte in String(scalar).utf8 { text += (byte < 0x10 ? "%0" : "%") + String(byte, radix: 16, uppercase: true) }
             } else {

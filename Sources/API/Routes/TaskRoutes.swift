@@ -70,7 +70,7 @@ extension CleanheatAPI {
         func encode(to encoder: any Encoder) throws {
             try task.encode(to: encoder)
             var container = encoder.container(keyedBy: AnyKey.self)
-            let days = task.status == .done ? 0 : task.daysOverdue(at: today)
+            let days = task.daysOpenPastDue(on: today)
             try container.encode(days > 0, forKey: AnyKey("overdue"))
             try container.encode(days, forKey: AnyKey("daysOverdue"))
         }

@@ -96,7 +96,12 @@ public enum BulletinCSV {
                          String(f.confirmed), String(f.signed), String(f.installed), String(f.accepted), String(f.operating),
                          BulletinText.percent(f.exactRate), String(f.dayChange.installed), line.stale ? "是" : "否"])
         }
-        return "\u{FEFF}" + rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return document(rows)
+    }
+
+    /// Rows as Excel on a Chinese Windows machine opens them: UTF-8 with a BOM, CRLF, every field `quote`d.
+    static func document(_ rows: [[String]]) -> String {
+        "\u{FEFF}" + rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
     /// As the text says it: a unit without a report has not reported yet before the deadline, missed it after.

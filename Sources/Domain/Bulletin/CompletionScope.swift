@@ -8,7 +8,7 @@ struct CompletionScope {
 
     /// `season`: the season of the date in question (`CampaignState.season(containing:)`), nil before the first.
     init(season: Season?, in state: CampaignState) {
-        self.season = season ?? state.seasons.min { $0.start < $1.start }
+        self.season = season ?? state.firstSeason
     }
 
     func counts(_ path: String) -> Bool { season?.countsTowardCompletion(path) ?? true }

@@ -26,7 +26,7 @@ extension Campaign {
         return read { state in
             // A day before the first season is shown against the plan it leads up to, as completion is counted
             // (docs/bulletin.md): its plan targets were null, the day after the season's end had them.
-            let season = (state.season(containing: date) ?? state.seasons.min { $0.start < $1.start }).map(effective)
+            let season = (state.season(containing: date) ?? state.firstSeason).map(effective)
             return Bulletin(date: date, state: state, season: season, paths: paths, rules: rules, generatedAt: generatedAt)
         }
     }

@@ -127,7 +127,7 @@ extension Campaign {
         return read { state in
             state.tasks.values
                 .filter { unit == nil || $0.unit == unit }
-                .filter { task in overdue.map { ($0 == (task.status != .done && task.due < today)) } ?? true }
+                .filter { task in overdue.map { $0 == (task.daysOpenPastDue(on: today) > 0) } ?? true }
                 .sorted { ($0.due, $0.unit, $0.id) < ($1.due, $1.unit, $1.id) }
         }
     }

@@ -94,7 +94,7 @@ public struct LaggingReport: Encodable, Sendable {
         self.thresholds = Thresholds(thresholds)
         self.minimumLevel = minimumLevel
         // A window before the first season cites the plan it leads up to, not a generic title.
-        self.planTitle = (season ?? state.seasons.min { $0.start < $1.start })?.title
+        self.planTitle = (season ?? state.firstSeason)?.title
         let reporting = from.through(to).filter { campaignRules.isReportingDay($0, in: state) }
         self.reportingDays = reporting.count
         self.daysPastDeadline = reporting.filter { campaignRules.deadlinePassed($0, at: now) }.count

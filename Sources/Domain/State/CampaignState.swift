@@ -76,6 +76,9 @@ extension CampaignState {
         seasons.first { $0.contains(date) } ?? seasons.filter { $0.start <= date }.max { $0.start < $1.start }
     }
 
+    /// The first season: the plan a date before every season is judged by (the one it leads up to).
+    public var firstSeason: Season? { seasons.min { $0.start < $1.start } }
+
     public var reportingUnits: [Unit] { units.filter { $0.kind == .township } }
 
     public func villages(of unit: String) -> [Village] {

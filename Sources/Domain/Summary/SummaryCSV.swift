@@ -1,5 +1,5 @@
 /// The summary for Excel (the weekly meeting's table, the monthly report): one row per unit, as the bulletin's CSV,
-/// UTF-8 with a BOM and CRLF, quoted and guarded by `BulletinCSV.quote`. Counts are the retrofit's (clean coal
+/// written as `BulletinCSV.document` writes it. Counts are the retrofit's (clean coal
 /// apart), as the JSON's unit totals.
 public enum SummaryCSV {
     public static let header = ["单位", "单位编号", "应报天数", "按时", "迟报", "未报", "免报",
@@ -12,6 +12,6 @@ public enum SummaryCSV {
             rows.append([line.name, line.unit, String(line.expected), String(line.onTime), String(line.late), String(line.missing),
                          String(line.exempt)] + stages.map { String(line.counts[$0]) } + stages.map { String(line.change[$0]) })
         }
-        return "\u{FEFF}" + rows.map { $0.map(BulletinCSV.quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return BulletinCSV.document(rows)
     }
 }

@@ -57,6 +57,9 @@ public struct DutyTask: Codable, Sendable, Equatable {
         return task
     }
 
+    /// Days a task not done is past due `today`, 0 for a done one: what `GET /tasks` says of it and selects by.
+    public func daysOpenPastDue(on today: LocalDate) -> Int { status == .done ? 0 : max(0, today - due) }
+
     /// Days past due at `date`; 0 when not overdue. A task done late stays overdue up to its completion day.
     public func daysOverdue(at date: LocalDate) -> Int {
         let end = status == .done ? (doneOn ?? due) : date

@@ -14,8 +14,8 @@ public struct Route: Sendable {
     public let handler: RouteHandler
     fileprivate let segments: [Segment]
     /// How many segments are literal: where patterns of both kinds match a path, the more literal one is it
-    /// (`/villages/import` is the import, not a village named "import").
-    fileprivate var literalCount: Int { segments.count { if case .literal = $0 { true } else { false } } }
+    /// (`/villages/import` is the import, not a village named "import"). Counted once, when the route is added.
+    fileprivate let literalCount: Int
 
     fileprivate enum Segment: Sendable, Equatable {
         case literal(String)
@@ -48,7 +48,9 @@ public struct Router: HTTPResponder {
             }
             return .literal(String(part))
         }
-        routes[segments.count, default: []].append(Route(method: method, pattern: pattern, handler: handler, segments: segments))
+        let literals = segments.count { if case .literal = $0 { true } else { false } }
+        routes[segments.count, default: []].append(Route(method: method, pattern: pattern, handler: handler, segments: segments,
+                                                         literalCount: literals))
     }
 
     /// `path`: as sent (`HTTPRequestHead.rawPath`): split on `/` first, each segment then percent-decoded.
