@@ -35,4 +35,26 @@ import Testing
         }
         #expect(post.pattern == "/villages/import")
     }
+
+    /// Literal paths are found by one table lookup; a path written another way (percent-encoded, doubled or
+    /// trailing slash) goes the long way and must come to the same answer.
+    @Test func aLiteralPathWrittenAnyWayFindsTheSameRoute() {
+        let router = Self.router()
+        for path in ["/villages/import", "/villages/%69mport", "//villages/import", "/villages/import/"] {
+            guard case let .found(route, parameters) = router.lookup(method: "POST", path: Substring(path)) else {
+                Issue.record("POST \(path)")
+                continue
+            }
+            #expect(route.pattern == "/villages/import" && parameters.values.isEmpty, "\(path)")
+            guard case let .methodNotAllowed(allow, _) = router.lookup(method: "DELETE", path: Substring(path)) else {
+                Issue.record("DELETE \(path)")
+                continue
+            }
+            #expect(allow == ["POST", "OPTIONS"], "\(path)")
+        }
+        guard case .notFound = router.lookup(method: "POST", path: "/villages/imports/x") else {
+            Issue.record("a path no route has")
+            return
+        }
+    }
 }
