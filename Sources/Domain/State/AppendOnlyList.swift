@@ -26,9 +26,10 @@ public struct AppendOnlyList<Element: Sendable>: RandomAccessCollection, Sendabl
         return pages[position >> Self.pageBits][(position >> Self.chunkBits) & chunkMask][position & ((1 << Self.chunkBits) - 1)]
     }
 
-    /// Without going through indexes: a report's latest revision is read on every submission.
-    public var last: Element? { pages.last?.last?.last }
-    public var first: Element? { pages.first?.first?.first }
+    /// By index, not `pages.last?.last?.last`: each `.last` there copied out (retained) a whole inner array, and a
+    /// report's latest revision is read on every submission.
+    public var last: Element? { count == 0 ? nil : self[count - 1] }
+    public var first: Element? { count == 0 ? nil : self[0] }
 
     public mutating func append(_ element: Element) {
         if count & ((1 << Self.pageBits) - 1) == 0 {
