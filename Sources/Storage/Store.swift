@@ -220,9 +220,12 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
             bytesSinceCheckpoint += bytes.count
             condition.lock()
+            let replaced = published
             published = Published(working)
             publishedSequence = nextSequence - 1
             condition.unlock()
+            // Freed (when no reader holds it) outside the lock, which every reader takes.
+            withExtendedLifetime(replaced) {}
             if segment.size >= options.segmentMaxBytes { try? rollSegment() }
         }
         for answer in answers { answer() }

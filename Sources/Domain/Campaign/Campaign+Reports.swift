@@ -19,6 +19,9 @@ extension Campaign {
     public func submitReport(_ submission: ReportSubmission, by principal: Principal, dryRun: Bool = false) async throws -> ReportReceipt {
         let now = self.now()
         let rules = self.rules
+        // Judged here, on the caller's thread, though thrown in its turn below: the texts need no state, and the one
+        // thread that decides every write has no time to spare.
+        let textCheck = Result { try Self.checkText(submission, rules: rules) }
         return try await store.commit { state in
             let unit = try Self.reportingUnit(of: submission, principal: principal, state: state)
             let today = rules.time.localDate(of: now)
@@ -33,7 +36,7 @@ extension Campaign {
                                               submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
             }
             try Self.checkDate(date, unit: unit, principal: principal, today: today, now: now, state: state, rules: rules)
-            try Self.checkText(submission, rules: rules)
+            try textCheck.get()
 
             let base = state.timelines[unit]?.effective(onOrBefore: date)
             let later = ReportValidator.LaterReports(state: state, unit: unit, after: date, submission: submission)
