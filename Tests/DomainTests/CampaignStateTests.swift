@@ -42,13 +42,14 @@ import Testing
         try b.report("xiatuanpu", "2021-10-14", [("a", "biomass", [10, 10, 10, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 3.5))
         let files = try b.state.snapshotFiles()
         #expect(files.keys.sorted() == ["audit.json", "exemptions.json", "migrations.json", "reference.json", "reopenings.json",
-                                        "reports.json", "tasks.json", "tokens.json", "villages.json"])
+                                        "reports.json", "roster-history.json", "tasks.json", "tokens.json", "villages.json"])
         let text = String(decoding: try #require(files["reports.json"]).materialized(), as: UTF8.self)
         #expect(text.contains("\"submittedAt\" : \"2021-10-15T08:00:00.000Z\""))
         let restored = try CampaignState(snapshotFiles: files.mapValues { try $0.materialized() })
         #expect(restored.unitDays == b.state.unitDays)
         #expect(restored.timelines == b.state.timelines)
         #expect(restored.villages == b.state.villages)
+        #expect(restored.rosterHistory == b.state.rosterHistory)
         #expect(restored.units == b.state.units)
         #expect(restored.appliedMigrations == b.state.appliedMigrations)
         // The audit trail is read on another thread; its failure still fails the whole load.

@@ -13,7 +13,7 @@ extension Bulletin {
         let statuses = units.map { DayStatus(unit: $0, date: date, state: state, due: due) }
         self.submission = Submission(statuses)
 
-        let rosterByUnit = state.rosterTargets
+        let rosterByUnit = state.rosterTargets(on: date)
         // District and unit completion count the plan's retrofit paths only; byPath shows all.
         let scope = CompletionScope(season: season, in: state)
         var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]
@@ -125,19 +125,5 @@ struct DayStatus {
     static func reportingUnits(of season: Season?, state: CampaignState) -> [Unit] {
         guard let season else { return state.reportingUnits }
         return season.reportingUnits.compactMap { state.unit($0) }
-    }
-}
-
-/// Roster targets summed by unit and path, and by path; `CampaignState` keeps it as villages change.
-struct RosterTargets: Sendable, Equatable {
-    var byUnitAndPath: [String: [String: Int]] = [:]
-    var byPath: [String: Int] = [:]
-
-    /// Adds (`sign` 1) or removes (`sign` -1) one village's targets.
-    mutating func add(_ village: Village, sign: Int) {
-        for (path, households) in village.targets {
-            byUnitAndPath[village.unit, default: [:]][path, default: 0] += sign * households
-            byPath[path, default: 0] += sign * households
-        }
     }
 }

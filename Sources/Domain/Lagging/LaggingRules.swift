@@ -65,7 +65,7 @@ struct LaggingRules {
         guard let season, date >= season.start else { return nil }
         let span = max(1, season.deadline - season.start)
         let expected = min(1, Double(date - season.start) / Double(span))
-        let target = completionTarget(of: unit)
+        let target = completionTarget(of: unit, on: date)
         let named = season.targets.contains { $0.units.contains(unit.id) }
         guard target > 0 || named else { return nil }
         let installed = state.timelines[unit.id]?.effective(onOrBefore: date).map { installedTowardCompletion($0.counts) } ?? 0
@@ -87,9 +87,10 @@ struct LaggingRules {
         return reason
     }
 
-    /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md).
-    private func completionTarget(of unit: Unit) -> Int {
-        CompletionScope(season: season, in: state).target(of: unit.id, in: state.rosterTargets)
+    /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md), as
+    /// the roster stood at the end of `date`.
+    private func completionTarget(of unit: Unit, on date: LocalDate) -> Int {
+        CompletionScope(season: season, in: state).target(of: unit.id, in: state.rosterTargets(on: date))
     }
 
     private func installedTowardCompletion(_ counts: [ProgressKey: Funnel]) -> Int {
@@ -102,7 +103,7 @@ struct LaggingRules {
         let days = timeline.days(onOrBefore: date)
         guard let last = days.last else { return nil }
         let installed = installedTowardCompletion(last.counts)
-        let target = completionTarget(of: unit)
+        let target = completionTarget(of: unit, on: date)
         guard installed < target else { return nil }
         var run = 0
         for day in days.reversed() {

@@ -17,7 +17,8 @@ extension CampaignState {
                 tokenIDBySecretHash[record.secretHash] = nil
             }
         case let .villagesSaved(saved):
-            for village in saved { save(village) }
+            // From the district day it was saved on (its audit entry's): earlier days keep the roster they had.
+            for village in saved { save(village, on: logged.audit?.date) }
         case let .reportSubmitted(unit, date, status, revision):
             // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic.
             if unitDays[unit]?[date] != nil {
@@ -55,7 +56,7 @@ extension CampaignState {
         for unit in body.units ?? [] { upsert(&units, unit, id: \.id) }
         for path in body.paths ?? [] { upsert(&paths, path, id: \.id) }
         for season in body.seasons ?? [] { upsert(&seasons, season, id: \.id) }
-        for village in body.villages ?? [] { save(village) }
+        for village in body.villages ?? [] { save(village, on: nil) } // the plan's own: true from the start
     }
 
     private func upsert<T>(_ list: inout [T], _ item: T, id: KeyPath<T, String>) {

@@ -44,6 +44,7 @@ extension CampaignState {
             "migrations.json": .data(try e.encode(appliedMigrations)),
             "tokens.json": .data(try e.encode(tokens.values.sorted { $0.id < $1.id })),
             "villages.json": .data(try e.encode(villages.values.sorted { $0.id < $1.id })),
+            "roster-history.json": .data(try e.encode(rosterHistory)),
             "reports.json": Self.reportsFile(reports),
             "reopenings.json": .data(try e.encode(reopened)),
             "exemptions.json": .data(try e.encode(exemptions.values.sorted { $0.id < $1.id })),
@@ -72,7 +73,16 @@ extension CampaignState {
             tokens[token.id] = token
             if token.revokedAt == nil { tokenIDBySecretHash[token.secretHash] = token.id }
         }
-        for village in try read("villages.json", [Village].self) ?? [] { save(village) }
+        var undated = RosterTargets()
+        for village in try read("villages.json", [Village].self) ?? [] {
+            villages[village.id] = village
+            undated.add(village, sign: 1)
+        }
+        // A snapshot from before the roster kept its history: the roster it holds counts from the start.
+        rosterHistory = try read("roster-history.json", RosterHistory.self) ?? RosterHistory(undated: undated)
+        guard rosterHistory.current == undated else {
+            throw DomainError.invalid("roster-history.json", "the roster's history does not end at the registered villages' targets")
+        }
         for day in try files["reports.json"].map(Self.readReportsFile) ?? [] { unitDays[day.unit, default: DayMap()][day.date] = day }
         for (unit, days) in unitDays { timelines[unit] = UnitTimeline(deriving: days) }
         for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
