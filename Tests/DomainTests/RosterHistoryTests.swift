@@ -2,45 +2,100 @@ import Foundation
 import Testing
 @testable import Domain
 
+/// The roster by day (docs/bulletin.md, rosterTarget), built as recovery builds it and read back from a snapshot.
 @Suite struct RosterHistoryUnitTests {
-    static func village(_ id: String, _ households: Int, unit: String = "xiatuanpu") -> Village {
-        Village(id: id, name: id, unit: unit, area: "rural", targets: ["biomass": households])
+    static func village(_ id: String, _ targets: [String: Int], unit: String = "xiatuanpu") -> Village {
+        Village(id: id, name: id, unit: unit, area: "rural", targets: targets)
     }
 
     static func audit(on date: String) -> AuditEntry {
         AuditEntry(at: Date(timeIntervalSince1970: 1_634_371_200), date: day(date), tokenID: "tok_1", tokenLabel: "办公室",
-                   role: .office, action: "village.save", target: "a", summary: "")
+                   role: .office, action: "village.save", target: "v", summary: "")
     }
 
-    @Test func eachDayKeepsTheRosterItEndedWith() {
-        var history = RosterHistory()
-        history.save(Self.village("plan", 10), replacing: nil, on: nil)
-        history.save(Self.village("a", 100), replacing: nil, on: day("2021-10-14"))
-        history.save(Self.village("a", 120), replacing: Self.village("a", 100), on: day("2021-10-16"))
-        #expect(history.asOf(day("2021-10-13")).byPath["biomass"] == 10)
-        #expect(history.asOf(day("2021-10-14")).byPath["biomass"] == 110)
-        #expect(history.asOf(day("2021-10-15")).byPath["biomass"] == 110)
-        #expect(history.asOf(day("2021-10-16")).byUnitAndPath["xiatuanpu"]?["biomass"] == 130)
-        // A date before the last change (the test clock set back) counts on every later day too.
-        history.save(Self.village("b", 5), replacing: nil, on: day("2021-10-15"))
-        #expect([13, 14, 15, 16].map { history.asOf(day("2021-10-\($0)")).byPath["biomass"] } == [10, 110, 115, 135])
-        // A migration's village counts from the start.
-        history.save(Self.village("plan2", 1, unit: "zirun"), replacing: nil, on: nil)
-        #expect([13, 16].map { history.asOf(day("2021-10-\($0)")).byPath["biomass"] } == [11, 136])
-        #expect(history.current == history.asOf(day("2030-01-01")))
-        #expect(history.firstRegistrations["a"]?.village.targets["biomass"] == 100)
-        #expect(history.firstRegistrations["plan"] == nil)
+    /// Saves villages as the office does on `date` (its audit entry dates the change).
+    static func save(_ villages: [Village], on date: String, into b: inout StateBuilder) throws {
+        try b.state.apply(LoggedChange(.villagesSaved(villages), audit: audit(on: date)))
     }
 
-    @Test func aSnapshotWithoutHistoryCountsItsRosterFromTheStartAndADisagreeingOneIsRefused() throws {
+    static func targets(_ state: CampaignState, _ date: String, _ unit: String = "xiatuanpu") -> [String: Int] {
+        state.rosterTargets(on: day(date)).byUnitAndPath[unit]?.filter { $0.value != 0 } ?? [:]
+    }
+
+    /// The snapshot's files read back give the same history (and the same roster on every day).
+    static func roundTrip(_ state: CampaignState) throws -> CampaignState {
+        let restored = try CampaignState(snapshotFiles: try state.snapshotFiles().mapValues { try $0.materialized() })
+        #expect(restored.rosterHistory == state.rosterHistory)
+        return restored
+    }
+
+    @Test func eachDayKeepsTheRosterItEndedWith() throws {
+        var b = try StateBuilder(migrations: true)
+        try Self.save([Self.village("a", ["biomass": 100])], on: "2021-10-14", into: &b)
+        try Self.save([Self.village("a", ["biomass": 120])], on: "2021-10-16", into: &b)
+        try Self.save([Self.village("b", ["gas": 7])], on: "2021-10-16", into: &b)
+        for state in [b.state, try Self.roundTrip(b.state)] {
+            #expect(Self.targets(state, "2021-10-13").isEmpty)
+            #expect(Self.targets(state, "2021-10-14") == ["biomass": 100])
+            #expect(Self.targets(state, "2021-10-15") == ["biomass": 100])
+            #expect(Self.targets(state, "2021-10-16") == ["biomass": 120, "gas": 7])
+        }
+    }
+
+    /// A village moved to another unit and one that lost a path go into a snapshot that reads back (their sums
+    /// once left zero entries that no longer matched villages.json, and the folder was refused at start).
+    @Test func movedVillagesAndDroppedPathsSurviveACheckpoint() throws {
         var b = try StateBuilder()
-        try b.state.apply(LoggedChange(.villagesSaved([Self.village("a", 100)]), audit: Self.audit(on: "2021-10-16")))
-        #expect(b.state.rosterTargets(on: day("2021-10-15")).byUnitAndPath["xiatuanpu"] == nil)
+        try Self.save([Self.village("a", ["gas": 200, "biomass": 5]), Self.village("c", ["biomass": 9])], on: "2021-10-14", into: &b)
+        try Self.save([Self.village("a", ["gas": 200], unit: "zirun"), Self.village("c", ["gas": 3])], on: "2021-10-15", into: &b)
+        let restored = try Self.roundTrip(b.state)
+        #expect(Self.targets(restored, "2021-10-14") == ["gas": 200, "biomass": 14])
+        #expect(Self.targets(restored, "2021-10-15") == ["gas": 3])
+        #expect(Self.targets(restored, "2021-10-15", "zirun") == ["gas": 200])
+    }
+
+    /// A migration's village is the plan's own: it counts from the start, even over an office's earlier saves.
+    @Test func aMigrationsVillageCountsFromTheStart() throws {
+        var b = try StateBuilder()
+        try Self.save([Self.village("a", ["household_electric": 100])], on: "2021-10-16", into: &b)
+        var body = MigrationBody()
+        body.villages = [Self.village("a", ["biomass": 120])]
+        try b.state.apply(LoggedChange(.migrationApplied(id: "9999_test.json", checksum: "x", at: Date(), body: body), audit: nil))
+        #expect(Self.targets(b.state, "2021-10-13") == ["biomass": 120])
+        #expect(Self.targets(try Self.roundTrip(b.state), "2021-10-20") == ["biomass": 120])
+    }
+
+    /// The test clock set back: the latest save holds from its day on, and nothing goes negative.
+    @Test func aSaveDatedBeforeTheLastOneHoldsFromItsDay() throws {
+        var b = try StateBuilder()
+        try Self.save([Self.village("a", ["biomass": 100])], on: "2021-10-16", into: &b)
+        try Self.save([Self.village("a", ["household_electric": 120])], on: "2021-10-14", into: &b)
+        #expect(Self.targets(b.state, "2021-10-13").isEmpty)
+        #expect(Self.targets(b.state, "2021-10-15") == ["household_electric": 120])
+        #expect(Self.targets(b.state, "2021-10-17") == ["household_electric": 120])
+    }
+
+    /// A late report for a day before its village was registered brings the village into that day's roster, at
+    /// the targets the reporting unit registered it with (the day's last save), under that unit.
+    @Test func aLateReportBringsItsVillageInUnderTheReportingUnit() throws {
+        var b = try StateBuilder()
+        try Self.save([Self.village("a", ["biomass": 100])], on: "2021-10-16", into: &b)
+        try Self.save([Self.village("a", ["biomass": 100], unit: "zirun")], on: "2021-10-16", into: &b)
+        try Self.save([Self.village("a", ["biomass": 130], unit: "zirun")], on: "2021-10-17", into: &b)
+        try b.report("zirun", "2021-10-15", [("a", "biomass", [50, 40, 30, 0, 0])])
+        #expect(Self.targets(b.state, "2021-10-15", "zirun") == ["biomass": 100])
+        #expect(Self.targets(b.state, "2021-10-15").isEmpty)
+        #expect(Self.targets(b.state, "2021-10-14", "zirun").isEmpty) // nothing reported for it yet
+    }
+
+    @Test func aSnapshotWithoutHistoryCountsItsRosterFromTheStartAndAStrayOneIsRefused() throws {
+        var b = try StateBuilder()
+        try Self.save([Self.village("a", ["biomass": 100])], on: "2021-10-16", into: &b)
         var files = try b.state.snapshotFiles().mapValues { try $0.materialized() }
-        #expect(try CampaignState(snapshotFiles: files).rosterTargets(on: day("2021-10-15")).byUnitAndPath["xiatuanpu"] == nil)
+        #expect(Self.targets(try CampaignState(snapshotFiles: files), "2021-10-15").isEmpty)
         files["roster-history.json"] = nil // written before the roster kept its history
-        #expect(try CampaignState(snapshotFiles: files).rosterTargets(on: day("2021-10-15")).byUnitAndPath["xiatuanpu"]?["biomass"] == 100)
-        files["roster-history.json"] = Data(#"{"base": {"byUnitAndPath": {}}, "days": [], "firstRegistrations": {}}"#.utf8)
+        #expect(Self.targets(try CampaignState(snapshotFiles: files), "2021-10-15") == ["biomass": 100])
+        files["roster-history.json"] = Data(#"{"since": {"nowhere": "2021-10-16"}, "earlier": []}"#.utf8)
         #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: files) }
     }
 }

@@ -99,9 +99,10 @@ public struct LaggingReport: Encodable, Sendable {
         self.reportingDays = reporting.count
         self.daysPastDeadline = reporting.filter { campaignRules.deadlinePassed($0, at: now) }.count
         self.drawnOn = campaignRules.time.localDate(of: now)
-        let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds)
         let length = to - from + 1
         let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
+        let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds,
+                                 rosters: [to: state.rosterTargets(on: to), previousTo: state.rosterTargets(on: previousTo)])
         var units: [LaggingUnit] = []
         for unit in rules.candidateUnits() {
             var reasons = rules.reasons(for: unit, from: from, to: to)

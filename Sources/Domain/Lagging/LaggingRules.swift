@@ -9,6 +9,9 @@ struct LaggingRules {
     /// window's end, `to`, so that last week's notice comes out the same today.)
     let now: Date
     let thresholds: LaggingThresholds
+    /// The roster at the dates the rules are asked about (the window's end and the previous window's), worked out
+    /// once: each walks every village.
+    let rosters: [LocalDate: RosterTargets]
 
     /// Reporting units in the plan's order, then every other unit that has tasks.
     func candidateUnits() -> [Unit] {
@@ -90,7 +93,7 @@ struct LaggingRules {
     /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md), as
     /// the roster stood at the end of `date`.
     private func completionTarget(of unit: Unit, on date: LocalDate) -> Int {
-        CompletionScope(season: season, in: state).target(of: unit.id, in: state.rosterTargets(on: date))
+        CompletionScope(season: season, in: state).target(of: unit.id, in: rosters[date] ?? state.rosterTargets(on: date))
     }
 
     private func installedTowardCompletion(_ counts: [ProgressKey: Funnel]) -> Int {

@@ -44,7 +44,7 @@ extension CampaignState {
             "migrations.json": .data(try e.encode(appliedMigrations)),
             "tokens.json": .data(try e.encode(tokens.values.sorted { $0.id < $1.id })),
             "villages.json": .data(try e.encode(villages.values.sorted { $0.id < $1.id })),
-            "roster-history.json": .data(try e.encode(rosterHistory)),
+            "roster-history.json": .data(try e.encode(RosterHistoryFile(rosterHistory))),
             "reports.json": Self.reportsFile(reports),
             "reopenings.json": .data(try e.encode(reopened)),
             "exemptions.json": .data(try e.encode(exemptions.values.sorted { $0.id < $1.id })),
@@ -73,16 +73,10 @@ extension CampaignState {
             tokens[token.id] = token
             if token.revokedAt == nil { tokenIDBySecretHash[token.secretHash] = token.id }
         }
-        var undated = RosterTargets()
-        for village in try read("villages.json", [Village].self) ?? [] {
-            villages[village.id] = village
-            undated.add(village, sign: 1)
-        }
+        for village in try read("villages.json", [Village].self) ?? [] { villages[village.id] = village }
         // A snapshot from before the roster kept its history: the roster it holds counts from the start.
-        rosterHistory = try read("roster-history.json", RosterHistory.self) ?? RosterHistory(undated: undated)
-        guard rosterHistory.current == undated else {
-            throw DomainError.invalid("roster-history.json", "the roster's history does not end at the registered villages' targets")
-        }
+        rosterHistory = try read("roster-history.json", RosterHistoryFile.self)?.history(current: villages)
+            ?? RosterHistory(undated: villages.values)
         for day in try files["reports.json"].map(Self.readReportsFile) ?? [] { unitDays[day.unit, default: DayMap()][day.date] = day }
         for (unit, days) in unitDays { timelines[unit] = UnitTimeline(deriving: days) }
         for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
@@ -114,4 +108,37 @@ private struct ReopeningEntry: Codable {
     var unit: String
     var date: LocalDate
     var reopening: Reopening
+}
+
+/// `roster-history.json`: since when each village has stood as `villages.json` has it (a village not named there:
+/// from the start), and the versions it had before, oldest first: the current versions are not written twice.
+private struct RosterHistoryFile: Codable {
+    var since: [String: LocalDate]
+    var earlier: [RosterHistory.Version]
+
+    init(_ history: RosterHistory) {
+        since = [:]
+        earlier = []
+        for (id, list) in history.versions.sorted(by: { $0.key < $1.key }) {
+            if let from = list.last?.from { since[id] = from }
+            earlier += list.dropLast()
+        }
+    }
+
+    func history(current villages: [String: Village]) throws -> RosterHistory {
+        var versions = villages.mapValues { [RosterHistory.Version(from: nil, village: $0)] }
+        for (id, from) in since {
+            guard versions[id] != nil else { throw Self.unknown(id) }
+            versions[id]?[0].from = from
+        }
+        for version in earlier.reversed() {
+            guard versions[version.village.id] != nil else { throw Self.unknown(version.village.id) }
+            versions[version.village.id]?.insert(version, at: 0)
+        }
+        return RosterHistory(versions: versions)
+    }
+
+    private static func unknown(_ id: String) -> DomainError {
+        DomainError.invalid("roster-history.json", "village \(id) has a history but is not in villages.json")
+    }
 }

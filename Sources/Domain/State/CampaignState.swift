@@ -14,7 +14,7 @@ public struct CampaignState: DurableState {
     public internal(set) var tokens: [String: TokenRecord] = [:]
     var tokenIDBySecretHash: [String: String] = [:]
     public internal(set) var villages: [String: Village] = [:]
-    /// Roster targets summed by unit and path, day by day (kept up to date as `villages` change).
+    /// Each village as it stood from each day it was saved (`rosterTargets(on:)`).
     var rosterHistory = RosterHistory()
     /// unit → date → what the unit sent that day.
     public internal(set) var unitDays: [String: DayMap<UnitDay>] = [:]
@@ -37,27 +37,10 @@ public struct CampaignState: DurableState {
         return positions
     }
 
-    /// Registers or replaces a village, keeping the roster sums in step from `date` on (nil: from the start).
+    /// Registers or replaces a village from `date` on (nil: from the start), keeping its history.
     mutating func save(_ village: Village, on date: LocalDate?) {
-        rosterHistory.save(village, replacing: villages[village.id], on: date)
+        rosterHistory.save(village, on: date)
         villages[village.id] = village
-    }
-
-    /// The roster a day is judged by: as it stood at the end of that day, so that a village registered or a target
-    /// corrected later does not rewrite a bulletin sent or a notice published; and with it the villages reported
-    /// for that day that were registered only after it (a late report), at the targets they were registered with,
-    /// or their households would count against no target.
-    func rosterTargets(on date: LocalDate) -> RosterTargets {
-        var roster = rosterHistory.asOf(date)
-        var added: Set<String> = []
-        for timeline in timelines.values {
-            for key in timeline.effective(onOrBefore: date)?.counts.keys ?? [:].keys where !added.contains(key.village) {
-                guard let first = rosterHistory.firstRegistrations[key.village], first.date > date else { continue }
-                roster.add(first.village, sign: 1)
-                added.insert(key.village)
-            }
-        }
-        return roster
     }
 
     public static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> LoggedChange {
