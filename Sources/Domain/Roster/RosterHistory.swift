@@ -3,11 +3,16 @@ struct RosterTargets: Sendable, Equatable {
     var byUnitAndPath: [String: [String: Int]] = [:]
     var byPath: [String: Int] = [:]
 
-    /// Adds (`sign` 1) or removes (`sign` -1) one village's targets.
+    /// Adds (`sign` 1) or removes (`sign` -1) one village's targets. A sum back at 0 is dropped, so that sums kept
+    /// up to date and sums added up afresh are equal.
     mutating func add(_ village: Village, sign: Int) {
         for (path, households) in village.targets {
-            byUnitAndPath[village.unit, default: [:]][path, default: 0] += sign * households
-            byPath[path, default: 0] += sign * households
+            var unit = byUnitAndPath[village.unit] ?? [:]
+            let unitTotal = (unit[path] ?? 0) + sign * households
+            unit[path] = unitTotal == 0 ? nil : unitTotal
+            byUnitAndPath[village.unit] = unit.isEmpty ? nil : unit
+            let pathTotal = (byPath[path] ?? 0) + sign * households
+            byPath[path] = pathTotal == 0 ? nil : pathTotal
         }
     }
 }
@@ -19,6 +24,11 @@ struct RosterHistory: Sendable, Equatable {
     /// By village id, oldest first; at most one version per day (the day's last save), and the last is the village
     /// as it is now.
     private(set) var versions: [String: [Version]] = [:]
+    /// The roster as it is now (every village's last version), kept up to date: what a day on or after `latestDay`
+    /// is judged by, without walking every village (today's bulletin, a province's 30,000 villages).
+    private(set) var current = RosterTargets()
+    /// No version counts from a later day than this (nil: none is dated). Set back only by a new load.
+    private(set) var latestDay: LocalDate?
 
     struct Version: Sendable, Equatable, Codable {
         /// The district day from which it counts; nil: from the start (a migration's village, the plan's own, and
@@ -31,14 +41,25 @@ struct RosterHistory: Sendable, Equatable {
 
     /// Villages whose history is unknown: each counts from the start.
     init(undated villages: some Sequence<Village>) {
-        for village in villages { versions[village.id] = [Version(from: nil, village: village)] }
+        self.init(versions: Dictionary(uniqueKeysWithValues: villages.map { ($0.id, [Version(from: nil, village: $0)]) }))
     }
 
-    init(versions: [String: [Version]]) { self.versions = versions }
+    init(versions: [String: [Version]]) {
+        self.versions = versions
+        for list in versions.values {
+            if let last = list.last { current.add(last.village, sign: 1) }
+            for version in list { latestDay = Self.later(latestDay, version.from) }
+        }
+    }
+
+    /// Equal when their versions are: the rest is derived.
+    static func == (a: RosterHistory, b: RosterHistory) -> Bool { a.versions == b.versions }
 
     /// Saves `village` as it is from `date` on (nil: from the start). A save replaces any version from that day or
     /// later: the latest word on a village holds from its day on (also when the test clock was set back).
     mutating func save(_ village: Village, on date: LocalDate?) {
+        if let now = versions[village.id]?.last { current.add(now.village, sign: -1) }
+        current.add(village, sign: 1)
         guard let date else {
             versions[village.id] = [Version(from: nil, village: village)]
             return
@@ -47,6 +68,12 @@ struct RosterHistory: Sendable, Equatable {
         list.removeAll { $0.from.map { $0 >= date } ?? false }
         list.append(Version(from: date, village: village))
         versions[village.id] = list
+        latestDay = Self.later(latestDay, date)
+    }
+
+    private static func later(_ a: LocalDate?, _ b: LocalDate?) -> LocalDate? {
+        guard let a, let b else { return a ?? b }
+        return max(a, b)
     }
 
     /// The village as it stood at the end of `date`; nil when not registered yet.
@@ -60,6 +87,8 @@ extension CampaignState {
     /// that day (a late report) but registered only after it, as that unit first registered it: else its
     /// households would count against no target.
     func rosterTargets(on date: LocalDate) -> RosterTargets {
+        // Every village's last version counts from `date` or before: the roster is today's, and none is late.
+        if rosterHistory.latestDay.map({ $0 <= date }) ?? true { return rosterHistory.current }
         var roster = RosterTargets()
         for list in rosterHistory.versions.values {
             if let village = RosterHistory.village(in: list, asOf: date) { roster.add(village, sign: 1) }
