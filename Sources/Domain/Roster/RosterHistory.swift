@@ -84,8 +84,10 @@ struct RosterHistory: Sendable, Equatable {
 
 extension CampaignState {
     /// The roster a day is judged by: as it stood at the end of that day. With it, a village a unit reported for
-    /// that day (a late report) but registered only after it, as that unit first registered it: else its
-    /// households would count against no target.
+    /// that day (a late report) but registered only after it, with the targets it was first registered with, under
+    /// the unit that reported it (else its households would count against no target); under each such unit, so that
+    /// the answer does not hang on which is met first (a village moved after one unit's late report and before
+    /// another's).
     func rosterTargets(on date: LocalDate) -> RosterTargets {
         // Every village's last version counts from `date` or before: the roster is today's, and none is late.
         if rosterHistory.latestDay.map({ $0 <= date }) ?? true { return rosterHistory.current }
@@ -93,13 +95,13 @@ extension CampaignState {
         for list in rosterHistory.versions.values {
             if let village = RosterHistory.village(in: list, asOf: date) { roster.add(village, sign: 1) }
         }
-        var broughtIn: Set<String> = []
         for (unit, timeline) in timelines {
-            for key in timeline.effective(onOrBefore: date)?.counts.keys ?? [:].keys where !broughtIn.contains(key.village) {
-                guard let list = rosterHistory.versions[key.village], RosterHistory.village(in: list, asOf: date) == nil,
-                      let first = list.first(where: { $0.village.unit == unit }) else { continue }
-                roster.add(first.village, sign: 1)
-                broughtIn.insert(key.village)
+            let reported = Set(timeline.effective(onOrBefore: date)?.counts.keys.map(\.village) ?? [])
+            for id in reported {
+                guard let list = rosterHistory.versions[id], RosterHistory.village(in: list, asOf: date) == nil,
+                      var first = list.first?.village else { continue }
+                first.unit = unit
+                roster.add(first, sign: 1)
             }
         }
         return roster
