@@ -18,8 +18,11 @@ import Testing
         try b.state.apply(LoggedChange(.villagesSaved(villages), audit: audit(on: date)))
     }
 
-    static func targets(_ state: CampaignState, _ date: String, _ unit: String = "xiatuanpu") -> [String: Int] {
-        state.rosterTargets(on: day(date)).byUnitAndPath[unit]?.filter { $0.value != 0 } ?? [:]
+    /// The roster at the end of `date` itself: rules whose days settle the day they are (no late window).
+    static func targets(_ state: CampaignState, _ date: String, _ unit: String = "xiatuanpu", lateWindowDays: Int = 0) -> [String: Int] {
+        var rules = CampaignRules()
+        rules.lateWindowDays = lateWindowDays
+        return state.rosterTargets(for: day(date), rules: rules).byUnitAndPath[unit]?.filter { $0.value != 0 } ?? [:]
     }
 
     /// The snapshot's files read back give the same history, and the roster kept up to date save by save is the one
@@ -106,5 +109,25 @@ import Testing
         #expect(Self.targets(try CampaignState(snapshotFiles: files), "2021-10-15") == ["biomass": 100])
         files["roster-history.json"] = Data(#"{"since": {"nowhere": "2021-10-16"}, "earlier": []}"#.utf8)
         #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: files) }
+    }
+
+    /// A day is judged by the roster as it stood when its late window closed: a target raised, a path added or a
+    /// village moved while late reports for the day may still come counts for it (the late reports were checked
+    /// against it); a change after the window does not.
+    @Test func aDaySettlesWhenItsLateWindowCloses() throws {
+        var b = try StateBuilder()
+        try Self.save([Self.village("a", ["gas": 100]), Self.village("m", ["gas": 50])], on: "2021-10-10", into: &b)
+        try Self.save([Self.village("a", ["gas": 100, "biomass": 80]), Self.village("m", ["gas": 50], unit: "limin")],
+                      on: "2021-10-12", into: &b)
+        try b.report("xiatuanpu", "2021-10-11", [("a", "gas", [100, 50, 20, 0, 0]), ("a", "biomass", [80, 80, 80, 0, 0])])
+        try b.report("limin", "2021-10-10", [("m", "gas", [60, 60, 60, 0, 0])])
+        try Self.save([Self.village("a", ["gas": 300, "biomass": 80])], on: "2021-10-20", into: &b)
+        for state in [b.state, try Self.roundTrip(b.state)] {
+            #expect(Self.targets(state, "2021-10-11", lateWindowDays: 3) == ["gas": 100, "biomass": 80])
+            #expect(Self.targets(state, "2021-10-10", "limin", lateWindowDays: 3) == ["gas": 50])
+            #expect(Self.targets(state, "2021-10-10", lateWindowDays: 3) == ["gas": 100, "biomass": 80]) // m went to limin
+            #expect(Self.targets(state, "2021-10-17", lateWindowDays: 3) == ["gas": 300, "biomass": 80])
+            #expect(Self.targets(state, "2021-10-16", lateWindowDays: 3) == ["gas": 100, "biomass": 80])
+        }
     }
 }

@@ -13,7 +13,7 @@ extension Bulletin {
         let statuses = units.map { DayStatus(unit: $0, date: date, state: state, due: due) }
         self.submission = Submission(statuses)
 
-        let rosterByUnit = state.rosterTargets(on: date)
+        let rosterByUnit = state.rosterTargets(for: date, rules: rules)
         // District and unit completion count the plan's retrofit paths only; byPath shows all.
         let scope = CompletionScope(season: season, in: state)
         var todayByPath: [String: Funnel] = [:], yesterdayByPath: [String: Funnel] = [:]

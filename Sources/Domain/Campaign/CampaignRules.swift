@@ -7,6 +7,10 @@ public struct CampaignRules: Sendable {
     public var reportDeadline = TimeOfDay(hour: 18, minute: 0)
     /// Reporters may submit for D up to this many days after D.
     public var lateWindowDays = 3
+
+    /// The day `date` settles: the last on which its reporters may still submit for it. Its figures are judged by
+    /// the roster as it stood then (`CampaignState.rosterTargets(for:rules:)`).
+    public func settlement(of date: LocalDate) -> LocalDate { date.adding(days: lateWindowDays) }
     /// Overrides of each season's retrofit deadline and last reporting day, by season id.
     public var seasonDeadlines: [String: LocalDate] = [:]
     public var seasonReportingEnds: [String: LocalDate] = [:]

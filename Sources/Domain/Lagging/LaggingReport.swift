@@ -102,7 +102,8 @@ public struct LaggingReport: Encodable, Sendable {
         let length = to - from + 1
         let previousFrom = from.adding(days: -length), previousTo = from.adding(days: -1)
         let rules = LaggingRules(state: state, season: season, rules: campaignRules, now: now, thresholds: thresholds,
-                                 rosters: [to: state.rosterTargets(on: to), previousTo: state.rosterTargets(on: previousTo)])
+                                 rosters: [to: state.rosterTargets(for: to, rules: campaignRules),
+                                           previousTo: state.rosterTargets(for: previousTo, rules: campaignRules)])
         var units: [LaggingUnit] = []
         for unit in rules.candidateUnits() {
             var reasons = rules.reasons(for: unit, from: from, to: to)

@@ -93,7 +93,7 @@ struct LaggingRules {
     /// The unit's roster households on the paths that count toward completion (not clean coal: docs/bulletin.md), as
     /// the roster stood at the end of `date`.
     private func completionTarget(of unit: Unit, on date: LocalDate) -> Int {
-        CompletionScope(season: season, in: state).target(of: unit.id, in: rosters[date] ?? state.rosterTargets(on: date))
+        CompletionScope(season: season, in: state).target(of: unit.id, in: rosters[date] ?? state.rosterTargets(for: date, rules: rules))
     }
 
     private func installedTowardCompletion(_ counts: [ProgressKey: Funnel]) -> Int {

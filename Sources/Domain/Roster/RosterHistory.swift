@@ -83,22 +83,26 @@ struct RosterHistory: Sendable, Equatable {
 }
 
 extension CampaignState {
-    /// The roster a day is judged by: as it stood at the end of that day. With it, a village a unit reported for
-    /// that day (a late report) but registered only after it, with the targets it was first registered with, under
-    /// the unit that reported it (else its households would count against no target); under each such unit, so that
-    /// the answer does not hang on which is met first (a village moved after one unit's late report and before
-    /// another's).
-    func rosterTargets(on date: LocalDate) -> RosterTargets {
-        // Every village's last version counts from `date` or before: the roster is today's, and none is late.
-        if rosterHistory.latestDay.map({ $0 <= date }) ?? true { return rosterHistory.current }
+    /// The roster a day's figures are judged by: as it stood when the day settled, at the end of its late window
+    /// (`CampaignRules.settlement(of:)`). Until then late reports for the day come in, checked against the roster as it is when they
+    /// come: a village moved or a target raised meanwhile counts for the day as it counts for them. After it, the day
+    /// stays as it was: a village registered or a target corrected in November does not rewrite October.
+    /// A village a unit reported for the day but registered only after it settled (a report the office reopened, an
+    /// office's correction) comes in under that unit, with the targets it was first registered with, else its
+    /// households would count against no target; under each such unit, so that the answer does not hang on which
+    /// is met first.
+    func rosterTargets(for date: LocalDate, rules: CampaignRules) -> RosterTargets {
+        let settled = rules.settlement(of: date)
+        // Every village's last version counts from `settled` or before: the roster is today's, and none is late.
+        if rosterHistory.latestDay.map({ $0 <= settled }) ?? true { return rosterHistory.current }
         var roster = RosterTargets()
         for list in rosterHistory.versions.values {
-            if let village = RosterHistory.village(in: list, asOf: date) { roster.add(village, sign: 1) }
+            if let village = RosterHistory.village(in: list, asOf: settled) { roster.add(village, sign: 1) }
         }
         for (unit, timeline) in timelines {
             let reported = Set(timeline.effective(onOrBefore: date)?.counts.keys.map(\.village) ?? [])
             for id in reported {
-                guard let list = rosterHistory.versions[id], RosterHistory.village(in: list, asOf: date) == nil,
+                guard let list = rosterHistory.versions[id], RosterHistory.village(in: list, asOf: settled) == nil,
                       var first = list.first?.village else { continue }
                 first.unit = unit
                 roster.add(first, sign: 1)

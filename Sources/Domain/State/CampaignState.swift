@@ -14,7 +14,7 @@ public struct CampaignState: DurableState {
     public internal(set) var tokens: [String: TokenRecord] = [:]
     var tokenIDBySecretHash: [String: String] = [:]
     public internal(set) var villages: [String: Village] = [:]
-    /// Each village as it stood from each day it was saved (`rosterTargets(on:)`).
+    /// Each village as it stood from each day it was saved (`rosterTargets(for:rules:)`).
     var rosterHistory = RosterHistory()
     /// unit → date → what the unit sent that day.
     public internal(set) var unitDays: [String: DayMap<UnitDay>] = [:]
