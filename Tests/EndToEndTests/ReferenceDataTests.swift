@@ -94,5 +94,11 @@ import TestSupport
         #expect(try await f.office.put("/api/v1/villages/zr-xicun", json: replaced).status == 200)
         #expect(try await rosterHouseholds("biomass") == 25)
         #expect(try await bulletinTarget() == 25)
+        // The plan's totals beside its 46108 count the same paths: a clean-coal village (no retrofit) is in neither.
+        let coal: [String: Any] = ["id": "zr-meicun", "name": "煤村", "unit": "zirun", "area": "rural", "targets": ["clean_coal": 50]]
+        #expect(try await f.office.post("/api/v1/villages", json: coal).status == 201)
+        let plan = try await f.office.get("/api/v1/plan?season=2021").json
+        #expect(plan["plannedHouseholds"] as? Int == 46108)
+        #expect(plan["rosterHouseholds"] as? Int == 25 && plan["rosterVillages"] as? Int == 1)
     }
 }

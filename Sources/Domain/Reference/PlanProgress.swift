@@ -82,7 +82,10 @@ public struct PlanProgress: Encodable, Sendable {
                         households: target.households, note: target.note, roster: roster, gap: gap)
         }
         self.plannedHouseholds = season.targets.reduce(0) { $0 + ($1.households ?? 0) }
-        self.rosterHouseholds = villages.reduce(0) { $0 + $1.targets.values.reduce(0, +) }
-        self.rosterVillages = villages.count
+        // Beside the plan's total, on the same paths: clean coal is in neither (docs/bulletin.md), and a village
+        // with no retrofit household is no retrofit village.
+        let retrofit = villages.map { $0.targets.filter { season.countsTowardCompletion($0.key) }.values.reduce(0, +) }
+        self.rosterHouseholds = retrofit.reduce(0, +)
+        self.rosterVillages = retrofit.count { $0 > 0 }
     }
 }
