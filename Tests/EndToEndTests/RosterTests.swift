@@ -199,4 +199,21 @@ import TestSupport
         let reported = try await load(f.office, "zirun,xtp-xicun,西村,rural,biomass,100\n")
         #expect(reported.status == 422 && reported.errorFields == ["line 2.unit"], "\(reported.text)")
     }
+
+    /// Every mistake of an import is named by its column: an unknown path on a line whose number is unreadable too,
+    /// and each column in which a village's lines disagree.
+    @Test func importMistakesNameTheirColumns() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let csv = """
+            unit,village_id,village_name,area,path,households
+            xiatuanpu,XF,坏村,rural,coal,abc
+            xiatuanpu,xtp-nancun,南村,rural,biomass,10
+            xiatuanpu,xtp-nancun,南村,urban,gas,10
+            """
+        let reply = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(reply.status == 422, "\(reply.text)")
+        #expect(reply.errorFields == ["line 2.households", "line 2.village_id", "line 2.path", "line 4.area"], "\(reply.text)")
+        #expect(reply.text.contains("coal") && reply.text.contains("rural") && reply.text.contains("urban"), "\(reply.text)")
+    }
 }

@@ -85,8 +85,10 @@ extension Campaign {
                 }
                 let households = parsed ?? 0
                 if var village = villages[row.villageID] {
-                    if village.name != row.villageName || village.unit != row.unit || village.area != row.area {
-                        issue("", "同一村编号的村名、单位或区域与前面的行不一致")
+                    // Each column that disagrees is named (a clerk looks for it in a wide sheet).
+                    for (column, earlier, here) in [("village_name", village.name, row.villageName), ("unit", village.unit, row.unit),
+                                                    ("area", village.area, row.area)] where earlier != here {
+                        issue(".\(column)", "同一村编号“\(row.villageID)”前面的行写的是“\(earlier)”，这一行是“\(here)”")
                     }
                     if village.targets[row.path] != nil {
                         issue(".path", "同一村的路径“\(row.path)”重复")
@@ -111,7 +113,11 @@ extension Campaign {
             }
             for (id, firstLine) in order {
                 guard let village = villages[id] else { continue }
-                for issue in VillageRules.issues(village, state: state, prefix: "") where !unreadNumbers.contains("\(id)/\(issue.field)") {
+                // A number not read stands in as 0: what is said of that number is not said, but an unknown path is.
+                func aboutAnUnreadNumber(_ field: String) -> Bool {
+                    unreadNumbers.contains("\(id)/\(field)") && state.path(String(field.dropFirst("targets.".count))) != nil
+                }
+                for issue in VillageRules.issues(village, state: state, prefix: "") where !aboutAnUnreadNumber(issue.field) {
                     let (column, line) = Self.csvColumn(of: issue.field, village: village, state: state,
                                                         pathLines: pathLines[id] ?? [:], firstLine: firstLine)
                     issues.append((line, .init(field: "line \(line).\(column)", message: "第 \(line) 行：\(issue.message)")))
