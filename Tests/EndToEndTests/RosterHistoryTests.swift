@@ -56,4 +56,43 @@ import TestSupport
         let history = try Data(contentsOf: f.server.dataFolder.appendingPathComponent("\(snapshot)/roster-history.json"))
         #expect(String(decoding: history, as: UTF8.self).contains("\"2021-10-20\""))
     }
+
+    /// What keeps a day's figures within its roster: a target may not go below what a day still open reported, and
+    /// a report for a day already settled (the office's correction) is checked against the roster that day settled
+    /// with, not against targets raised or paths added since.
+    @Test func figuresStayWithinTheRosterTheirDayIsJudgedBy() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-12T10:00:00+08:00") // 东村: household_electric 320
+        defer { f.stop() }
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: nil, [300, 280, 250, 0, 0])).status == 201)
+        try await f.admin.setClock("2021-10-13T10:00:00+08:00")
+        var lowered = CampaignFixture.report(date: nil, [200, 200, 200, 0, 0])
+        lowered["correction"] = "东村确户数核减为200户"
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: lowered).status == 201)
+        let dongcun: [String: Any] = ["name": "东村", "unit": "xiatuanpu", "area": "rural", "targets": ["household_electric": 200, "biomass": 40]]
+        // 10-12 (300 confirmed) is open until 10-15: its bulletin would read 250/200.
+        let early = try await f.office.put("/api/v1/villages/xtp-dongcun", json: dongcun)
+        #expect(early.status == 422 && early.errorFields == ["targets.household_electric"], "\(early.text)")
+        try await f.admin.setClock("2021-10-16T10:00:00+08:00")
+        #expect(try await f.office.put("/api/v1/villages/xtp-dongcun", json: dongcun).status == 200)
+
+        // Raised and given a path on 10-16: a correction of 10-12 (settled on 10-15 at 320, no gas) is held to 10-12's roster.
+        var raised = dongcun
+        raised["targets"] = ["household_electric": 500, "biomass": 40, "gas": 50]
+        #expect(try await f.office.put("/api/v1/villages/xtp-dongcun", json: raised).status == 200)
+        var correction = CampaignFixture.report(date: "2021-10-12", [400, 300, 250, 0, 0], extra: ["unit": "xiatuanpu"])
+        correction["correction"] = "补正"
+        let above = try await f.office.post("/api/v1/reports", json: correction)
+        #expect(above.status == 422, "\(above.text)")
+        var gas = CampaignFixture.report(date: "2021-10-12", [10, 10, 10, 0, 0], path: "gas", extra: ["unit": "xiatuanpu"])
+        gas["correction"] = "补报燃气"
+        let newPath = try await f.office.post("/api/v1/reports", json: gas)
+        #expect(newPath.status == 422 && newPath.errorFields == ["villages[0].path"], "\(newPath.text)")
+        // Within 10-12's roster it is taken, and 10-12 reads against 320.
+        correction["villages"] = [["village": "xtp-dongcun", "path": "household_electric", "confirmed": 310, "signed": 300,
+                                   "installed": 260, "accepted": 0, "operating": 0]]
+        let taken = try await f.office.post("/api/v1/reports", json: correction)
+        #expect(taken.status == 200, "\(taken.text)") // a new revision of the day
+        let text = try await f.office.get("/api/v1/bulletins/2021-10-12?format=text").text
+        #expect(text.contains("安装 260/460 户"), "\(text)")
+    }
 }

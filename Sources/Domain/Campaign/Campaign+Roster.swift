@@ -5,6 +5,7 @@ extension Campaign {
     /// `POST /villages` (create: an existing id is 409) and `PUT /villages/{id}` (replace or create).
     public func saveVillage(_ village: Village, replacing: Bool, by principal: Principal) async throws -> (village: Village, created: Bool) {
         let now = self.now()
+        let rules = self.rules
         return try await store.commit { state in
             guard principal.mayActFor(unit: village.unit) else {
                 throw DomainError(.forbidden, "只能登记本单位的村")
@@ -17,7 +18,7 @@ extension Campaign {
                 throw DomainError(.alreadyExists, "村编号“\(village.id)”已存在，修改请用 PUT /api/v1/villages/\(village.id)",
                                   details: [.init(field: "id", message: "已存在")])
             }
-            let issues = VillageRules.issues(village, state: state)
+            let issues = VillageRules.issues(village, state: state, openSince: rules.firstOpenDay(at: now))
             if !issues.isEmpty { throw DomainError(.validationFailed, "村信息有 \(issues.count) 处错误", details: issues) }
             if existing == village { return .noWrite((village, false)) }
             let audit = self.auditEntry(principal, existing == nil ? "village.create" : "village.replace", target: village.id,
@@ -117,7 +118,7 @@ extension Campaign {
                 func aboutAnUnreadNumber(_ field: String) -> Bool {
                     unreadNumbers.contains("\(id)/\(field)") && state.path(String(field.dropFirst("targets.".count))) != nil
                 }
-                for issue in VillageRules.issues(village, state: state, prefix: "") where !aboutAnUnreadNumber(issue.field) {
+                for issue in VillageRules.issues(village, state: state, openSince: rules.firstOpenDay(at: now), prefix: "") where !aboutAnUnreadNumber(issue.field) {
                     let (column, line) = Self.csvColumn(of: issue.field, village: village, state: state,
                                                         pathLines: pathLines[id] ?? [:], firstLine: firstLine)
                     issues.append((line, .init(field: "line \(line).\(column)", message: "第 \(line) 行：\(issue.message)")))

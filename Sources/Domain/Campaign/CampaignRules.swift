@@ -11,6 +11,9 @@ public struct CampaignRules: Sendable {
     /// The day `date` settles: the last on which its reporters may still submit for it. Its figures are judged by
     /// the roster as it stood then (`CampaignState.rosterTargets(for:rules:)`).
     public func settlement(of date: LocalDate) -> LocalDate { date.adding(days: lateWindowDays) }
+
+    /// The first day not settled at `now`: reporters may still submit for it and every later day.
+    public func firstOpenDay(at now: Date) -> LocalDate { time.localDate(of: now).adding(days: -lateWindowDays) }
     /// Overrides of each season's retrofit deadline and last reporting day, by season id.
     public var seasonDeadlines: [String: LocalDate] = [:]
     public var seasonReportingEnds: [String: LocalDate] = [:]

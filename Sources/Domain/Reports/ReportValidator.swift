@@ -9,6 +9,10 @@ struct ReportValidator {
     /// that reported them gave them. A back-dated report above them would make that day a decrease.
     let later: LaterReports
     let rules: CampaignRules
+    /// For a day already settled (an office's correction, a reopened day), the day the roster is taken as of: the
+    /// day's figures are judged by that roster (docs/bulletin.md, rosterTarget), so its report is checked against
+    /// it. Nil: the roster as it is.
+    var rosterDay: LocalDate? = nil
 
     struct LaterReports {
         var counts: [ProgressKey: (date: LocalDate, counts: Funnel)] = [:]
@@ -51,7 +55,7 @@ struct ReportValidator {
         }
         for (index, entry) in submission.villages.enumerated() {
             let field = "villages[\(index)]"
-            guard let village = state.villages[entry.village], village.unit == unit else {
+            guard let village = state.village(entry.village, asOf: rosterDay), village.unit == unit else {
                 unknownVillage = true
                 issues.append(.init(field: "\(field).village", message: "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"))
                 continue

@@ -15,7 +15,9 @@ enum VillageRules {
     /// read or replaced through `/villages/{id}`.
     static let reservedIDs: Set<String> = ["import"]
 
-    static func issues(_ village: Village, state: CampaignState, prefix: String = "") -> [DomainError.FieldIssue] {
+    /// `openSince`: the first day whose late window is still open: its figures are judged by the roster as it will
+    /// stand when it settles, so a target may not go below what it reported either.
+    static func issues(_ village: Village, state: CampaignState, openSince: LocalDate, prefix: String = "") -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         if !isValidID(village.id) {
             issues.append(.init(field: prefix + "id", message: "村编号只能用小写字母、数字、- 和 _（不超过 64 位），如 xtp-dongcun"))
@@ -49,14 +51,14 @@ enum VillageRules {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”"))
             } else if households < 0 || households > 100_000 {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数须为 0 到 100000 的整数"))
-            } else if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state),
+            } else if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince),
                       households < reported {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数 \(households) 少于已报送的确户数 \(reported)"))
             }
         }
         // A path with reported households stays (at 0 or more): dropping it left those counts without a target.
         for path in (state.villages[village.id]?.targets.keys.sorted() ?? []) where village.targets[path] == nil {
-            if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state), reported > 0 {
+            if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince), reported > 0 {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(path)”已报送确户 \(reported) 户，不能删除"))
             }
         }
@@ -64,7 +66,14 @@ enum VillageRules {
     }
 
     /// The highest count reported so far for a village's path, which a new target may not go below.
-    private static func reportedMaximum(_ village: String, path: String, unit: String, state: CampaignState) -> Int? {
-        state.timelines[unit]?.latest?.counts[ProgressKey(village: village, path: path)]?.confirmed
+    /// The most confirmed households the unit's figures give the village's path on its latest day or on any day
+    /// whose window is still open (a correction may have lowered the latest below an open day's).
+    private static func reportedMaximum(_ village: String, path: String, unit: String, state: CampaignState,
+                                        openSince: LocalDate) -> Int? {
+        guard let timeline = state.timelines[unit] else { return nil }
+        let key = ProgressKey(village: village, path: path)
+        let days = [timeline.effective(onOrBefore: openSince), timeline.latest].compactMap { $0 }
+            + timeline.dates(after: openSince).compactMap { timeline.effective(onOrBefore: $0) }
+        return days.compactMap { $0.counts[key]?.confirmed }.max()
     }
 }
