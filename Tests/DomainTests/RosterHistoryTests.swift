@@ -81,9 +81,9 @@ import Testing
         #expect(try Self.roundTrip(b.state).rosterHistory.current.byPath == ["household_electric": 120])
     }
 
-    /// A report for a day before its village was registered brings the village into that day's roster as it is
-    /// now (reports are checked against the village as it is), under the unit that reported it: under each unit
-    /// that did (it was moved between two reports), the same after a snapshot round trip whatever order the
+    /// A report for a day before its village was registered brings the village into that day's roster as first
+    /// registered (reports for such a day are checked against that), under the unit that reported it: under each
+    /// unit that did (it was moved between two reports), the same after a snapshot round trip whatever order the
     /// units are met in.
     @Test func aLateReportBringsItsVillageInUnderTheReportingUnit() throws {
         var b = try StateBuilder()
@@ -93,8 +93,8 @@ import Testing
         try Self.save([Self.village("a", ["biomass": 130], unit: "zirun")], on: "2021-10-17", into: &b)
         try b.report("zirun", "2021-10-15", [("a", "biomass", [50, 40, 30, 0, 0])])
         for state in [b.state, try Self.roundTrip(b.state)] {
-            #expect(Self.targets(state, "2021-10-15", "zirun") == ["biomass": 130])
-            #expect(Self.targets(state, "2021-10-15") == ["biomass": 130])
+            #expect(Self.targets(state, "2021-10-15", "zirun") == ["biomass": 100])
+            #expect(Self.targets(state, "2021-10-15") == ["biomass": 100])
             #expect(Self.targets(state, "2021-10-14", "zirun").isEmpty) // nothing reported for it yet
             #expect(Self.targets(state, "2021-10-17", "zirun") == ["biomass": 130])
             #expect(Self.targets(state, "2021-10-17").isEmpty)

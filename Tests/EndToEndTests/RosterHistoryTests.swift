@@ -95,4 +95,58 @@ import TestSupport
         let text = try await f.office.get("/api/v1/bulletins/2021-10-12?format=text").text
         #expect(text.contains("安装 260/460 户"), "\(text)")
     }
+
+    /// A settled day's correction carries forward until the village is next reported: it is held to every roster
+    /// those days are judged by, so a target lowered or a village moved since cannot be overrun through it. A
+    /// village registered since comes into the day as first registered, and a later lowering stays off that day.
+    @Test func aSettledDaysCorrectionIsHeldToEveryRosterItCarriesInto() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-01T10:00:00+08:00") // 东村, 西村 of 下团堡乡; 南村 of 滋润乡
+        defer { f.stop() }
+        func village(_ id: String, _ unit: String, _ gas: Int) -> [String: Any] {
+            ["id": id, "name": id, "unit": unit, "area": "rural", "targets": ["gas": gas]]
+        }
+        #expect(try await f.office.post("/api/v1/villages", json: village("xtp-c", "xiatuanpu", 100)).status == 201)
+        #expect(try await f.office.post("/api/v1/villages", json: village("xtp-m", "xiatuanpu", 60)).status == 201)
+        try await f.admin.setClock("2021-10-17T10:00:00+08:00")
+        var lowered = village("xtp-c", "xiatuanpu", 70)
+        lowered["id"] = nil
+        #expect(try await f.office.put("/api/v1/villages/xtp-c", json: lowered).status == 200)
+        var moved = village("xtp-m", "zirun", 60)
+        moved["id"] = nil
+        #expect(try await f.office.put("/api/v1/villages/xtp-m", json: moved).status == 200)
+        #expect(try await f.office.post("/api/v1/villages", json: village("xtp-n", "xiatuanpu", 60)).status == 201)
+
+        func correction(_ date: String, _ village: String, installed: Int) -> [String: Any] {
+            ["unit": "xiatuanpu", "date": date, "correction": "补正",
+             "villages": [["village": village, "path": "gas", "confirmed": installed, "signed": installed, "installed": installed,
+                           "accepted": 0, "operating": 0]]]
+        }
+        // 10-05 settled with xtp-c at 100, but 90 would carry to today, where it is 70.
+        let over = try await f.office.post("/api/v1/reports", json: correction("2021-10-05", "xtp-c", installed: 90))
+        #expect(over.status == 422 && over.errorFields.contains("villages[0].installed") && over.text.contains("任务 70 户"), "\(over.text)")
+        #expect(try await f.office.post("/api/v1/reports", json: correction("2021-10-05", "xtp-c", installed: 70)).status == 201)
+        // xtp-m was 下团堡乡's on 10-10, but what it reports would carry past its move to 滋润乡.
+        let away = try await f.office.post("/api/v1/reports", json: correction("2021-10-10", "xtp-m", installed: 10))
+        #expect(away.status == 422 && away.errorFields == ["villages[0].village"] && away.text.contains("不属于本单位"), "\(away.text)")
+        // xtp-n, registered on 10-17, comes into 10-10 as first registered (60); lowering it later leaves 10-10 alone.
+        #expect(try await f.office.post("/api/v1/reports", json: correction("2021-10-10", "xtp-n", installed: 60)).status == 201)
+        try await f.admin.setClock("2021-10-18T10:00:00+08:00")
+        let now = CampaignFixture.report(date: nil, [30, 30, 30, 0, 0], village: "xtp-n", path: "gas", extra: ["correction": "核减"])
+        let reported = try await f.xiatuanpu.post("/api/v1/reports", json: now)
+        #expect([200, 201].contains(reported.status), "\(reported.text)")
+        var smaller = village("xtp-n", "xiatuanpu", 40)
+        smaller["id"] = nil
+        let early = try await f.office.put("/api/v1/villages/xtp-n", json: smaller)
+        // 10-15, the first day still open, carries 10-10's 60: the message names the day.
+        #expect(early.status == 422 && early.text.contains("2021-10-15 已报送的确户数 60"), "\(early.text)")
+        try await f.admin.setClock("2021-10-21T10:00:00+08:00") // 10-17, the last day carrying 60, has settled
+        #expect(try await f.office.put("/api/v1/villages/xtp-n", json: smaller).status == 200)
+        func gas(_ date: String) async throws -> (target: Int?, installed: Int?) {
+            let paths = try await f.office.get("/api/v1/bulletins/\(date)").json["byPath"] as? [[String: Any]] ?? []
+            let line = paths.first { $0["path"] as? String == "gas" }
+            return (line?["rosterTarget"] as? Int, line?["installed"] as? Int)
+        }
+        let tenth = try await gas("2021-10-10")
+        #expect(tenth.target == 100 + 60 + 60 && tenth.installed == 60 + 70, "\(tenth)") // xtp-c at 100 then; xtp-m; xtp-n
+    }
 }

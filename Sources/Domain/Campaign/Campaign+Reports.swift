@@ -43,7 +43,7 @@ extension Campaign {
             let settled = rules.settlement(of: date)
             let (issues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission, base: base,
                                                            later: later, rules: rules,
-                                                           rosterDay: settled < today ? settled : nil).issues()
+                                                           settledOn: settled < today ? settled : nil).issues()
             if !issues.isEmpty {
                 let kind: DomainError.Kind = unknownVillage ? .unknownVillage : .validationFailed
                 throw DomainError(kind, "报送内容有 \(issues.count) 处错误，请逐项修改后重新报送", details: issues)

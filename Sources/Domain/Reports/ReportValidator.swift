@@ -9,10 +9,9 @@ struct ReportValidator {
     /// that reported them gave them. A back-dated report above them would make that day a decrease.
     let later: LaterReports
     let rules: CampaignRules
-    /// For a day already settled (an office's correction, a reopened day), the day the roster is taken as of: the
-    /// day's figures are judged by that roster (docs/bulletin.md, rosterTarget), so its report is checked against
-    /// it. Nil: the roster as it is.
-    var rosterDay: LocalDate? = nil
+    /// For a day already settled (an office's correction, a reopened date): the day it settled on. Its figures are
+    /// judged by the roster as of then (docs/bulletin.md, rosterTarget), and so is its report. Nil: not settled.
+    var settledOn: LocalDate? = nil
 
     struct LaterReports {
         var counts: [ProgressKey: (date: LocalDate, counts: Funnel)] = [:]
@@ -53,31 +52,56 @@ struct ReportValidator {
         if submission.villages.count > rules.maxVillagesPerReport {
             issues.append(.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度"))
         }
+        // A settled day is checked against the roster it is judged by, which the clerk may not expect: said so.
+        let asThen = settledOn.map { _ in "（\(submission.date.map { "\($0)" } ?? "该日") 已过补报期，按当时的确村确户核对）" } ?? ""
         for (index, entry) in submission.villages.enumerated() {
             let field = "villages[\(index)]"
-            guard let village = state.village(entry.village, asOf: rosterDay), village.unit == unit else {
+            let judgedBy = judgingVersions(entry)
+            guard let village = judgedBy.last, judgedBy.allSatisfy({ $0.unit == unit }) else {
                 unknownVillage = true
-                issues.append(.init(field: "\(field).village", message: "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"))
+                let message = settledOn == nil || judgedBy.first?.unit != unit
+                    ? "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"
+                    : "村“\(entry.village)”当时或其后（本次数据延续期间）不属于本单位\(asThen)"
+                issues.append(.init(field: "\(field).village", message: message))
                 continue
             }
             guard state.path(entry.path) != nil else {
                 issues.append(.init(field: "\(field).path", message: "没有改造路径“\(entry.path)”"))
                 continue
             }
-            guard let target = village.targets[entry.path], target > 0 else {
-                issues.append(.init(field: "\(field).path", message: "\(village.name)未登记“\(entry.path)”路径的改造任务"))
+            let targets = judgedBy.map { $0.targets[entry.path] ?? 0 }
+            guard let target = targets.min(), target > 0 else {
+                issues.append(.init(field: "\(field).path", message: "\(village.name)未登记“\(entry.path)”路径的改造任务\(asThen)"))
                 continue
             }
             if !seen.insert(entry.key).inserted {
                 issues.append(.init(field: field, message: "\(village.name)的同一路径在本次报送中出现了两次"))
             }
-            issues += funnelIssues(entry, field: field, villageName: village.name, target: target, hasCorrection: hasCorrection)
+            issues += funnelIssues(entry, field: field, villageName: village.name, target: target,
+                                   targetSource: target == state.villages[entry.village]?.targets[entry.path] ? "" : asThen,
+                                   hasCorrection: hasCorrection)
         }
         issues += fuelIssues(hasCorrection: hasCorrection)
         return (issues, unknownVillage)
     }
 
-    private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int,
+    /// The versions of a village an entry's counts will be judged by. A day not settled: the village as it is (its
+    /// later changes are held to these counts by the roster's own rules). A settled day: the village as it stood
+    /// when the day settled (as first registered, when that was later: so it comes into the day, under this unit)
+    /// and every version after it up to the settling of the day before the village's path is next reported, as the
+    /// counts carry forward to then.
+    private func judgingVersions(_ entry: VillageProgress) -> [Village] {
+        guard let settled = settledOn else { return state.villages[entry.village].map { [$0] } ?? [] }
+        guard let list = state.rosterHistory.versions[entry.village], !list.isEmpty else { return [] }
+        func index(asOf day: LocalDate) -> Int? { list.lastIndex { $0.from.map { $0 <= day } ?? true } }
+        let first = index(asOf: settled)
+        let last = later.counts[entry.key].map { index(asOf: rules.settlement(of: $0.date.adding(days: -1))) ?? 0 } ?? list.count - 1
+        var versions = list[(first ?? 0)...max(first ?? 0, last)].map(\.village)
+        if first == nil { versions[0].unit = unit }
+        return versions
+    }
+
+    private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int, targetSource: String = "",
                               hasCorrection: Bool) -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         let stages = Funnel.stages
@@ -91,7 +115,7 @@ struct ReportValidator {
                 continue
             }
             if value > target {
-                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户"))
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户\(targetSource)"))
             }
             if index > 0 {
                 let upstream = stages[index - 1]

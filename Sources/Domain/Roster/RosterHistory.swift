@@ -83,20 +83,14 @@ struct RosterHistory: Sendable, Equatable {
 }
 
 extension CampaignState {
-    /// The village as it stood at the end of `date` (nil: as it is), or as it is when it was registered only later.
-    func village(_ id: String, asOf date: LocalDate?) -> Village? {
-        guard let date, let list = rosterHistory.versions[id] else { return villages[id] }
-        return RosterHistory.village(in: list, asOf: date) ?? villages[id]
-    }
-
     /// The roster a day's figures are judged by: as it stood when the day settled, at the end of its late window
     /// (`CampaignRules.settlement(of:)`). Until then late reports for the day come in, checked against the roster as it is when they
     /// come: a village moved or a target raised meanwhile counts for the day as it counts for them. After it, the day
     /// stays as it was: a village registered or a target corrected in November does not rewrite October.
     /// A village a unit reported for the day but registered only after it settled (a date the office reopened, an
-    /// office's correction: checked against the village as it then was) comes in under that unit as it is now,
-    /// else its households would count against no target; under each such unit, so that the answer does not hang
-    /// on which is met first.
+    /// office's correction: `ReportValidator` checks it against the village as first registered) comes in under
+    /// that unit as first registered, else its households would count against no target; under each such unit, so
+    /// that the answer does not hang on which is met first.
     func rosterTargets(for date: LocalDate, rules: CampaignRules) -> RosterTargets {
         let settled = rules.settlement(of: date)
         // Every village's last version counts from `settled` or before: the roster is today's, and none is late.
@@ -109,9 +103,9 @@ extension CampaignState {
             let reported = Set(timeline.effective(onOrBefore: date)?.counts.keys.map(\.village) ?? [])
             for id in reported {
                 guard let list = rosterHistory.versions[id], RosterHistory.village(in: list, asOf: settled) == nil,
-                      var now = list.last?.village else { continue }
-                now.unit = unit
-                roster.add(now, sign: 1)
+                      var first = list.first?.village else { continue }
+                first.unit = unit
+                roster.add(first, sign: 1)
             }
         }
         return roster
