@@ -115,6 +115,7 @@ import TestSupport
         moved["id"] = nil
         #expect(try await f.office.put("/api/v1/villages/xtp-m", json: moved).status == 200)
         #expect(try await f.office.post("/api/v1/villages", json: village("xtp-n", "xiatuanpu", 60)).status == 201)
+        #expect(try await f.office.post("/api/v1/villages", json: village("xtp-q", "xiatuanpu", 50)).status == 201)
 
         func correction(_ date: String, _ village: String, installed: Int) -> [String: Any] {
             ["unit": "xiatuanpu", "date": date, "correction": "补正",
@@ -127,18 +128,25 @@ import TestSupport
         #expect(try await f.office.post("/api/v1/reports", json: correction("2021-10-05", "xtp-c", installed: 70)).status == 201)
         // xtp-m was 下团堡乡's on 10-10, but what it reports would carry past its move to 滋润乡.
         let away = try await f.office.post("/api/v1/reports", json: correction("2021-10-10", "xtp-m", installed: 10))
-        #expect(away.status == 422 && away.errorFields == ["villages[0].village"] && away.text.contains("不属于本单位"), "\(away.text)")
+        #expect(away.status == 422 && away.errorFields == ["villages[0].village"] && away.text.contains("有时登记在其他单位"), "\(away.text)")
         // xtp-n, registered on 10-17, comes into 10-10 as first registered (60); lowering it later leaves 10-10 alone.
         #expect(try await f.office.post("/api/v1/reports", json: correction("2021-10-10", "xtp-n", installed: 60)).status == 201)
         try await f.admin.setClock("2021-10-18T10:00:00+08:00")
         let now = CampaignFixture.report(date: nil, [30, 30, 30, 0, 0], village: "xtp-n", path: "gas", extra: ["correction": "核减"])
         let reported = try await f.xiatuanpu.post("/api/v1/reports", json: now)
         #expect([200, 201].contains(reported.status), "\(reported.text)")
+        // Registered to 下团堡乡 on 10-17 and moved to 滋润乡 on 10-18: 滋润乡's figures for 10-02 would carry into days
+        // that settled with it under 下团堡乡.
+        #expect(try await f.office.put("/api/v1/villages/xtp-q", json: ["name": "xtp-q", "unit": "zirun", "area": "rural", "targets": ["gas": 50]]).status == 200)
+        var across = correction("2021-10-02", "xtp-q", installed: 10)
+        across["unit"] = "zirun"
+        let crossed = try await f.office.post("/api/v1/reports", json: across)
+        #expect(crossed.status == 422 && crossed.text.contains("有时登记在其他单位"), "\(crossed.text)")
         var smaller = village("xtp-n", "xiatuanpu", 40)
         smaller["id"] = nil
         let early = try await f.office.put("/api/v1/villages/xtp-n", json: smaller)
         // 10-15, the first day still open, carries 10-10's 60: the message names the day.
-        #expect(early.status == 422 && early.text.contains("2021-10-15 已报送的确户数 60"), "\(early.text)")
+        #expect(early.status == 422 && early.text.contains("2021-10-15 的确户数 60（沿用此前的报送）"), "\(early.text)")
         try await f.admin.setClock("2021-10-21T10:00:00+08:00") // 10-17, the last day carrying 60, has settled
         #expect(try await f.office.put("/api/v1/villages/xtp-n", json: smaller).status == 200)
         func gas(_ date: String) async throws -> (target: Int?, installed: Int?) {

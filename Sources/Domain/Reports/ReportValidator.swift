@@ -59,9 +59,10 @@ struct ReportValidator {
             let judgedBy = judgingVersions(entry)
             guard let village = judgedBy.last, judgedBy.allSatisfy({ $0.unit == unit }) else {
                 unknownVillage = true
-                let message = settledOn == nil || judgedBy.first?.unit != unit
-                    ? "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"
-                    : "村“\(entry.village)”当时或其后（本次数据延续期间）不属于本单位\(asThen)"
+                // Registered to this unit at some time the figures reach, but not all of it: which is what matters.
+                let message = settledOn != nil && judgedBy.contains(where: { $0.unit == unit })
+                    ? "村“\(entry.village)”在本次数据所及的日子里（从 \(submission.date.map { "\($0)" } ?? "该日") 起至该村下次报送）有时登记在其他单位，不能这样补正\(asThen)"
+                    : "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"
                 issues.append(.init(field: "\(field).village", message: message))
                 continue
             }
@@ -71,7 +72,8 @@ struct ReportValidator {
             }
             let targets = judgedBy.map { $0.targets[entry.path] ?? 0 }
             guard let target = targets.min(), target > 0 else {
-                issues.append(.init(field: "\(field).path", message: "\(village.name)未登记“\(entry.path)”路径的改造任务\(asThen)"))
+                let when = settledOn == nil ? "" : "在本次数据所及的日子里（至该村此路径下次报送）有时"
+                issues.append(.init(field: "\(field).path", message: "\(village.name)\(when)未登记“\(entry.path)”路径的改造任务\(asThen)"))
                 continue
             }
             if !seen.insert(entry.key).inserted {
@@ -87,18 +89,20 @@ struct ReportValidator {
 
     /// The versions of a village an entry's counts will be judged by. A day not settled: the village as it is (its
     /// later changes are held to these counts by the roster's own rules). A settled day: the village as it stood
-    /// when the day settled (as first registered, when that was later: so it comes into the day, under this unit)
-    /// and every version after it up to the settling of the day before the village's path is next reported, as the
-    /// counts carry forward to then.
+    /// when the day settled and every version after it up to the settling of the day before the village's path is
+    /// next reported, as the counts carry forward to then. A village registered only after the day settled comes
+    /// into the days settled before its registration as first registered, under this unit; the days after it take
+    /// it as it then stood (registered to another unit then, it cannot be reported here).
     private func judgingVersions(_ entry: VillageProgress) -> [Village] {
         guard let settled = settledOn else { return state.villages[entry.village].map { [$0] } ?? [] }
-        guard let list = state.rosterHistory.versions[entry.village], !list.isEmpty else { return [] }
+        guard let list = state.rosterHistory.versions[entry.village], var firstRegistered = list.first?.village else { return [] }
         func index(asOf day: LocalDate) -> Int? { list.lastIndex { $0.from.map { $0 <= day } ?? true } }
-        let first = index(asOf: settled)
-        let last = later.counts[entry.key].map { index(asOf: rules.settlement(of: $0.date.adding(days: -1))) ?? 0 } ?? list.count - 1
-        var versions = list[(first ?? 0)...max(first ?? 0, last)].map(\.village)
-        if first == nil { versions[0].unit = unit }
-        return versions
+        let last = later.counts[entry.key].map { index(asOf: rules.settlement(of: $0.date.adding(days: -1))) } ?? list.count - 1
+        guard let first = index(asOf: settled) else {
+            firstRegistered.unit = unit
+            return [firstRegistered] + (last.map { list[...$0].map(\.village) } ?? [])
+        }
+        return list[first...max(first, last ?? first)].map(\.village)
     }
 
     private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int, targetSource: String = "",

@@ -54,25 +54,38 @@ enum VillageRules {
             } else if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince),
                       households < reported.confirmed {
                 issues.append(.init(field: prefix + "targets.\(path)",
-                                    message: "户数 \(households) 少于 \(reported.date) 已报送的确户数 \(reported.confirmed)\(reported.open ? "（该日仍在补报期内，按结算时的登记核对）" : "")"))
+                                    message: "户数 \(households) 少于 \(reported.describe)\(reported.open ? "（该日仍在补报期内，按结算时的登记核对）" : "")"))
             }
         }
         // A path with reported households stays (at 0 or more): dropping it left those counts without a target.
         for path in (state.villages[village.id]?.targets.keys.sorted() ?? []) where village.targets[path] == nil {
             if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince),
                reported.confirmed > 0 {
-                issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(path)”\(reported.date) 已报送确户 \(reported.confirmed) 户，不能删除"))
+                issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(path)”有 \(reported.describe)，不能删除"))
             }
         }
         return issues
     }
 
     /// The highest count reported so far for a village's path, which a new target may not go below.
+    /// A day's confirmed households that hold a target up, for the message: a day that carries an earlier report's
+    /// figure says so (nothing was reported on it).
+    struct ReportedFigure {
+        var confirmed: Int
+        /// The day judged; `reported`: whether the unit reported on it.
+        var date: LocalDate
+        var reported: Bool
+        var open: Bool
+
+        var describe: String {
+            reported ? "\(date) 已报送的确户数 \(confirmed)" : "\(date) 的确户数 \(confirmed)（沿用此前的报送）"
+        }
+    }
+
     /// The most confirmed households the unit's figures give the village's path on its latest day or on any day
-    /// whose window is still open (a correction may have lowered the latest below an open day's), with the day
-    /// that figure stands on and whether it is still open, for the message.
+    /// whose window is still open (a correction may have lowered the latest below an open day's).
     private static func reportedMaximum(_ village: String, path: String, unit: String, state: CampaignState,
-                                        openSince: LocalDate) -> (confirmed: Int, date: LocalDate, open: Bool)? {
+                                        openSince: LocalDate) -> ReportedFigure? {
         guard let timeline = state.timelines[unit] else { return nil }
         let key = ProgressKey(village: village, path: path)
         // Each day's effective counts, with the day they are judged on (a carried day's figure counts on it).
@@ -80,7 +93,9 @@ enum VillageRules {
         if let carried = timeline.effective(onOrBefore: openSince) { judged.append((carried, max(carried.date, openSince))) }
         if let latest = timeline.latest { judged.append((latest, latest.date)) }
         for date in timeline.dates(after: openSince) { if let day = timeline.effective(onOrBefore: date) { judged.append((day, date)) } }
-        let found = judged.compactMap { entry in entry.day.counts[key].map { (confirmed: $0.confirmed, date: entry.on, open: entry.on >= openSince) } }
+        let found = judged.compactMap { entry in
+            entry.day.counts[key].map { ReportedFigure(confirmed: $0.confirmed, date: entry.on, reported: entry.day.date == entry.on, open: entry.on >= openSince) }
+        }
         return found.max { ($0.confirmed, $0.date) < ($1.confirmed, $1.date) }
     }
 }
