@@ -22,6 +22,7 @@ import TestSupport
         Endpoint(method: "POST", path: "/api/v1/tokens", body: [:], allowed: ["admin"]),
         Endpoint(method: "DELETE", path: "/api/v1/tokens/tok_none", body: nil, allowed: ["admin"]),
         Endpoint(method: "GET", path: "/api/v1/villages", body: nil, allowed: everyone),
+        Endpoint(method: "GET", path: "/api/v1/villages/xtp-dongcun", body: nil, allowed: everyone),
         Endpoint(method: "POST", path: "/api/v1/villages", body: [:], allowed: ["reporter", "office", "admin"]),
         Endpoint(method: "PUT", path: "/api/v1/villages/v1", body: [:], allowed: ["reporter", "office", "admin"]),
         Endpoint(method: "POST", path: "/api/v1/reports", body: [:], allowed: ["reporter", "office", "admin"]),

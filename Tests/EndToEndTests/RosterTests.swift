@@ -216,4 +216,17 @@ import TestSupport
         #expect(reply.errorFields == ["line 2.households", "line 2.village_id", "line 2.path", "line 4.area"], "\(reply.text)")
         #expect(reply.text.contains("coal") && reply.text.contains("rural") && reply.text.contains("urban"), "\(reply.text)")
     }
+
+    /// One village by its id, as a township checks what it registered; another unit's is not the reporter's to read.
+    @Test func oneVillageByItsID() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let own = try await f.xiatuanpu.get("/api/v1/villages/xtp-dongcun")
+        #expect(own.status == 200 && own.json["unit"] as? String == "xiatuanpu", "\(own.text)")
+        #expect((own.json["targets"] as? [String: Int])?["household_electric"] == 320)
+        #expect(try await f.zirun.get("/api/v1/villages/xtp-dongcun").status == 403)
+        #expect(try await f.supervisor.get("/api/v1/villages/xtp-dongcun").status == 200)
+        let missing = try await f.office.get("/api/v1/villages/xtp-nowhere")
+        #expect(missing.status == 404 && missing.text.contains("xtp-nowhere"), "\(missing.text)")
+    }
 }

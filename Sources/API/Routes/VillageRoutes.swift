@@ -10,6 +10,9 @@ extension CleanheatAPI {
             let villages = try api.campaign.villages(unit: try api.unitQuery(request, kinds: Unit.Kind.reporting, why: "只有乡镇和街道登记村"), for: try request.caller)
             return try api.renderer.response(200, Wrapped(key: "villages", value: villages))
         },
+        APIRoute("GET", "/api/v1/villages/{id}", .readVillages) { api, request in
+            try api.renderer.response(200, try api.campaign.village(request.parameter("id"), for: try request.caller))
+        },
         APIRoute("POST", "/api/v1/villages", .writeVillage) { api, request in
             let village = try decodeVillage(try request.json(), pathID: nil, ownUnit: try request.caller.scopedUnit)
             let saved = try await api.campaign.saveVillage(village, replacing: false, by: try request.caller)

@@ -27,6 +27,15 @@ extension Campaign {
         }
     }
 
+    /// `GET /villages/{id}`: one village as it is now; a reporter sees its own unit's only.
+    public func village(_ id: String, for principal: Principal) throws -> Village {
+        try read { state in
+            guard let village = state.villages[id] else { throw DomainError(.notFound, "没有编号为“\(id)”的村") }
+            if let own = principal.scopedUnit, village.unit != own { throw DomainError(.forbidden, "只能查看本单位的村") }
+            return village
+        }
+    }
+
     public func villages(unit: String?, for principal: Principal) throws -> [Village] {
         // Another unit's list is refused, as /tasks refuses it, rather than answered with the caller's own.
         if let own = principal.scopedUnit, let unit, unit != own { throw DomainError(.forbidden, "只能查看本单位的村") }
