@@ -53,7 +53,10 @@ struct ReportValidator {
             issues.append(.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度"))
         }
         // A settled day is checked against the roster it is judged by, which the clerk may not expect: said so.
-        let asThen = settledOn.map { _ in "（\(submission.date.map { "\($0)" } ?? "该日") 已过补报期，按当时的确村确户核对）" } ?? ""
+        // Made only for a message: most reports are for a day not yet settled, and all pass.
+        func asThen() -> String {
+            settledOn == nil ? "" : "（\(submission.date.map { "\($0)" } ?? "该日") 已过补报期，按当时的确村确户核对）"
+        }
         for (index, entry) in submission.villages.enumerated() {
             let field = "villages[\(index)]"
             let judgedBy = judgingVersions(entry)
@@ -61,7 +64,7 @@ struct ReportValidator {
                 unknownVillage = true
                 // Registered to this unit at some time the figures reach, but not all of it: which is what matters.
                 let message = settledOn != nil && judgedBy.contains(where: { $0.unit == unit })
-                    ? "村“\(entry.village)”在本次数据所及的日子里（从 \(submission.date.map { "\($0)" } ?? "该日") 起至该村下次报送）有时登记在其他单位，不能这样补正\(asThen)"
+                    ? "村“\(entry.village)”在本次数据所及的日子里（从 \(submission.date.map { "\($0)" } ?? "该日") 起至该村下次报送）有时登记在其他单位，不能这样补正\(asThen())"
                     : "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"
                 issues.append(.init(field: "\(field).village", message: message))
                 continue
@@ -73,14 +76,14 @@ struct ReportValidator {
             let targets = judgedBy.map { $0.targets[entry.path] ?? 0 }
             guard let target = targets.min(), target > 0 else {
                 let when = settledOn == nil ? "" : "在本次数据所及的日子里（至该村此路径下次报送）有时"
-                issues.append(.init(field: "\(field).path", message: "\(village.name)\(when)未登记“\(entry.path)”路径的改造任务\(asThen)"))
+                issues.append(.init(field: "\(field).path", message: "\(village.name)\(when)未登记“\(entry.path)”路径的改造任务\(asThen())"))
                 continue
             }
             if !seen.insert(entry.key).inserted {
                 issues.append(.init(field: field, message: "\(village.name)的同一路径在本次报送中出现了两次"))
             }
             issues += funnelIssues(entry, field: field, villageName: village.name, target: target,
-                                   targetSource: target == state.villages[entry.village]?.targets[entry.path] ? "" : asThen,
+                                   targetSource: target == state.villages[entry.village]?.targets[entry.path] ? "" : asThen(),
                                    hasCorrection: hasCorrection)
         }
         issues += fuelIssues(hasCorrection: hasCorrection)
@@ -105,7 +108,8 @@ struct ReportValidator {
         return list[first...max(first, last ?? first)].map(\.village)
     }
 
-    private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int, targetSource: String = "",
+    private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int,
+                              targetSource: @autoclosure () -> String = "",
                               hasCorrection: Bool) -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         let stages = Funnel.stages
@@ -119,7 +123,7 @@ struct ReportValidator {
                 continue
             }
             if value > target {
-                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户\(targetSource)"))
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户\(targetSource())"))
             }
             if index > 0 {
                 let upstream = stages[index - 1]
