@@ -108,11 +108,16 @@ public struct LaggingReport: Encodable, Sendable {
         for unit in rules.candidateUnits() {
             var reasons = rules.reasons(for: unit, from: from, to: to)
             guard var level = reasons.map(\.level).max() else { continue }
-            // Criticized in the previous window of the same length as well → refer.
-            if level == .criticize, let previous = rules.reasons(for: unit, from: previousFrom, to: previousTo).map(\.level).max(),
-               previous >= .criticize {
+            // Criticized in the previous window of the same length as well → refer; unless what is serious now is only
+            // tasks done by the window's end (one late task across two windows is not a repeated failing, and
+            // "本期仍未改正" beside "后于…完成" said a finished task was not).
+            let persisting = reasons.contains { $0.level >= .criticize && !rules.correctedBy(to, $0) }
+            if level == .criticize, persisting,
+               let previous = rules.reasons(for: unit, from: previousFrom, to: previousTo).map(\.level).max(), previous >= .criticize {
+                // "达到…标准": the previous window's own reasons, not the level its notice published (which may have
+                // been raised by the window before it).
                 var repeated = LaggingReason(code: "repeated", level: .refer,
-                                             detail: "上一督查期（\(previousFrom == previousTo ? previousFrom.chineseMonthDay : "\(previousFrom.chineseMonthDay)—\(previousTo.chineseMonthDay)")）亦达\(previous.chinese)情形，本期仍未改正")
+                                             detail: "上一督查期（\(previousFrom == previousTo ? previousFrom.chineseMonthDay : "\(previousFrom.chineseMonthDay)—\(previousTo.chineseMonthDay)")）亦有达到\(previous.chinese)标准的问题，本期仍未改正")
                 repeated.previousLevel = previous
                 reasons.append(repeated)
                 level = .refer

@@ -142,6 +142,14 @@ struct LaggingRules {
         return reason
     }
 
+    /// Whether `reason` was put right by `date`: overdue tasks all done by then.
+    func correctedBy(_ date: LocalDate, _ reason: LaggingReason) -> Bool {
+        guard reason.code == "overdue_tasks", let tasks = reason.tasks else { return false }
+        return tasks.allSatisfy { overdue in
+            state.tasks[overdue.id].map { $0.standing(at: date) { rules.time.localDate(of: $0) }.status == .done } ?? false
+        }
+    }
+
     /// A task done late by `date` says so: the public notice must not call a finished task unfinished.
     private func describe(at date: LocalDate) -> (DutyTask) -> String {
         { task in
