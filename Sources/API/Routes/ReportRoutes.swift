@@ -66,32 +66,40 @@ extension CleanheatAPI {
     }
 
     static func decodeSubmission(_ body: JSONFields) throws -> ReportSubmission {
-        try body.allowOnly(["date", "unit", "villages", "fuel", "issues", "nextDayPlan", "reporter", "correction"])
+        var errors = FieldErrors()
+        _ = try errors.read { try body.allowOnly(["date", "unit", "villages", "fuel", "issues", "nextDayPlan", "reporter", "correction"]) }
         var submission = ReportSubmission()
-        submission.date = try body.date("date")
-        submission.unit = try body.string("unit")
-        submission.villages = try body.objects("villages").map { entry in
-            try entry.allowOnly(["village", "path", "confirmed", "signed", "installed", "accepted", "operating"])
+        submission.date = try errors.read { try body.date("date") } ?? nil
+        submission.unit = try errors.read { try body.string("unit") } ?? nil
+        submission.villages = try (errors.read { try body.objects("villages") } ?? []).compactMap { entry in
+            _ = try errors.read { try entry.allowOnly(["village", "path", "confirmed", "signed", "installed", "accepted", "operating"]) }
             var counts = Funnel()
             for stage in Funnel.stages {
-                guard let value = try entry.int(stage.field, required: true) else { continue }
+                guard let value = try errors.read({ try entry.int(stage.field, required: true) }) ?? nil else { continue }
                 counts[stage] = value
             }
-            return VillageProgress(village: try entry.requiredString("village"), path: try entry.requiredString("path"), counts: counts)
+            let village = try errors.read { try entry.requiredString("village") }
+            let path = try errors.read { try entry.requiredString("path") }
+            guard let village, let path else { return nil }
+            return VillageProgress(village: village, path: path, counts: counts)
         }
-        if let fuel = try body.object("fuel") {
-            try fuel.allowOnly(["cleanCoalTons", "biomassTons"])
+        if let fuel = try errors.read({ try body.object("fuel") }) ?? nil {
+            _ = try errors.read { try fuel.allowOnly(["cleanCoalTons", "biomassTons"]) }
             // Both or neither: a missing one read as 0 looked like a decrease of what was reported before.
-            submission.fuel = FuelDelivered(cleanCoalTons: try fuel.double("cleanCoalTons", required: true) ?? 0,
-                                            biomassTons: try fuel.double("biomassTons", required: true) ?? 0)
+            let cleanCoal = try errors.read { try fuel.double("cleanCoalTons", required: true) ?? 0 }
+            let biomass = try errors.read { try fuel.double("biomassTons", required: true) ?? 0 }
+            if let cleanCoal, let biomass { submission.fuel = FuelDelivered(cleanCoalTons: cleanCoal, biomassTons: biomass) }
         }
-        submission.issues = try body.array("issues") == nil ? nil : try body.strings("issues")
-        submission.nextDayPlan = try body.string("nextDayPlan")
-        if let reporter = try body.object("reporter") {
-            try reporter.allowOnly(["name", "phone"])
-            submission.reporter = ReporterContact(name: try reporter.requiredString("name"), phone: try reporter.string("phone"))
+        submission.issues = try errors.read { try body.array("issues") == nil ? nil : try body.strings("issues") } ?? nil
+        submission.nextDayPlan = try errors.read { try body.string("nextDayPlan") } ?? nil
+        if let reporter = try errors.read({ try body.object("reporter") }) ?? nil {
+            _ = try errors.read { try reporter.allowOnly(["name", "phone"]) }
+            let name = try errors.read { try reporter.requiredString("name") }
+            let phone = try errors.read { try reporter.string("phone") } ?? nil
+            if let name { submission.reporter = ReporterContact(name: name, phone: phone) }
         }
-        submission.correction = try body.string("correction")
+        submission.correction = try errors.read { try body.string("correction") } ?? nil
+        try errors.throwIfAny()
         return submission
     }
 }
