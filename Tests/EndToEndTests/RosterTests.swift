@@ -229,4 +229,26 @@ import TestSupport
         let missing = try await f.office.get("/api/v1/villages/xtp-nowhere")
         #expect(missing.status == 404 && missing.text.contains("xtp-nowhere"), "\(missing.text)")
     }
+
+    /// A sheet typed in Excel names units and paths as the plan does: taken as their ids; a name that is neither
+    /// is answered with where the ids are.
+    @Test func importTakesThePlansNamesForUnitsAndPaths() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let csv = """
+            unit,village_id,village_name,area,path,households
+            滋润乡,zr-dongzhuang,东庄,rural,煤改气,50
+            下团堡乡,xtp-x,西庄,rural,分户式“煤改电”,10
+            下团堡乡,xtp-x,西庄,rural,太阳能+,5
+            """
+        let reply = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(reply.status == 200 && reply.json["created"] as? Int == 2, "\(reply.text)")
+        let dongzhuang = try await f.office.get("/api/v1/villages/zr-dongzhuang").json
+        #expect(dongzhuang["unit"] as? String == "zirun" && (dongzhuang["targets"] as? [String: Int]) == ["gas": 50], "\(dongzhuang)")
+        let xizhuang = try await f.office.get("/api/v1/villages/xtp-x").json
+        #expect((xizhuang["targets"] as? [String: Int]) == ["household_electric": 10, "solar_plus": 5], "\(xizhuang)")
+        let wrong = "unit,village_id,village_name,area,path,households\n滋润,zr-a,甲,rural,煤改水,5\n"
+        let refused = try await f.office.send("POST", "/api/v1/villages/import", body: Data(wrong.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(refused.status == 422 && refused.text.contains("/api/v1/units") && refused.text.contains("/api/v1/paths"), "\(refused.text)")
+    }
 }

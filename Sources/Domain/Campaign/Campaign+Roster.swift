@@ -80,6 +80,10 @@ extension Campaign {
                 }
                 // A reporter's villages are its own unit's, as with POST /villages; anyone else names the unit.
                 if row.unit.isEmpty, let own = principal.scopedUnit { row.unit = own }
+                // A sheet typed in Excel names units and paths as the plan does (滋润乡, 煤改气): taken as their ids.
+                if state.unit(row.unit) == nil, let named = state.units.first(where: { $0.name == row.unit }) { row.unit = named.id }
+                if state.path(row.path) == nil,
+                   let named = state.paths.first(where: { Self.plainName($0.name) == Self.plainName(row.path) }) { row.path = named.id }
                 if row.unit.isEmpty { issue(".unit", "请填写单位编号"); continue }
                 guard principal.mayActFor(unit: row.unit) else {
                     outOfScope.append((row.line, .init(field: field + ".unit", message: "第 \(row.line) 行：不能导入其他单位的村")))
@@ -164,6 +168,11 @@ extension Campaign {
             let line = pathLines[path] ?? firstLine
             return (state.path(path) != nil && village.targets[path] != nil ? "households" : "path", line)
         }
+    }
+
+    /// A path's name without quotation marks or spaces: the plan writes 分户式"煤改电", a clerk types 分户式煤改电.
+    static func plainName(_ name: String) -> String {
+        String(name.unicodeScalars.filter { !"\"“”'‘’ ".unicodeScalars.contains($0) && !CharacterSet.whitespaces.contains($0) })
     }
 
     static func describe(_ targets: [String: Int]) -> String {

@@ -29,7 +29,7 @@ enum VillageRules {
             issues.append(.init(field: prefix + "name", message: "请填写村名（不超过 50 字，不含换行等控制字符）"))
         }
         if state.unit(village.unit)?.kind != .township {
-            issues.append(.init(field: prefix + "unit", message: "“\(village.unit)”不是乡镇或街道"))
+            issues.append(.init(field: prefix + "unit", message: "“\(village.unit)”不是乡镇或街道的编号（如 zirun，见 GET /api/v1/units）"))
         }
         if !areas.contains(village.area) {
             issues.append(.init(field: prefix + "area", message: "area 只能是 urban（建成区）或 rural（农村地区）"))
@@ -48,7 +48,7 @@ enum VillageRules {
         }
         for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
             if state.path(path) == nil {
-                issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”"))
+                issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”（路径编号如 gas，见 GET /api/v1/paths）"))
             } else if households < 0 || households > 100_000 {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数须为 0 到 100000 的整数"))
             } else if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince),
