@@ -249,6 +249,12 @@ import TestSupport
         #expect(json.header("Vary") == "Accept")
         // Another day's list says when it was drawn: today's date with the time.
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.hasPrefix("10月15日进展，截至10月16日17:00尚未报送："))
+        // Past its late window (3 days) a day's missing reports can no longer come: not "尚未".
+        try await f.admin.setClock("2021-10-19T08:30:00+08:00")
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.hasPrefix("10月15日进展，截至10月19日08:30未报送（补报期已过）："))
+        try await f.admin.setClock("2021-10-18T23:59:00+08:00")
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.contains("尚未报送："))
+        try await f.admin.setClock("2021-10-16T17:00:00+08:00")
 
         // Outside the reporting window (before the season's start, after its reportingEnd) nobody is expected.
         try await f.admin.setClock("2022-05-01T17:00:00+08:00")
@@ -323,5 +329,17 @@ import TestSupport
         #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-16&to=2021-10-15").status == 400)
         #expect(try await f.supervisor.get("/api/v1/summary?from=2020-01-01&to=2021-10-15").errorCode == "bad_query")
         #expect(try await f.supervisor.get("/api/v1/summary?from=2021-10-15").status == 400)
+    }
+
+    /// An exempt unit's figures are carried from its last report as a missing unit's are: the chat says so too.
+    @Test func anExemptUnitsCarriedFiguresSaySo() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-14T17:00:00+08:00")
+        defer { f.stop() }
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: nil, [300, 280, 200, 0, 0])).status == 201)
+        let exemption = try await f.office.post("/api/v1/exemptions", json: ["unit": "xiatuanpu", "from": "2021-10-15", "to": "2021-10-15", "reason": "停电"])
+        #expect(exemption.status == 201)
+        try await f.admin.setClock("2021-10-15T19:00:00+08:00")
+        let text = try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text
+        #expect(text.contains("下团堡乡：完成率") && text.contains("，免报（数据沿用10月14日报送）"), "\(text)")
     }
 }

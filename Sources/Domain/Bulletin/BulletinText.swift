@@ -43,8 +43,8 @@ public enum BulletinText {
                 : "\(line.rank). \(line.name)：完成率 \(percent(f.exactRate))（安装 \(f.installed)/\(f.rosterTarget) 户，较昨日\(signed(f.dayChange.installed))户）"
             switch line.status {
             case "late": text += "，迟报"
-            case "missing": text += line.stale ? "，\(missing)（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : "，\(missing)"
-            case "exempt": text += "，免报"
+            case "missing": text += "，\(missing)" + carried(line)
+            case "exempt": text += "，免报" + carried(line) // its figures are carried as a missing unit's are
             case "not_due": text += "，非报送日"
             default: break
             }
@@ -78,6 +78,11 @@ public enum BulletinText {
     }
 
     /// 0.2683 → `26.8%`.
+    /// Where a unit's figures come from an earlier report, the chat says from which day (the JSON says `stale`).
+    private static func carried(_ line: Bulletin.UnitLine) -> String {
+        line.stale ? "（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : ""
+    }
+
     static func percent(_ rate: Double) -> String {
         let tenths = ProgressFigures.tenthsOfAPercent(rate)
         return "\(tenths / 10).\(tenths % 10)%"

@@ -8,6 +8,10 @@ public struct PendingList: Encodable, Sendable {
     /// Whether the date is a reporting day at all; outside the season nobody is expected, which is not "all reported".
     public var due: Bool
     public var units: [UnitRef]
+    /// The last day the units could still report for `date` (its late window's end). Not in the JSON.
+    var settlesOn: LocalDate?
+
+    enum CodingKeys: String, CodingKey { case date, deadline, asOf, due, units }
 
     /// `截至17:00，尚未报送：滋润乡、沙楞河乡` for the day it is drawn on (`time` is then). Another day's list names
     /// that day and when it was drawn: `10月14日进展，截至10月15日17:30尚未报送：…`; without the first date it read as
@@ -15,7 +19,10 @@ public struct PendingList: Encodable, Sendable {
     public func text(asOf time: String, drawnOn: LocalDate) -> String {
         if !due { return "\(date.chineseMonthDay)不在报送期内，无需报送" }
         let when = date == drawnOn ? "截至\(time)，" : "\(date.chineseMonthDay)进展，截至\(drawnOn.chineseMonthDay)\(time)"
-        return units.isEmpty ? "\(when)各单位均已报送" : "\(when)尚未报送：\(units.map(\.name).joined(separator: "、"))"
+        if units.isEmpty { return "\(when)各单位均已报送" }
+        // Past the late window "尚未" promised a report that can no longer come (only the office may add it now).
+        let closed = settlesOn.map { $0 < drawnOn } ?? false
+        return "\(when)\(closed ? "未报送（补报期已过）" : "尚未报送")：\(units.map(\.name).joined(separator: "、"))"
     }
 }
 
@@ -41,7 +48,7 @@ extension Campaign {
                 .filter { $0.code == "missing" }
                 .map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
             return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, due: due,
-                               units: units)
+                               units: units, settlesOn: rules.settlement(of: date))
         }
     }
 }
