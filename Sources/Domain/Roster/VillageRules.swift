@@ -44,7 +44,7 @@ enum VillageRules {
         // longer correct them) and were counted again under the new one. The roster import refuses the same.
         if reportedUnit != village.unit,
            state.timelines[reportedUnit]?.latest?.counts.keys.contains(where: { $0.village == village.id }) == true {
-            issues.append(.init(field: prefix + "unit", message: "村“\(village.id)”已有\(state.unit(reportedUnit)?.name ?? reportedUnit)的报送数据，不能改划到其他单位"))
+            issues.append(.init(field: prefix + "unit", message: "村“\(village.id)”已有\(state.unit(reportedUnit)?.name ?? reportedUnit)的报送数据，不能改划到其他单位。如系登记错误：请在正确单位以新编号登记此村，由\(state.unit(reportedUnit)?.name ?? reportedUnit)在报送中将此村各项数更正为 0（填写 correction），补报期过后再将此村户数改为 0"))
         }
         for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
             if state.path(path) == nil {
