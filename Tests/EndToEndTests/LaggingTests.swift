@@ -238,6 +238,9 @@ import TestSupport
         try await f.admin.setClock("2021-10-25T09:00:00+08:00")
         let next = try await f.supervisor.get("/api/v1/lagging?from=2021-10-18&to=2021-10-24&\(Self.noSchedule)")
         #expect(Self.levels(next)["heat-company"] == "criticize" && Self.levels(next)["gas-company"] == "refer", "\(next.text)")
+        // GET /tasks says a done task was late, and by how much: due 10-15, done 10-20.
+        let heatTask = (try await f.office.get("/api/v1/tasks?unit=heat-company").json["tasks"] as? [[String: Any]])?.first
+        #expect(heatTask?["overdue"] as? Bool == false && heatTask?["daysLate"] as? Int == 5, "\(String(describing: heatTask))")
     }
 
     /// campaign.maxUpdatesPerTask: past it an update is refused and nothing is stored.
