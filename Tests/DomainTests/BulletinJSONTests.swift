@@ -12,7 +12,9 @@ import Testing
         try builder.report("xiatuanpu", "2021-10-15", [("xtp-dongcun", "household_electric", [320, 300, 250, 200, 180]),
                                                       ("xtp-dongcun", "biomass", [40, 30, 7, 3, 1])])
         try builder.report("zirun", "2021-10-15", [("zr-nancun", "biomass", [60, 50, 30, 20, 10])], status: .late,
-                           fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 12.5))
+                           fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 12.5), correction: "南村核减\"10\"户")
+        let review = Review(state: .questioned, note: "安装数与验收数不符", by: "tok_office", at: builder.at)
+        try builder.state.apply(LoggedChange(.reviewSet(unit: "zirun", date: day("2021-10-15"), review: review), audit: nil))
         let rules = CampaignRules()
         let state = builder.state
         for date in ["2021-10-15", "2021-10-16", "2021-07-01"] {

@@ -23,14 +23,14 @@ struct StateBuilder {
     }
 
     mutating func report(_ unit: String, _ date: String, _ entries: [(String, String, [Int])], status: Timeliness = .onTime,
-                         fuel: FuelDelivered? = nil) throws {
+                         fuel: FuelDelivered? = nil, correction: String? = nil) throws {
         let day = try #require(LocalDate(date))
         let revisionNumber = (state.unitDay(unit, day)?.revisions.count ?? 0) + 1
         let villages = entries.map { village, path, c in
             VillageProgress(village: village, path: path, counts: Funnel(confirmed: c[0], signed: c[1], installed: c[2], accepted: c[3], operating: c[4]))
         }
         let revision = ReportRevision(revision: revisionNumber, submittedAt: at, submittedBy: "tok_test", villages: villages, fuel: fuel,
-                                      issues: [], nextDayPlan: nil, reporter: nil, correction: nil, warnings: [])
+                                      issues: [], nextDayPlan: nil, reporter: nil, correction: correction, warnings: [])
         try state.apply(LoggedChange(.reportSubmitted(unit: unit, date: day, status: status, revision: revision), audit: nil))
     }
 }

@@ -342,4 +342,27 @@ import TestSupport
         let text = try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text
         #expect(text.contains("下团堡乡：完成率") && text.contains("，免报（数据沿用10月14日报送）"), "\(text)")
     }
+
+    /// A drop shows with its reason, and the office's doubt or return with its note, on the unit's line in the chat
+    /// and in the JSON.
+    @Test func correctionsAndReviewsShowBesideTheFigures() async throws {
+        let f = try await CampaignFixture.start(clock: "2021-10-14T17:00:00+08:00")
+        defer { f.stop() }
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: CampaignFixture.report(date: nil, [300, 280, 200, 0, 0])).status == 201)
+        try await f.admin.setClock("2021-10-15T17:00:00+08:00")
+        let lowered = CampaignFixture.report(date: nil, [300, 280, 150, 0, 0], extra: ["correction": "东村50户\n重复统计，核减"])
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: lowered).status == 201)
+        let review = try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "questioned", "note": "核减依据请补充"])
+        #expect(review.status == 200, "\(review.text)")
+        let text = try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text
+        #expect(text.contains("较昨日 -50 户）（更正：东村50户 重复统计，核减）（存疑：核减依据请补充）"), "\(text)")
+        let line = (try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]])?
+            .first { $0["unit"] as? String == "xiatuanpu" }
+        #expect(line?["correction"] as? String == "东村50户\n重复统计，核减")
+        #expect((line?["review"] as? [String: Any])?["state"] as? String == "questioned", "\(String(describing: line))")
+        // A unit without a report that day has neither.
+        let zirun = (try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]])?
+            .first { $0["unit"] as? String == "zirun" }
+        #expect(zirun?["correction"] is NSNull && zirun?["review"] is NSNull)
+    }
 }

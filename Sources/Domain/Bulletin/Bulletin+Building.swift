@@ -29,7 +29,9 @@ extension Bulletin {
             let target = scope.target(of: status.unit.id, in: rosterByUnit)
             lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
                                   stale: status.day == nil && today != nil, lastReportDate: today?.date,
-                                  figures: ProgressFigures(planTarget: target, rosterTarget: target, today: total, yesterday: before)))
+                                  figures: ProgressFigures(planTarget: target, rosterTarget: target, today: total, yesterday: before),
+                                  correction: status.day?.latest?.correction.flatMap { Campaign.hasVisibleText($0) ? $0 : nil },
+                                  review: status.day.map { UnitLine.ReviewLine(state: $0.review.state, note: $0.review.note) }))
         }
         self.byUnit = Self.ranked(lines)
 

@@ -37,10 +37,27 @@ public struct Bulletin: Encodable, Sendable {
         public var stale: Bool
         public var lastReportDate: LocalDate?
         public var figures: ProgressFigures
+        /// The day's report's `correction`, why its figures went down (or changed): the chat shows it beside them.
+        public var correction: String?
+        /// The office's review of the day (存疑, 退回, …); nil without a report.
+        public var review: ReviewLine?
+
+        public struct ReviewLine: Encodable, Sendable {
+            public var state: Review.State
+            public var note: String?
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: AnyCodingKey.self)
+                try container.encode(note, forKey: AnyCodingKey("note"))
+                try container.encode(state.rawValue, forKey: AnyCodingKey("state"))
+            }
+        }
 
         public func encode(to encoder: any Encoder) throws {
             try figures.encode(to: encoder)
             var container = encoder.container(keyedBy: AnyCodingKey.self)
+            try container.encode(correction, forKey: AnyCodingKey("correction"))
+            try container.encode(review, forKey: AnyCodingKey("review"))
             try container.encode(unit, forKey: AnyCodingKey("unit"))
             try container.encode(name, forKey: AnyCodingKey("name"))
             try container.encode(status, forKey: AnyCodingKey("status"))

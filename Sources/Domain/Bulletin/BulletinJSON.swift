@@ -61,6 +61,14 @@ public enum BulletinJSON {
 
     private static func unitLine(_ line: Bulletin.UnitLine, _ out: inout JSONText) {
         figures(line.figures, &out, extra: [
+            ("correction", { out in if let correction = line.correction { out.string(correction) } else { out.null() } }),
+            ("review", { out in
+                guard let review = line.review else { return out.null() }
+                out.object {
+                    $0.key("note") { out in if let note = review.note { out.string(note) } else { out.null() } }
+                    $0.key("state") { $0.string(review.state.rawValue) }
+                }
+            }),
             ("lastReportDate", { out in if let date = line.lastReportDate { out.string(date.description) } else { out.null() } }),
             ("name", { $0.string(line.name) }),
             ("rank", { $0.int(line.rank) }),

@@ -48,6 +48,11 @@ public enum BulletinText {
             case "not_due": text += "，非报送日"
             default: break
             }
+            // Why the figures moved (a drop shows bare otherwise), and the office's doubt or return, on the unit's line.
+            if let correction = line.correction { text += "（更正：\(oneLine(correction))）" }
+            if let review = line.review, review.state == .questioned || review.state == .returned {
+                text += "（\(review.state == .questioned ? "存疑" : "退回")\(review.note.map { "：\(oneLine($0))" } ?? "")）"
+            }
             lines.append(text)
         }
         lines.append("")
