@@ -252,6 +252,11 @@ import TestSupport
         // Past its late window (3 days) a day's missing reports can no longer come: not "尚未".
         try await f.admin.setClock("2021-10-19T08:30:00+08:00")
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.hasPrefix("10月15日进展，截至10月19日08:30未报送（补报期已过）："))
+        // A unit the office reopens the date for can still report: said apart.
+        let reopen = try await f.office.post("/api/v1/reports/limin/2021-10-15/reopen", json: ["until": "2021-10-20T18:00:00+08:00", "reason": "停电"])
+        #expect(reopen.status == 201 || reopen.status == 200, "\(reopen.text)")
+        let split = try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text
+        #expect(split.contains("未报送（补报期已过）：") && split.hasSuffix("；尚未报送（已准予补报）：利民镇\n") && !split.contains("利民镇、"), "\(split)")
         try await f.admin.setClock("2021-10-18T23:59:00+08:00")
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.contains("尚未报送："))
         try await f.admin.setClock("2021-10-16T17:00:00+08:00")
@@ -364,5 +369,14 @@ import TestSupport
         let zirun = (try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]])?
             .first { $0["unit"] as? String == "zirun" }
         #expect(zirun?["correction"] is NSNull && zirun?["review"] is NSNull)
+        // A later revision of the day without a correction (another village) keeps the day's reason beside the drop.
+        let more = CampaignFixture.report(date: nil, [100, 90, 80, 0, 0], village: "xtp-xicun", path: "biomass")
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: more).status == 200)
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text.contains("（更正：东村50户 重复统计，核减）"))
+        // The texts' mistakes come back with the figures' in one answer.
+        var both = CampaignFixture.report(date: nil, [100, 120, 80, 0, 0], village: "xtp-xicun", path: "biomass")
+        both["issues"] = [""]
+        let refused = try await f.xiatuanpu.post("/api/v1/reports", json: both)
+        #expect(refused.status == 422 && Set(refused.errorFields) == ["issues[0]", "villages[0].signed"], "\(refused.text)")
     }
 }

@@ -30,7 +30,8 @@ extension Bulletin {
             lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
                                   stale: status.day == nil && today != nil, lastReportDate: today?.date,
                                   figures: ProgressFigures(planTarget: target, rosterTarget: target, today: total, yesterday: before),
-                                  correction: status.day?.latest?.correction.flatMap { Campaign.hasVisibleText($0) ? $0 : nil },
+                                  // The day's latest reason given: a later revision without one still shows the drop it explains.
+                                  correction: status.day?.revisions.last { Campaign.hasVisibleText($0.correction) }?.correction,
                                   review: status.day.map { UnitLine.ReviewLine(state: $0.review.state, note: $0.review.note) }))
         }
         self.byUnit = Self.ranked(lines)

@@ -8,8 +8,10 @@ public struct PendingList: Encodable, Sendable {
     /// Whether the date is a reporting day at all; outside the season nobody is expected, which is not "all reported".
     public var due: Bool
     public var units: [UnitRef]
-    /// The last day the units could still report for `date` (its late window's end). Not in the JSON.
+    /// The last day the units could still report for `date` (its late window's end), and the units the office has
+    /// reopened the date for, who still can. Not in the JSON.
     var settlesOn: LocalDate?
+    var reopened: Set<String> = []
 
     enum CodingKeys: String, CodingKey { case date, deadline, asOf, due, units }
 
@@ -20,9 +22,13 @@ public struct PendingList: Encodable, Sendable {
         if !due { return "\(date.chineseMonthDay)不在报送期内，无需报送" }
         let when = date == drawnOn ? "截至\(time)，" : "\(date.chineseMonthDay)进展，截至\(drawnOn.chineseMonthDay)\(time)"
         if units.isEmpty { return "\(when)各单位均已报送" }
-        // Past the late window "尚未" promised a report that can no longer come (only the office may add it now).
-        let closed = settlesOn.map { $0 < drawnOn } ?? false
-        return "\(when)\(closed ? "未报送（补报期已过）" : "尚未报送")：\(units.map(\.name).joined(separator: "、"))"
+        func names(_ list: [UnitRef]) -> String { list.map(\.name).joined(separator: "、") }
+        guard settlesOn.map({ $0 < drawnOn }) ?? false else { return "\(when)尚未报送：\(names(units))" }
+        // Past the late window "尚未" promised a report that can no longer come, except from a unit the office reopened
+        // the date for.
+        let closed = units.filter { !reopened.contains($0.id) }, open = units.filter { reopened.contains($0.id) }
+        return when + [closed.isEmpty ? nil : "未报送（补报期已过）：\(names(closed))",
+                       open.isEmpty ? nil : "尚未报送（已准予补报）：\(names(open))"].compactMap { $0 }.joined(separator: "；")
     }
 }
 
@@ -48,7 +54,10 @@ extension Campaign {
                 .filter { $0.code == "missing" }
                 .map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
             return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, due: due,
-                               units: units, settlesOn: rules.settlement(of: date))
+                               units: units, settlesOn: rules.settlement(of: date),
+                               reopened: Set(units.map(\.id).filter { unit in
+                                   state.reopenings[unit]?[date].map { !CampaignRules.isPast($0.until, at: asOf) } ?? false
+                               }))
         }
     }
 }

@@ -19,9 +19,9 @@ extension Campaign {
     public func submitReport(_ submission: ReportSubmission, by principal: Principal, dryRun: Bool = false) async throws -> ReportReceipt {
         let now = self.now()
         let rules = self.rules
-        // Judged here, on the caller's thread, though thrown in its turn below: the texts need no state, and the one
-        // thread that decides every write has no time to spare.
-        let textCheck = Result { try Self.checkText(submission, rules: rules) }
+        // Judged here, on the caller's thread, though answered in their turn below: the texts need no state, and the
+        // one thread that decides every write has no time to spare.
+        let textIssues = Self.textIssues(submission, rules: rules)
         return try await store.commit { state in
             let unit = try Self.reportingUnit(of: submission, principal: principal, state: state)
             let today = rules.time.localDate(of: now)
@@ -36,14 +36,15 @@ extension Campaign {
                                               submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
             }
             try Self.checkDate(date, unit: unit, principal: principal, today: today, now: now, state: state, rules: rules)
-            try textCheck.get()
 
             let base = state.timelines[unit]?.effective(onOrBefore: date)
             let later = ReportValidator.LaterReports(state: state, unit: unit, after: date, submission: submission)
             let settled = rules.settlement(of: date)
-            let (issues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission, base: base,
+            let (figureIssues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission, base: base,
                                                            later: later, rules: rules,
                                                            settledOn: settled < today ? settled : nil).issues()
+            // The texts' mistakes with the figures' (they were answered first, alone, and the rest only on a resend).
+            let issues = textIssues + figureIssues
             if !issues.isEmpty {
                 let kind: DomainError.Kind = unknownVillage ? .unknownVillage : .validationFailed
                 throw DomainError(kind, "报送内容有 \(issues.count) 处错误，请逐项修改后重新报送", details: issues)
@@ -110,7 +111,7 @@ extension Campaign {
                           details: [.init(field: "date", message: "超过补报期限")])
     }
 
-    private static func checkText(_ submission: ReportSubmission, rules: CampaignRules) throws {
+    private static func textIssues(_ submission: ReportSubmission, rules: CampaignRules) -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         let listed = submission.issues ?? []
         if listed.count > rules.maxIssuesPerReport {
@@ -135,7 +136,7 @@ extension Campaign {
                 issues.append(.init(field: field, message: "含有控制字符或文字方向控制符，请删去"))
             }
         }
-        if !issues.isEmpty { throw DomainError(.validationFailed, "文字内容有误", details: issues) }
+        return issues
     }
 
     /// More than `limit` characters, counted as Unicode scalars: a character may carry any number of combining
