@@ -228,6 +228,9 @@ import TestSupport
         #expect(try await f.supervisor.get("/api/v1/villages/xtp-dongcun").status == 200)
         let missing = try await f.office.get("/api/v1/villages/xtp-nowhere")
         #expect(missing.status == 404 && missing.text.contains("xtp-nowhere"), "\(missing.text)")
+        // What cannot be an id is not echoed (a right-to-left override would turn the message around).
+        let odd = try await f.office.get("/api/v1/villages/%E2%80%AEabc")
+        #expect(odd.status == 404 && !odd.text.contains("\u{202E}") && !odd.text.contains("abc"), "\(odd.text)")
     }
 
     /// A sheet typed in Excel names units and paths as the plan does: taken as their ids; a name that is neither

@@ -90,7 +90,7 @@ extension Campaign {
             unit = named
         }
         guard let found = state.unit(unit), found.kind == .township else {
-            throw DomainError(.unknownUnit, "“\(unit)”不是报送单位（乡镇、街道）",
+            throw DomainError(.unknownUnit, "“\(unit)”不是报送单位（乡镇、街道）的编号（如 zirun，见 GET /api/v1/units）",
                               details: [.init(field: "unit", message: "没有这个乡镇或街道")])
         }
         return unit

@@ -30,7 +30,10 @@ extension Campaign {
     /// `GET /villages/{id}`: one village as it is now; a reporter sees its own unit's only.
     public func village(_ id: String, for principal: Principal) throws -> Village {
         try read { state in
-            guard let village = state.villages[id] else { throw DomainError(.notFound, "没有编号为“\(id)”的村") }
+            guard let village = state.villages[id] else {
+                // Echoed only when it could be an id: not a control character or a kilobyte of it back into a message.
+                throw DomainError(.notFound, VillageRules.isValidID(id) ? "没有编号为“\(id)”的村" : "没有这个村：村编号只能用小写字母、数字、- 和 _")
+            }
             if let own = principal.scopedUnit, village.unit != own { throw DomainError(.forbidden, "只能查看本单位的村") }
             return village
         }

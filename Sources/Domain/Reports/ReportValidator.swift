@@ -70,7 +70,7 @@ struct ReportValidator {
                 continue
             }
             guard state.path(entry.path) != nil else {
-                issues.append(.init(field: "\(field).path", message: "没有改造路径“\(entry.path)”"))
+                issues.append(.init(field: "\(field).path", message: "没有改造路径“\(entry.path)”（路径编号如 gas，见 GET /api/v1/paths）"))
                 continue
             }
             let targets = judgedBy.map { $0.targets[entry.path] ?? 0 }
