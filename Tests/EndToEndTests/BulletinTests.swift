@@ -147,9 +147,9 @@ import TestSupport
         #expect(reply.header("Content-Type")?.hasPrefix("text/csv") == true)
         #expect(reply.body.starts(with: [0xEF, 0xBB, 0xBF]))
         let rows = String(decoding: reply.body.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-        #expect(rows[0] == "单位,单位编号,报送状态,排名,任务户数,确户,签约,安装,验收,通暖,完成率,较昨日安装,数据是否沿用")
-        #expect(rows[1] == "下团堡乡,xiatuanpu,按时,1,460,420,390,330,270,240,71.7%,50,否")
-        #expect(rows[2] == "滋润乡,zirun,未报,2,60,60,50,30,20,10,50.0%,0,是")
+        #expect(rows[0] == "单位,单位编号,报送状态,排名,任务户数,确户,签约,安装,验收,通暖,完成率,较昨日安装,数据是否沿用,更正说明,审核")
+        #expect(rows[1] == "下团堡乡,xiatuanpu,按时,1,460,420,390,330,270,240,71.7%,50,否,,")
+        #expect(rows[2] == "滋润乡,zirun,未报,2,60,60,50,30,20,10,50.0%,0,是,,")
         #expect(rows.count == 15) // header, 13 units, and the empty string after the last CRLF
         #expect(rows.last == "")
     }
@@ -369,6 +369,9 @@ import TestSupport
         let zirun = (try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]])?
             .first { $0["unit"] as? String == "zirun" }
         #expect(zirun?["correction"] is NSNull && zirun?["review"] is NSNull)
+        // And in the CSV's last two columns, quoted as Excel needs the line break.
+        let csv = String(decoding: try await f.office.get("/api/v1/bulletins/2021-10-15?format=csv").body.dropFirst(3), as: UTF8.self)
+        #expect(csv.contains("否,\"东村50户\n重复统计，核减\",存疑待核：核减依据请补充\r\n"), "\(csv)")
         // A later revision of the day without a correction (another village) keeps the day's reason beside the drop.
         let more = CampaignFixture.report(date: nil, [100, 90, 80, 0, 0], village: "xtp-xicun", path: "biomass")
         #expect(try await f.xiatuanpu.post("/api/v1/reports", json: more).status == 200)

@@ -96,7 +96,8 @@ public enum BulletinText {
 
 /// One row per unit, UTF-8 with a BOM and CRLF line ends, as Excel on a Chinese Windows machine opens it.
 public enum BulletinCSV {
-    public static let header = ["单位", "单位编号", "报送状态", "排名", "任务户数", "确户", "签约", "安装", "验收", "通暖", "完成率", "较昨日安装", "数据是否沿用"]
+    public static let header = ["单位", "单位编号", "报送状态", "排名", "任务户数", "确户", "签约", "安装", "验收", "通暖", "完成率", "较昨日安装", "数据是否沿用",
+                                "更正说明", "审核"]
 
     public static func render(_ b: Bulletin) -> String {
         var rows = [header]
@@ -104,7 +105,8 @@ public enum BulletinCSV {
             let f = line.figures
             rows.append([line.name, line.unit, statusName(line.status, deadlinePassed: b.deadlinePassed), String(line.rank), String(f.rosterTarget),
                          String(f.confirmed), String(f.signed), String(f.installed), String(f.accepted), String(f.operating),
-                         BulletinText.percent(f.exactRate), String(f.dayChange.installed), line.stale ? "是" : "否"])
+                         BulletinText.percent(f.exactRate), String(f.dayChange.installed), line.stale ? "是" : "否",
+                         line.correction ?? "", line.review.map { $0.state == .received ? "" : $0.state.chinese + ($0.note.map { "：\($0)" } ?? "") } ?? ""])
         }
         return document(rows)
     }
