@@ -34,6 +34,13 @@ import Testing
         #expect(result.issues[0].message.contains("xtp-a签约数 60 不能大于确户数 50"))
     }
 
+    /// A negative count is named once: the stage after it is not also told it exceeds a negative number.
+    @Test func aNegativeCountIsNamedOnce() throws {
+        let result = validator(try builder().state, [("xtp-a", "biomass", [50, 40, -1, 1, 0])])
+        #expect(result.issues.map(\.field) == ["villages[0].installed"], "\(result.issues)")
+        #expect(result.issues.first?.message.contains("不能为负数") == true)
+    }
+
     @Test func targetsAreCapsAndPathsMustBeRegistered() throws {
         let state = try builder().state
         #expect(validator(state, [("xtp-a", "biomass", [101, 0, 0, 0, 0])]).issues.map(\.field) == ["villages[0].confirmed"])

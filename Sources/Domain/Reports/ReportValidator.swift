@@ -128,7 +128,8 @@ struct ReportValidator {
             if index > 0 {
                 let upstream = stages[index - 1]
                 let upstreamValue = entry.counts[keyPath: upstream.keyPath]
-                if value > upstreamValue {
+                // Against a negative count, already named, the comparison says nothing more.
+                if value > upstreamValue, upstreamValue >= 0 {
                     issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 不能大于\(upstream.chinese)数 \(upstreamValue)"))
                 }
             }
