@@ -38,4 +38,11 @@ import Testing
         }
         #expect(lines.map(\.0) == [10, 10] && lines.map(\.1) == [10, 10], "\(lines)")
     }
+
+    /// A reporter's text stays on its line in the chat: each break is one space, a Windows CR LF included.
+    @Test func aLineBreakOfAnyKindIsOneSpace() {
+        #expect(BulletinText.oneLine("东村\r\n西村") == "东村 西村")
+        #expect(BulletinText.oneLine("东村\n\n西村\u{2028}北村\r") == "东村  西村 北村 ")
+        #expect(BulletinText.oneLine("东村") == "东村")
+    }
 }

@@ -72,7 +72,15 @@ public enum BulletinText {
     /// spaces, so a report cannot start a paragraph of its own (a forged notice) or carry terminal escapes.
     static func oneLine(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: \.breaksLines) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.breaksLines ? " " : $0 }))
+        // A break of any kind is one space, CR LF (Windows) included: it became two.
+        var flat = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            if scalar == "\n" && previous == "\r" { continue }
+            flat.append(scalar.breaksLines ? " " : scalar)
+        }
+        return String(flat)
     }
 
     static func names(_ units: [UnitRef]) -> String { units.map(\.name).joined(separator: "、") }
