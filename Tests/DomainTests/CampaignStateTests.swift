@@ -40,6 +40,9 @@ import Testing
         var b = try StateBuilder()
         try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100])
         try b.report("xiatuanpu", "2021-10-14", [("a", "biomass", [10, 10, 10, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 3.5))
+        // A review names the revision it was made on, and reports.json (written and read by hand) keeps it.
+        let review = Review(state: .questioned, note: "核实", by: "办公室", at: b.at, revision: 1)
+        try b.state.apply(LoggedChange(.reviewSet(unit: "xiatuanpu", date: day("2021-10-14"), review: review), audit: nil))
         let files = try b.state.snapshotFiles()
         #expect(files.keys.sorted() == ["audit.json", "exemptions.json", "migrations.json", "reference.json", "reopenings.json",
                                         "reports.json", "roster-history.json", "tasks.json", "tokens.json", "villages.json"])
@@ -47,6 +50,7 @@ import Testing
         #expect(text.contains("\"submittedAt\" : \"2021-10-15T08:00:00.000Z\""))
         let restored = try CampaignState(snapshotFiles: files.mapValues { try $0.materialized() })
         #expect(restored.unitDays == b.state.unitDays)
+        #expect(restored.unitDay("xiatuanpu", day("2021-10-14"))?.review.revision == 1)
         #expect(restored.timelines == b.state.timelines)
         #expect(restored.villages == b.state.villages)
         #expect(restored.rosterHistory == b.state.rosterHistory)

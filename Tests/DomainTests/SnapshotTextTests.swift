@@ -22,7 +22,7 @@ import Storage
             if offset == 2 { revision.reporter = ReporterContact(name: text, phone: "13800000000") }
             return revision
         }
-        let reviews = [Review.received, Review(state: .questioned, note: text, by: "tok_office", at: at),
+        let reviews = [Review.received, Review(state: .questioned, note: text, by: "tok_office", at: at, revision: 2),
                        Review(state: .confirmed, note: nil, by: "tok_office", at: at)]
         return UnitDay(unit: "unit-\(index)", date: LocalDate(dayNumber: 18_900 + index), status: index % 3 == 0 ? .late : .onTime,
                        revisions: revisions, review: reviews[index % reviews.count])

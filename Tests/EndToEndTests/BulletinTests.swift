@@ -363,7 +363,8 @@ import TestSupport
         #expect(text.contains("较昨日 -50 户）（更正：东村50户 重复统计，核减）（存疑：核减依据请补充）"), "\(text)")
         let line = (try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]])?
             .first { $0["unit"] as? String == "xiatuanpu" }
-        #expect(line?["correction"] as? String == "东村50户\n重复统计，核减")
+        #expect((line?["correction"] as? [String: Any])?["text"] as? String == "东村50户\n重复统计，核减")
+        #expect((line?["correction"] as? [String: Any])?["revision"] as? Int == 1, "\(String(describing: line))")
         #expect((line?["review"] as? [String: Any])?["state"] as? String == "questioned", "\(String(describing: line))")
         // A unit without a report that day has neither.
         let zirun = (try await f.office.get("/api/v1/bulletins/2021-10-15").json["byUnit"] as? [[String: Any]])?
@@ -372,10 +373,17 @@ import TestSupport
         // And in the CSV's last two columns, quoted as Excel needs the line break.
         let csv = String(decoding: try await f.office.get("/api/v1/bulletins/2021-10-15?format=csv").body.dropFirst(3), as: UTF8.self)
         #expect(csv.contains("否,\"东村50户\n重复统计，核减\",存疑待核：核减依据请补充\r\n"), "\(csv)")
-        // A later revision of the day without a correction (another village) keeps the day's reason beside the drop.
+        // A later revision of the day without a correction (another village) keeps the day's reason beside the drop,
+        // naming the revision that gave it; the office's doubt, of figures since replaced, no longer shows.
         let more = CampaignFixture.report(date: nil, [100, 90, 80, 0, 0], village: "xtp-xicun", path: "biomass")
         #expect(try await f.xiatuanpu.post("/api/v1/reports", json: more).status == 200)
-        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text.contains("（更正：东村50户 重复统计，核减）"))
+        let after = try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text
+        #expect(after.contains("（第1版更正：东村50户 重复统计，核减）") && !after.contains("存疑"), "\(after)")
+        // A blank note is refused; one in brackets of its own is not bracketed twice.
+        let blank = try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "questioned", "note": "  "])
+        #expect(blank.status == 422 && blank.errorFields == ["note"], "\(blank.text)")
+        #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "questioned", "note": "（请核实北村）"]).status == 200)
+        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text.contains("（存疑：请核实北村）"))
         // The texts' mistakes come back with the figures' in one answer.
         var both = CampaignFixture.report(date: nil, [100, 120, 80, 0, 0], village: "xtp-xicun", path: "biomass")
         both["issues"] = [""]

@@ -30,9 +30,8 @@ extension Bulletin {
             lines.append(UnitLine(unit: status.unit.id, name: status.unit.name, status: status.code, rank: 0,
                                   stale: status.day == nil && today != nil, lastReportDate: today?.date,
                                   figures: ProgressFigures(planTarget: target, rosterTarget: target, today: total, yesterday: before),
-                                  // The day's latest reason given: a later revision without one still shows the drop it explains.
-                                  correction: status.day?.revisions.last { Campaign.hasVisibleText($0.correction) }?.correction,
-                                  review: status.day.map { UnitLine.ReviewLine(state: $0.review.state, note: $0.review.note) }))
+                                  correction: status.day.flatMap(Self.correction(of:)),
+                                  review: status.day.map(Self.review(of:))))
         }
         self.byUnit = Self.ranked(lines)
 
@@ -54,6 +53,23 @@ extension Bulletin {
             return UnitIssues(unit: status.unit.id, name: status.unit.name, issues: issues)
         }
         self.subsidies = Self.subsidies(paths: paths, accepted: todayByPath.mapValues(\.accepted))
+    }
+
+    /// The day's latest reason given, and which revision gave it when a later one (another village's figures) gave
+    /// none: the drop it explains still shows, but "核实为80户" beside a later 84 must read as an earlier version's.
+    static func correction(of day: UnitDay) -> UnitLine.Correction? {
+        guard let given = day.revisions.last(where: { Campaign.hasVisibleText($0.correction) }), let text = given.correction else { return nil }
+        return UnitLine.Correction(text: text, revision: given.revision, latest: given.revision == day.latest?.revision)
+    }
+
+    /// The office's review as it bears on the day's figures now: one made before the latest revision (存疑 of figures
+    /// since replaced, 已确认 of figures it never saw) no longer does, and the day reads as received.
+    static func review(of day: UnitDay) -> UnitLine.ReviewLine {
+        let review = day.review
+        let concernsTheLatest = review.revision.map { $0 == day.latest?.revision }
+            ?? review.at.map { at in day.latest.map { $0.submittedAt <= at } ?? true } ?? true
+        if !concernsTheLatest { return UnitLine.ReviewLine(state: .received, note: nil) }
+        return UnitLine.ReviewLine(state: review.state, note: review.note)
     }
 
     /// Competition ranking by completion rate, highest first: equal rates share a rank ("1224"). The unrounded

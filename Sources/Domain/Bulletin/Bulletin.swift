@@ -38,9 +38,25 @@ public struct Bulletin: Encodable, Sendable {
         public var lastReportDate: LocalDate?
         public var figures: ProgressFigures
         /// The day's report's `correction`, why its figures went down (or changed): the chat shows it beside them.
-        public var correction: String?
+        public var correction: Correction?
         /// The office's review of the day (存疑, 退回, …); nil without a report.
         public var review: ReviewLine?
+
+        public struct Correction: Encodable, Sendable {
+            public var text: String
+            /// The revision that gave it; `latest`: whether that is the day's latest revision.
+            public var revision: Int
+            public var latest: Bool
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: AnyCodingKey.self)
+                try container.encode(revision, forKey: AnyCodingKey("revision"))
+                try container.encode(text, forKey: AnyCodingKey("text"))
+            }
+
+            /// As the chat and the CSV say it: an earlier revision's reason names that revision.
+            var labelled: String { latest ? text : "第\(revision)版：\(text)" }
+        }
 
         public struct ReviewLine: Encodable, Sendable {
             public var state: Review.State

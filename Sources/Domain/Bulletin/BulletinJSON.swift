@@ -61,7 +61,13 @@ public enum BulletinJSON {
 
     private static func unitLine(_ line: Bulletin.UnitLine, _ out: inout JSONText) {
         figures(line.figures, &out, extra: [
-            ("correction", { out in if let correction = line.correction { out.string(correction) } else { out.null() } }),
+            ("correction", { out in
+                guard let correction = line.correction else { return out.null() }
+                out.object {
+                    $0.key("revision") { $0.int(correction.revision) }
+                    $0.key("text") { $0.string(correction.text) }
+                }
+            }),
             ("review", { out in
                 guard let review = line.review else { return out.null() }
                 out.object {

@@ -49,9 +49,11 @@ public enum BulletinText {
             default: break
             }
             // Why the figures moved (a drop shows bare otherwise), and the office's doubt or return, on the unit's line.
-            if let correction = line.correction { text += "（更正：\(oneLine(correction))）" }
+            if let correction = line.correction {
+                text += "（\(correction.latest ? "" : "第\(correction.revision)版")更正：\(inBrackets(correction.text))）"
+            }
             if let review = line.review, review.state == .questioned || review.state == .returned {
-                text += "（\(review.state == .questioned ? "存疑" : "退回")\(review.note.map { "：\(oneLine($0))" } ?? "")）"
+                text += "（\(review.state == .questioned ? "存疑" : "退回")\(review.note.map { "：\(inBrackets($0))" } ?? "")）"
             }
             lines.append(text)
         }
@@ -91,6 +93,25 @@ public enum BulletinText {
     }
 
     /// 0.2683 → `26.8%`.
+    /// A reporter's or the office's text set inside the line's own （…）: one line, trimmed, without brackets of its
+    /// own around it (（存疑：（请核实））).
+    private static func inBrackets(_ text: String) -> String {
+        var text = oneLine(text).trimmingCharacters(in: .whitespaces)
+        while enclosedInBrackets(text) { text = String(text.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces) }
+        return text
+    }
+
+    /// Whether the first （ closes at the last ）: `（请核实）` is, `（系统）安装数更正（详见附件）` is not.
+    private static func enclosedInBrackets(_ text: String) -> Bool {
+        guard text.count > 2, text.first == "（", text.last == "）" else { return false }
+        var depth = 0
+        for (index, character) in text.enumerated() {
+            if character == "（" { depth += 1 } else if character == "）" { depth -= 1 }
+            if depth == 0 { return index == text.count - 1 }
+        }
+        return false
+    }
+
     /// Where a unit's figures come from an earlier report, the chat says from which day (the JSON says `stale`).
     private static func carried(_ line: Bulletin.UnitLine) -> String {
         line.stale ? "（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : ""
@@ -114,7 +135,7 @@ public enum BulletinCSV {
             rows.append([line.name, line.unit, statusName(line.status, deadlinePassed: b.deadlinePassed), String(line.rank), String(f.rosterTarget),
                          String(f.confirmed), String(f.signed), String(f.installed), String(f.accepted), String(f.operating),
                          BulletinText.percent(f.exactRate), String(f.dayChange.installed), line.stale ? "是" : "否",
-                         line.correction ?? "", line.review.map { $0.state == .received ? "" : $0.state.chinese + ($0.note.map { "：\($0)" } ?? "") } ?? ""])
+                         line.correction?.labelled ?? "", line.review.map { $0.state == .received ? "" : $0.state.chinese + ($0.note.map { "：\($0)" } ?? "") } ?? ""])
         }
         return document(rows)
     }

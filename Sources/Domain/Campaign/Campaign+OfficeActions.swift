@@ -9,7 +9,10 @@ extension Campaign {
         return try await store.commit { state in
             guard state.unitDay(unit, date) != nil else { throw DomainError(.notFound, "\(state.unit(unit)?.name ?? unit)没有 \(date) 的报送") }
             try self.checkFreeText(note, field: "note", noun: "说明")
-            let review = Review(state: reviewState, note: note, by: principal.label, at: now)
+            // A blank note printed as "（存疑：  ）" in the chat: leave it out instead, or say something.
+            if let note, !Self.hasVisibleText(note) { throw DomainError.invalid("note", "说明不能只有空白：请填写内容，或不填 note") }
+            let review = Review(state: reviewState, note: note, by: principal.label, at: now,
+                                revision: state.unitDay(unit, date)?.latest?.revision)
             let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",
                                         summary: "审核状态：\(reviewState.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
             return .write(LoggedChange(.reviewSet(unit: unit, date: date, review: review), audit: audit), review)

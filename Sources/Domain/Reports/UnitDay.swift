@@ -57,6 +57,9 @@ public struct Review: Codable, Sendable, Equatable {
     public var note: String?
     public var by: String?
     public var at: Date?
+    /// The revision it was made on: a later one is figures the office has not reviewed. Nil in data from before
+    /// it was kept (then `at` against the revisions' times tells).
+    public var revision: Int? = nil
 
     public static let received = Review(state: .received, note: nil, by: nil, at: nil)
 }

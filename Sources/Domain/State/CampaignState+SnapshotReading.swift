@@ -50,6 +50,11 @@ extension CampaignState {
             guard let instant = snapshotInstant(r, "at") else { return nil }
             at = instant
         }
-        return Review(state: state, note: note, by: by, at: at)
+        var revision: Int?
+        if r.optional("revision") != nil {
+            guard let number = r.int("revision") else { return nil }
+            revision = number
+        }
+        return Review(state: state, note: note, by: by, at: at, revision: revision)
     }
 }

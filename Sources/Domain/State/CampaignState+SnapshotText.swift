@@ -54,6 +54,7 @@ extension CampaignState {
             if let at = review.at { $0.key("at") { $0.utcTimestamp(at) } }
             if let by = review.by { $0.key("by") { $0.string(by) } }
             if let note = review.note { $0.key("note") { $0.string(note) } }
+            if let revision = review.revision { $0.key("revision") { $0.int(revision) } }
             $0.key("state") { $0.string(review.state.rawValue) }
         }
     }
