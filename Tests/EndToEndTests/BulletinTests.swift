@@ -383,11 +383,19 @@ import TestSupport
         let blank = try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "questioned", "note": "  "])
         #expect(blank.status == 422 && blank.errorFields == ["note"], "\(blank.text)")
         #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "questioned", "note": "（请核实北村）"]).status == 200)
-        #expect(try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text.contains("（存疑：请核实北村）"))
+        let chat = try await f.office.get("/api/v1/bulletins/2021-10-15?format=text").text
+        #expect(chat.contains("（存疑：请核实北村）"))
         // The texts' mistakes come back with the figures' in one answer.
         var both = CampaignFixture.report(date: nil, [100, 120, 80, 0, 0], village: "xtp-xicun", path: "biomass")
         both["issues"] = [""]
         let refused = try await f.xiatuanpu.post("/api/v1/reports", json: both)
         #expect(refused.status == 422 && Set(refused.errorFields) == ["issues[0]", "villages[0].signed"], "\(refused.text)")
+        // The same after a restart that replays the WAL (the review keeps the revision it was made on).
+        #expect(f.server.stop() == 0)
+        let restarted = try ServerProcess.start(dataFolder: f.server.dataFolder)
+        defer { restarted.stop() }
+        let admin = APIClient(baseURL: restarted.baseURL, token: try restarted.adminToken)
+        try await admin.setClock("2021-10-15T17:00:00+08:00")
+        #expect(try await admin.get("/api/v1/bulletins/2021-10-15?format=text").text == chat, "a refused report changes nothing")
     }
 }
