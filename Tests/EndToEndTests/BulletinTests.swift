@@ -257,6 +257,8 @@ import TestSupport
         #expect(reopen.status == 201 || reopen.status == 200, "\(reopen.text)")
         let split = try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text
         #expect(split.contains("未报送（补报期已过）：") && split.hasSuffix("；尚未报送（已准予补报）：利民镇\n") && !split.contains("利民镇、"), "\(split)")
+        let pendingJSON = try await f.office.get("/api/v1/bulletins/2021-10-15/pending").json
+        #expect(pendingJSON["settlesOn"] as? String == "2021-10-18" && pendingJSON["reopened"] as? [String] == ["limin"], "\(pendingJSON)")
         try await f.admin.setClock("2021-10-18T23:59:00+08:00")
         #expect(try await f.office.get("/api/v1/bulletins/2021-10-15/pending?format=text").text.contains("尚未报送："))
         try await f.admin.setClock("2021-10-16T17:00:00+08:00")

@@ -8,12 +8,10 @@ public struct PendingList: Encodable, Sendable {
     /// Whether the date is a reporting day at all; outside the season nobody is expected, which is not "all reported".
     public var due: Bool
     public var units: [UnitRef]
-    /// The last day the units could still report for `date` (its late window's end), and the units the office has
-    /// reopened the date for, who still can. Not in the JSON.
-    var settlesOn: LocalDate?
-    var reopened: Set<String> = []
-
-    enum CodingKeys: String, CodingKey { case date, deadline, asOf, due, units }
+    /// The last day the units may still report for `date` (its late window's end), and the units the office has
+    /// reopened the date for, who may after it (ids, sorted).
+    public var settlesOn: LocalDate?
+    public var reopened: [String] = []
 
     /// `截至17:00，尚未报送：滋润乡、沙楞河乡` for the day it is drawn on (`time` is then). Another day's list names
     /// that day and when it was drawn: `10月14日进展，截至10月15日17:30尚未报送：…`; without the first date it read as
@@ -26,6 +24,7 @@ public struct PendingList: Encodable, Sendable {
         guard settlesOn.map({ $0 < drawnOn }) ?? false else { return "\(when)尚未报送：\(names(units))" }
         // Past the late window "尚未" promised a report that can no longer come, except from a unit the office reopened
         // the date for.
+        let reopened = Set(self.reopened)
         let closed = units.filter { !reopened.contains($0.id) }, open = units.filter { reopened.contains($0.id) }
         return when + [closed.isEmpty ? nil : "未报送（补报期已过）：\(names(closed))",
                        open.isEmpty ? nil : "尚未报送（已准予补报）：\(names(open))"].compactMap { $0 }.joined(separator: "；")
@@ -55,9 +54,9 @@ extension Campaign {
                 .map { UnitRef(id: $0.unit.id, name: $0.unit.name) }
             return PendingList(date: date, deadline: rules.time.instant(on: date, at: rules.reportDeadline), asOf: asOf, due: due,
                                units: units, settlesOn: rules.settlement(of: date),
-                               reopened: Set(units.map(\.id).filter { unit in
+                               reopened: units.map(\.id).filter { unit in
                                    state.reopenings[unit]?[date].map { !CampaignRules.isPast($0.until, at: asOf) } ?? false
-                               }))
+                               }.sorted())
         }
     }
 }
