@@ -92,7 +92,6 @@ public enum BulletinText {
         value > 0 ? " +\(value) " : value < 0 ? " \(value) " : " ±0 "
     }
 
-    /// 0.2683 → `26.8%`.
     /// A reporter's or the office's text set inside the line's own （…）: one line, trimmed, without brackets of its
     /// own around it (（存疑：（请核实））).
     private static func inBrackets(_ text: String) -> String {
@@ -117,6 +116,7 @@ public enum BulletinText {
         line.stale ? "（数据沿用\(line.lastReportDate?.chineseMonthDay ?? "")报送）" : ""
     }
 
+    /// 0.2683 → `26.8%`.
     static func percent(_ rate: Double) -> String {
         let tenths = ProgressFigures.tenthsOfAPercent(rate)
         return "\(tenths / 10).\(tenths % 10)%"

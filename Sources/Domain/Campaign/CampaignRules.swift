@@ -7,13 +7,6 @@ public struct CampaignRules: Sendable {
     public var reportDeadline = TimeOfDay(hour: 18, minute: 0)
     /// Reporters may submit for D up to this many days after D.
     public var lateWindowDays = 3
-
-    /// The day `date` settles: the last on which its reporters may still submit for it. Its figures are judged by
-    /// the roster as it stood then (`CampaignState.rosterTargets(for:rules:)`).
-    public func settlement(of date: LocalDate) -> LocalDate { date.adding(days: lateWindowDays) }
-
-    /// The first day not settled at `now`: reporters may still submit for it and every later day.
-    public func firstOpenDay(at now: Date) -> LocalDate { time.localDate(of: now).adding(days: -lateWindowDays) }
     /// Overrides of each season's retrofit deadline and last reporting day, by season id.
     public var seasonDeadlines: [String: LocalDate] = [:]
     public var seasonReportingEnds: [String: LocalDate] = [:]
@@ -114,4 +107,11 @@ extension CampaignRules {
     static func isPast(_ instant: Date, at now: Date) -> Bool {
         now.timeIntervalSince1970.rounded(.down) > instant.timeIntervalSince1970
     }
+
+    /// The day `date` settles: the last on which its reporters may still submit for it. Its figures are judged by
+    /// the roster as it stood then (`CampaignState.rosterTargets(for:rules:)`).
+    public func settlement(of date: LocalDate) -> LocalDate { date.adding(days: lateWindowDays) }
+
+    /// The first day not settled at `now`: reporters may still submit for it and every later day.
+    public func firstOpenDay(at now: Date) -> LocalDate { time.localDate(of: now).adding(days: -lateWindowDays) }
 }

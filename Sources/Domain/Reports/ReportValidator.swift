@@ -91,21 +91,13 @@ struct ReportValidator {
     }
 
     /// The versions of a village an entry's counts will be judged by. A day not settled: the village as it is (its
-    /// later changes are held to these counts by the roster's own rules). A settled day: the village as it stood
-    /// when the day settled and every version after it up to the settling of the day before the village's path is
-    /// next reported, as the counts carry forward to then. A village registered only after the day settled comes
-    /// into the days settled before its registration as first registered, under this unit; the days after it take
-    /// it as it then stood (registered to another unit then, it cannot be reported here).
+    /// later changes are held to these counts by the roster's own rules). A settled day: the roster's versions from
+    /// the day's settling to that of the day before the village's path is next reported, as the counts carry
+    /// forward to then (registered to another unit on any of them, it cannot be reported here).
     private func judgingVersions(_ entry: VillageProgress) -> [Village] {
         guard let settled = settledOn else { return state.villages[entry.village].map { [$0] } ?? [] }
-        guard let list = state.rosterHistory.versions[entry.village], var firstRegistered = list.first?.village else { return [] }
-        func index(asOf day: LocalDate) -> Int? { list.lastIndex { $0.from.map { $0 <= day } ?? true } }
-        let last = later.counts[entry.key].map { index(asOf: rules.settlement(of: $0.date.adding(days: -1))) } ?? list.count - 1
-        guard let first = index(asOf: settled) else {
-            firstRegistered.unit = unit
-            return [firstRegistered] + (last.map { list[...$0].map(\.village) } ?? [])
-        }
-        return list[first...max(first, last ?? first)].map(\.village)
+        let through = later.counts[entry.key].map { rules.settlement(of: $0.date.adding(days: -1)) }
+        return state.rosterHistory.versions(of: entry.village, settledOn: settled, through: through, reportedBy: unit)
     }
 
     private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int,

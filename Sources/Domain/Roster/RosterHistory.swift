@@ -76,21 +76,45 @@ struct RosterHistory: Sendable, Equatable {
         return max(a, b)
     }
 
+    /// Where in `list` the version standing at the end of `date` is; nil when not registered yet.
+    static func index(in list: [Version], asOf date: LocalDate) -> Int? {
+        list.lastIndex { $0.from.map { $0 <= date } ?? true }
+    }
+
     /// The village as it stood at the end of `date`; nil when not registered yet.
     static func village(in list: [Version], asOf date: LocalDate) -> Village? {
-        list.last { $0.from.map { $0 <= date } ?? true }?.village
+        index(in: list, asOf: date).map { list[$0].village }
+    }
+
+    /// A village a unit reported for a day that settled before its registration (a date the office reopened, an
+    /// office's correction), as that day counts it: as first registered, under that unit (else its households would
+    /// count against no target).
+    static func firstRegistered(in list: [Version], reportedBy unit: String) -> Village? {
+        guard var first = list.first?.village else { return nil }
+        first.unit = unit
+        return first
+    }
+
+    /// The versions a unit's counts for a day that settled on `settled` are judged by: the village as the day
+    /// settled (`firstRegistered` when it came later), and every version after it up to the one standing at
+    /// `through`, the settling of the last day the counts carry into (nil: up to the village as it is).
+    func versions(of id: String, settledOn settled: LocalDate, through: LocalDate?, reportedBy unit: String) -> [Village] {
+        guard let list = versions[id], let firstRegistered = Self.firstRegistered(in: list, reportedBy: unit) else { return [] }
+        let last = through.map { Self.index(in: list, asOf: $0) } ?? list.count - 1
+        guard let first = Self.index(in: list, asOf: settled) else {
+            return [firstRegistered] + (last.map { list[...$0].map(\.village) } ?? [])
+        }
+        return list[first...max(first, last ?? first)].map(\.village)
     }
 }
 
 extension CampaignState {
     /// The roster a day's figures are judged by: as it stood when the day settled, at the end of its late window
-    /// (`CampaignRules.settlement(of:)`). Until then late reports for the day come in, checked against the roster as it is when they
-    /// come: a village moved or a target raised meanwhile counts for the day as it counts for them. After it, the day
-    /// stays as it was: a village registered or a target corrected in November does not rewrite October.
-    /// A village a unit reported for the day but registered only after it settled (a date the office reopened, an
-    /// office's correction: `ReportValidator` checks it against the village as first registered) comes in under
-    /// that unit as first registered, else its households would count against no target; under each such unit, so
-    /// that the answer does not hang on which is met first.
+    /// (`CampaignRules.settlement(of:)`). Until then late reports for the day come in, checked against the roster as
+    /// it is when they come: a village moved or a target raised meanwhile counts for the day as it counts for them.
+    /// After it, the day stays as it was: a village registered or a target corrected in November does not rewrite
+    /// October. A village a unit reported for the day but registered only after it settled comes in as
+    /// `RosterHistory.firstRegistered`; under each such unit, so that the answer does not hang on which is met first.
     func rosterTargets(for date: LocalDate, rules: CampaignRules) -> RosterTargets {
         let settled = rules.settlement(of: date)
         // Every village's last version counts from `settled` or before: the roster is today's, and none is late.
@@ -103,8 +127,7 @@ extension CampaignState {
             let reported = Set(timeline.effective(onOrBefore: date)?.counts.keys.map(\.village) ?? [])
             for id in reported {
                 guard let list = rosterHistory.versions[id], RosterHistory.village(in: list, asOf: settled) == nil,
-                      var first = list.first?.village else { continue }
-                first.unit = unit
+                      let first = RosterHistory.firstRegistered(in: list, reportedBy: unit) else { continue }
                 roster.add(first, sign: 1)
             }
         }
