@@ -72,6 +72,7 @@ extension Store {
         recordsSinceCheckpoint = 0
         bytesSinceCheckpoint = 0
         let thread = Thread { [self] in
+            Thread.current.name = "checkpoint" // from the thread itself, as the writer's
             // Below the request threads: on a small machine a snapshot's encoding otherwise takes the CPU that
             // answering writes needs. (On Linux, who 0 is the calling thread alone.)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
@@ -89,7 +90,6 @@ extension Store {
                 finishCheckpoint(tickets, sequence: nil, outcome: .failure(error))
             }
         }
-        thread.name = "cleanheat.store.checkpoint"
         thread.start()
     }
 

@@ -62,8 +62,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         }
         // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
         self.bytesSinceCheckpoint = recovered.walBytes
-        let thread = Thread { [weak self] in self?.writerLoop() }
-        thread.name = "cleanheat.store.writer"
+        let thread = Thread { [weak self] in
+            // Named from the thread itself, in at most 15 bytes: Linux takes a name no other way (top -H, perf).
+            Thread.current.name = "wal-writer"
+            self?.writerLoop()
+        }
         thread.qualityOfService = .userInitiated
         thread.start()
     }

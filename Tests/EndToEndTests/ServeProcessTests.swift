@@ -14,6 +14,12 @@ import Glibc
         let health = try await APIClient(baseURL: server.baseURL, token: nil).get("/healthz")
         #expect(health.status == 200)
         #expect(health.text == #"{"status":"ok"}"#)
+        // Its threads say what they are (top -H, perf, /proc), in the 15 bytes Linux keeps of a name.
+        let tasks = "/proc/\(server.process.processIdentifier)/task"
+        let names = try FileManager.default.contentsOfDirectory(atPath: tasks).compactMap {
+            try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
+        }
+        #expect(Set(names).isSuperset(of: ["http-loop-0", "http-loop-1", "wal-writer"]), "\(names)")
 
         // Another loopback address: served there, and only there. The port is one this test holds bound (not
         // listening) on 127.0.0.1, so that no other server of a parallel test can be answering there.

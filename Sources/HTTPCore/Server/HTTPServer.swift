@@ -61,7 +61,7 @@ public final class HTTPServer: @unchecked Sendable {
     public func start() throws -> Int {
         if let settings = configuration.tls { tls = try TLSContext(configuration: settings) }
         let count = max(2, ProcessInfo.processInfo.activeProcessorCount)
-        loops = try (0..<count).map { try EventLoop(name: "cleanheat.http.loop.\($0)", busyPoll: configuration.busyPoll) }
+        loops = try (0..<count).map { try EventLoop(name: "http-loop-\($0)", busyPoll: configuration.busyPoll) }
         let (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port)
         spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let source = DispatchSource.makeReadSource(fileDescriptor: listener, queue: acceptQueue)
