@@ -200,7 +200,7 @@ extension Store {
         do {
             hold = try DataFolderLock.holdShared(folder)
         } catch StoreError.folderLocked(_, let pid) {
-            return VerifyReport(isSound: false, lines: ["\(folder): in use by process \(pid); stop it, or verify a backup (`cleanheat backup --to DIR`)"])
+            return VerifyReport(isSound: false, lines: ["\(folder): in use by process \(pid); stop it, or verify a copy made while it runs (`POST /api/v1/admin/backup`, then `cleanheat verify DIR`)"])
         } catch {
             return VerifyReport(isSound: false, lines: ["\(folder): NOT sound: \(error)"])
         }

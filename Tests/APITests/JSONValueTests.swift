@@ -510,6 +510,12 @@ struct JSONTextGenerator {
         (#"{"villages": [{"village": "v1", "path": "biomass", "confirmed": 5, "signed": 4, "installed": 3}]}"#,
          "villages[0].accepted,villages[0].operating: 请求体有 2 处错误"),
         (report(rest: #", "fuel": {"cleanCoalTons": "120.5", "biomassTons": 0}"#), "fuel.cleanCoalTons: fuel.cleanCoalTons 须为数字，不要加引号：写 120.5，不写 \"120.5\""),
+        // The hint to drop the quotes only where the text unquoted is JSON: NaN or +1 unquoted is no JSON at all.
+        (report(rest: #", "fuel": {"cleanCoalTons": 0, "biomassTons": "NaN"}"#), "fuel.biomassTons: fuel.biomassTons 须为数字"),
+        (report(rest: #", "fuel": {"cleanCoalTons": 0, "biomassTons": "Infinity"}"#), "fuel.biomassTons: fuel.biomassTons 须为数字"),
+        (report(village: #""installed": "+250""#), "villages[0].installed: villages[0].installed 须为整数"),
+        (report(village: #""installed": "2.5""#), "villages[0].installed: villages[0].installed 须为整数"),
+        (report(village: #""installed": " 25e1 ""#), "villages[0].installed: villages[0].installed 须为整数，不要加引号：写 25e1，不写 \" 25e1 \""),
         (report(rest: #", "fuel": [1]"#), "fuel: fuel 须为 JSON 对象"),
         (report(rest: #", "issues": ["a", 1]"#), "issues[1]: 须为字符串"),
         (report(rest: #", "issues": "a""#), "issues: issues 须为数组"),

@@ -226,6 +226,15 @@ import TestSupport
         let refused = try await f.xiatuanpu.post("/api/v1/reports", json: lower)
         #expect(refused.status == 422)
         #expect(refused.errorFields == ["villages[0].installed"])
+        // A blank correction is named, with the decrease, and stores nothing; so is one given where none is needed.
+        var blank = lower
+        blank["correction"] = " \u{200B} "
+        let blankRefused = try await f.xiatuanpu.post("/api/v1/reports", json: blank)
+        #expect(blankRefused.status == 422 && blankRefused.errorFields == ["correction", "villages[0].installed"], "\(blankRefused.text)")
+        var blankUnneeded = onlyDongcun
+        blankUnneeded["correction"] = "   "
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: blankUnneeded).errorFields == ["correction"])
+        #expect(try await f.xiatuanpu.get("/api/v1/reports/xiatuanpu/2021-10-16").json["revision"] as? Int == 1)
         var corrected = lower
         corrected["correction"] = "前日多报1户，已核实更正"
         let accepted = try await f.xiatuanpu.post("/api/v1/reports", json: corrected)

@@ -204,6 +204,8 @@ import TestSupport
         // Read while a store writes it, a folder can look damaged (segments go after each checkpoint): refused.
         let inUse = ToyStore.verify(folder: folder)
         #expect(!inUse.isSound && inUse.description.contains("in use by process \(getpid())"), "\(inUse)")
+        // A running server's folder is copied by its admin endpoint: the CLI's backup would be refused the same way.
+        #expect(inUse.description.contains("POST /api/v1/admin/backup") && !inUse.description.contains("backup --to"), "\(inUse)")
         try reopened.close()
         #expect(ToyStore.verify(folder: folder).isSound)
     }

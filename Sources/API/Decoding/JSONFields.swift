@@ -59,8 +59,9 @@ struct JSONFields {
         }
         guard case .number(let number) = value, let whole = JSONValue.wholeNumber(number) else {
             // The usual slip: a number in quotes, as a spreadsheet exports it.
-            if case .string(let text) = value, Int(text.trimmingCharacters(in: .whitespaces)) != nil {
-                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(text.trimmingCharacters(in: .whitespaces))，不写 \"\(text)\"")
+            if case .string(let text) = value, let (number, value) = Self.jsonNumber(quoted: text),
+               JSONValue.wholeNumber(value) != nil {
+                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(number)，不写 \"\(text)\"")
             }
             throw DomainError.invalid(field(key), "\(field(key)) 须为整数")
         }
@@ -73,12 +74,20 @@ struct JSONFields {
             return nil
         }
         guard case .number(let number) = value, number.isFinite else {
-            if case .string(let text) = value, Double(text.trimmingCharacters(in: .whitespaces)) != nil {
-                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(text.trimmingCharacters(in: .whitespaces))，不写 \"\(text)\"")
+            if case .string(let text) = value, let (number, _) = Self.jsonNumber(quoted: text) {
+                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(number)，不写 \"\(text)\"")
             }
             throw DomainError.invalid(field(key), "\(field(key)) 须为数字")
         }
         return number
+    }
+
+    /// A quoted text that is a JSON number once unquoted ("150", " 30.5"), for the hint to drop the quotes: not
+    /// what only Swift reads as one ("NaN", "+1", "0x10"), which unquoted is no JSON at all.
+    private static func jsonNumber(quoted text: String) -> (text: String, value: Double)? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard case .number(let value)? = try? JSONValue.parse(Data(trimmed.utf8)) else { return nil }
+        return (trimmed, value)
     }
 
     func date(_ key: String, required: Bool = false) throws -> LocalDate? {

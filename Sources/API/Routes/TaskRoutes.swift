@@ -48,7 +48,7 @@ extension CleanheatAPI {
             var unit = try api.unitQuery(request, kinds: Unit.Kind.carryingTasks, why: "办公室不承担任务")
             if let own = try request.caller.scopedUnit {
                 if let asked = unit, asked != own {
-                    throw APIError.forbidden("只能查看本单位（\(api.campaign.read { $0.unit(own)?.name } ?? own)）的任务")
+                    throw DomainError.forbidden("unit", "只能查看本单位（\(api.campaign.read { $0.unit(own)?.name } ?? own)）的任务")
                 }
                 unit = own
             }

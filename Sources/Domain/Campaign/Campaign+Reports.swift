@@ -75,7 +75,7 @@ extension Campaign {
         if principal.role == .reporter {
             guard let own = principal.unit else { throw DomainError(.forbidden, "此令牌未绑定报送单位") }
             if let named = submission.unit, named != own {
-                throw DomainError(.forbidden, "只能报送本单位（\(state.unit(own)?.name ?? own)）的进度，不能代报“\(state.unit(named)?.name ?? named)”")
+                throw DomainError.forbidden("unit", "只能报送本单位（\(state.unit(own)?.name ?? own)）的进度，不能代报“\(state.unit(named)?.name ?? named)”")
             }
             // A department's or company's reporter updates its tasks; daily reports are the townships' (API.md: the
             // role or unit scope does not allow it → 403, not an unknown unit).
@@ -134,6 +134,9 @@ extension Campaign {
                 issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
             } else if Self.hasControlCharacters(text) {
                 issues.append(.init(field: field, message: "含有控制字符或文字方向控制符，请删去"))
+            } else if field == "correction", !Self.hasVisibleText(text) {
+                // Stored, it showed as a correction in the report and as none in the bulletin.
+                issues.append(.init(field: field, message: "更正说明是空的：不是更正请删去 correction，是更正请写明原因"))
             }
         }
         return issues
@@ -147,7 +150,6 @@ extension Campaign {
         text.utf8.count > limit && text.unicodeScalars.count > limit
     }
 
-    /// The office's and the departments' free text (a note, a reason) within `maxTextLength`, or 422 naming the field.
     /// A free text (a note, a reason): within the length limit, and no control characters, which reports refuse
     /// too (they would reach the audit trail, the chat notice and a clerk's terminal as they are).
     func checkFreeText(_ text: String?, field: String, noun: String) throws {
@@ -195,7 +197,7 @@ extension Campaign {
 
     public func reports(on date: LocalDate, unit: String?, for principal: Principal) throws -> [UnitDay] {
         // Another unit's list is refused, as its single reports are, not answered as an empty one.
-        if let unit, !principal.mayActFor(unit: unit) { throw DomainError(.forbidden, "只能查看本单位的报送") }
+        if let unit, !principal.mayActFor(unit: unit) { throw DomainError.forbidden("unit", "只能查看本单位的报送") }
         return read { state in
             let units = principal.scopedUnit.map { [$0] } ?? unit.map { [$0] } ?? state.unitDays.keys.sorted()
             return units.filter { unit == nil || $0 == unit }.compactMap { state.unitDay($0, date) }
@@ -208,7 +210,7 @@ extension Campaign {
     }
 
     public func report(unit: String, date: LocalDate, for principal: Principal) throws -> UnitDay {
-        guard principal.mayActFor(unit: unit) else { throw DomainError(.forbidden, "只能查看本单位的报送") }
+        guard principal.mayActFor(unit: unit) else { throw DomainError.forbidden("unit", "只能查看本单位的报送") }
         guard let day = read({ $0.unitDay(unit, date) }) else {
             throw DomainError(.notFound, "\(read { $0.unit(unit)?.name } ?? unit)没有 \(date) 的报送")
         }

@@ -8,11 +8,11 @@ extension Campaign {
         let rules = self.rules
         return try await store.commit { state in
             guard principal.mayActFor(unit: village.unit) else {
-                throw DomainError(.forbidden, "只能登记本单位的村")
+                throw DomainError.forbidden("unit", "只能登记本单位的村")
             }
             let existing = state.villages[village.id]
             if let existing, !principal.mayActFor(unit: existing.unit) {
-                throw DomainError(.forbidden, "村“\(village.id)”属于其他单位")
+                throw DomainError.forbidden("id", "村“\(village.id)”属于其他单位")
             }
             if existing != nil, !replacing {
                 throw DomainError(.alreadyExists, "村编号“\(village.id)”已存在，修改请用 PUT /api/v1/villages/\(village.id)",
@@ -34,14 +34,14 @@ extension Campaign {
                 // Echoed only when it could be an id: not a control character or a kilobyte of it back into a message.
                 throw DomainError(.notFound, VillageRules.isValidID(id) ? "没有编号为“\(id)”的村" : "没有这个村：村编号只能用小写字母、数字、- 和 _")
             }
-            if let own = principal.scopedUnit, village.unit != own { throw DomainError(.forbidden, "只能查看本单位的村") }
+            if let own = principal.scopedUnit, village.unit != own { throw DomainError.forbidden("id", "只能查看本单位的村") }
             return village
         }
     }
 
     public func villages(unit: String?, for principal: Principal) throws -> [Village] {
         // Another unit's list is refused, as /tasks refuses it, rather than answered with the caller's own.
-        if let own = principal.scopedUnit, let unit, unit != own { throw DomainError(.forbidden, "只能查看本单位的村") }
+        if let own = principal.scopedUnit, let unit, unit != own { throw DomainError.forbidden("unit", "只能查看本单位的村") }
         return read { state in
             let scope = principal.scopedUnit ?? unit
             return state.villages.values.filter { scope == nil || $0.unit == scope }

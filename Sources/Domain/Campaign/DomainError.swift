@@ -36,6 +36,11 @@ public struct DomainError: Error, Sendable, Equatable {
     public static func invalid(_ field: String, _ message: String) -> DomainError {
         DomainError(.validationFailed, message, details: [FieldIssue(field: field, message: message)])
     }
+
+    /// 403 naming what the caller may not act on (a unit in the body, the path or the query).
+    public static func forbidden(_ field: String, _ message: String) -> DomainError {
+        DomainError(.forbidden, message, details: [FieldIssue(field: field, message: message)])
+    }
 }
 
 extension DomainError: CustomStringConvertible {
