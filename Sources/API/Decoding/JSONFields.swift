@@ -34,8 +34,11 @@ struct JSONFields {
     func allowOnly(_ keys: [String]) throws {
         guard object.keys.contains(where: { !keys.contains($0) }) else { return }
         let unknown = object.keys.filter { !keys.contains($0) }.sorted()
-        throw DomainError(.validationFailed, "有无法识别的字段：\(unknown.joined(separator: "、"))",
-                          details: unknown.map { .init(field: field($0), message: "无法识别的字段") })
+        // The message names a few, each cut short: the keys are the client's, a megabyte of them once came back twice.
+        let named = unknown.prefix(10).map { Self.shortened($0) }.joined(separator: "、")
+        let more = unknown.count > 10 ? " 等 \(unknown.count) 个" : ""
+        throw DomainError(.validationFailed, "有无法识别的字段：\(named)\(more)",
+                          details: unknown.map { .init(field: field(Self.shortened($0)), message: "无法识别的字段") })
     }
 
     func string(_ key: String, required: Bool = false) throws -> String? {
@@ -61,7 +64,7 @@ struct JSONFields {
             // The usual slip: a number in quotes, as a spreadsheet exports it.
             if case .string(let text) = value, let (number, value) = Self.jsonNumber(quoted: text),
                JSONValue.wholeNumber(value) != nil {
-                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(number)，不写 \"\(text)\"")
+                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(Self.shortened(number))，不写 \"\(Self.shortened(text))\"")
             }
             throw DomainError.invalid(field(key), "\(field(key)) 须为整数")
         }
@@ -75,11 +78,16 @@ struct JSONFields {
         }
         guard case .number(let number) = value, number.isFinite else {
             if case .string(let text) = value, let (number, _) = Self.jsonNumber(quoted: text) {
-                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(number)，不写 \"\(text)\"")
+                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(Self.shortened(number))，不写 \"\(Self.shortened(text))\"")
             }
             throw DomainError.invalid(field(key), "\(field(key)) 须为数字")
         }
         return number
+    }
+
+    /// A client's text echoed in a message, at most 40 characters of it.
+    static func shortened(_ text: String) -> String {
+        text.unicodeScalars.count <= 40 ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(39))) + "…"
     }
 
     /// A quoted text that is a JSON number once unquoted ("150", " 30.5"), for the hint to drop the quotes: not
@@ -92,7 +100,7 @@ struct JSONFields {
 
     func date(_ key: String, required: Bool = false) throws -> LocalDate? {
         guard let text = try string(key, required: required) else { return nil }
-        guard let date = LocalDate(text) else { throw DomainError.invalid(field(key), "\(field(key)) 须为日期 YYYY-MM-DD，收到“\(text)”") }
+        guard let date = LocalDate(text) else { throw DomainError.invalid(field(key), "\(field(key)) 须为日期 YYYY-MM-DD，收到“\(Self.shortened(text))”") }
         return date
     }
 

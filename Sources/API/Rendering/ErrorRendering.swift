@@ -8,8 +8,8 @@ enum ErrorRendering {
     static func response(for error: any Error) -> HTTPResponse {
         switch error {
         case let error as DomainError:
-            return .error(status(of: error.kind), code: error.kind.rawValue, message: error.message,
-                          details: error.details.map { ($0.field, $0.message) })
+            let (message, details) = bounded(error.message, error.details)
+            return .error(status(of: error.kind), code: error.kind.rawValue, message: message, details: details)
         case let error as APIError:
             return response(for: error)
         case let error as StorageUnavailable:
@@ -31,6 +31,21 @@ enum ErrorRendering {
         default:
             return .error(500, code: "internal", message: "服务器内部错误，请联系管理员")
         }
+    }
+
+    /// An answer names at most this many fields: a file or body with thousands of mistakes is fixed from the first
+    /// ones, and its answer stays a few kilobytes, not megabytes the server spends its time writing.
+    static let maxDetails = 100
+
+    /// The first `maxDetails` issues, each text within bounds (they may quote what the client sent); the message
+    /// says how many were left out.
+    static func bounded(_ message: String, _ issues: [DomainError.FieldIssue]) -> (String, [(field: String, message: String)]) {
+        func cut(_ text: String, _ limit: Int) -> String {
+            text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
+        }
+        let details = issues.prefix(maxDetails).map { (field: cut($0.field, 200), message: cut($0.message, 500)) }
+        let omitted = issues.count > maxDetails ? "（共 \(issues.count) 处，列出前 \(maxDetails) 处）" : ""
+        return (cut(message, 2_000) + omitted, details)
     }
 
     /// errno values that describe the disk, not the call: full, over quota, failing, read-only, out of descriptors.

@@ -22,7 +22,9 @@ extension CleanheatAPI {
 
     static let reportRoutes: [APIRoute] = [
         APIRoute("POST", "/api/v1/reports", .submitReport, queries: ["dryRun"]) { api, request in
-            let submission = try decodeSubmission(try request.json())
+            let rules = api.campaign.rules
+            let submission = try decodeSubmission(try request.json(), maxVillages: rules.maxVillagesPerReport,
+                                                  maxIssues: rules.maxIssuesPerReport)
             let dryRun = try request.boolQuery("dryRun")
             let receipt = try await api.campaign.submitReport(submission, by: try request.caller, dryRun: dryRun)
             return .json(receipt.created && !dryRun ? 201 : 200, ReceiptJSON.render(receipt, time: api.renderer.time, dryRun: dryRun))
@@ -65,7 +67,14 @@ extension CleanheatAPI {
         return day.revisions[number - 1]
     }
 
-    static func decodeSubmission(_ body: JSONFields) throws -> ReportSubmission {
+    /// Lists longer than the limits are refused before their entries are read: a megabyte of 300,000 empty
+    /// issues was answered entry by entry (a 31 MB answer, seconds of a loop every client waits on).
+    static func decodeSubmission(_ body: JSONFields, maxVillages: Int = .max, maxIssues: Int = .max) throws -> ReportSubmission {
+        for (key, limit, noun) in [("villages", maxVillages, "条村级进度"), ("issues", maxIssues, "条问题")] {
+            if let list = try body.array(key), list.count > limit {
+                throw DomainError.invalid(key, "一次最多报送 \(limit) \(noun)，收到 \(list.count) 条")
+            }
+        }
         var errors = FieldErrors()
         _ = try errors.read { try body.allowOnly(["date", "unit", "villages", "fuel", "issues", "nextDayPlan", "reporter", "correction"]) }
         var submission = ReportSubmission()

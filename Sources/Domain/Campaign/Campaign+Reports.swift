@@ -114,10 +114,10 @@ extension Campaign {
     private static func textIssues(_ submission: ReportSubmission, rules: CampaignRules) -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         let listed = submission.issues ?? []
-        if listed.count > rules.maxIssuesPerReport {
-            issues.append(.init(field: "issues", message: "问题最多 \(rules.maxIssuesPerReport) 条"))
-        }
-        for (index, text) in listed.enumerated() {
+        // A list too long is named as one mistake, not its entries one by one (thousands of them, as it may be).
+        let tooMany = listed.count > rules.maxIssuesPerReport
+        if tooMany { issues.append(.init(field: "issues", message: "问题最多 \(rules.maxIssuesPerReport) 条")) }
+        for (index, text) in listed.enumerated() where !tooMany {
             if Self.isLonger(text, than: rules.maxTextLength) {
                 issues.append(.init(field: "issues[\(index)]", message: "每条问题不超过 \(rules.maxTextLength) 字"))
             } else if !Self.hasVisibleText(text) {

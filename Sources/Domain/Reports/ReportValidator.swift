@@ -50,7 +50,8 @@ struct ReportValidator {
         let hasCorrection = Campaign.hasVisibleText(submission.correction)
 
         if submission.villages.count > rules.maxVillagesPerReport {
-            issues.append(.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度"))
+            // Alone, as too many issues are: not thousands of entries each checked and named too.
+            return ([.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度")], false)
         }
         // A settled day is checked against the roster it is judged by, which the clerk may not expect: said so.
         // Made only for a message: most reports are for a day not yet settled, and all pass.
