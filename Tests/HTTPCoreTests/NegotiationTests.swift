@@ -43,5 +43,13 @@ import Testing
         #expect(!Gzip.accepted(by: "*;q=0"))
         #expect(!Gzip.accepted(by: "identity"))
         #expect(!Gzip.accepted(by: nil))
+        // Identity listed above gzip is a preference for no coding; at the same weight, or unlisted, gzip is taken.
+        #expect(!Gzip.accepted(by: "gzip;q=0.5, identity;q=1"))
+        #expect(!Gzip.accepted(by: "identity, *;q=0.5"))
+        #expect(Gzip.accepted(by: "gzip, identity"))
+        #expect(Gzip.accepted(by: "identity;q=0.5, gzip"))
+        // Listed twice, the refusal stands, whichever comes first.
+        #expect(!Gzip.accepted(by: "gzip;q=0, gzip"))
+        #expect(!Gzip.accepted(by: "gzip, gzip;q=0"))
     }
 }

@@ -29,11 +29,12 @@ import TestSupport
         #expect(try exchange("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", server: server).status == 400)
         #expect(try exchange("GET /echo HTTP/1.0\r\n\r\n", server: server).status == 200)
         // RFC 9112 §3.2: an invalid Host value is 400 as well.
-        for host in ["a b", "a/b?c", "[::1", "x@y:zz", "host:8o", "é.example", "[]", "a%zz.example", "a%2", "[::1]x"] {
+        for host in ["a b", "a/b?c", "[::1", "x@y:zz", "host:8o", "é.example", "[]", "a%zz.example", "a%2", "[::1]x",
+                     "x:65536", "x:99999"] {
             let result = try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server)
             #expect(result.status == 400 && result.closed, "\(host)")
         }
-        for host in ["localhost", "127.0.0.1:8080", "[::1]", "[::1]:443", "xn--fiq228c.example:80", "a-b_c~d%20e!$&'()*+,;=", "",
+        for host in ["localhost", "127.0.0.1:8080", "[::1]", "[::1]:443", "x:65535", "x:", "x:0", "xn--fiq228c.example:80", "a-b_c~d%20e!$&'()*+,;=", "",
                      "[fe80::1%25eth0]:80", "[v1.fe]", "LOCALHOST.", "[FE80::1]"] {
             #expect(try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server).status == 200, "\(host)")
         }
@@ -45,6 +46,12 @@ import TestSupport
             #expect(try exchange("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 200, "\(target)")
         }
         #expect(try exchange("GET ftp://x/echo HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 400)
+        #expect(try exchange("GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", server: server).status == 404) // path "/"
+        // RFC 9110 §4.2.1: an empty host MUST be rejected; §4.2.4: userinfo SHOULD be (it is how a URL misleads).
+        for target in ["http:///echo", "http://?a=1", "http://u:p@x/echo", "http://@x/echo", "http://x:99999/echo", "http://a b/echo"] {
+            let result = try exchange("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n", server: server)
+            #expect(result.status == 400 && result.closed, "\(target)")
+        }
         await server.stop()
     }
 

@@ -48,7 +48,7 @@ public enum Gzip {
         return status == Z_STREAM_END ? result : nil
     }
 
-    /// Whether `Accept-Encoding` allows gzip (RFC 9110 §12.5.3): listed (or `*`) with a weight above 0.
+    /// Whether `Accept-Encoding` asks for gzip (RFC 9110 §12.5.3; `Negotiation.accepts`).
     static func accepted(by header: String?) -> Bool {
         Negotiation.accepts(coding: "gzip", in: header, aliases: ["x-gzip"])
     }

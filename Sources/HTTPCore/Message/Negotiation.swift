@@ -46,12 +46,14 @@ public enum Negotiation {
         return best?.offer
     }
 
-    /// Whether `Accept-Encoding` allows `coding` (§12.5.3): listed with a weight above 0, or not listed and `*`
-    /// above 0.
+    /// Whether to answer in `coding` under `Accept-Encoding` (§12.5.3): its weight (listed, else `*`'s) is above 0
+    /// and not below identity's where the client lists identity (`gzip;q=0.5, identity` asks for no coding). A
+    /// coding listed twice counts at its lower weight: a refusal anywhere in the list stands.
     public static func accepts(coding: String, in header: String?, aliases: [String] = []) -> Bool {
         guard let header else { return false }
         let items = weightedItems(header)
-        if let listed = items.first(where: { $0.item == coding || aliases.contains($0.item) }) { return listed.weight > 0 }
-        return items.first { $0.item == "*" }.map { $0.weight > 0 } ?? false
+        func weight(_ names: [String]) -> Double? { items.filter { names.contains($0.item) }.map(\.weight).min() }
+        guard let chosen = weight([coding] + aliases) ?? weight(["*"]), chosen > 0 else { return false }
+        return chosen >= weight(["identity"]) ?? 0
     }
 }

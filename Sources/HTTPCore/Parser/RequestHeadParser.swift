@@ -55,7 +55,7 @@ struct RequestHeadParser {
         var head = HTTPRequestHead(method: method, target: target, version: version, headers: HTTPFields(fields), remoteAddress: remoteAddress)
         let framing = try Self.framing(of: head)
         try Self.checkHost(head)
-        if Self.isAbsoluteForm(target) { head.target = Self.originForm(of: target) }
+        if Self.isAbsoluteForm(target) { head.target = try Self.originForm(of: target) }
         return ParsedHead(head: head, framing: framing, keepAlive: Self.keepAlive(head),
                           expectContinue: try Self.expectsContinue(head), consumed: cursor - start)
     }
@@ -215,7 +215,13 @@ struct RequestHeadParser {
 
     private static func isValidHost(_ bytes: some RandomAccessCollection<UInt8>) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
-        func isPort(_ rest: some Collection<UInt8>) -> Bool { rest.isEmpty || (rest.first == 0x3A && rest.dropFirst().allSatisfy(isDigit)) }
+        // Digits that make a TCP port (0-65535), or none (RFC 3986 allows `host:`).
+        func isPort(_ rest: some Collection<UInt8>) -> Bool {
+            guard let colon = rest.first else { return true }
+            let digits = rest.dropFirst()
+            return colon == 0x3A && digits.count <= 5 && digits.allSatisfy(isDigit)
+                && digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } <= 65_535
+        }
         func isName(_ part: some RandomAccessCollection<UInt8>, colons: Bool) -> Bool {
             var index = part.startIndex
             while index != part.endIndex {
@@ -260,10 +266,17 @@ struct RequestHeadParser {
         return scheme.hasPrefix("http://") || scheme.hasPrefix("https://")
     }
 
-    static func originForm(of target: String) -> String {
+    /// The path and query of an absolute-form target, whose authority must be a host: RFC 9110 §4.2.1 (an empty
+    /// host MUST be rejected) and §4.2.4 (userinfo SHOULD be treated as an error: it is how a URL misleads).
+    static func originForm(of target: String) throws -> String {
         guard let schemeEnd = target.range(of: "://") else { return target }
         let rest = target[schemeEnd.upperBound...]
-        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authority = rest[..<slash]
+        guard !authority.isEmpty, !authority.contains("@"), isValidHost(String(authority)) else {
+            throw HTTPParseError.bad("请求目标中的主机名为空或不合法（不接受 user@host 形式）")
+        }
+        guard slash < rest.endIndex else { return "/" }
         let path = String(rest[slash...])
         return path.hasPrefix("?") ? "/" + path : path
     }
