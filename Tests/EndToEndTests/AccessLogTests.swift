@@ -20,6 +20,13 @@ import TestSupport
         #expect(healthz.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info cleanheat\.access : client=127\.0\.0\.1 \[API\] GET \/healthz 200 \d+B \d+\.\dms/) != nil,
                 "\(healthz)")
         #expect(lines.contains { $0.contains("GET /api/v1/no-such-thing 404") })
+        // A body that fails (here a broken chunk; a stalled one alike) is logged under its request, not as "- -".
+        let raw = try RawHTTPClient(port: server.port)
+        try raw.send("POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        #expect(try raw.readResponse().status == 400)
+        while !server.log.contains("POST /api/v1/reports 400") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.log.contains("POST /api/v1/reports 400"), "\(server.log.suffix(500))")
     }
 
     /// The target is logged as sent: an encoded line break or space stays encoded, so a client cannot forge a log

@@ -166,6 +166,10 @@ import TestSupport
         #expect(again.status == 409 && again.errorFields == ["to"], "\(again.text)")
         let unreachable = try await f.admin.post("/api/v1/admin/backup", json: ["to": "/proc/no-such/backup"])
         #expect(unreachable.status == 422 && unreachable.errorFields == ["to"], "\(unreachable.text)")
+        // A NUL would end the path early for the system, so the copy would land where the answer does not say.
+        let withNUL = try await f.admin.post("/api/v1/admin/backup", json: ["to": target.path + "-a\u{0}b"])
+        #expect(withNUL.status == 422 && withNUL.errorFields == ["to"], "\(withNUL.text)")
+        #expect(!FileManager.default.fileExists(atPath: target.path + "-a"))
         let file = try RepositoryPaths.makeTemporaryFolder("cleanheat-file").appendingPathComponent("notes.txt")
         try Data("笔记".utf8).write(to: file)
         let notFolder = try await f.admin.post("/api/v1/admin/backup", json: ["to": file.path])

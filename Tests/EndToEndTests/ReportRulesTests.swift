@@ -118,6 +118,14 @@ import TestSupport
         let wrongType = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data("date=2021-10-15".utf8),
                                                    headers: ["Content-Type": "application/x-www-form-urlencoded"])
         #expect(wrongType.status == 415)
+        // JSON is UTF-8: a body declared in another charset is refused, a UTF-8 one taken however it is spelt.
+        let oneReport = try JSONSerialization.data(withJSONObject: CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1]))
+        let latin = try await f.xiatuanpu.send("POST", "/api/v1/reports?dryRun=true", body: oneReport,
+                                               headers: ["Content-Type": "application/json; charset=iso-8859-1"])
+        #expect(latin.status == 415 && latin.text.contains("charset=utf-8"), "\(latin.text)")
+        let utf8 = try await f.xiatuanpu.send("POST", "/api/v1/reports?dryRun=true", body: oneReport,
+                                              headers: ["Content-Type": "Application/JSON; Charset=\"UTF-8\""])
+        #expect(utf8.status == 200, "\(utf8.text)")
         // A gzip body is no JSON body to read: 415 naming the coding, not a parse error at byte 0.
         let gzipped = try await f.xiatuanpu.send("POST", "/api/v1/reports", body: Data([0x1F, 0x8B, 0x08, 0x00]),
                                                  headers: ["Content-Type": "application/json", "Content-Encoding": "gzip"])

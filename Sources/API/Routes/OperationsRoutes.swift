@@ -26,6 +26,10 @@ extension CleanheatAPI {
             try body.allowOnly(["to"])
             let folder = try body.requiredString("to")
             guard folder.hasPrefix("/") else { throw DomainError.invalid("to", "to 须为服务器上的绝对路径") }
+            // A NUL ends a path for the system: the copy landed elsewhere than the answer said.
+            guard !folder.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw DomainError.invalid("to", "to 不能含有控制字符")
+            }
             do {
                 try await onOwnThread { try api.campaign.store.backup(to: URL(fileURLWithPath: folder, isDirectory: true)) }
             } catch StoreError.backupInsideDataFolder {

@@ -97,10 +97,17 @@ extension Connection {
 
     /// Answers a request that could not be read, then closes.
     func fail(_ error: HTTPParseError, head: HTTPRequestHead? = nil) {
+        // A body's failure (timeout, bad chunk) is logged under the request it belongs to, not as "- -".
+        var bodyHead: HTTPRequestHead? {
+            switch phase {
+            case .body(let parsed, _, _), .chunked(let parsed, _): parsed.head
+            default: nil
+            }
+        }
+        let head = head ?? bodyHead ?? HTTPRequestHead(method: leadingMethod() ?? "-", target: "-", remoteAddress: remoteAddress)
         phase = .busy
         disarm()
         let response = HTTPResponse.error(error.status, code: error.code, message: error.message)
-        let head = head ?? HTTPRequestHead(method: leadingMethod() ?? "-", target: "-", remoteAddress: remoteAddress)
         write(response, head: head, keepAlive: false, answeredByServer: true)
     }
 

@@ -157,9 +157,9 @@ extension Connection {
                     extendBodyDeadline(received: decoder.wireBytes)
                     resumeReading()
                 } catch let error as HTTPParseError {
-                    fail(error)
+                    fail(error, head: head.head)
                 } catch {
-                    fail(.bad("分块格式错误"))
+                    fail(.bad("分块格式错误"), head: head.head)
                 }
                 return
             case .busy, .closed:
