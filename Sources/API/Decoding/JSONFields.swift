@@ -86,9 +86,7 @@ struct JSONFields {
     }
 
     /// A client's text echoed in a message, at most 40 characters of it.
-    static func shortened(_ text: String) -> String {
-        text.unicodeScalars.count <= 40 ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(39))) + "…"
-    }
+    static func shortened(_ text: String) -> String { ErrorRendering.cut(text, 40) }
 
     /// A quoted text that is a JSON number once unquoted ("150", " 30.5"), for the hint to drop the quotes: not
     /// what only Swift reads as one ("NaN", "+1", "0x10"), which unquoted is no JSON at all.

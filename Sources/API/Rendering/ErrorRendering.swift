@@ -40,12 +40,14 @@ enum ErrorRendering {
     /// The first `maxDetails` issues, each text within bounds (they may quote what the client sent); the message
     /// says how many were left out.
     static func bounded(_ message: String, _ issues: [DomainError.FieldIssue]) -> (String, [(field: String, message: String)]) {
-        func cut(_ text: String, _ limit: Int) -> String {
-            text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
-        }
         let details = issues.prefix(maxDetails).map { (field: cut($0.field, 200), message: cut($0.message, 500)) }
         let omitted = issues.count > maxDetails ? "（共 \(issues.count) 处，列出前 \(maxDetails) 处）" : ""
         return (cut(message, 2_000) + omitted, details)
+    }
+
+    /// At most `limit` Unicode scalars of `text`, the last of them "…" when it was longer.
+    static func cut(_ text: String, _ limit: Int) -> String {
+        text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
     }
 
     /// errno values that describe the disk, not the call: full, over quota, failing, read-only, out of descriptors.
