@@ -496,7 +496,7 @@ struct JSONTextGenerator {
         (report(village: #""installed": 25e1"#), "ok 250 fuel -"),
         (report(village: #""installed": -0"#), "ok 0 fuel -"),
         (report(village: #""installed": 8999999999999999"#), "ok 8999999999999999 fuel -"),
-        (report(village: #""installed": 9000000000000000"#), "villages[0].installed: villages[0].installed 须为整数"),
+        (report(village: #""installed": 9000000000000000"#), "villages[0].installed: villages[0].installed 超出范围：须为绝对值小于 9000000000000000 的整数"),
         (report(village: #""installed": 2.5"#), "villages[0].installed: villages[0].installed 须为整数"),
         (report(village: #""installed": true"#), "villages[0].installed: villages[0].installed 须为整数"),
         (report(village: #""installed": "250""#), "villages[0].installed: villages[0].installed 须为整数，不要加引号：写 250，不写 \"250\""),

@@ -66,6 +66,10 @@ struct JSONFields {
                JSONValue.wholeNumber(value) != nil {
                 throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(Self.shortened(number))，不写 \"\(Self.shortened(text))\"")
             }
+            // A whole number too large to be a count is not "no integer": said as what it is.
+            if case .number(let number) = value, number == number.rounded(), number.isFinite {
+                throw DomainError.invalid(field(key), "\(field(key)) 超出范围：须为绝对值小于 9000000000000000 的整数")
+            }
             throw DomainError.invalid(field(key), "\(field(key)) 须为整数")
         }
         return whole
