@@ -27,7 +27,9 @@ import TestSupport
         (#"{"server": {"host": "not a host"}}"#, "server.host: not a host is no address to listen on"),
         (#"{"migrations": ""}"#, "migrations: must be a folder path"),
         (#"{"campaign": {"lateWindowDays": 100000}}"#, "campaign.lateWindowDays: must be at most 366"),
-        (#"{"plausibility": {"jumpShareOfTarget": 5}}"#, "plausibility.jumpShareOfTarget: must be at most 1.0"),
+        (#"{"plausibility": {"jumpShareOfTarget": 5}}"#, "plausibility.jumpShareOfTarget: must be at most 1"),
+        (#"{"timeouts": {"busyPollMicroseconds": 20000}}"#, "timeouts.busyPollMicroseconds: must be at most 10000"),
+        (#"{"timeouts": {"headerSeconds": 0.001}}"#, "timeouts.headerSeconds: must be at least 0.01"),
         // null is no "default": refused like any other wrong type (but where it means none, as server.tls).
         (#"{"server": {"host": null}}"#, "server.host: must be a string"),
         (#"{"limits": null}"#, "limits: must be an object"),

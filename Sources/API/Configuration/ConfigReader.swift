@@ -81,8 +81,10 @@ struct ConfigReader {
     func double(_ name: String, _ target: inout Double, min: Double = 0, max: Double = .infinity) throws {
         guard let value = object[name] else { return }
         guard let number = value as? NSNumber, !Self.isBool(number) else { throw fail(name, "must be a number") }
-        guard number.doubleValue >= min else { throw fail(name, "must be at least \(min)") }
-        guard number.doubleValue <= max else { throw fail(name, "must be at most \(max)") }
+        // Bounds as a person writes them: 10000, not 10000.0.
+        func plain(_ bound: Double) -> String { bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : "\(bound)" }
+        guard number.doubleValue >= min else { throw fail(name, "must be at least \(plain(min))") }
+        guard number.doubleValue <= max else { throw fail(name, "must be at most \(plain(max))") }
         target = number.doubleValue
     }
 
