@@ -32,23 +32,30 @@ public struct Funnel: Codable, Sendable, Equatable {
             case .operating: "通暖"
             }
         }
-
-        public var keyPath: WritableKeyPath<Funnel, Int> {
-            switch self {
-            case .confirmed: \.confirmed
-            case .signed: \.signed
-            case .installed: \.installed
-            case .accepted: \.accepted
-            case .operating: \.operating
-            }
-        }
     }
 
     public static var stages: [Stage] { Stage.allCases }
 
+    /// A stage's count, by a switch: a key path's projection was a tenth of deciding a report on the WAL writer.
     public subscript(stage: Stage) -> Int {
-        get { self[keyPath: stage.keyPath] }
-        set { self[keyPath: stage.keyPath] = newValue }
+        get {
+            switch stage {
+            case .confirmed: confirmed
+            case .signed: signed
+            case .installed: installed
+            case .accepted: accepted
+            case .operating: operating
+            }
+        }
+        set {
+            switch stage {
+            case .confirmed: confirmed = newValue
+            case .signed: signed = newValue
+            case .installed: installed = newValue
+            case .accepted: accepted = newValue
+            case .operating: operating = newValue
+            }
+        }
     }
 
     public static func + (lhs: Funnel, rhs: Funnel) -> Funnel {

@@ -108,7 +108,7 @@ struct ReportValidator {
         let stages = Funnel.stages
         let previous = base?.counts[entry.key]
         for (index, stage) in stages.enumerated() {
-            let value = entry.counts[keyPath: stage.keyPath]
+            let value = entry.counts[stage]
             // Built only for an issue: most reports have none, and five names per village added up.
             var stageField: String { "\(field).\(stage.field)" }
             if value < 0 {
@@ -120,18 +120,18 @@ struct ReportValidator {
             }
             if index > 0 {
                 let upstream = stages[index - 1]
-                let upstreamValue = entry.counts[keyPath: upstream.keyPath]
+                let upstreamValue = entry.counts[upstream]
                 // Against a negative count, already named, the comparison says nothing more.
                 if value > upstreamValue, upstreamValue >= 0 {
                     issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 不能大于\(upstream.chinese)数 \(upstreamValue)"))
                 }
             }
-            if let previous, value < previous[keyPath: stage.keyPath], !hasCorrection {
-                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 低于上次报送的 \(previous[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
-            } else if let next = later.counts[entry.key], value > next.counts[keyPath: stage.keyPath],
-                      value > previous?[keyPath: stage.keyPath] ?? -1, !hasCorrection {
+            if let previous, value < previous[stage], !hasCorrection {
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 低于上次报送的 \(previous[stage])，如确需更正请在 correction 中说明原因"))
+            } else if let next = later.counts[entry.key], value > next.counts[stage],
+                      value > previous?[stage] ?? -1, !hasCorrection {
                 // Only a figure this report raises: a resubmission that leaves it as it was overtakes nothing new.
-                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 高于\(next.date.chineseMonthDay)已报送的 \(next.counts[keyPath: stage.keyPath])，如确需更正请在 correction 中说明原因"))
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 高于\(next.date.chineseMonthDay)已报送的 \(next.counts[stage])，如确需更正请在 correction 中说明原因"))
             }
         }
         return issues
