@@ -29,6 +29,7 @@ import TestSupport
         (#"{"campaign": {"lateWindowDays": 100000}}"#, "campaign.lateWindowDays: must be at most 366"),
         (#"{"plausibility": {"jumpShareOfTarget": 5}}"#, "plausibility.jumpShareOfTarget: must be at most 1"),
         (#"{"timeouts": {"busyPollMicroseconds": 20000}}"#, "timeouts.busyPollMicroseconds: must be at most 10000"),
+        (#"{"lagging": {"stalledNotice": 1}}"#, "lagging.stalledNotice: stalledNotice 至少为 2"),
         (#"{"timeouts": {"headerSeconds": 0.001}}"#, "timeouts.headerSeconds: must be at least 0.01"),
         // null is no "default": refused like any other wrong type (but where it means none, as server.tls).
         (#"{"server": {"host": null}}"#, "server.host: must be a string"),

@@ -290,7 +290,12 @@ import TestSupport
                                ("from=2021-10-11&to=2021-10-17&missedNotic=3", "missedNotic"),
                                // Levels rise with their thresholds: notice at 3 missed days beside criticism at 2 is refused.
                                ("from=2021-10-11&to=2021-10-17&missedNotice=3", "missedNotice"),
-                               ("from=2021-10-11&to=2021-10-17&behindReferPoints=5", "behindReferPoints")] {
+                               ("from=2021-10-11&to=2021-10-17&behindReferPoints=5", "behindReferPoints"),
+                               // A run of one report is every report: stalled=0 (taken for "off") called all unfinished
+                               // units stalled and referred them; a count of 0 misses listed no one more than 1.
+                               ("from=2021-10-11&to=2021-10-17&stalledNotice=0&stalledCriticize=0", "stalledNotice"),
+                               ("from=2021-10-11&to=2021-10-17&stalledNotice=1", "stalledNotice"),
+                               ("from=2021-10-11&to=2021-10-17&lateNotice=0", "lateNotice")] {
             let reply = try await f.supervisor.get("/api/v1/lagging?\(query)")
             #expect(reply.status == 400 && reply.errorCode == "bad_query" && reply.errorFields == [field], "\(query): \(reply.text)")
         }

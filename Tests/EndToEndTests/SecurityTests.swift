@@ -231,6 +231,16 @@ import TestSupport
         #expect(reportEntries.first?["tokenID"] as? String == f.tokenIDs["xiatuanpu"])
         // 4 tokens + 3 villages + 1 report, all on the fixture's day.
         #expect(entries.count == 8)
+        // Each summary reads alone, as a clerk reads the trail: the unit and day, the token's unit, the path's name.
+        let summaries = entries.compactMap { $0["summary"] as? String }
+        #expect(reportEntries.first?["summary"] as? String == "下团堡乡 10月15日 第 1 版，1 条村级进度，按时", "\(summaries)")
+        #expect(summaries.contains("签发报送员令牌（下团堡乡）：下团堡乡 统计员"), "\(summaries)")
+        #expect(summaries.contains { $0.hasPrefix("东村（下团堡乡）任务：") && $0.contains("户") && !$0.contains("household_electric") }, "\(summaries)")
+        let reopened = try await f.office.post("/api/v1/reports/zirun/2021-10-14/reopen",
+                                               json: ["until": "2021-10-20T18:00:00+08:00", "reason": "系统故障"])
+        #expect(reopened.status == 200 || reopened.status == 201, "\(reopened.text)")
+        let trail = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15").json["entries"] as? [[String: Any]] ?? []
+        #expect(trail.contains { $0["summary"] as? String == "允许滋润乡补报 10月14日，至 10月20日18:00：系统故障" }, "\(trail)")
         #expect(try await f.xiatuanpu.get("/api/v1/audit").status == 403)
     }
 }

@@ -52,6 +52,10 @@ import TestSupport
         let audit = try await f.office.get("/api/v1/audit").json["entries"] as? [[String: Any]] ?? []
         let updates = audit.filter { $0["action"] as? String == "task.update" }.compactMap { $0["summary"] as? String }
         #expect(updates == ["下团堡乡：入户安装：办理中"], "the audit names the unit, and the retry is not in it: \(updates)")
+        // An empty PATCH says what it may carry: to the office, its title and due date as well.
+        let empty = try await f.office.patch("/api/v1/tasks/\(id)", json: [String: Any]())
+        #expect(empty.status == 422 && empty.text.contains("title 或 due"), "\(empty.text)")
+        #expect(try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: [String: Any]()).text.contains("title") == false)
         let blank = try await f.xiatuanpu.patch("/api/v1/tasks/\(id)", json: ["note": "   "])
         #expect(blank.status == 422 && blank.errorFields == ["note"], "\(blank.text)")
         let mixed = try await f.office.patch("/api/v1/tasks/\(id)", json: ["due": "2021-11-30", "status": "done"])

@@ -35,7 +35,7 @@ extension Campaign {
             try self.checkFreeText(reason, field: "reason", noun: "原因")
             let reopening = Reopening(until: Timestamp.floor(until), reason: reason, by: principal.label, at: now)
             let audit = self.auditEntry(principal, "report.reopen", target: "\(unit)/\(date)",
-                                        summary: "允许补报至 \(self.rules.time.rfc3339(until))：\(reason)", at: now)
+                                        summary: "允许\(found.name)补报 \(date.chineseMonthDay)，至 \(self.rules.time.localDate(of: until).chineseMonthDay)\(self.rules.time.timeOfDay(of: until))：\(reason)", at: now)
             return .write(LoggedChange(.reportReopened(unit: unit, date: date, reopening: reopening), audit: audit), reopening)
         }
     }

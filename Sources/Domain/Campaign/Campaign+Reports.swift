@@ -63,7 +63,7 @@ extension Campaign {
                                           nextDayPlan: submission.nextDayPlan, reporter: submission.reporter,
                                           correction: submission.correction, warnings: warnings)
             let audit = self.auditEntry(principal, "report.submit", target: "\(unit)/\(date)",
-                                        summary: "第 \(revisionNumber) 版，\(submission.villages.count) 条村级进度，\(status == .onTime ? "按时" : "迟报")",
+                                        summary: "\(state.unit(unit)?.name ?? unit) \(date.chineseMonthDay) 第 \(revisionNumber) 版，\(submission.villages.count) 条村级进度，\(status == .onTime ? "按时" : "迟报")",
                                         at: now)
             return .write(LoggedChange(.reportSubmitted(unit: unit, date: date, status: status, revision: revision), audit: audit),
                           receipt)

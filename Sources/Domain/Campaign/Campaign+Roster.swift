@@ -22,7 +22,7 @@ extension Campaign {
             if !issues.isEmpty { throw DomainError(.validationFailed, "村信息有 \(issues.count) 处错误", details: issues) }
             if existing == village { return .noWrite((village, false)) }
             let audit = self.auditEntry(principal, existing == nil ? "village.create" : "village.replace", target: village.id,
-                                        summary: "\(village.name)（\(state.unit(village.unit)?.name ?? village.unit)）任务：\(Self.describe(village.targets))", at: now)
+                                        summary: "\(village.name)（\(state.unit(village.unit)?.name ?? village.unit)）任务：\(Self.describe(village.targets, in: state))", at: now)
             return .write(LoggedChange(.villagesSaved([village]), audit: audit), (village, existing == nil))
         }
     }
@@ -179,7 +179,8 @@ extension Campaign {
         String(name.unicodeScalars.filter { !"\"“”'‘’ ".unicodeScalars.contains($0) && !CharacterSet.whitespaces.contains($0) })
     }
 
-    static func describe(_ targets: [String: Int]) -> String {
-        targets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 户" }.joined(separator: "，")
+    /// Targets as a clerk reads them in the audit trail: the plan's path names.
+    static func describe(_ targets: [String: Int], in state: CampaignState) -> String {
+        targets.sorted { $0.key < $1.key }.map { "\(state.path($0.key)?.name ?? $0.key) \($0.value) 户" }.joined(separator: "，")
     }
 }

@@ -102,7 +102,11 @@ extension Campaign {
         return try await store.commit { state in
             guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
             guard principal.mayActFor(unit: task.unit) else { throw DomainError(.forbidden, "只能更新本单位的任务") }
-            if status == nil && note == nil { throw DomainError.invalid("status", "请填写 status 或 note") }
+            if status == nil && note == nil {
+                // The office may also correct the title or due date (PATCH takes them apart): said to it alone.
+                let office = Permission.allows(principal.role, .editTask) ? "；办公室更正任务名称或期限请填写 title 或 due" : ""
+                throw DomainError.invalid("status", "请填写 status 或 note\(office)")
+            }
             try self.checkFreeText(note, field: "note", noun: "说明")
             // A blank note replaced the task's note with nothing and was audited as "办理中，   ".
             if let note, !Self.hasVisibleText(note) { throw DomainError.invalid("note", "说明不能为空白；不改说明请不填 note") }

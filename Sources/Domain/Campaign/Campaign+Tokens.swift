@@ -41,7 +41,7 @@ extension Campaign {
                                      secretHash: TokenSecret.sha256Hex(secret), createdAt: now,
                                      createdBy: principal.tokenID == Principal.commandLineID ? nil : principal.tokenID,
                                      revokedAt: nil)
-            let audit = self.auditEntry(principal, "token.issue", target: id, summary: "签发\(role.chinese)令牌：\(label)", at: now)
+            let audit = self.auditEntry(principal, "token.issue", target: id, summary: "签发\(role.chinese)令牌\(record.unit.map { "（\(state.unit($0)?.name ?? $0)）" } ?? "")：\(label)", at: now)
             return .write(LoggedChange(.tokenIssued(record), audit: audit), IssuedToken(record: record, secret: secret))
         }
     }

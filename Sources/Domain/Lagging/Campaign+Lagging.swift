@@ -27,6 +27,17 @@ extension LaggingReport {
         try int("stalledNotice", &t.stalledNotice)
         try int("stalledCriticize", &t.stalledCriticize)
         try int("overdueReferDays", &t.overdueReferDays)
+        // Counts that mean something: 0 missed days listed no one more than 1 did, and a "run" of one report is
+        // every report, so stalledNotice=0 (taken for "off") called every unfinished unit stalled and referred it.
+        let minimums: [(String, Int, Int)] = [
+            ("missedNotice", t.missedNotice, 1), ("missedCriticize", t.missedCriticize, 1), ("missedRefer", t.missedRefer, 1),
+            ("lateNotice", t.lateNotice, 1), ("lateCriticize", t.lateCriticize, 1),
+            ("stalledNotice", t.stalledNotice, 2), ("stalledCriticize", t.stalledCriticize, 2),
+        ]
+        for (name, value, minimum) in minimums where value < minimum {
+            let why = name.hasPrefix("stalled") ? "停滞指连续至少 2 次报送安装数不变" : "次数门槛从 1 起"
+            throw DomainError.invalid(name, "\(name) 至少为 \(minimum)（\(why)），收到 \(value)")
+        }
         // Each rule's levels rise with its threshold: ?missedNotice=3 beside missedCriticize=2 made criticism
         // come before the notice.
         let ladders: [(String, Double, String, Double)] = [

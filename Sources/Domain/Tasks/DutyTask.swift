@@ -8,7 +8,7 @@ public struct DutyTask: Codable, Sendable, Equatable {
         /// As a clerk reads it in the audit trail.
         public var chinese: String {
             switch self {
-            case .open: "未开始"
+            case .open: "未完成" // also a reopened task, or one with a progress note
             case .inProgress: "办理中"
             case .done: "已完成"
             }
