@@ -27,6 +27,14 @@ import TestSupport
         #expect(try raw.readResponse().status == 400)
         while !server.log.contains("POST /api/v1/reports 400") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.log.contains("POST /api/v1/reports 400"), "\(server.log.suffix(500))")
+        // A Content-Length body the client stops sending (its half-close here; a stall alike) is logged so too.
+        let short = try RawHTTPClient(port: server.port)
+        try short.send("PUT /api/v1/villages/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                       + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        short.shutdownWrite()
+        #expect(try short.readResponse().status == 400)
+        while !server.log.contains("PUT /api/v1/villages/x 400") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.log.contains("PUT /api/v1/villages/x 400"), "\(server.log.suffix(500))")
     }
 
     /// The target is logged as sent: an encoded line break or space stays encoded, so a client cannot forge a log

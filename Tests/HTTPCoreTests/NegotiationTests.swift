@@ -48,6 +48,7 @@ import Testing
         #expect(!Gzip.accepted(by: "identity, *;q=0.5"))
         #expect(Gzip.accepted(by: "gzip, identity"))
         #expect(Gzip.accepted(by: "identity;q=0.5, gzip"))
+        #expect(!Gzip.accepted(by: "*;q=0.5, gzip;q=0.1")) // `*` stands for identity when it is not listed
         // Listed twice, the refusal stands, whichever comes first.
         #expect(!Gzip.accepted(by: "gzip;q=0, gzip"))
         #expect(!Gzip.accepted(by: "gzip, gzip;q=0"))

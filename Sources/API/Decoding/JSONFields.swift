@@ -95,7 +95,7 @@ struct JSONFields {
     /// A quoted text that is a JSON number once unquoted ("150", " 30.5"), for the hint to drop the quotes: not
     /// what only Swift reads as one ("NaN", "+1", "0x10"), which unquoted is no JSON at all.
     private static func jsonNumber(quoted text: String) -> (text: String, value: Double)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard case .number(let value)? = try? JSONValue.parse(Data(trimmed.utf8)) else { return nil }
         return (trimmed, value)
     }

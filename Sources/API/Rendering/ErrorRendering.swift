@@ -45,10 +45,7 @@ enum ErrorRendering {
         return (cut(message, 2_000) + omitted, details)
     }
 
-    /// At most `limit` Unicode scalars of `text`, the last of them "…" when it was longer.
-    static func cut(_ text: String, _ limit: Int) -> String {
-        text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
-    }
+    static func cut(_ text: String, _ limit: Int) -> String { DomainError.shortened(text, to: limit) }
 
     /// errno values that describe the disk, not the call: full, over quota, failing, read-only, out of descriptors.
     private static let diskStates: Set<Int32> = [ENOSPC, EDQUOT, EFBIG, EIO, EROFS, EMFILE, ENFILE]
@@ -70,16 +67,17 @@ enum ErrorRendering {
 
     private static func response(for error: APIError) -> HTTPResponse {
         switch error {
+        // These quote the request too (a key, a parameter, a header): cut as a DomainError's texts are.
         case .malformedJSON(let message):
-            return .error(400, code: "malformed_json", message: message)
+            return .error(400, code: "malformed_json", message: cut(message, 2_000))
         case let .badQuery(parameter, message):
-            return .error(400, code: "bad_query", message: message, details: [(parameter, message)])
+            return .error(400, code: "bad_query", message: cut(message, 2_000), details: [(cut(parameter, 200), cut(message, 500))])
         case .unsupportedMediaType(let expected):
             return .error(415, code: "unsupported_media_type", message: "请求体须为 \(expected)（请设置 Content-Type: \(expected)）")
         case .unsupportedContentEncoding(let coding):
             // RFC 9110 §15.5.16: an Accept-Encoding in the answer says which codings a body may have (none).
             return .error(415, code: "unsupported_media_type",
-                          message: "请求体不能压缩（Content-Encoding: \(coding)），请发送未压缩的内容",
+                          message: "请求体不能压缩（Content-Encoding: \(cut(coding, 40))），请发送未压缩的内容",
                           details: [("Content-Encoding", "只接受未压缩的请求体")], headers: HTTPFields(["Accept-Encoding": "identity"]))
         case .unauthorized(let message):
             var headers = HTTPFields()

@@ -66,8 +66,10 @@ extension CleanheatAPI {
     /// for it without blocking: run in place it held the event loop, and every connection on it, for as long.
     private static func onOwnThread(_ work: @escaping @Sendable () throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { continuation.resume(with: Result { try work() }) }
-            thread.name = "cleanheat.storage-operation"
+            let thread = Thread {
+                Thread.current.name = "storage-op" // from the thread itself, in 15 bytes (as the server's threads)
+                continuation.resume(with: Result { try work() })
+            }
             thread.start()
         }
     }

@@ -71,7 +71,8 @@ extension CleanheatAPI {
     /// issues was answered entry by entry (a 31 MB answer, seconds of a loop every client waits on).
     static func decodeSubmission(_ body: JSONFields, maxVillages: Int = .max, maxIssues: Int = .max) throws -> ReportSubmission {
         for (key, limit, noun) in [("villages", maxVillages, "条村级进度"), ("issues", maxIssues, "条问题")] {
-            if let list = try body.array(key), list.count > limit {
+            // Only a list is counted here: a value of another type is named with the body's other mistakes below.
+            if let list = try? body.array(key), list.count > limit {
                 throw DomainError.invalid(key, "一次最多报送 \(limit) \(noun)，收到 \(list.count) 条")
             }
         }

@@ -19,7 +19,7 @@ extension CleanheatAPI {
                 // Correcting the task itself is the office's (the domain checks who asks, before any field); its
                 // progress is the unit's. One record each, so not mixed.
                 guard Permission.allows(try request.caller.role, .editTask) else {
-                    throw APIError.forbidden("只有领导小组办公室可以修改任务名称和期限")
+                    throw DomainError.forbidden(body.has("title") ? "title" : "due", "只有领导小组办公室可以修改任务名称和期限")
                 }
                 if body.has("status") || body.has("note") {
                     throw DomainError.invalid(body.has("status") ? "status" : "note", "修改任务名称、期限与更新进展请分两次提交")

@@ -17,6 +17,11 @@ extension Campaign {
     /// Validates and stores a day's report (API.md, Daily reports). Nothing is stored on a refusal or a dry run,
     /// and a body identical to the latest revision answers that revision again.
     public func submitReport(_ submission: ReportSubmission, by principal: Principal, dryRun: Bool = false) async throws -> ReportReceipt {
+        // A blank correction is none: stored, "   " read as a correction in the report and as none in the bulletin;
+        // and a form that always sends "" is not refused for it.
+        var given = submission
+        if !Self.hasVisibleText(given.correction) { given.correction = nil }
+        let submission = given
         let now = self.now()
         let rules = self.rules
         // Judged here, on the caller's thread, though answered in their turn below: the texts need no state, and the
@@ -134,9 +139,6 @@ extension Campaign {
                 issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
             } else if Self.hasControlCharacters(text) {
                 issues.append(.init(field: field, message: "含有控制字符或文字方向控制符，请删去"))
-            } else if field == "correction", !Self.hasVisibleText(text) {
-                // Stored, it showed as a correction in the report and as none in the bulletin.
-                issues.append(.init(field: field, message: "更正说明是空的：不是更正请删去 correction，是更正请写明原因"))
             }
         }
         return issues

@@ -101,7 +101,7 @@ extension Campaign {
         let today = rules.time.localDate(of: now)
         return try await store.commit { state in
             guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
-            guard principal.mayActFor(unit: task.unit) else { throw DomainError(.forbidden, "只能更新本单位的任务") }
+            guard principal.mayActFor(unit: task.unit) else { throw DomainError.forbidden("id", "只能更新本单位的任务") }
             if status == nil && note == nil {
                 // The office may also correct the title or due date (PATCH takes them apart): said to it alone.
                 let office = Permission.allows(principal.role, .editTask) ? "；办公室更正任务名称或期限请填写 title 或 due" : ""

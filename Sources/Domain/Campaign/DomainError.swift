@@ -37,6 +37,13 @@ public struct DomainError: Error, Sendable, Equatable {
         DomainError(.validationFailed, message, details: [FieldIssue(field: field, message: message)])
     }
 
+    /// At most `limit` (≥ 1) Unicode scalars of `text`, the last of them "…" when it was longer: what a message
+    /// quotes of the client's text. Scalars, not characters: one character may carry any number of marks.
+    public static func shortened(_ text: String, to limit: Int) -> String {
+        let limit = max(1, limit)
+        return text.unicodeScalars.count <= limit ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
+    }
+
     /// 403 naming what the caller may not act on (a unit in the body, the path or the query).
     public static func forbidden(_ field: String, _ message: String) -> DomainError {
         DomainError(.forbidden, message, details: [FieldIssue(field: field, message: message)])

@@ -219,8 +219,8 @@ struct RequestHeadParser {
         func isPort(_ rest: some Collection<UInt8>) -> Bool {
             guard let colon = rest.first else { return true }
             let digits = rest.dropFirst()
-            return colon == 0x3A && digits.count <= 5 && digits.allSatisfy(isDigit)
-                && digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } <= 65_535
+            return colon == 0x3A && digits.allSatisfy(isDigit)
+                && digits.reduce(0) { min($0 * 10 + Int($1 - UInt8(ascii: "0")), 65_536) } <= 65_535
         }
         func isName(_ part: some RandomAccessCollection<UInt8>, colons: Bool) -> Bool {
             var index = part.startIndex
@@ -273,7 +273,7 @@ struct RequestHeadParser {
         let rest = target[schemeEnd.upperBound...]
         let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         let authority = rest[..<slash]
-        guard !authority.isEmpty, !authority.contains("@"), isValidHost(String(authority)) else {
+        guard !authority.isEmpty, authority.first != ":", !authority.contains("@"), isValidHost(String(authority)) else {
             throw HTTPParseError.bad("请求目标中的主机名为空或不合法（不接受 user@host 形式）")
         }
         guard slash < rest.endIndex else { return "/" }
