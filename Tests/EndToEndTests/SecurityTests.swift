@@ -93,6 +93,10 @@ import TestSupport
         #expect(unknown.status == 422 && unknown.errorFields.count == 100 && unknown.body.count < 20_000, "\(unknown.body.count) bytes")
         #expect(unknown.text.contains("等 20001 个") && unknown.text.contains("共 20001 处，列出前 100 处"), "\(unknown.text.prefix(400))")
         #expect(unknown.text.contains("a" + String(repeating: "长", count: 38) + "…") && !unknown.text.contains(String(repeating: "长", count: 40)))
+        // A village with more targets than there are paths.
+        let targets = Dictionary(uniqueKeysWithValues: (0..<10_000).map { ("p\($0)", 1) })
+        let village = try await f.office.put("/api/v1/villages/many", json: ["name": "多村", "unit": "zirun", "area": "rural", "targets": targets])
+        #expect(village.status == 422 && village.errorFields == ["targets"] && village.text.contains("收到 10000 条"), "\(village.text.prefix(300))")
         // A roster file of more lines than an import takes, none of them a row: counted, not named line by line.
         let csv = "unit,village_id,village_name,area,path,households\n" + String(repeating: "x\n", count: 50_001)
         let roster = try await f.office.send("POST", "/api/v1/villages/import", body: Data(csv.utf8), headers: ["Content-Type": "text/csv"])

@@ -14,12 +14,14 @@ extension CleanheatAPI {
             try api.renderer.response(200, try api.campaign.village(request.parameter("id"), for: try request.caller))
         },
         APIRoute("POST", "/api/v1/villages", .writeVillage) { api, request in
-            let village = try decodeVillage(try request.json(), pathID: nil, ownUnit: try request.caller.scopedUnit)
+            let village = try decodeVillage(try request.json(), pathID: nil, ownUnit: try request.caller.scopedUnit,
+                                        paths: api.campaign.read { $0.paths.count })
             let saved = try await api.campaign.saveVillage(village, replacing: false, by: try request.caller)
             return try api.renderer.response(201, saved.village)
         },
         APIRoute("PUT", "/api/v1/villages/{id}", .writeVillage) { api, request in
-            let village = try decodeVillage(try request.json(), pathID: request.parameter("id"), ownUnit: try request.caller.scopedUnit)
+            let village = try decodeVillage(try request.json(), pathID: request.parameter("id"), ownUnit: try request.caller.scopedUnit,
+                                        paths: api.campaign.read { $0.paths.count })
             let saved = try await api.campaign.saveVillage(village, replacing: true, by: try request.caller)
             return try api.renderer.response(saved.created ? 201 : 200, saved.village)
         },
@@ -57,12 +59,17 @@ extension CleanheatAPI {
     }
 
     /// `ownUnit`: a reporter's unit, which its villages belong to when the body leaves `unit` out (as its reports do).
-    static func decodeVillage(_ body: JSONFields, pathID: String?, ownUnit: String?) throws -> Village {
+    /// `paths`: how many paths there are; more targets than that are refused as one mistake before any is read (a
+    /// megabyte of them was otherwise named one by one on the WAL writer).
+    static func decodeVillage(_ body: JSONFields, pathID: String?, ownUnit: String?, paths: Int = .max) throws -> Village {
         try body.allowOnly(["id", "name", "unit", "area", "targets"])
         let id = try body.string("id", required: pathID == nil) ?? pathID ?? ""
         if let pathID, id != pathID { throw DomainError.invalid("id", "请求体中的 id“\(id)”与路径中的“\(pathID)”不一致") }
         var targets: [String: Int] = [:]
         if let object = try body.object("targets") {
+            if object.object.keys.count > paths {
+                throw DomainError.invalid("targets", "targets 最多 \(paths) 条路径（见 GET /api/v1/paths），收到 \(object.object.keys.count) 条")
+            }
             for key in object.object.keys.sorted() { targets[key] = try object.int(key, required: true) }
         } else {
             throw DomainError.invalid("targets", "缺少必填字段 targets（各路径改造户数）")
