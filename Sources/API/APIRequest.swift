@@ -87,12 +87,12 @@ extension CleanheatAPI {
     /// `why`: what the list holds, said when the unit is of another kind.
     func unitQuery(_ request: APIRequest, kinds: Set<Domain.Unit.Kind>, why: String) throws -> String? {
         guard let unit = request.query("unit") else { return nil }
-        guard let found = campaign.read({ $0.unit(unit) }) else {
+        guard let found = campaign.read({ $0.unit(idOrName: unit) }) else {
             throw APIError.badQuery(parameter: "unit", message: "没有单位“\(unit)”（单位编号见 GET /api/v1/units）")
         }
         guard kinds.contains(found.kind) else {
             throw APIError.badQuery(parameter: "unit", message: "“\(found.name)”不是此列表的单位（\(why)）")
         }
-        return unit
+        return found.id
     }
 }

@@ -58,6 +58,9 @@ import TestSupport
         for path in ["/api/v1/villages?unit=zirun", "/api/v1/tasks?unit=grid", "/api/v1/reports?date=2021-10-15&unit=zirun"] {
             #expect(try await f.office.get(path).status == 200, "\(path)")
         }
+        // The plan's name is taken as the id (percent-encoded, or raw UTF-8 as curl sends it).
+        let named = try await f.office.get("/api/v1/tasks?unit=\("山西地电朔州分公司".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)")
+        #expect(named.status == 200, "\(named.text)")
     }
 
     /// One value per parameter: the first of two was answered, silently.

@@ -33,6 +33,10 @@ import TestSupport
         let id = try #require(first.json["id"] as? String)
         let again = try await f.office.post("/api/v1/tasks", json: body)
         #expect(again.status == 409 && again.errorFields == ["title"] && again.text.contains(id), "\(again.text)")
+        // The company named as the plan writes it is the same unit: the same task again.
+        var byName = body
+        byName["unit"] = "山西地电朔州分公司"
+        #expect(try await f.office.post("/api/v1/tasks", json: byName).status == 409)
         #expect(try await tasks(f).count == 1)
         #expect(try await auditActions(f) == ["task.create"])
     }

@@ -44,9 +44,10 @@ extension Campaign {
         let now = self.now()
         let id = TokenSecret.newID(prefix: "exm_")
         return try await store.commit { state in
-            guard let found = state.unit(unit), found.kind == .township else {
-                throw DomainError(.unknownUnit, "没有报送单位“\(unit)”", details: [.init(field: "unit", message: "没有这个乡镇或街道")])
+            guard let found = state.unit(idOrName: unit), found.kind == .township else {
+                throw DomainError(.unknownUnit, "没有报送单位“\(DomainError.shortened(unit, to: 40))”", details: [.init(field: "unit", message: "没有这个乡镇或街道")])
             }
+            let unit = found.id // the id from here on, also where the name was given
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
             if to - from >= 366 { throw DomainError.invalid("to", "免报期不能超过一年（366 天）") } // both ends counted
             // No reporting day in it exempts nothing (a typo'd year); the same exemption twice is a retry.

@@ -87,8 +87,7 @@ extension Campaign {
                 // A reporter's villages are its own unit's, as with POST /villages; anyone else names the unit.
                 if row.unit.isEmpty, let own = principal.scopedUnit { row.unit = own }
                 // A sheet typed in Excel names units and paths as the plan does (滋润乡, 煤改气): taken as their ids.
-                if state.unit(row.unit) == nil,
-                   let named = state.units.first(where: { $0.name == row.unit && $0.kind == .township }) { row.unit = named.id }
+                if let named = state.unit(idOrName: row.unit) { row.unit = named.id }
                 if state.path(row.path) == nil,
                    let named = state.paths.first(where: { Self.plainName($0.name) == Self.plainName(row.path) }) { row.path = named.id }
                 if row.unit.isEmpty { issue(".unit", "请填写单位编号"); continue }
