@@ -20,14 +20,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CEpoll"),
         .target(name: "CFileSync"),
+        .target(name: "CThreadName"),
         .target(
             name: "HTTPCore",
-            dependencies: ["COpenSSL", "CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "CZlib", "CEpoll", "CThreadName", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
         .target(
             name: "Storage",
-            dependencies: ["CZlib", "CFileSync", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CZlib", "CFileSync", "CThreadName", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
         .target(
@@ -38,7 +39,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "HTTPCore", "Domain", "Storage",
+                "HTTPCore", "Domain", "Storage", "CThreadName",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

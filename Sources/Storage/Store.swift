@@ -1,3 +1,4 @@
+import CThreadName
 import Foundation
 import Logging
 
@@ -63,8 +64,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
         self.bytesSinceCheckpoint = recovered.walBytes
         let thread = Thread { [weak self] in
-            // Named from the thread itself, in at most 15 bytes: Linux takes a name no other way (top -H, perf).
-            Thread.current.name = "wal-writer"
+            _ = cthreadname_set("wal-writer") // for top -H and perf
             self?.writerLoop()
         }
         thread.qualityOfService = .userInitiated

@@ -396,6 +396,12 @@ import TestSupport
         // The plan's name stands for the id: the same exemption, so a conflict.
         let byName = try await f.office.post("/api/v1/exemptions", json: ["unit": "滋润乡", "from": "2021-10-01", "to": "2021-10-07", "reason": "国庆假期"])
         #expect(byName.status == 409, "\(byName.text)")
+        // An overlapping period is refused, naming the record to withdraw first; an adjacent one is taken.
+        let overlapping = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-05", "to": "2021-10-09", "reason": "延长"])
+        #expect(overlapping.status == 409 && overlapping.text.contains(id) && overlapping.text.contains("DELETE"), "\(overlapping.text)")
+        let adjacent = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-08", "to": "2021-10-09", "reason": "延长"])
+        #expect(adjacent.status == 201, "\(adjacent.text)")
+        #expect(try await f.office.delete("/api/v1/exemptions/\(try #require(adjacent.json["id"] as? String))").status == 204)
         // The same exemption again (a retry) is a conflict, not a second record; a period with no reporting day
         // (a typo'd year) exempts nothing and is refused.
         let again = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-01", "to": "2021-10-07", "reason": "国庆假期"])

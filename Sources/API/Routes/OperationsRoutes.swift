@@ -1,4 +1,5 @@
 import Domain
+import CThreadName
 import Foundation
 import HTTPCore
 import Storage
@@ -67,7 +68,7 @@ extension CleanheatAPI {
     private static func onOwnThread(_ work: @escaping @Sendable () throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
-                Thread.current.name = "storage-op" // from the thread itself, in 15 bytes (as the server's threads)
+                _ = cthreadname_set("storage-op") // for top -H and perf
                 continuation.resume(with: Result { try work() })
             }
             thread.start()

@@ -61,6 +61,13 @@ extension Campaign {
                 throw DomainError(.alreadyExists, "\(found.name) \(from) 至 \(to) 已有免报记录（\(same.id)）",
                                   details: [.init(field: "from", message: "同一单位同一期间已免报")])
             }
+            // Overlapping records made one day exempt twice over: withdrawing one left it exempt, to a clerk's surprise.
+            if let other = state.exemptions.values.filter({ $0.unit == unit && $0.from <= to && from <= $0.to })
+                .min(by: { $0.from < $1.from }) {
+                throw DomainError(.alreadyExists, "\(found.name) \(other.from) 至 \(other.to) 已有免报记录（\(other.id)），与本次期间重叠；"
+                                  + "要改期，请先撤销原记录（DELETE /api/v1/exemptions/\(other.id)）再登记",
+                                  details: [.init(field: "from", message: "与已有免报期间重叠")])
+            }
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
             let audit = self.auditEntry(principal, "exemption.add", target: id,
                                         summary: "\(found.name) \(from) 至 \(to) 免报：\(reason)", at: now)

@@ -1,4 +1,5 @@
 import CEpoll
+import CThreadName
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -51,8 +52,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         var event = Self.event(wakeup, reading: true, writing: false)
         _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
         let thread = Thread { [self] in
-            // Named from the thread itself, in at most 15 bytes: Linux takes a name no other way (top -H, perf).
-            Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+            _ = cthreadname_set(String(decoding: name.utf8.prefix(15), as: UTF8.self)) // for top -H and perf
             pollUntilStopped()
         }
         thread.stackSize = 8 << 20 // handlers run here too (a province bulletin, JSON encoding): a full-size stack

@@ -1,0 +1,2 @@
+// Headers only: see include/CThreadName.h.
+#include "CThreadName.h"
