@@ -254,4 +254,21 @@ import TestSupport
         let refused = try await f.office.send("POST", "/api/v1/villages/import", body: Data(wrong.utf8), headers: ["Content-Type": "text/csv"])
         #expect(refused.status == 422 && refused.text.contains("/api/v1/units") && refused.text.contains("/api/v1/paths"), "\(refused.text)")
     }
+
+    /// Wherever a unit's id is asked, its name as the plan writes it stands for it: a village's unit, a report's,
+    /// a reporter token's; and a reporter may name its own unit so.
+    @Test func theFormsTakeTheUnitsNameForItsID() async throws {
+        let f = try await CampaignFixture.start(villages: false)
+        defer { f.stop() }
+        let village = try await f.office.post("/api/v1/villages", json: ["id": "zr-beicun", "name": "北村", "unit": "滋润乡", "area": "rural", "targets": ["biomass": 60]])
+        #expect(village.status == 201 && village.json["unit"] as? String == "zirun", "\(village.text)")
+        var own = CampaignFixture.report(date: "2021-10-15", [60, 50, 40, 30, 20], village: "zr-beicun", path: "biomass")
+        own["unit"] = "滋润乡"
+        let byReporter = try await f.zirun.post("/api/v1/reports", json: own)
+        #expect(byReporter.status == 201 && byReporter.json["unit"] as? String == "zirun", "\(byReporter.text)")
+        own["unit"] = "下团堡乡"
+        #expect(try await f.zirun.post("/api/v1/reports", json: own).status == 403)
+        let token = try await f.admin.post("/api/v1/tokens", json: ["role": "reporter", "unit": "滋润乡", "label": "滋润乡 副统计员"])
+        #expect(token.status == 201 && token.json["unit"] as? String == "zirun", "\(token.text)")
+    }
 }

@@ -79,7 +79,7 @@ extension Campaign {
         let unit: String
         if principal.role == .reporter {
             guard let own = principal.unit else { throw DomainError(.forbidden, "此令牌未绑定报送单位") }
-            if let named = submission.unit, named != own {
+            if let named = submission.unit, named != own, state.unit(idOrName: named)?.id != own {
                 throw DomainError.forbidden("unit", "只能报送本单位（\(state.unit(own)?.name ?? own)）的进度，不能代报“\(state.unit(named)?.name ?? named)”")
             }
             // A department's or company's reporter updates its tasks; daily reports are the townships' (API.md: the
@@ -92,7 +92,7 @@ extension Campaign {
             guard let named = submission.unit, !named.isEmpty else {
                 throw DomainError.invalid("unit", "请填写报送单位 unit（如 xiatuanpu）")
             }
-            unit = named
+            unit = state.unit(idOrName: named)?.id ?? named // the plan's name (滋润乡) stands for the id
         }
         guard let found = state.unit(unit), found.kind == .township else {
             throw DomainError(.unknownUnit, "“\(unit)”不是报送单位（乡镇、街道）的编号（如 zirun，见 GET /api/v1/units）",

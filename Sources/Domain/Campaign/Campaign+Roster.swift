@@ -7,6 +7,8 @@ extension Campaign {
         let now = self.now()
         let rules = self.rules
         return try await store.commit { state in
+            var village = village
+            if let named = state.unit(idOrName: village.unit) { village.unit = named.id } // 滋润乡 stands for zirun
             guard principal.mayActFor(unit: village.unit) else {
                 throw DomainError.forbidden("unit", "只能登记本单位的村")
             }

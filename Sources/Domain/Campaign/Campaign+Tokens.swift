@@ -24,6 +24,7 @@ extension Campaign {
         let now = self.now()
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await store.commit { state in
+            let unit = unit.map { state.unit(idOrName: $0)?.id ?? $0 } // the plan's name (滋润乡) stands for the id
             if label.isEmpty || Self.isLonger(label, than: 100) || !Self.isOneLine(label) {
                 throw DomainError.invalid("label", "请填写令牌用途说明 label（一行，不超过 100 字，不含控制字符），如“下团堡乡 统计员”")
             }
