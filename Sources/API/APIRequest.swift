@@ -22,7 +22,7 @@ struct APIRequest: Sendable {
 
     func dateParameter(_ name: String) throws -> LocalDate {
         let text = parameter(name)
-        guard let date = LocalDate(text) else { throw APIError.badQuery(parameter: name, message: "\(name) 须为日期 YYYY-MM-DD，收到“\(text)”") }
+        guard let date = LocalDate(text) else { throw APIError.badQuery(parameter: name, message: "\(name) 须为日期 YYYY-MM-DD，收到“\(echo: text)”") }
         return date
     }
 
@@ -31,7 +31,7 @@ struct APIRequest: Sendable {
             if required { throw APIError.badQuery(parameter: name, message: "缺少查询参数 \(name)（YYYY-MM-DD）") }
             return nil
         }
-        guard let date = LocalDate(text) else { throw APIError.badQuery(parameter: name, message: "\(name) 须为日期 YYYY-MM-DD，收到“\(text)”") }
+        guard let date = LocalDate(text) else { throw APIError.badQuery(parameter: name, message: "\(name) 须为日期 YYYY-MM-DD，收到“\(echo: text)”") }
         return date
     }
 
@@ -84,11 +84,21 @@ struct APIRequest: Sendable {
 extension CleanheatAPI {
     /// A `unit` filter must name a unit of a kind the list can hold: a misspelt id (or a company on the village
     /// list) answered an empty list, as if the unit had nothing.
+    /// The `{unit}` of a path: a township's id, or its name as the plan writes it; anything else is 404 (a name was
+    /// answered "下团堡乡没有 10月15日 的报送" of a day that had three revisions).
+    func unitParameter(_ request: APIRequest) throws -> String {
+        let text = request.parameter("unit")
+        guard let found = campaign.read({ $0.unit(idOrName: text) }), found.kind == .township else {
+            throw APIError.notFound("没有报送单位“\(echo: text)”（乡镇、街道的编号见 GET /api/v1/units）")
+        }
+        return found.id
+    }
+
     /// `why`: what the list holds, said when the unit is of another kind.
     func unitQuery(_ request: APIRequest, kinds: Set<Domain.Unit.Kind>, why: String) throws -> String? {
         guard let unit = request.query("unit") else { return nil }
         guard let found = campaign.read({ $0.unit(idOrName: unit) }) else {
-            throw APIError.badQuery(parameter: "unit", message: "没有单位“\(unit)”（单位编号见 GET /api/v1/units）")
+            throw APIError.badQuery(parameter: "unit", message: "没有单位“\(echo: unit)”（单位编号见 GET /api/v1/units）")
         }
         guard kinds.contains(found.kind) else {
             throw APIError.badQuery(parameter: "unit", message: "“\(found.name)”不是此列表的单位（\(why)）")

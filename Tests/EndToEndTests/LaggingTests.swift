@@ -295,7 +295,8 @@ import TestSupport
                                // units stalled and referred them; a count of 0 misses listed no one more than 1.
                                ("from=2021-10-11&to=2021-10-17&stalledNotice=0&stalledCriticize=0", "stalledNotice"),
                                ("from=2021-10-11&to=2021-10-17&stalledNotice=1", "stalledNotice"),
-                               ("from=2021-10-11&to=2021-10-17&lateNotice=0", "lateNotice")] {
+                               ("from=2021-10-11&to=2021-10-17&lateNotice=0", "lateNotice"),
+                               ("from=2021-10-11&to=2021-10-17&missedRefer=99999999999999999999", "missedRefer")] {
             let reply = try await f.supervisor.get("/api/v1/lagging?\(query)")
             #expect(reply.status == 400 && reply.errorCode == "bad_query" && reply.errorFields == [field], "\(query): \(reply.text)")
         }

@@ -238,9 +238,12 @@ import TestSupport
         // A blank correction is none: it explains no decrease, and where none is needed it is not stored (the body is
         // then the same as the last revision, and answered as that revision again).
         var blank = lower
-        blank["correction"] = " \u{200B} "
-        let blankRefused = try await f.xiatuanpu.post("/api/v1/reports", json: blank)
-        #expect(blankRefused.status == 422 && blankRefused.errorFields == ["villages[0].installed"], "\(blankRefused.text)")
+        // Spaces, a zero-width space, a Hangul filler, the blank braille pattern, a variation selector: nothing seen.
+        for invisible in [" \u{200B} ", "\u{3164}", "\u{2800}", "\u{115F}\u{1160}", "\u{034F}\u{FE0F}"] {
+            blank["correction"] = invisible
+            let blankRefused = try await f.xiatuanpu.post("/api/v1/reports", json: blank)
+            #expect(blankRefused.status == 422 && blankRefused.errorFields == ["villages[0].installed"], "\(invisible.unicodeScalars.map(\.value)): \(blankRefused.text)")
+        }
         var blankUnneeded = onlyDongcun
         blankUnneeded["correction"] = ""
         let same = try await f.xiatuanpu.post("/api/v1/reports", json: blankUnneeded)
@@ -401,7 +404,11 @@ import TestSupport
         #expect(overlapping.status == 409 && overlapping.text.contains(id) && overlapping.text.contains("DELETE"), "\(overlapping.text)")
         let adjacent = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-08", "to": "2021-10-09", "reason": "延长"])
         #expect(adjacent.status == 201, "\(adjacent.text)")
-        #expect(try await f.office.delete("/api/v1/exemptions/\(try #require(adjacent.json["id"] as? String))").status == 204)
+        // A period across both names both records to withdraw.
+        let across = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-06", "to": "2021-10-08", "reason": "合并"])
+        let adjacentID = try #require(adjacent.json["id"] as? String)
+        #expect(across.status == 409 && across.text.contains(id) && across.text.contains(adjacentID), "\(across.text)")
+        #expect(try await f.office.delete("/api/v1/exemptions/\(adjacentID)").status == 204)
         // The same exemption again (a retry) is a conflict, not a second record; a period with no reporting day
         // (a typo'd year) exempts nothing and is refused.
         let again = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-10-01", "to": "2021-10-07", "reason": "国庆假期"])

@@ -268,6 +268,12 @@ import TestSupport
         #expect(byReporter.status == 201 && byReporter.json["unit"] as? String == "zirun", "\(byReporter.text)")
         own["unit"] = "下团堡乡"
         #expect(try await f.zirun.post("/api/v1/reports", json: own).status == 403)
+        // In a path too: the day is found under the name, by the office and by the unit itself; no unit is 404.
+        let path = "/api/v1/reports/\("滋润乡".addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)/2021-10-15"
+        #expect(try await f.office.get(path).json["unit"] as? String == "zirun")
+        #expect(try await f.zirun.get(path).status == 200)
+        let nowhere = try await f.office.get("/api/v1/reports/nowhere/2021-10-15")
+        #expect(nowhere.status == 404 && nowhere.text.contains("没有报送单位"), "\(nowhere.text)")
         let token = try await f.admin.post("/api/v1/tokens", json: ["role": "reporter", "unit": "滋润乡", "label": "滋润乡 副统计员"])
         #expect(token.status == 201 && token.json["unit"] as? String == "zirun", "\(token.text)")
     }

@@ -93,6 +93,10 @@ import TestSupport
         #expect(unknown.status == 422 && unknown.errorFields.count == 100 && unknown.body.count < 20_000, "\(unknown.body.count) bytes")
         #expect(unknown.text.contains("等 20001 个") && unknown.text.contains("共 20001 处，列出前 100 处"), "\(unknown.text.prefix(400))")
         #expect(unknown.text.contains("a" + String(repeating: "长", count: 38) + "…") && !unknown.text.contains(String(repeating: "长", count: 40)))
+        // A long village id is quoted short, so that what to do about it is still said.
+        let longID = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1], village: String(repeating: "v", count: 600))
+        let unknownVillage = try await f.xiatuanpu.post("/api/v1/reports", json: longID)
+        #expect(unknownVillage.status == 422 && unknownVillage.text.contains("…”未在本单位登记"), "\(unknownVillage.text.prefix(300))")
         // A village with more targets than there are paths.
         let targets = Dictionary(uniqueKeysWithValues: (0..<10_000).map { ("p\($0)", 1) })
         let village = try await f.office.put("/api/v1/villages/many", json: ["name": "多村", "unit": "zirun", "area": "rural", "targets": targets])
@@ -250,6 +254,9 @@ import TestSupport
         #expect(reopened.status == 200 || reopened.status == 201, "\(reopened.text)")
         let trail = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15").json["entries"] as? [[String: Any]] ?? []
         #expect(trail.contains { $0["summary"] as? String == "允许滋润乡补报 10月14日，至 10月20日18:00：系统故障" }, "\(trail)")
+        #expect(try await f.office.put("/api/v1/reports/xiatuanpu/2021-10-15/review", json: ["state": "questioned", "note": "东村待核"]).status == 200)
+        let reviewed = try await f.office.get("/api/v1/audit?from=2021-10-15&to=2021-10-15").json["entries"] as? [[String: Any]] ?? []
+        #expect(reviewed.contains { $0["summary"] as? String == "下团堡乡 10月15日 第 1 版审核：存疑待核，东村待核" }, "\(reviewed)")
         #expect(try await f.xiatuanpu.get("/api/v1/audit").status == 403)
     }
 }

@@ -30,7 +30,7 @@ import TestSupport
         #expect(try exchange("GET /echo HTTP/1.0\r\n\r\n", server: server).status == 200)
         // RFC 9112 §3.2: an invalid Host value is 400 as well.
         for host in ["a b", "a/b?c", "[::1", "x@y:zz", "host:8o", "é.example", "[]", "a%zz.example", "a%2", "[::1]x",
-                     "x:65536", "x:99999"] {
+                     "x:65536", "x:99999", ":80", ":"] {
             let result = try exchange("GET /echo HTTP/1.1\r\nHost: \(host)\r\n\r\n", server: server)
             #expect(result.status == 400 && result.closed, "\(host)")
         }

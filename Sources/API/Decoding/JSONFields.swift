@@ -35,10 +35,10 @@ struct JSONFields {
         guard object.keys.contains(where: { !keys.contains($0) }) else { return }
         let unknown = object.keys.filter { !keys.contains($0) }.sorted()
         // The message names a few, each cut short: the keys are the client's, a megabyte of them once came back twice.
-        let named = unknown.prefix(10).map { Self.shortened($0) }.joined(separator: "、")
+        let named = unknown.prefix(10).map { "\(echo: $0)" }.joined(separator: "、")
         let more = unknown.count > 10 ? " 等 \(unknown.count) 个" : ""
         throw DomainError(.validationFailed, "有无法识别的字段：\(named)\(more)",
-                          details: unknown.map { .init(field: field(Self.shortened($0)), message: "无法识别的字段") })
+                          details: unknown.map { .init(field: field("\(echo: $0)"), message: "无法识别的字段") })
     }
 
     func string(_ key: String, required: Bool = false) throws -> String? {
@@ -64,7 +64,7 @@ struct JSONFields {
             // The usual slip: a number in quotes, as a spreadsheet exports it.
             if case .string(let text) = value, let (number, value) = Self.jsonNumber(quoted: text),
                JSONValue.wholeNumber(value) != nil {
-                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(Self.shortened(number))，不写 \"\(Self.shortened(text))\"")
+                throw DomainError.invalid(field(key), "\(field(key)) 须为整数，不要加引号：写 \(echo: number)，不写 \"\(echo: text)\"")
             }
             // A whole number too large to be a count is not "no integer": said as what it is.
             if case .number(let number) = value, number == number.rounded(), number.isFinite {
@@ -82,15 +82,12 @@ struct JSONFields {
         }
         guard case .number(let number) = value, number.isFinite else {
             if case .string(let text) = value, let (number, _) = Self.jsonNumber(quoted: text) {
-                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(Self.shortened(number))，不写 \"\(Self.shortened(text))\"")
+                throw DomainError.invalid(field(key), "\(field(key)) 须为数字，不要加引号：写 \(echo: number)，不写 \"\(echo: text)\"")
             }
             throw DomainError.invalid(field(key), "\(field(key)) 须为数字")
         }
         return number
     }
-
-    /// A client's text echoed in a message, at most 40 characters of it.
-    static func shortened(_ text: String) -> String { ErrorRendering.cut(text, 40) }
 
     /// A quoted text that is a JSON number once unquoted ("150", " 30.5"), for the hint to drop the quotes: not
     /// what only Swift reads as one ("NaN", "+1", "0x10"), which unquoted is no JSON at all.
@@ -102,7 +99,7 @@ struct JSONFields {
 
     func date(_ key: String, required: Bool = false) throws -> LocalDate? {
         guard let text = try string(key, required: required) else { return nil }
-        guard let date = LocalDate(text) else { throw DomainError.invalid(field(key), "\(field(key)) 须为日期 YYYY-MM-DD，收到“\(Self.shortened(text))”") }
+        guard let date = LocalDate(text) else { throw DomainError.invalid(field(key), "\(field(key)) 须为日期 YYYY-MM-DD，收到“\(echo: text)”") }
         return date
     }
 

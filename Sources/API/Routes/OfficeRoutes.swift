@@ -12,14 +12,14 @@ extension CleanheatAPI {
             guard let state = Review.State(rawValue: text) else {
                 throw DomainError.invalid("state", "state 只能是 received、questioned（存疑）、returned（退回）或 confirmed（确认）")
             }
-            let review = try await api.campaign.setReview(unit: request.parameter("unit"), date: try request.dateParameter("date"),
+            let review = try await api.campaign.setReview(unit: try api.unitParameter(request), date: try request.dateParameter("date"),
                                                           state: state, note: try body.string("note"), by: try request.caller)
             return try api.renderer.response(200, review)
         },
         APIRoute("POST", "/api/v1/reports/{unit}/{date}/reopen", .reopenReport) { api, request in
             let body = try request.json()
             try body.allowOnly(["until", "reason"])
-            let reopening = try await api.campaign.reopen(unit: request.parameter("unit"), date: try request.dateParameter("date"),
+            let reopening = try await api.campaign.reopen(unit: try api.unitParameter(request), date: try request.dateParameter("date"),
                                                           until: try body.timestamp("until"), reason: try body.requiredString("reason"),
                                                           by: try request.caller)
             return try api.renderer.response(200, reopening)

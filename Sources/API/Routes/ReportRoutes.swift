@@ -36,13 +36,13 @@ extension CleanheatAPI {
             return try api.renderer.response(200, Wrapped(key: "reports", value: views))
         },
         APIRoute("GET", "/api/v1/reports/{unit}/{date}", .readReports, queries: ["revision"]) { api, request in
-            let day = try api.campaign.report(unit: request.parameter("unit"), date: try request.dateParameter("date"),
+            let day = try api.campaign.report(unit: try api.unitParameter(request), date: try request.dateParameter("date"),
                                               for: try request.caller)
             let revision = try pickRevision(day, request.query("revision"), parameter: "revision")
             return try api.renderer.response(200, ReportView(day, revision: revision))
         },
         APIRoute("GET", "/api/v1/reports/{unit}/{date}/diff", .readReports, queries: ["from", "to"]) { api, request in
-            let day = try api.campaign.report(unit: request.parameter("unit"), date: try request.dateParameter("date"),
+            let day = try api.campaign.report(unit: try api.unitParameter(request), date: try request.dateParameter("date"),
                                               for: try request.caller)
             guard request.query("from") != nil, request.query("to") != nil else {
                 throw APIError.badQuery(parameter: "from", message: "请给出 from 和 to 两个版本号")

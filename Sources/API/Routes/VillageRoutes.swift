@@ -64,7 +64,7 @@ extension CleanheatAPI {
     static func decodeVillage(_ body: JSONFields, pathID: String?, ownUnit: String?, paths: Int = .max) throws -> Village {
         try body.allowOnly(["id", "name", "unit", "area", "targets"])
         let id = try body.string("id", required: pathID == nil) ?? pathID ?? ""
-        if let pathID, id != pathID { throw DomainError.invalid("id", "请求体中的 id“\(id)”与路径中的“\(pathID)”不一致") }
+        if let pathID, id != pathID { throw DomainError.invalid("id", "请求体中的 id“\(echo: id)”与路径中的“\(echo: pathID)”不一致") }
         var targets: [String: Int] = [:]
         if let object = try body.object("targets") {
             if object.object.keys.count > paths {

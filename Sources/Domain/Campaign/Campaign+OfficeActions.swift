@@ -14,7 +14,7 @@ extension Campaign {
             let review = Review(state: reviewState, note: note, by: principal.label, at: now,
                                 revision: state.unitDay(unit, date)?.latest?.revision)
             let audit = self.auditEntry(principal, "report.review", target: "\(unit)/\(date)",
-                                        summary: "审核状态：\(reviewState.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
+                                        summary: "\(state.unit(unit)?.name ?? unit) \(date.chineseMonthDay) 第 \(review.revision.map(String.init) ?? "?") 版审核：\(reviewState.chinese)\(note.map { "，\($0)" } ?? "")", at: now)
             return .write(LoggedChange(.reviewSet(unit: unit, date: date, review: review), audit: audit), review)
         }
     }
@@ -23,7 +23,7 @@ extension Campaign {
         let now = self.now()
         return try await store.commit { state in
             guard let found = state.unit(unit), found.kind == .township else {
-                throw DomainError(.notFound, "没有报送单位“\(unit)”")
+                throw DomainError(.notFound, "没有报送单位“\(echo: unit)”")
             }
             if until <= now { throw DomainError.invalid("until", "补报截止时间须晚于现在") }
             // Reopening a day no report may be made for (outside the season, or not yet come) would open nothing.
@@ -45,7 +45,7 @@ extension Campaign {
         let id = TokenSecret.newID(prefix: "exm_")
         return try await store.commit { state in
             guard let found = state.unit(idOrName: unit), found.kind == .township else {
-                throw DomainError(.unknownUnit, "没有报送单位“\(DomainError.shortened(unit, to: 40))”", details: [.init(field: "unit", message: "没有这个乡镇或街道")])
+                throw DomainError(.unknownUnit, "没有报送单位“\(echo: unit)”", details: [.init(field: "unit", message: "没有这个乡镇或街道")])
             }
             let unit = found.id // the id from here on, also where the name was given
             if to < from { throw DomainError.invalid("to", "结束日期不能早于开始日期") }
@@ -62,10 +62,12 @@ extension Campaign {
                                   details: [.init(field: "from", message: "同一单位同一期间已免报")])
             }
             // Overlapping records made one day exempt twice over: withdrawing one left it exempt, to a clerk's surprise.
-            if let other = state.exemptions.values.filter({ $0.unit == unit && $0.from <= to && from <= $0.to })
-                .min(by: { $0.from < $1.from }) {
-                throw DomainError(.alreadyExists, "\(found.name) \(other.from) 至 \(other.to) 已有免报记录（\(other.id)），与本次期间重叠；"
-                                  + "要改期，请先撤销原记录（DELETE /api/v1/exemptions/\(other.id)）再登记",
+            let overlapping = state.exemptions.values.filter { $0.unit == unit && $0.from <= to && from <= $0.to }
+                .sorted { $0.from < $1.from }
+            if !overlapping.isEmpty {
+                let records = overlapping.map { "\($0.from) 至 \($0.to)（\($0.id)）" }.joined(separator: "、")
+                let paths = overlapping.map { "DELETE /api/v1/exemptions/\($0.id)" }.joined(separator: "、")
+                throw DomainError(.alreadyExists, "\(found.name)已有免报记录 \(records)，与本次期间重叠；要改期，请先撤销（\(paths)）再登记",
                                   details: [.init(field: "from", message: "与已有免报期间重叠")])
             }
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)

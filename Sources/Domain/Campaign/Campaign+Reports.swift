@@ -95,7 +95,7 @@ extension Campaign {
             unit = state.unit(idOrName: named)?.id ?? named // the plan's name (滋润乡) stands for the id
         }
         guard let found = state.unit(unit), found.kind == .township else {
-            throw DomainError(.unknownUnit, "“\(unit)”不是报送单位（乡镇、街道）的编号（如 zirun，见 GET /api/v1/units）",
+            throw DomainError(.unknownUnit, "“\(echo: unit)”不是报送单位（乡镇、街道）的编号（如 zirun，见 GET /api/v1/units）",
                               details: [.init(field: "unit", message: "没有这个乡镇或街道")])
         }
         return unit
@@ -191,8 +191,14 @@ extension Campaign {
     /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
     /// fifth of validating a report.
 
+    /// Something a reader sees: not white space, format characters, the ones Unicode says to ignore when nothing
+    /// can show them (Hangul fillers, variation selectors, the grapheme joiner), nor the blank braille pattern.
     static func hasVisibleText(_ text: String?) -> Bool {
-        (text ?? "").unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
+        (text ?? "").unicodeScalars.contains { scalar in
+            let properties = scalar.properties
+            return !properties.isWhitespace && properties.generalCategory != .format
+                && !properties.isDefaultIgnorableCodePoint && scalar.value != 0x2800
+        }
     }
 
     // MARK: Reading

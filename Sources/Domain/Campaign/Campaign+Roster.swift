@@ -102,7 +102,7 @@ extension Campaign {
                 // so that a line with two mistakes names both; any issue keeps the whole file out.
                 let parsed = Int(row.households.trimmingCharacters(in: .whitespaces))
                 if parsed == nil {
-                    issue(".households", "户数“\(row.households)”不是整数")
+                    issue(".households", "户数“\(echo: row.households)”不是整数")
                     unreadNumbers.insert("\(row.villageID)/targets.\(row.path)")
                 }
                 let households = parsed ?? 0
@@ -110,10 +110,10 @@ extension Campaign {
                     // Each column that disagrees is named (a clerk looks for it in a wide sheet).
                     for (column, earlier, here) in [("village_name", village.name, row.villageName), ("unit", village.unit, row.unit),
                                                     ("area", village.area, row.area)] where earlier != here {
-                        issue(".\(column)", "同一村编号“\(row.villageID)”前面的行写的是“\(earlier)”，这一行是“\(here)”")
+                        issue(".\(column)", "同一村编号“\(echo: row.villageID)”前面的行写的是“\(echo: earlier)”，这一行是“\(echo: here)”")
                     }
                     if village.targets[row.path] != nil {
-                        issue(".path", "同一村的路径“\(row.path)”重复")
+                        issue(".path", "同一村的路径“\(echo: row.path)”重复")
                     }
                     village.targets[row.path] = households
                     villages[row.villageID] = village
@@ -126,7 +126,7 @@ extension Campaign {
                 // a reporter may not take another unit's.
                 if let existing = state.villages[row.villageID], existing.unit != row.unit, !principal.mayActFor(unit: existing.unit) {
                     outOfScope.append((row.line, .init(field: field + ".village_id",
-                                                       message: "第 \(row.line) 行：村编号“\(row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")))
+                                                       message: "第 \(row.line) 行：村编号“\(echo: row.villageID)”已登记在\(state.unit(existing.unit)?.name ?? existing.unit)")))
                 }
             }
             if !outOfScope.isEmpty {
@@ -156,8 +156,10 @@ extension Campaign {
             let result = ImportResult(rows: rows.count, villages: given.count, created: created,
                                       updated: saved.count - created, unchanged: given.count - saved.count)
             if saved.isEmpty { return .noWrite(result) }
+            let units = Set(saved.map(\.unit)).sorted().map { state.unit($0)?.name ?? $0 }
+            let whose = units.count <= 3 ? units.joined(separator: "、") : "\(units.count) 个乡镇街道"
             let audit = self.auditEntry(principal, "village.import", target: "villages",
-                                        summary: "导入 \(rows.count) 行：新增 \(created) 个村，更新 \(saved.count - created) 个村", at: now)
+                                        summary: "导入 \(rows.count) 行（\(whose)）：新增 \(created) 个村，更新 \(saved.count - created) 个村", at: now)
             return .write(LoggedChange(.villagesSaved(saved), audit: audit), result)
         }
     }

@@ -25,7 +25,7 @@ extension Campaign {
     /// The offices assign and supervise tasks (方案 四); one assigned to them would be criticized in its own notice.
     private static func checkAssignee(_ unit: String, in state: CampaignState) throws {
         guard let found = state.unit(unit) else {
-            throw DomainError(.unknownUnit, "没有单位“\(unit)”", details: [.init(field: "unit", message: "没有这个单位")])
+            throw DomainError(.unknownUnit, "没有单位“\(echo: unit)”", details: [.init(field: "unit", message: "没有这个单位")])
         }
         if !Unit.Kind.carryingTasks.contains(found.kind) {
             throw DomainError.invalid("unit", "“\(found.name)”是办公室，负责分派和督办任务，不承担任务")

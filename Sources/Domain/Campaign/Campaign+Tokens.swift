@@ -30,7 +30,7 @@ extension Campaign {
             }
             if role == .reporter {
                 guard let unit, let found = state.unit(unit) else {
-                    throw DomainError.invalid("unit", "报送员令牌须绑定一个单位（乡镇街道、部门或企业），“\(unit ?? "")”不存在")
+                    throw DomainError.invalid("unit", "报送员令牌须绑定一个单位（乡镇街道、部门或企业），“\(echo: unit ?? "")”不存在")
                 }
                 guard found.kind != .office else {
                     throw DomainError.invalid("unit", "“\(found.name)”是办公室，不报送也不承担任务：请按用途签发 office 或 supervisor 令牌，或绑定乡镇街道、部门或企业")
@@ -71,7 +71,7 @@ extension Campaign {
                 throw DomainError(.alreadyExists, "这是最后一个有效的管理员令牌，吊销前请先签发新的管理员令牌",
                                   details: [.init(field: "id", message: "最后一个管理员令牌")])
             }
-            let audit = self.auditEntry(principal, "token.revoke", target: id, summary: "吊销令牌：\(record.label)", at: now)
+            let audit = self.auditEntry(principal, "token.revoke", target: id, summary: "吊销\(record.role.chinese)令牌\(record.unit.map { "（\(state.unit($0)?.name ?? $0)）" } ?? "")：\(record.label)", at: now)
             return .write(LoggedChange(.tokenRevoked(id: id, at: now), audit: audit), ())
         }
     }

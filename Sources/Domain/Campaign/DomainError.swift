@@ -50,6 +50,14 @@ public struct DomainError: Error, Sendable, Equatable {
     }
 }
 
+extension DefaultStringInterpolation {
+    /// `"村“\(echo: id)”…"`: the client's text in a message, at most 40 characters of it, so that the message
+    /// around it (what to fix) is never what gets cut.
+    public mutating func appendInterpolation(echo text: String) {
+        appendLiteral(DomainError.shortened(text, to: 40))
+    }
+}
+
 extension DomainError: CustomStringConvertible {
     /// As a command line shows it: the Chinese message and each field at fault, not the struct's dump.
     public var description: String {

@@ -330,7 +330,7 @@ struct JSONParser {
     }
 
     func duplicate(_ key: String, at offset: Int) -> JSONSyntaxError {
-        failure(at: offset, "字段 “\(DomainError.shortened(key, to: 60))” 在同一对象中重复出现")
+        failure(at: offset, "字段 “\(echo: key)” 在同一对象中重复出现")
     }
 
     func failure(at offset: Int? = nil, _ reason: String) -> JSONSyntaxError {

@@ -9,12 +9,16 @@ extension LaggingReport {
         var t = defaults
         func int(_ name: String, _ target: inout Int) throws {
             guard let text = query[name] else { return }
-            guard let value = Int(text), value >= 0 else { throw DomainError.invalid(name, "\(name) 须为非负整数，收到“\(text)”") }
+            guard let value = Int(text), value >= 0 else {
+                // All digits and still no Int: a whole number, too large, not "no integer".
+                let tooLarge = !text.isEmpty && text.utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 }
+                throw DomainError.invalid(name, "\(name) \(tooLarge ? "超出范围" : "须为非负整数")，收到“\(echo: text)”")
+            }
             target = value
         }
         func double(_ name: String, _ target: inout Double) throws {
             guard let text = query[name] else { return }
-            guard let value = Double(text), value >= 0, value.isFinite else { throw DomainError.invalid(name, "\(name) 须为非负数，收到“\(text)”") }
+            guard let value = Double(text), value >= 0, value.isFinite else { throw DomainError.invalid(name, "\(name) 须为非负数，收到“\(echo: text)”") }
             target = value
         }
         try int("missedNotice", &t.missedNotice)

@@ -65,19 +65,19 @@ struct ReportValidator {
                 unknownVillage = true
                 // Registered to this unit at some time the figures reach, but not all of it: which is what matters.
                 let message = settledOn != nil && judgedBy.contains(where: { $0.unit == unit })
-                    ? "村“\(entry.village)”在本次数据所及的日子里（从 \(submission.date.map { "\($0)" } ?? "该日") 起至该村下次报送）有时登记在其他单位，不能这样补正\(asThen())"
-                    : "村“\(entry.village)”未在本单位登记（确村确户），请先登记或核对编号"
+                    ? "村“\(echo: entry.village)”在本次数据所及的日子里（从 \(submission.date.map { "\($0)" } ?? "该日") 起至该村下次报送）有时登记在其他单位，不能这样补正\(asThen())"
+                    : "村“\(echo: entry.village)”未在本单位登记（确村确户），请先登记或核对编号"
                 issues.append(.init(field: "\(field).village", message: message))
                 continue
             }
             guard state.path(entry.path) != nil else {
-                issues.append(.init(field: "\(field).path", message: "没有改造路径“\(entry.path)”（路径编号如 gas，见 GET /api/v1/paths）"))
+                issues.append(.init(field: "\(field).path", message: "没有改造路径“\(echo: entry.path)”（路径编号如 gas，见 GET /api/v1/paths）"))
                 continue
             }
             let targets = judgedBy.map { $0.targets[entry.path] ?? 0 }
             guard let target = targets.min(), target > 0 else {
                 let when = settledOn == nil ? "" : "在本次数据所及的日子里（至该村此路径下次报送）有时"
-                issues.append(.init(field: "\(field).path", message: "\(village.name)\(when)未登记“\(entry.path)”路径的改造任务\(asThen())"))
+                issues.append(.init(field: "\(field).path", message: "\(village.name)\(when)未登记“\(echo: entry.path)”路径的改造任务\(asThen())"))
                 continue
             }
             if !seen.insert(entry.key).inserted {

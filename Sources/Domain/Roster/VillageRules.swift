@@ -48,7 +48,7 @@ enum VillageRules {
         }
         for (path, households) in village.targets.sorted(by: { $0.key < $1.key }) {
             if state.path(path) == nil {
-                issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(path)”（路径编号如 gas，见 GET /api/v1/paths）"))
+                issues.append(.init(field: prefix + "targets.\(path)", message: "没有改造路径“\(echo: path)”（路径编号如 gas，见 GET /api/v1/paths）"))
             } else if households < 0 || households > 100_000 {
                 issues.append(.init(field: prefix + "targets.\(path)", message: "户数须为 0 到 100000 的整数"))
             } else if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince),
@@ -61,7 +61,7 @@ enum VillageRules {
         for path in (state.villages[village.id]?.targets.keys.sorted() ?? []) where village.targets[path] == nil {
             if let reported = reportedMaximum(village.id, path: path, unit: reportedUnit, state: state, openSince: openSince),
                reported.confirmed > 0 {
-                issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(path)”有 \(reported.describe)，不能删除"))
+                issues.append(.init(field: prefix + "targets.\(path)", message: "路径“\(echo: path)”有 \(reported.describe)，不能删除"))
             }
         }
         return issues

@@ -243,7 +243,8 @@ struct RequestHeadParser {
             return !literal.isEmpty && isName(literal, colons: true) && isPort(bytes[bytes.index(after: close)...])
         }
         let end = bytes.lastIndex(of: 0x3A) ?? bytes.endIndex
-        return isPort(bytes[end...]) && isName(bytes[..<end], colons: false)
+        // Empty is allowed, but not an empty host before a port (":80").
+        return isPort(bytes[end...]) && isName(bytes[..<end], colons: false) && (end != bytes.startIndex || bytes.isEmpty)
     }
 
     static func keepAlive(_ head: HTTPRequestHead) -> Bool {
@@ -274,7 +275,7 @@ struct RequestHeadParser {
         let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         let authority = rest[..<slash]
         guard !authority.isEmpty, authority.first != ":", !authority.contains("@"), isValidHost(String(authority)) else {
-            throw HTTPParseError.bad("请求目标中的主机名为空或不合法（不接受 user@host 形式）")
+            throw HTTPParseError.bad("请求目标中的主机或端口为空或不合法（不接受 user@host 形式）")
         }
         guard slash < rest.endIndex else { return "/" }
         let path = String(rest[slash...])
