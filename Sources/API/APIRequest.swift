@@ -39,7 +39,7 @@ struct APIRequest: Sendable {
         switch query(name) {
         case nil, "false", "0": return false
         case "true", "1", "": return true
-        case let other?: throw APIError.badQuery(parameter: name, message: "\(name) 只能是 true 或 false（也可写 1、0），收到“\(other)”")
+        case let other?: throw APIError.badQuery(parameter: name, message: "\(name) 只能是 true 或 false（也可写 1、0），收到“\(echo: other)”")
         }
     }
 

@@ -197,13 +197,13 @@ struct APIRoute: Sendable {
     func checkQuery(_ items: [(name: String, value: String)]) throws {
         if let unknown = items.first(where: { !queries.contains($0.name) })?.name {
             let known = queries.isEmpty ? "此接口不带查询参数" : "可用：\(queries.sorted().joined(separator: "、"))"
-            throw APIError.badQuery(parameter: unknown, message: "不认识的查询参数“\(unknown)”（\(known)）")
+            throw APIError.badQuery(parameter: unknown, message: "不认识的查询参数“\(echo: unknown)”（\(known)）")
         }
         // One value each: `?format=csv&format=text` answered the first, and a script appending `&level=refer`
         // to a query that had a level got the earlier one.
         var seen: Set<String> = []
         for item in items where !seen.insert(item.name).inserted {
-            throw APIError.badQuery(parameter: item.name, message: "查询参数“\(item.name)”出现了不止一次，只能给一个值")
+            throw APIError.badQuery(parameter: item.name, message: "查询参数“\(echo: item.name)”出现了不止一次，只能给一个值")
         }
     }
 

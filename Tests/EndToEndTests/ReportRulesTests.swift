@@ -388,6 +388,33 @@ import TestSupport
         #expect(try await f.office.put("/api/v1/reports/zirun/2021-10-15/review", json: ["state": "confirmed"]).status == 404)
     }
 
+    /// Text nobody can see (a Hangul filler, a zero-width space) is no text: a name or title or label of it is
+    /// refused; an optional plan of it is none, so it makes no new revision.
+    @Test func invisibleTextIsNoText() async throws {
+        let f = try await CampaignFixture.start()
+        defer { f.stop() }
+        let filler = "\u{3164}"
+        #expect(try await f.office.post("/api/v1/tasks", json: ["unit": "grid", "title": filler, "due": "2021-10-20"]).errorFields == ["title"])
+        #expect(try await f.admin.post("/api/v1/tokens", json: ["role": "office", "label": filler]).errorFields == ["label"])
+        #expect(try await f.office.put("/api/v1/villages/zr-x", json: ["name": filler, "unit": "zirun", "area": "rural", "targets": ["biomass": 1]]).errorFields == ["name"])
+        var report = CampaignFixture.report(date: "2021-10-15", [320, 300, 250, 200, 180])
+        report["nextDayPlan"] = nil
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: report).json["revision"] as? Int == 1)
+        for blank in ["", "\u{200B}", filler, "\u{2800}"] {
+            report["nextDayPlan"] = blank
+            #expect(try await f.xiatuanpu.post("/api/v1/reports", json: report).json["revision"] as? Int == 1, "\(blank.unicodeScalars.map(\.value))")
+        }
+        report["reporter"] = ["name": filler]
+        #expect(try await f.xiatuanpu.post("/api/v1/reports", json: report).errorFields == ["reporter.name"])
+        // Many overlapping records: five named, the count said, and what to do kept.
+        for day in 1...7 {
+            let date = String(format: "2021-09-%02d", day)
+            #expect(try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": date, "to": date, "reason": "停电"]).status == 201)
+        }
+        let spanning = try await f.office.post("/api/v1/exemptions", json: ["unit": "zirun", "from": "2021-09-01", "to": "2021-09-30", "reason": "整月"])
+        #expect(spanning.status == 409 && spanning.text.contains("等 7 条") && spanning.text.contains("再登记"), "\(spanning.text)")
+    }
+
     @Test func exemptionsAreCreatedListedAndRemoved() async throws {
         let f = try await CampaignFixture.start()
         defer { f.stop() }

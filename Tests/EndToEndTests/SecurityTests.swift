@@ -97,6 +97,17 @@ import TestSupport
         let longID = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1], village: String(repeating: "v", count: 600))
         let unknownVillage = try await f.xiatuanpu.post("/api/v1/reports", json: longID)
         #expect(unknownVillage.status == 422 && unknownVillage.text.contains("…”未在本单位登记"), "\(unknownVillage.text.prefix(300))")
+        // Quoted short in a path, a query and a query's name alike, the sentence kept.
+        let long = String(repeating: "a", count: 700)
+        let season = try await f.office.get("/api/v1/plan?season=\(long)")
+        #expect(season.status == 404 && season.text.contains("…”的方案") && season.body.count < 400, "\(season.text.prefix(200))")
+        #expect(try await f.office.delete("/api/v1/exemptions/\(long)").text.contains("… 的免报记录"))
+        let param = try await f.office.get("/api/v1/reports?date=2021-10-15&\(long)=1")
+        #expect(param.status == 400 && param.text.contains("（可用："), "\(param.text.prefix(200))")
+        var department = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1])
+        department["unit"] = "区财政局"
+        let notTownship = try await f.office.post("/api/v1/reports?dryRun=true", json: department)
+        #expect(notTownship.status == 422 && notTownship.text.contains("“区财政局”不是报送单位"), "\(notTownship.text)")
         // A village with more targets than there are paths.
         let targets = Dictionary(uniqueKeysWithValues: (0..<10_000).map { ("p\($0)", 1) })
         let village = try await f.office.put("/api/v1/villages/many", json: ["name": "多村", "unit": "zirun", "area": "rural", "targets": targets])

@@ -82,11 +82,11 @@ enum ErrorRendering {
         case .unauthorized(let message):
             var headers = HTTPFields()
             headers["WWW-Authenticate"] = "Bearer"
-            return .error(401, code: "unauthorized", message: message, headers: headers)
+            return .error(401, code: "unauthorized", message: cut(message, 2_000), headers: headers)
         case .forbidden(let message):
-            return .error(403, code: "forbidden", message: message)
+            return .error(403, code: "forbidden", message: cut(message, 2_000))
         case .notFound(let message):
-            return .error(404, code: "not_found", message: message)
+            return .error(404, code: "not_found", message: cut(message, 2_000))
         case .rateLimited(let retryAfter):
             var headers = HTTPFields()
             headers["Retry-After"] = String(retryAfter)

@@ -21,7 +21,7 @@ extension CleanheatAPI {
             let season = request.query("season")
             return try api.cachedJSON("plan-\(season ?? "current-\(api.campaign.today)")") {
                 guard let plan = api.campaign.plan(seasonID: season) else {
-                    throw APIError.notFound("没有采暖季“\(season ?? "")”的方案")
+                    throw APIError.notFound("没有采暖季“\(echo: season ?? "")”的方案")
                 }
                 return plan
             }

@@ -44,7 +44,7 @@ extension CleanheatAPI {
         guard let header = table.first else { throw DomainError.invalid("body", "文件为空：第一行须为表头 \(csvHeader.joined(separator: ","))") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard names == csvHeader else {
-            throw DomainError.invalid("line 1", "第 1 行表头须为 \(csvHeader.joined(separator: ","))，收到 \(header.fields.joined(separator: ","))")
+            throw DomainError.invalid("line 1", "第 1 行表头须为 \(csvHeader.joined(separator: ","))，收到 \(echo: header.fields.joined(separator: ","))")
         }
         var malformed: [Int: String] = [:]
         let rows: [VillageImportRow] = table.dropFirst().compactMap { row in

@@ -65,9 +65,12 @@ extension Campaign {
             let overlapping = state.exemptions.values.filter { $0.unit == unit && $0.from <= to && from <= $0.to }
                 .sorted { $0.from < $1.from }
             if !overlapping.isEmpty {
-                let records = overlapping.map { "\($0.from) 至 \($0.to)（\($0.id)）" }.joined(separator: "、")
-                let paths = overlapping.map { "DELETE /api/v1/exemptions/\($0.id)" }.joined(separator: "、")
-                throw DomainError(.alreadyExists, "\(found.name)已有免报记录 \(records)，与本次期间重叠；要改期，请先撤销（\(paths)）再登记",
+                // The first five by name, and how many: a year over single days could overlap 365 records.
+                let named = overlapping.prefix(5)
+                let records = named.map { "\($0.from) 至 \($0.to)（\($0.id)）" }.joined(separator: "、")
+                    + (overlapping.count > 5 ? " 等 \(overlapping.count) 条" : "")
+                let paths = named.map { "DELETE /api/v1/exemptions/\($0.id)" }.joined(separator: "、")
+                throw DomainError(.alreadyExists, "\(found.name)已有免报记录 \(records)，与本次期间重叠；要改期，请先撤销（\(paths)\(overlapping.count > 5 ? "……" : "")，列表见 GET /api/v1/exemptions）再登记",
                                   details: [.init(field: "from", message: "与已有免报期间重叠")])
             }
             let exemption = Exemption(id: id, unit: unit, from: from, to: to, reason: reason, createdAt: now)
@@ -80,7 +83,7 @@ extension Campaign {
     public func removeExemption(id: String, by principal: Principal) async throws {
         let now = self.now()
         try await store.commit { state in
-            guard let exemption = state.exemptions[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的免报记录") }
+            guard let exemption = state.exemptions[id] else { throw DomainError(.notFound, "没有编号为 \(echo: id) 的免报记录") }
             let audit = self.auditEntry(principal, "exemption.remove", target: id,
                                         summary: "撤销\(state.unit(exemption.unit)?.name ?? exemption.unit) \(exemption.from) 至 \(exemption.to) 免报", at: now)
             return .write(LoggedChange(.exemptionRemoved(id: id), audit: audit), ())

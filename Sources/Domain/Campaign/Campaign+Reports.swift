@@ -21,6 +21,7 @@ extension Campaign {
         // and a form that always sends "" is not refused for it.
         var given = submission
         if !Self.hasVisibleText(given.correction) { given.correction = nil }
+        if !Self.hasVisibleText(given.nextDayPlan) { given.nextDayPlan = nil } // likewise: "" or "\u{3164}" is no plan
         let submission = given
         let now = self.now()
         let rules = self.rules
@@ -77,10 +78,11 @@ extension Campaign {
 
     private static func reportingUnit(of submission: ReportSubmission, principal: Principal, state: CampaignState) throws -> String {
         let unit: String
+        let asTyped: String // for the message: what the client wrote, not the id it stood for
         if principal.role == .reporter {
             guard let own = principal.unit else { throw DomainError(.forbidden, "此令牌未绑定报送单位") }
             if let named = submission.unit, named != own, state.unit(idOrName: named)?.id != own {
-                throw DomainError.forbidden("unit", "只能报送本单位（\(state.unit(own)?.name ?? own)）的进度，不能代报“\(state.unit(named)?.name ?? named)”")
+                throw DomainError.forbidden("unit", "只能报送本单位（\(state.unit(own)?.name ?? own)）的进度，不能代报“\(echo: state.unit(named)?.name ?? named)”")
             }
             // A department's or company's reporter updates its tasks; daily reports are the townships' (API.md: the
             // role or unit scope does not allow it → 403, not an unknown unit).
@@ -88,14 +90,16 @@ extension Campaign {
                 throw DomainError(.forbidden, "本单位（\(state.unit(own)?.name ?? own)）不报送每日进度，只更新承担的任务")
             }
             unit = own
+            asTyped = own
         } else {
             guard let named = submission.unit, !named.isEmpty else {
                 throw DomainError.invalid("unit", "请填写报送单位 unit（如 xiatuanpu）")
             }
             unit = state.unit(idOrName: named)?.id ?? named // the plan's name (滋润乡) stands for the id
+            asTyped = named
         }
         guard let found = state.unit(unit), found.kind == .township else {
-            throw DomainError(.unknownUnit, "“\(echo: unit)”不是报送单位（乡镇、街道）的编号（如 zirun，见 GET /api/v1/units）",
+            throw DomainError(.unknownUnit, "“\(echo: asTyped)”不是报送单位（乡镇、街道）的编号（如 zirun，见 GET /api/v1/units）",
                               details: [.init(field: "unit", message: "没有这个乡镇或街道")])
         }
         return unit
@@ -139,6 +143,8 @@ extension Campaign {
                 issues.append(.init(field: field, message: "不超过 \(rules.maxTextLength) 字"))
             } else if Self.hasControlCharacters(text) {
                 issues.append(.init(field: field, message: "含有控制字符或文字方向控制符，请删去"))
+            } else if field == "reporter.name", !Self.hasVisibleText(text) {
+                issues.append(.init(field: field, message: "请填写报送人姓名（不报报送人时请删去 reporter）"))
             }
         }
         return issues

@@ -35,7 +35,7 @@ extension Campaign {
     /// Returns the title trimmed.
     private static func checkTitle(_ title: String) throws -> String {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty || isLonger(title, than: 200) || !isOneLine(title) {
+        if !hasVisibleText(title) || isLonger(title, than: 200) || !isOneLine(title) {
             throw DomainError.invalid("title", "请填写任务名称（不超过 200 字，不含换行等控制字符）")
         }
         return title
@@ -67,7 +67,7 @@ extension Campaign {
             guard Permission.allows(principal.role, .editTask) else {
                 throw DomainError(.forbidden, "只有领导小组办公室可以修改任务名称和期限")
             }
-            guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(echo: id) 的任务") }
             let before = task
             if let title { task.title = try Self.checkTitle(title) }
             if let due, due != task.due {
@@ -90,7 +90,7 @@ extension Campaign {
         let now = self.now()
         try await store.commit { state in
             guard Permission.allows(principal.role, .editTask) else { throw DomainError(.forbidden, "只有领导小组办公室可以撤销任务") }
-            guard let task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            guard let task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(echo: id) 的任务") }
             let audit = self.auditEntry(principal, "task.withdraw", target: id,
                                         summary: "撤销任务：\(state.unit(task.unit)?.name ?? task.unit)：\(task.title)，\(task.due) 前完成", at: now)
             return .write(LoggedChange(.taskRemoved(id: id), audit: audit), ())
@@ -101,7 +101,7 @@ extension Campaign {
         let now = self.now()
         let today = rules.time.localDate(of: now)
         return try await store.commit { state in
-            guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            guard var task = state.tasks[id] else { throw DomainError(.notFound, "没有编号为 \(echo: id) 的任务") }
             guard principal.mayActFor(unit: task.unit) else { throw DomainError.forbidden("id", "只能更新本单位的任务") }
             if status == nil && note == nil {
                 // The office may also correct the title or due date (PATCH takes them apart): said to it alone.

@@ -25,7 +25,7 @@ extension Campaign {
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await store.commit { state in
             let unit = unit.map { state.unit(idOrName: $0)?.id ?? $0 } // the plan's name (滋润乡) stands for the id
-            if label.isEmpty || Self.isLonger(label, than: 100) || !Self.isOneLine(label) {
+            if !Self.hasVisibleText(label) || Self.isLonger(label, than: 100) || !Self.isOneLine(label) {
                 throw DomainError.invalid("label", "请填写令牌用途说明 label（一行，不超过 100 字，不含控制字符），如“下团堡乡 统计员”")
             }
             if role == .reporter {
@@ -64,7 +64,7 @@ extension Campaign {
     public func revokeToken(id: String, by principal: Principal) async throws {
         let now = self.now()
         try await store.commit { state in
-            guard let record = state.tokens[id] else { throw DomainError(.notFound, "没有编号为 \(id) 的令牌") }
+            guard let record = state.tokens[id] else { throw DomainError(.notFound, "没有编号为 \(echo: id) 的令牌") }
             if record.revokedAt != nil { return .noWrite(()) }
             // The last admin token gone, only the offline CLI on a stopped server could issue another.
             if record.role == .admin, !state.tokens.values.contains(where: { $0.id != id && $0.role == .admin && $0.revokedAt == nil }) {

@@ -25,11 +25,11 @@ enum VillageRules {
             issues.append(.init(field: prefix + "id", message: "村编号“\(village.id)”为系统保留字，请换一个"))
         }
         let name = village.name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || Campaign.isLonger(name, than: 50) || !Campaign.isOneLine(village.name) {
+        if !Campaign.hasVisibleText(name) || Campaign.isLonger(name, than: 50) || !Campaign.isOneLine(village.name) {
             issues.append(.init(field: prefix + "name", message: "请填写村名（不超过 50 字，不含换行等控制字符）"))
         }
         if state.unit(village.unit)?.kind != .township {
-            issues.append(.init(field: prefix + "unit", message: "“\(village.unit)”不是乡镇或街道的编号（如 zirun，见 GET /api/v1/units）"))
+            issues.append(.init(field: prefix + "unit", message: "“\(echo: village.unit)”不是乡镇或街道的编号（如 zirun，见 GET /api/v1/units）"))
         }
         if !areas.contains(village.area) {
             issues.append(.init(field: prefix + "area", message: "area 只能是 urban（建成区）或 rural（农村地区）"))

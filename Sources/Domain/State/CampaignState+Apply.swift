@@ -41,7 +41,7 @@ extension CampaignState {
         case let .taskSaved(task):
             tasks[task.id] = task
         case let .taskUpdated(id, update, doneOn):
-            guard tasks[id] != nil else { throw DomainError(.notFound, "没有编号为 \(id) 的任务") }
+            guard tasks[id] != nil else { throw DomainError(.notFound, "没有编号为 \(echo: id) 的任务") }
             tasks[id]?.record(update, doneOn: doneOn) // in place: the history is not copied
         case let .taskRemoved(id):
             tasks[id] = nil
