@@ -104,6 +104,15 @@ import TestSupport
         #expect(try await f.office.delete("/api/v1/exemptions/\(long)").text.contains("… 的免报记录"))
         let param = try await f.office.get("/api/v1/reports?date=2021-10-15&\(long)=1")
         #expect(param.status == 400 && param.text.contains("（可用："), "\(param.text.prefix(200))")
+        // A header's mistake is named by its column, the last one too (the line quoted short hid it).
+        let header = "unit,village_id,village_name,area,path,househods\nxiatuanpu,xtp-a,甲村,rural,biomass,5\n"
+        let typo = try await f.office.send("POST", "/api/v1/villages/import", body: Data(header.utf8), headers: ["Content-Type": "text/csv"])
+        #expect(typo.status == 422 && typo.text.contains("第 6 列应为 households，收到 “househods”"), "\(typo.text)")
+        // Quoted, a control or direction character is shown as U+FFFD, not acted on by whatever prints the message.
+        var reversed = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1])
+        reversed["unit"] = "a\u{202E}b\u{1B}[31m"
+        let quoted = try await f.office.post("/api/v1/reports?dryRun=true", json: reversed)
+        #expect(quoted.status == 422 && quoted.text.contains("a\u{FFFD}b\u{FFFD}[31m") && !quoted.text.contains("\u{202E}"), "\(quoted.text)")
         var department = CampaignFixture.report(date: "2021-10-15", [1, 1, 1, 1, 1])
         department["unit"] = "区财政局"
         let notTownship = try await f.office.post("/api/v1/reports?dryRun=true", json: department)

@@ -44,7 +44,12 @@ extension CleanheatAPI {
         guard let header = table.first else { throw DomainError.invalid("body", "文件为空：第一行须为表头 \(csvHeader.joined(separator: ","))") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard names == csvHeader else {
-            throw DomainError.invalid("line 1", "第 1 行表头须为 \(csvHeader.joined(separator: ","))，收到 \(echo: header.fields.joined(separator: ","))")
+            // The first column that differs, by itself: the whole line quoted short cut away a last column's typo.
+            let column = zip(names, csvHeader).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(names.count, csvHeader.count)
+            let wanted = column < csvHeader.count ? csvHeader[column] : "（没有这一列）"
+            let given = column < header.fields.count ? "“\(echo: header.fields[column])”" : "（缺这一列）"
+            throw DomainError.invalid("line 1", "第 1 行表头须为 \(csvHeader.joined(separator: ","))：第 \(column + 1) 列应为 \(wanted)，收到 \(given)")
         }
         var malformed: [Int: String] = [:]
         let rows: [VillageImportRow] = table.dropFirst().compactMap { row in

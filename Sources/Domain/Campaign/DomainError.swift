@@ -52,10 +52,17 @@ public struct DomainError: Error, Sendable, Equatable {
 
 extension DefaultStringInterpolation {
     /// `"村“\(echo: id)”…"`: the client's text in a message, at most 40 characters of it, so that the message
-    /// around it (what to fix) is never what gets cut.
+    /// around it (what to fix) is never what gets cut. Control and text-direction characters are shown as "�": quoted raw, an escape or a right-to-left override
+    /// would act on the terminal or chat that shows the message.
     public mutating func appendInterpolation(echo text: String) {
-        appendLiteral(DomainError.shortened(text, to: 40))
+        let shown = DomainError.shortened(text, to: 40).unicodeScalars.map { scalar -> Unicode.Scalar in
+            scalar.properties.generalCategory == .control || Self.directionControls.contains(scalar.value) ? "\u{FFFD}" : scalar
+        }
+        appendLiteral(String(String.UnicodeScalarView(shown)))
     }
+
+    private static let directionControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                                                         0x2066, 0x2067, 0x2068, 0x2069]
 }
 
 extension DomainError: CustomStringConvertible {
