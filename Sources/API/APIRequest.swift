@@ -82,8 +82,6 @@ struct APIRequest: Sendable {
 }
 
 extension CleanheatAPI {
-    /// A `unit` filter must name a unit of a kind the list can hold: a misspelt id (or a company on the village
-    /// list) answered an empty list, as if the unit had nothing.
     /// The `{unit}` of a path: a township's id, or its name as the plan writes it; anything else is 404 (a name was
     /// answered "下团堡乡没有 10月15日 的报送" of a day that had three revisions).
     func unitParameter(_ request: APIRequest) throws -> String {
@@ -94,7 +92,9 @@ extension CleanheatAPI {
         return found.id
     }
 
-    /// `why`: what the list holds, said when the unit is of another kind.
+    /// A `unit` filter must name a unit of a kind the list can hold: a misspelt id (or a company on the village
+    /// list) answered an empty list, as if the unit had nothing. `why`: what the list holds, said when the unit is
+    /// of another kind.
     func unitQuery(_ request: APIRequest, kinds: Set<Domain.Unit.Kind>, why: String) throws -> String? {
         guard let unit = request.query("unit") else { return nil }
         guard let found = campaign.read({ $0.unit(idOrName: unit) }) else {

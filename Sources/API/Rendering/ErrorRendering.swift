@@ -36,16 +36,20 @@ enum ErrorRendering {
     /// An answer names at most this many fields: a file or body with thousands of mistakes is fixed from the first
     /// ones, and its answer stays a few kilobytes, not megabytes the server spends its time writing.
     static let maxDetails = 100
+    /// Characters (scalars) of an answer's message, a detail's message and a detail's field at most (README).
+    private static let messageLimit = 2_000, detailLimit = 500, fieldLimit = 200
 
     /// The first `maxDetails` issues, each text within bounds (they may quote what the client sent); the message
     /// says how many were left out.
     static func bounded(_ message: String, _ issues: [DomainError.FieldIssue]) -> (String, [(field: String, message: String)]) {
-        let details = issues.prefix(maxDetails).map { (field: cut($0.field, 200), message: cut($0.message, 500)) }
+        let details = issues.prefix(maxDetails).map {
+            (field: DomainError.shortened($0.field, to: fieldLimit), message: DomainError.shortened($0.message, to: detailLimit))
+        }
         let omitted = issues.count > maxDetails ? "（共 \(issues.count) 处，列出前 \(maxDetails) 处）" : ""
-        return (cut(message, 2_000) + omitted, details)
+        return (bounded(message) + omitted, details)
     }
 
-    static func cut(_ text: String, _ limit: Int) -> String { DomainError.shortened(text, to: limit) }
+    private static func bounded(_ message: String) -> String { DomainError.shortened(message, to: messageLimit) }
 
     /// errno values that describe the disk, not the call: full, over quota, failing, read-only, out of descriptors.
     private static let diskStates: Set<Int32> = [ENOSPC, EDQUOT, EFBIG, EIO, EROFS, EMFILE, ENFILE]
@@ -69,24 +73,25 @@ enum ErrorRendering {
         switch error {
         // These quote the request too (a key, a parameter, a header): cut as a DomainError's texts are.
         case .malformedJSON(let message):
-            return .error(400, code: "malformed_json", message: cut(message, 2_000))
+            return .error(400, code: "malformed_json", message: bounded(message))
         case let .badQuery(parameter, message):
-            return .error(400, code: "bad_query", message: cut(message, 2_000), details: [(cut(parameter, 200), cut(message, 500))])
+            let (message, details) = bounded(message, [.init(field: parameter, message: message)])
+            return .error(400, code: "bad_query", message: message, details: details)
         case .unsupportedMediaType(let expected):
             return .error(415, code: "unsupported_media_type", message: "请求体须为 \(expected)（请设置 Content-Type: \(expected)）")
         case .unsupportedContentEncoding(let coding):
             // RFC 9110 §15.5.16: an Accept-Encoding in the answer says which codings a body may have (none).
             return .error(415, code: "unsupported_media_type",
-                          message: "请求体不能压缩（Content-Encoding: \(cut(coding, 40))），请发送未压缩的内容",
+                          message: "请求体不能压缩（Content-Encoding: \(echo: coding)），请发送未压缩的内容",
                           details: [("Content-Encoding", "只接受未压缩的请求体")], headers: HTTPFields(["Accept-Encoding": "identity"]))
         case .unauthorized(let message):
             var headers = HTTPFields()
             headers["WWW-Authenticate"] = "Bearer"
-            return .error(401, code: "unauthorized", message: cut(message, 2_000), headers: headers)
+            return .error(401, code: "unauthorized", message: bounded(message), headers: headers)
         case .forbidden(let message):
-            return .error(403, code: "forbidden", message: cut(message, 2_000))
+            return .error(403, code: "forbidden", message: bounded(message))
         case .notFound(let message):
-            return .error(404, code: "not_found", message: cut(message, 2_000))
+            return .error(404, code: "not_found", message: bounded(message))
         case .rateLimited(let retryAfter):
             var headers = HTTPFields()
             headers["Retry-After"] = String(retryAfter)

@@ -74,7 +74,7 @@ extension CleanheatAPI {
             try container.encode(days > 0, forKey: AnyKey("overdue"))
             try container.encode(days, forKey: AnyKey("daysOverdue"))
             // A task done late says by how much (a done task is never `overdue`, and the list hid that it had been).
-            if task.status == .done, let doneOn = task.doneOn { try container.encode(max(0, doneOn - task.due), forKey: AnyKey("daysLate")) }
+            if task.status == .done, let doneOn = task.doneOn { try container.encode(task.daysOverdue(at: doneOn), forKey: AnyKey("daysLate")) }
         }
     }
 }

@@ -95,7 +95,7 @@ extension Campaign {
             guard let named = submission.unit, !named.isEmpty else {
                 throw DomainError.invalid("unit", "请填写报送单位 unit（如 xiatuanpu）")
             }
-            unit = state.unit(idOrName: named)?.id ?? named // the plan's name (滋润乡) stands for the id
+            unit = state.unitID(named) // the plan's name (滋润乡) stands for the id
             asTyped = named
         }
         guard let found = state.unit(unit), found.kind == .township else {
@@ -193,12 +193,10 @@ extension Campaign {
         !text.unicodeScalars.contains(where: \.breaksLines) && !hasControlCharacters(text)
     }
 
-    /// Whether a reason has anything to read: not only white space (line breaks included) and invisible format
-    /// characters such as a zero-width space. Asked of the scalars directly: trimming through Foundation cost a
-    /// fifth of validating a report.
-
-    /// Something a reader sees: not white space, format characters, the ones Unicode says to ignore when nothing
-    /// can show them (Hangul fillers, variation selectors, the grapheme joiner), nor the blank braille pattern.
+    /// Whether a text has anything a reader sees: not only white space (line breaks included), format characters
+    /// such as a zero-width space, the ones Unicode says to ignore when nothing can show them (Hangul fillers,
+    /// variation selectors, the grapheme joiner), nor the blank braille pattern. Asked of the scalars directly:
+    /// trimming through Foundation cost a fifth of validating a report.
     static func hasVisibleText(_ text: String?) -> Bool {
         (text ?? "").unicodeScalars.contains { scalar in
             let properties = scalar.properties

@@ -8,7 +8,7 @@ extension Campaign {
         let rules = self.rules
         return try await store.commit { state in
             var village = village
-            if let named = state.unit(idOrName: village.unit) { village.unit = named.id } // 滋润乡 stands for zirun
+            village.unit = state.unitID(village.unit) // 滋润乡 stands for zirun
             guard principal.mayActFor(unit: village.unit) else {
                 throw DomainError.forbidden("unit", "只能登记本单位的村")
             }
@@ -89,7 +89,7 @@ extension Campaign {
                 // A reporter's villages are its own unit's, as with POST /villages; anyone else names the unit.
                 if row.unit.isEmpty, let own = principal.scopedUnit { row.unit = own }
                 // A sheet typed in Excel names units and paths as the plan does (滋润乡, 煤改气): taken as their ids.
-                if let named = state.unit(idOrName: row.unit) { row.unit = named.id }
+                row.unit = state.unitID(row.unit)
                 if state.path(row.path) == nil,
                    let named = state.paths.first(where: { Self.plainName($0.name) == Self.plainName(row.path) }) { row.path = named.id }
                 if row.unit.isEmpty { issue(".unit", "请填写单位编号"); continue }

@@ -8,7 +8,7 @@ extension Campaign {
         let today = rules.time.localDate(of: now)
         let id = TokenSecret.newID(prefix: "task_")
         return try await store.commit { state in
-            let unit = state.unit(idOrName: unit)?.id ?? unit // the id, also where the name was given
+            let unit = state.unitID(unit) // the id, also where the name was given
             try Self.checkAssignee(unit, in: state)
             let title = try Self.checkTitle(title)
             try self.checkDue(due, today: today, in: state)

@@ -24,7 +24,7 @@ extension Campaign {
         let now = self.now()
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await store.commit { state in
-            let unit = unit.map { state.unit(idOrName: $0)?.id ?? $0 } // the plan's name (滋润乡) stands for the id
+            let unit = unit.map(state.unitID) // the plan's name (滋润乡) stands for the id
             if !Self.hasVisibleText(label) || Self.isLonger(label, than: 100) || !Self.isOneLine(label) {
                 throw DomainError.invalid("label", "请填写令牌用途说明 label（一行，不超过 100 字，不含控制字符），如“下团堡乡 统计员”")
             }
@@ -42,7 +42,7 @@ extension Campaign {
                                      secretHash: TokenSecret.sha256Hex(secret), createdAt: now,
                                      createdBy: principal.tokenID == Principal.commandLineID ? nil : principal.tokenID,
                                      revokedAt: nil)
-            let audit = self.auditEntry(principal, "token.issue", target: id, summary: "签发\(role.chinese)令牌\(record.unit.map { "（\(state.unit($0)?.name ?? $0)）" } ?? "")：\(label)", at: now)
+            let audit = self.auditEntry(principal, "token.issue", target: id, summary: "签发\(Self.describe(record, in: state))：\(label)", at: now)
             return .write(LoggedChange(.tokenIssued(record), audit: audit), IssuedToken(record: record, secret: secret))
         }
     }
@@ -71,8 +71,13 @@ extension Campaign {
                 throw DomainError(.alreadyExists, "这是最后一个有效的管理员令牌，吊销前请先签发新的管理员令牌",
                                   details: [.init(field: "id", message: "最后一个管理员令牌")])
             }
-            let audit = self.auditEntry(principal, "token.revoke", target: id, summary: "吊销\(record.role.chinese)令牌\(record.unit.map { "（\(state.unit($0)?.name ?? $0)）" } ?? "")：\(record.label)", at: now)
+            let audit = self.auditEntry(principal, "token.revoke", target: id, summary: "吊销\(Self.describe(record, in: state))：\(record.label)", at: now)
             return .write(LoggedChange(.tokenRevoked(id: id, at: now), audit: audit), ())
         }
+    }
+
+    /// "报送员令牌（下团堡乡）": the role, and the unit a reporter token is bound to, as the audit trail says them.
+    private static func describe(_ record: TokenRecord, in state: CampaignState) -> String {
+        "\(record.role.chinese)令牌" + (record.unit.map { "（\(state.unit($0)?.name ?? $0)）" } ?? "")
     }
 }

@@ -69,6 +69,8 @@ extension CampaignState {
     public func unit(_ id: String) -> Unit? { unitPositions[id].map { units[$0] } }
     /// A unit by its id, or by its name as the plan writes it (滋润乡, 山西地电朔州分公司): what a clerk types.
     public func unit(idOrName text: String) -> Unit? { unit(text) ?? units.first { $0.name == text } }
+    /// The id `text` stands for (itself when it names no unit, for the caller's own "no such unit").
+    func unitID(_ text: String) -> String { unit(idOrName: text)?.id ?? text }
     public func path(_ id: String) -> HeatingPath? { paths.first { $0.id == id } }
     public func season(_ id: String) -> Season? { seasons.first { $0.id == id } }
 

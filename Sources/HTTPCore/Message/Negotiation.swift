@@ -47,8 +47,8 @@ public enum Negotiation {
     }
 
     /// Whether to answer in `coding` under `Accept-Encoding` (§12.5.3): its weight (listed, else `*`'s) is above 0
-    /// and not below identity's (listed, else `*`'s) where the client gives one (`gzip;q=0.5, identity` asks for no coding). A
-    /// coding listed twice counts at its lower weight: a refusal anywhere in the list stands.
+    /// and not below identity's (listed, else `*`'s) where the client gives one (`gzip;q=0.5, identity` asks for
+    /// no coding). A coding listed twice counts at its lower weight: a refusal anywhere in the list stands.
     public static func accepts(coding: String, in header: String?, aliases: [String] = []) -> Bool {
         guard let header else { return false }
         let items = weightedItems(header)

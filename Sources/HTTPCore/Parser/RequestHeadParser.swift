@@ -274,7 +274,7 @@ struct RequestHeadParser {
         let rest = target[schemeEnd.upperBound...]
         let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         let authority = rest[..<slash]
-        guard !authority.isEmpty, authority.first != ":", !authority.contains("@"), isValidHost(String(authority)) else {
+        guard !authority.isEmpty, !authority.contains("@"), isValidHost(String(authority)) else {
             throw HTTPParseError.bad("请求目标中的主机或端口为空或不合法（不接受 user@host 形式）")
         }
         guard slash < rest.endIndex else { return "/" }
