@@ -60,8 +60,8 @@ enum Recovery {
         for (index, first) in segments.enumerated() {
             let path = walFolder + "/" + String(format: "%020llu.wal", first)
             let bytes = [UInt8](try fs.readFile(path))
-            walBytes += bytes.count
             let scan = SegmentScan(bytes: bytes, segment: first)
+            walBytes += bytes.count - scan.reservedBytes
             // A segment whose records the snapshot covers (a crash came between the checkpoint's rename and the
             // segment's removal) holds nothing recovery reads: damage in it loses nothing and must not stop the
             // start, or the repair path (truncate, remove later segments) would cut the live segment's records.
@@ -85,7 +85,10 @@ enum Recovery {
             }
             switch scan.ending {
             case .clean:
-                break
+                // The last segment is appended to next: at the end of its records, not after its reserved zeros.
+                if index == segments.count - 1 && scan.reservedBytes > 0 {
+                    repairs.append { try fs.truncate(path, to: bytes.count - scan.reservedBytes) }
+                }
             case let .corrupt(offset, reason):
                 throw StoreError.corruption(file: path, offset: offset, reason: reason)
             case let .torn(offset, reason):
@@ -101,7 +104,9 @@ enum Recovery {
                         number += 1
                         copy = path + ".broken.\(number)"
                     }
-                    try fs.writeFile(copy, Data(bytes[offset...]))
+                    // Without the reserved zeros that follow the torn bytes: a megabyte of nothing.
+                    let end = max(offset, (bytes.lastIndex { $0 != 0 } ?? offset) + 1)
+                    try fs.writeFile(copy, Data(bytes[offset..<end]))
                     try fs.syncFile(copy)
                     try fs.truncate(path, to: offset)
                     try fs.syncFile(path)

@@ -31,13 +31,15 @@ extension Store {
     /// new segment and hand the state as of now to a checkpoint thread. Writes go on while it is written.
     func startCheckpointIfDue() {
         condition.lock()
-        let walIsLargeEnough = Double(bytesSinceCheckpoint) >= options.checkpointWALShareOfSnapshot * Double(lastSnapshotBytes)
-        let due = !checkpointTickets.isEmpty || (walIsLargeEnough && (recordsSinceCheckpoint >= options.checkpointEveryRecords
-                                                                      || bytesSinceCheckpoint >= options.checkpointEveryBytes))
-        guard due && !checkpointRunning else {
+        guard checkpointIsDue else {
             condition.unlock()
             return
         }
+        condition.unlock()
+        // The snapshot is of the published state and covers every record before the new segment: so every batch
+        // written is synced and published first. (A sync failing meanwhile makes the store read-only: checked below.)
+        waitUntilSynced()
+        condition.lock()
         let tickets = checkpointTickets
         checkpointTickets.removeAll()
         if case .readOnly(let reason) = healthState {
@@ -108,6 +110,14 @@ extension Store {
         for ticket in tickets { ticket.outcome = outcome }
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Asked for or due, and none running. Read under `condition`.
+    private var checkpointIsDue: Bool {
+        let walIsLargeEnough = Double(bytesSinceCheckpoint) >= options.checkpointWALShareOfSnapshot * Double(lastSnapshotBytes)
+        let due = !checkpointTickets.isEmpty || (walIsLargeEnough && (recordsSinceCheckpoint >= options.checkpointEveryRecords
+                                                                      || bytesSinceCheckpoint >= options.checkpointEveryBytes))
+        return due && !checkpointRunning
     }
 
     /// Old snapshots and the segments whose records a snapshot covers are no longer needed.

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 
 /// A durable value: recovered from the newest snapshot plus the WAL after it, changed only by logged changes.
-/// Writers queue; one thread decides, logs, syncs once per batch (group commit), publishes and answers.
+/// Writers queue; one thread decides and writes each batch to the WAL, a second syncs what was written, once for
+/// every batch written meanwhile (group commit), then publishes and answers (Store+Sync.swift).
 public final class Store<State: DurableState>: @unchecked Sendable {
     let folder: String
     let fileSystem: any FileSystem
@@ -32,8 +33,23 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     var segment: any AppendableFile
     private var segmentFirst: UInt64
     private var nextSequence: UInt64
+    /// The state after every batch written so far, synced or not: what the next batch is decided against.
+    private var working: State
+    /// Set once the segment was cut back after a failed write or sync (see `cutUnsyncedTail`).
+    private var tailCut = false
     var recordsSinceCheckpoint = 0
     var bytesSinceCheckpoint = 0
+
+    /// Guards the sync thread's hand-over below (its own lock: the request threads never wait on it).
+    let syncCondition = NSCondition()
+    /// Batches written to the WAL, oldest first, waiting for the sync thread.
+    var unsynced: [WrittenBatch] = []
+    /// True while the sync thread syncs and answers a group it took from `unsynced`.
+    var syncing = false
+    /// The current segment's size up to the last synced batch: where a failed batch is cut back to.
+    var syncedSize: Int
+    var syncerStopping = false
+    var syncerDone = false
 
     var walFolder: String { folder + "/wal" }
 
@@ -45,6 +61,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.logger = logger
         self.folderLock = lock
         self.published = Published(recovered.state)
+        self.working = recovered.state
         self.publishedSequence = recovered.lastSequence
         self.nextSequence = recovered.lastSequence + 1
         self.lastCheckpointSequence = recovered.snapshotSequence
@@ -52,10 +69,10 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.recordsSinceCheckpoint = Int(recovered.lastSequence - recovered.snapshotSequence)
         if let last = recovered.lastSegment {
             self.segmentFirst = last
-            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", last))
+            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", last), reservingAhead: options.segmentReserveBytes)
         } else {
             self.segmentFirst = recovered.lastSequence + 1
-            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst))
+            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst), reservingAhead: options.segmentReserveBytes)
             try fileSystem.syncDirectory(folder + "/wal")
             // A new folder's `wal/` entry too: without it a power cut before the first checkpoint could take the
             // whole WAL, acknowledged records and all.
@@ -63,12 +80,19 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         }
         // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
         self.bytesSinceCheckpoint = recovered.walBytes
-        let thread = Thread { [weak self] in
+        self.syncedSize = segment.size
+        let writer = Thread { [weak self] in
             _ = cthreadname_set("wal-writer") // for top -H and perf
             self?.writerLoop()
         }
-        thread.qualityOfService = .userInitiated
-        thread.start()
+        writer.qualityOfService = .userInitiated
+        writer.start()
+        let syncer = Thread { [weak self] in
+            _ = cthreadname_set("wal-sync")
+            self?.syncLoop()
+        }
+        syncer.qualityOfService = .userInitiated
+        syncer.start()
     }
 
     /// Takes the folder lock, removes stray temporary files, loads the newest snapshot, replays the WAL after
@@ -141,8 +165,14 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private func writerLoop() {
         while true {
             condition.lock()
-            while queue.isEmpty && (checkpointTickets.isEmpty || checkpointRunning) && !stopping { condition.wait() }
+            while queue.isEmpty && (checkpointTickets.isEmpty || checkpointRunning) && !stopping && !mustCutTail {
+                condition.wait()
+            }
             if queue.isEmpty && stopping {
+                condition.unlock()
+                // Every written batch is synced and answered before the folder is released.
+                stopSyncing()
+                condition.lock()
                 // A checkpoint still being written must finish before the folder is released.
                 while checkpointRunning { condition.wait() }
                 let orphans = checkpointTickets
@@ -156,27 +186,31 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             let batch = Array(queue.prefix(options.maxBatchRecords))
             queue.removeFirst(batch.count)
             let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
-            var working = published.value
             condition.unlock()
 
             if let readOnlyReason {
+                cutUnsyncedTail()
                 for job in batch { job.fail(StorageUnavailable(reason: readOnlyReason)) }
             } else if !batch.isEmpty {
-                commitBatch(batch, working: &working)
+                commitBatch(batch)
             }
             startCheckpointIfDue()
         }
     }
 
-    private func commitBatch(_ batch: [CommitJob<State>], working: inout State) {
+    /// Read-only since a write or a sync failed, and the segment not yet cut back (read under `condition`).
+    private var mustCutTail: Bool {
+        if case .readOnly = healthState { return !tailCut }
+        return false
+    }
+
+    /// Decides each job against the working state, applies and encodes its change, writes the batch's records with
+    /// one `write` and hands the batch to the sync thread, which answers it once it is on disk. The next batch is
+    /// decided meanwhile: the writer never waits for the disk.
+    private func commitBatch(_ batch: [CommitJob<State>]) {
+        var written = WrittenBatch()
         var bytes: [UInt8] = []
-        var answers: [() -> Void] = []
-        var failures: [(CommitJob<State>, any Error)] = []
-        var written: [CommitJob<State>] = []
         let firstSequence = nextSequence
-        // The state this batch replaces, freed (when no reader holds it) after the answers are on their way and
-        // outside the lock every reader takes: freeing it is tens of microseconds the clients need not wait for.
-        var replaced: Published?
         for job in batch {
             do {
                 switch try job.decide(working) {
@@ -188,72 +222,78 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                     try working.apply(change)
                     WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
                     nextSequence += 1
-                    answers.append(finish)
-                    written.append(job)
+                    written.answers.append(finish)
+                    written.jobs.append(job)
                 case .noWrite(let finish):
-                    answers.append(finish)
-                    written.append(job)
+                    written.answers.append(finish)
+                    written.jobs.append(job)
                 }
             } catch {
-                failures.append((job, error))
+                written.failures.append((job, error))
             }
         }
         if nextSequence > firstSequence {
-            let started = ContinuousClock.now
-            let sizeBefore = segment.size
             do {
                 try segment.append(bytes)
-                try segment.sync()
             } catch {
-                // Never retry a failed sync and assume success: the data's fate is unknown, so refuse all writes.
+                // Nothing of this batch is answered as written: the store refuses all writes from now on.
                 let reason = StorageUnavailable.reason(error)
                 logger.critical("WAL write failed; refusing writes until restart", metadata: ["error": "\(error)"])
-                condition.lock()
-                healthState = .readOnly(reason: reason)
-                condition.unlock()
-                // Best effort: take the unacknowledged batch (a torn record on a full disk) back off the segment. Should
-                // it stay, it is still the last segment's tail, which recovery cuts; no segment is begun behind it.
-                try? fileSystem.truncate(Self.segmentPath(walFolder: walFolder, segmentFirst), to: sizeBefore)
+                enterReadOnly(reason)
                 nextSequence = firstSequence
-                for job in written { job.fail(StorageUnavailable(reason: reason)) }
-                for (job, error) in failures { job.fail(error) }
+                for job in written.jobs { job.fail(StorageUnavailable(reason: reason)) }
+                for (job, error) in written.failures { job.fail(error) }
+                cutUnsyncedTail()
                 return
-            }
-            let elapsed = ContinuousClock.now - started
-            if elapsed > .milliseconds(Int(options.slowSyncWarning * 1000)) {
-                logger.warning("slow WAL sync", metadata: ["duration": "\(elapsed)", "records": "\(nextSequence - firstSequence)"])
             }
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
             bytesSinceCheckpoint += bytes.count
-            condition.lock()
-            replaced = published
-            published = Published(working)
-            publishedSequence = nextSequence - 1
-            condition.unlock()
-            if segment.size >= options.segmentMaxBytes { try? rollSegment() }
+            written.file = segment
+            written.state = Published(working)
+            written.lastSequence = nextSequence - 1
+            written.endSize = segment.size
         }
-        for answer in answers { answer() }
-        for (job, error) in failures { job.fail(error) }
-        withExtendedLifetime(replaced) {}
+        handOver(written)
+        if segment.size >= options.segmentMaxBytes { try? rollSegment() }
+    }
+
+    func enterReadOnly(_ reason: String) {
+        condition.lock()
+        healthState = .readOnly(reason: reason)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// After a failed write or sync, once every batch before it is answered: takes what was written and not synced
+    /// back off the segment (best effort). Should it stay, it is still the last segment's tail, which recovery cuts;
+    /// no segment is begun behind it.
+    private func cutUnsyncedTail() {
+        guard !tailCut else { return }
+        let size = waitUntilSynced()
+        try? fileSystem.truncate(Self.segmentPath(walFolder: walFolder, segmentFirst), to: size)
+        tailCut = true
     }
 
     func rollSegment() throws {
+        // The old segment's last batches are synced through its own descriptor before it closes.
+        _ = waitUntilSynced()
         // The new segment opens first: should that fail (no descriptors, no room), the old one, still open, goes on
         // taking records. Closed first, its descriptor number was written through after the kernel had reused it.
         let first = nextSequence
-        let next = try fileSystem.openForAppend(Self.segmentPath(walFolder: walFolder, first))
+        let next = try fileSystem.openForAppend(Self.segmentPath(walFolder: walFolder, first), reservingAhead: options.segmentReserveBytes)
         segment.close()
         segment = next
         segmentFirst = first
+        syncCondition.lock()
+        syncedSize = next.size
+        syncCondition.unlock()
         do {
             try fileSystem.syncDirectory(walFolder)
         } catch {
             // Records synced into a segment whose directory entry is not could vanish with a power cut.
             let reason = StorageUnavailable.reason(error)
             logger.critical("WAL folder sync failed; refusing writes until restart", metadata: ["error": "\(error)"])
-            condition.lock()
-            healthState = .readOnly(reason: reason)
-            condition.unlock()
+            enterReadOnly(reason)
             throw error
         }
     }

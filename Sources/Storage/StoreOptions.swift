@@ -3,6 +3,9 @@ import Foundation
 public struct StoreOptions: Sendable {
     /// A WAL segment is closed and a new one begun past this size.
     public var segmentMaxBytes: Int = 64 << 20
+    /// A WAL segment is kept this many zero bytes longer than its records (see `FileSystem.openForAppend`): a sync
+    /// that writes no new size costs about half (benchmarks/wal-fsync.py). 0: none.
+    public var segmentReserveBytes: Int = 1 << 20
     /// A checkpoint is taken when the WAL written since the last one passes this size…
     public var checkpointEveryBytes: Int = 64 << 20
     /// …or this many records…

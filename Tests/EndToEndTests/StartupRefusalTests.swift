@@ -27,8 +27,9 @@ import TestSupport
         var starts: [Int] = []
         var offset = 0
         while offset + 4 <= bytes.count {
-            starts.append(offset)
             let length = (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+            if length == 0 { break } // the zeros the writer reserves after its records
+            starts.append(offset)
             offset += 4 + length
         }
         return starts

@@ -29,7 +29,7 @@ import TestSupport
     }
 
     func openHeld(_ folder: URL, _ hold: Hold) throws -> ToyStore {
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.failpoint = { try hold.failpoint($0) }
         return try ToyStore.openToy(folder, options: options)
     }

@@ -26,7 +26,7 @@ import TestSupport
     @Test(arguments: steps)
     func crashAtACheckpointStep(step: String) async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.failpoint = { if $0 == step { throw Crash() } }
         let store = try ToyStore.openToy(folder, options: options)
         try await appendToLog(store, 0..<20)
@@ -46,7 +46,7 @@ import TestSupport
     /// operator down the repair path, whose truncation would cut the live segment's acknowledged records.
     @Test func damageInASegmentTheSnapshotCoversDoesNotStopTheStart() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.failpoint = { if $0 == "checkpoint.removing" { throw Crash() } }
         let store = try ToyStore.openToy(folder, options: options)
         try await appendToLog(store, 0..<10)
@@ -74,7 +74,7 @@ import TestSupport
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()
         let armed = Armed()
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.failpoint = { if armed.value && $0 == step { throw Crash() } }
         let store = try ToyStore.openToy(folder, fileSystem: disk, options: options)
         try await appendToLog(store, 0..<10)
@@ -122,7 +122,7 @@ import TestSupport
     @Test func powerLossRightAfterAcknowledgementKeepsEverything() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.checkpointEveryRecords = 7
         let store = try ToyStore.openToy(folder, fileSystem: disk, options: options)
         try await appendToLog(store, 0..<30)

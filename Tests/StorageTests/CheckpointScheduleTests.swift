@@ -19,7 +19,7 @@ import TestSupport
     /// A store whose checkpoint is due after every record (share permitting), already holding a 60 KB snapshot.
     /// Returns the sequence that snapshot covers.
     func storeWithLargeSnapshot(share: Double) async throws -> (ToyStore, UInt64) {
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.checkpointEveryRecords = 1
         options.checkpointWALShareOfSnapshot = share
         let store = try ToyStore.openToy(try RepositoryPaths.makeTemporaryFolder("store"), options: options)
@@ -51,7 +51,7 @@ import TestSupport
     /// After a crash the WAL since the snapshot may span many segments: all of it counts, not the newest one.
     @Test func afterACrashEveryWALSegmentCounts() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.segmentMaxBytes = 4096
         options.checkpointEveryRecords = .max
         options.checkpointEveryBytes = .max

@@ -6,14 +6,16 @@ import TestSupport
 /// CHECKLISTS.md, Storage 7–8: a full disk or a failed fsync fails the batch, refuses every later write until
 /// restart, keeps reads working, and never shows what was not made durable.
 @Suite struct FailureTests {
-    /// Ten values written, then a write refused by a full disk (30 bytes left: a torn record).
+    /// Ten values written, then a write refused by a full disk (30 bytes left past the zeros the segment reserves: a
+    /// torn record).
     static func storeWhoseDiskFilledUp() async throws -> (URL, SimulatedFileSystem, ToyStore) {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()
         let store = try ToyStore.openToy(folder, fileSystem: disk)
         for index in 0..<10 { try await store.put("k\(index)", "v\(index)") }
         disk.spaceLeft = 30
-        await #expect(throws: StorageUnavailable.self) { try await store.put("big", String(repeating: "x", count: 100)) }
+        let big = String(repeating: "x", count: ToyStore.toyOptions.segmentReserveBytes + 100)
+        await #expect(throws: StorageUnavailable.self) { try await store.put("big", big) }
         return (folder, disk, store)
     }
 

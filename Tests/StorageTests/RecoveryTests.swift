@@ -32,13 +32,15 @@ import TestSupport
     @Test func tornTailAtEveryOffsetOfTheLastRecordIsCutAndTheNextAppendSurvives() async throws {
         let folder = try await crashedFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
-        let bytes = try Data(contentsOf: segment)
+        #expect(try Data(contentsOf: segment).count >= ToyStore.toyOptions.segmentReserveBytes, "zeros reserved after the records")
+        let bytes = try records(of: segment)
         let scan = SegmentScan(bytes: [UInt8](bytes), segment: UInt64(segment.lastPathComponent.prefix(20)) ?? 0)
         let lastStart = bytes.count - (scan.records.last.map { $0.encoded().count } ?? 0)
         for cut in lastStart..<bytes.count {
             let trial = try copy(folder)
             let trialSegment = try #require(try walFiles(trial).last)
-            try bytes.prefix(cut).write(to: trialSegment)
+            // Every other cut inside the reserved zeros, as a crash mid-write leaves it there.
+            try (bytes.prefix(cut) + Data(count: cut % 2 == 0 ? 4096 : 0)).write(to: trialSegment)
             let store = try ToyStore.openToy(trial)
             #expect(store.values.count == 4, "cut at \(cut)")
             #expect(store.values["k4"] == nil)
@@ -59,16 +61,13 @@ import TestSupport
     @Test func aSecondTornTailInTheSameSegmentKeepsTheFirstCopy() async throws {
         let folder = try await crashedFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
-        let bytes = try Data(contentsOf: segment)
+        let bytes = try records(of: segment)
         try bytes.dropLast(3).write(to: segment)
         let first = try ToyStore.openToy(folder)
         try await first.put("after", "cut")
         first.abandon()
         let firstCopy = try Data(contentsOf: URL(fileURLWithPath: segment.path + ".broken"))
-        let handle = try FileHandle(forWritingTo: segment)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data([1, 2, 3, 4, 5]))
-        try handle.close()
+        try (try records(of: segment) + Data([1, 2, 3, 4, 5]) + Data(count: 100)).write(to: segment)
         try ToyStore.openToy(folder).abandon()
         #expect(try Data(contentsOf: URL(fileURLWithPath: segment.path + ".broken")) == firstCopy)
         #expect(try Data(contentsOf: URL(fileURLWithPath: segment.path + ".broken.2")) == Data([1, 2, 3, 4, 5]))
@@ -78,7 +77,7 @@ import TestSupport
     @Test func cuttingATornTailLogsAWarningNamingTheFileAndOffset() async throws {
         let folder = try await crashedFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
-        let bytes = try Data(contentsOf: segment)
+        let bytes = try records(of: segment)
         let cut = bytes.count - 3 // the last record loses its last three bytes
         try bytes.prefix(cut).write(to: segment)
         let lastStart = SegmentScan(bytes: [UInt8](bytes.prefix(cut)), segment: UInt64(segment.lastPathComponent.prefix(20)) ?? 0).validBytes
@@ -98,7 +97,7 @@ import TestSupport
     @Test func zeroFilledTailIsTreatedAsTorn() async throws {
         let folder = try await crashedFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
-        var bytes = try Data(contentsOf: segment)
+        var bytes = try records(of: segment)
         // A zeroed last "sector" over the final record, then extra zeros.
         let zeroFrom = bytes.count - 20
         bytes.replaceSubrange(zeroFrom..<bytes.count, with: Data(count: 20))
@@ -115,7 +114,7 @@ import TestSupport
         let folder = try await crashedFolder(records: 10)
         let segment = try #require(try walFiles(folder).last)
         var bytes = try Data(contentsOf: segment)
-        let middle = bytes.count / 2
+        let middle = try records(of: segment).count / 2
         bytes[middle] ^= 0x10
         try bytes.write(to: segment)
         let before = try Data(contentsOf: segment)
@@ -142,7 +141,7 @@ import TestSupport
         try Data("{}".utf8).write(to: stray.appendingPathComponent("values.json"))
         let segment = try #require(try walFiles(folder).last)
         var bytes = try Data(contentsOf: segment)
-        bytes[bytes.count / 2] ^= 0x10
+        bytes[try records(of: segment).count / 2] ^= 0x10
         try bytes.write(to: segment)
         #expect(throws: StoreError.self) { _ = try ToyStore.openToy(folder) }
         #expect(FileManager.default.fileExists(atPath: stray.appendingPathComponent("values.json").path))
@@ -183,7 +182,7 @@ import TestSupport
         for index in 0..<5 { try await store.put("k\(index)", "v") }
         store.abandon()
         let segment = folder.appendingPathComponent("wal/00000000000000000001.wal")
-        let good = try Data(contentsOf: segment)
+        let good = try records(of: segment)
         let unknown = WALRecord(sequence: 6, segment: 1, payload: Array(#"{"futureChange": {"x": 1}}"#.utf8)).encoded()
         try (good + unknown).write(to: segment)
         let report = ToyStore.verify(folder: folder)
@@ -192,7 +191,7 @@ import TestSupport
 
     @Test func checkpointThenRecoveryFromSnapshotPlusWAL() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        var options = StoreOptions()
+        var options = ToyStore.toyOptions
         options.checkpointEveryRecords = 10
         let store = try ToyStore.openToy(folder, options: options)
         for index in 0..<25 { try await store.commit { _ in .write(.append(key: "log", suffix: "\(index),"), ()) } }
@@ -309,5 +308,50 @@ import TestSupport
         letGo.start()
         let store = try ToyStore.openToy(folder)
         try store.close()
+    }
+}
+
+/// The zeros the writer reserves after a segment's records: an end, not damage; and damage all the same where
+/// records follow them.
+@Suite struct ReservedZerosTests {
+    @Test func zerosAfterTheRecordsAreACleanEndCutBackAtOpenSoThatAppendsFollowTheRecords() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        for index in 0..<5 { try await store.put("k\(index)", "v") }
+        store.abandon()
+        let segment = try #require(try walFiles(folder).last)
+        let recordBytes = try records(of: segment).count
+        let reserve = ToyStore.toyOptions.segmentReserveBytes
+        // Topped up to a full reserve whenever less than half of one is left.
+        #expect((recordBytes + reserve / 2...recordBytes + reserve).contains(try Data(contentsOf: segment).count))
+        #expect(ToyStore.verify(folder: folder).isSound)
+        let logs = CapturedLogs()
+        let reopened = try ToyStore.open(folder: folder, options: ToyStore.toyOptions, logger: logs.logger)
+        #expect(logs.lines.filter { $0.level >= .warning }.isEmpty, "\(logs.lines.map(\.message))")
+        #expect(!FileManager.default.fileExists(atPath: segment.path + ".broken"))
+        #expect(try Data(contentsOf: segment).count == recordBytes, "cut back to the records at open")
+        try await reopened.put("after", "restart")
+        reopened.abandon()
+        #expect(try ToyStore.openToy(folder).values.count == 6)
+        #expect(try records(of: segment).count > recordBytes)
+    }
+
+    @Test func zerosWhereARecordWasThenGoodRecordsAreCorruption() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        for index in 0..<6 { try await store.put("k\(index)", "v") }
+        store.abandon()
+        let segment = try #require(try walFiles(folder).last)
+        var bytes = try records(of: segment)
+        let scan = SegmentScan(bytes: [UInt8](bytes), segment: 1)
+        // The third record's bytes lost (zeros), the ones after it intact.
+        bytes.replaceSubrange(scan.offsets[2]..<scan.offsets[3], with: Data(count: scan.offsets[3] - scan.offsets[2]))
+        try bytes.write(to: segment)
+        #expect {
+            _ = try ToyStore.openToy(folder)
+        } throws: { error in
+            guard case let StoreError.corruption(file, offset, _) = error else { return false }
+            return file == segment.path && offset == scan.offsets[2]
+        }
     }
 }

@@ -16,14 +16,25 @@ public protocol FileSystem: Sendable {
     func remove(_ path: String) throws
     func truncate(_ path: String, to size: Int) throws
     func size(_ path: String) throws -> Int
-    func openForAppend(_ path: String) throws -> any AppendableFile
+    /// Opens `path` for appending at its end. `reservingAhead` > 0: the file is kept that many zero bytes longer than
+    /// what was appended (in steps of that size), so that most syncs overwrite blocks already in the file and write
+    /// no size (an fdatasync that changes the size also writes the inode: about twice the work). Its readers take
+    /// zero bytes where a record's length should be, up to the end, for the end (`SegmentScan`).
+    func openForAppend(_ path: String, reservingAhead: Int) throws -> any AppendableFile
+}
+
+extension FileSystem {
+    public func openForAppend(_ path: String) throws -> any AppendableFile { try openForAppend(path, reservingAhead: 0) }
 }
 
 /// A log file open for appending.
 public protocol AppendableFile: AnyObject {
+    /// Writes `bytes` at the end of what was appended (`size`), over the reserved zeros if any, then reserves more
+    /// when few are left (a failure to reserve is not one of the append: the file just grows as it is written).
     func append(_ bytes: [UInt8]) throws
     /// fdatasync: the appended bytes survive power loss once this returns.
     func sync() throws
+    /// The bytes appended (the reserved zeros after them not counted).
     var size: Int { get }
     func close()
     /// Starts writing what was appended since the last call to disk, after waiting for what that call started. A

@@ -92,18 +92,21 @@ public struct PosixFileSystem: FileSystem {
         return Int(info.st_size)
     }
 
-    public func openForAppend(_ path: String) throws -> any AppendableFile {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, Self.fileMode)
+    public func openForAppend(_ path: String, reservingAhead: Int) throws -> any AppendableFile {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, Self.fileMode)
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         var info = stat()
         fstat(descriptor, &info)
-        return PosixAppendableFile(descriptor: descriptor, path: path, size: Int(info.st_size))
+        return PosixAppendableFile(descriptor: descriptor, path: path, size: Int(info.st_size), reservingAhead: reservingAhead)
     }
 
-    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    /// Writes all of `bytes` at `position` (or at the file's current offset when nil).
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at position: Int? = nil, path: String) throws {
         var offset = 0
         while offset < bytes.count {
-            let count = write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            let start = bytes.baseAddress.map { $0 + offset }
+            let count = if let position { pwrite(descriptor, start, bytes.count - offset, off_t(position + offset)) }
+                        else { write(descriptor, start, bytes.count - offset) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError(call: "write", path: path, errno: errno)
@@ -117,11 +120,16 @@ final class PosixAppendableFile: AppendableFile {
     let descriptor: Int32
     let path: String
     private(set) var size: Int
+    /// The file's length: `size` plus the zeros reserved after it.
+    private var length: Int
+    private let reservingAhead: Int
 
-    init(descriptor: Int32, path: String, size: Int) {
+    init(descriptor: Int32, path: String, size: Int, reservingAhead: Int) {
         self.descriptor = descriptor
         self.path = path
         self.size = size
+        self.length = size
+        self.reservingAhead = reservingAhead
     }
 
     /// A closed file's descriptor number may already belong to another file or a socket: never written through.
@@ -131,8 +139,18 @@ final class PosixAppendableFile: AppendableFile {
 
     func append(_ bytes: [UInt8]) throws {
         try checkOpen("write")
-        try bytes.withUnsafeBytes { try PosixFileSystem.writeAll(descriptor, $0, path: path) }
+        try bytes.withUnsafeBytes { try PosixFileSystem.writeAll(descriptor, $0, at: size, path: path) }
         size += bytes.count
+        length = max(length, size)
+        if reservingAhead > 0 && length - size < reservingAhead / 2 { reserve() }
+    }
+
+    /// Zeros up to `reservingAhead` past the end, written (not fallocate'd: an allocated, unwritten extent is
+    /// converted at its first write, a metadata change again). Best effort: on a full disk the file just grows.
+    private func reserve() {
+        let zeros = [UInt8](repeating: 0, count: size + reservingAhead - length)
+        let written = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(length)) }
+        if written > 0 { length += written }
     }
 
     func sync() throws {

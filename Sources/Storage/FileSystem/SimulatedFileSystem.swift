@@ -27,6 +27,9 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     public var failSyncAfter: Int?
     /// Bytes that may still be written before writes fail with ENOSPC (nil: unlimited).
     public var spaceLeft: Int?
+    /// Called at the start of every sync of a file open for appending (a WAL segment), before it takes effect:
+    /// a test holds a sync there to see what happens while one is on its way.
+    public var beforeLogSync: (@Sendable () -> Void)?
     /// Each `writeBehind` asked of a file: its path and its size then. (It changes nothing simulated: no page cache.)
     public private(set) var writeBehinds: [(path: String, size: Int)] = []
 
@@ -200,7 +203,7 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
-    public func openForAppend(_ path: String) throws -> any AppendableFile {
+    public func openForAppend(_ path: String, reservingAhead: Int) throws -> any AppendableFile {
         let inode: Int = locked {
             if let inode = currentNames[path] { return inode }
             nodes[nextInode] = Node(current: [], durable: nil)
@@ -208,23 +211,32 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
             nextInode += 1
             return nextInode - 1
         }
-        return SimulatedAppendableFile(fileSystem: self, inode: inode, path: path)
+        return SimulatedAppendableFile(fileSystem: self, inode: inode, path: path, size: size(inode: inode),
+                                       reservingAhead: reservingAhead)
     }
 
-    fileprivate func append(_ bytes: [UInt8], inode: Int, path: String) throws {
+    /// Writes `bytes` at `offset`, over what is there and past it: only bytes past the end take room.
+    fileprivate func write(_ bytes: [UInt8], at offset: Int, inode: Int, path: String) throws {
         try locked {
-            if let left = spaceLeft, left < bytes.count {
-                // A full disk takes what fits, then fails: a torn record, as a real one would leave.
-                nodes[inode]?.current += bytes.prefix(left)
+            guard let count = nodes[inode]?.current.count else { return }
+            let growth = max(0, offset + bytes.count - count)
+            // A full disk takes what fits, then fails: a torn record, as a real one would leave.
+            let full = spaceLeft.map { $0 < growth } ?? false
+            let kept = full ? bytes.count - growth + spaceLeft! : bytes.count
+            // In place (the dictionary's value is not copied out): a WAL segment here is a megabyte of reserved zeros.
+            if offset + kept > count { nodes[inode]!.current.append(contentsOf: repeatElement(0, count: offset + kept - count)) }
+            nodes[inode]!.current.replaceSubrange(offset..<(offset + kept), with: bytes.prefix(kept))
+            if full {
                 spaceLeft = 0
                 throw FileSystemError(call: "write", path: path, errno: ENOSPC)
             }
-            try spend(bytes.count, path: path)
-            nodes[inode]?.current += bytes
+            try spend(growth, path: path)
         }
     }
 
     fileprivate func sync(inode: Int, path: String) throws {
+        // Outside the lock: a held sync must not stop writes to the file meanwhile, as a real one does not.
+        beforeLogSync?()
         try locked {
             try countSync(path)
             let current = nodes[inode]?.current
@@ -239,16 +251,31 @@ private final class SimulatedAppendableFile: AppendableFile {
     let fileSystem: SimulatedFileSystem
     let inode: Int
     let path: String
+    private(set) var size: Int
+    private var length: Int
+    private let reservingAhead: Int
 
-    init(fileSystem: SimulatedFileSystem, inode: Int, path: String) {
+    init(fileSystem: SimulatedFileSystem, inode: Int, path: String, size: Int, reservingAhead: Int) {
         self.fileSystem = fileSystem
         self.inode = inode
         self.path = path
+        self.size = size
+        self.length = size
+        self.reservingAhead = reservingAhead
     }
 
-    func append(_ bytes: [UInt8]) throws { try fileSystem.append(bytes, inode: inode, path: path) }
+    /// As the real one: written at the end of what was appended, with zeros reserved after it.
+    func append(_ bytes: [UInt8]) throws {
+        try fileSystem.write(bytes, at: size, inode: inode, path: path)
+        size += bytes.count
+        length = max(length, size)
+        if reservingAhead > 0 && length - size < reservingAhead / 2,
+           (try? fileSystem.write([UInt8](repeating: 0, count: size + reservingAhead - length), at: length, inode: inode, path: path)) != nil {
+            length = size + reservingAhead
+        }
+    }
+
     func sync() throws { try fileSystem.sync(inode: inode, path: path) }
-    var size: Int { fileSystem.size(inode: inode) }
     func close() {}
     func writeBehind() throws { fileSystem.recordWriteBehind(path: path, size: size) }
 }

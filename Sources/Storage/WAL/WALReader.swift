@@ -1,5 +1,6 @@
-/// Reads one WAL segment and says how it ends: cleanly, with a torn tail (a crash mid-append), or with
-/// corruption (a bad record that good records follow).
+/// Reads one WAL segment and says how it ends: cleanly (at the end of the file, or where only the zeros reserved
+/// ahead of the records follow), with a torn tail (a crash mid-append), or with corruption (a bad record that good
+/// records follow).
 struct SegmentScan {
     enum Ending: Equatable {
         case clean
@@ -12,11 +13,18 @@ struct SegmentScan {
     var offsets: [Int] = []
     /// Where the last good record ends.
     var validBytes = 0
+    /// Zero bytes after the records, to the end: space the writer reserved and had not written yet.
+    var reservedBytes = 0
     var ending = Ending.clean
 
     init(bytes: [UInt8], segment: UInt64) {
         var offset = 0
         while offset < bytes.count {
+            // No record is zero bytes long: zeros to the end are the reserved space, and a clean end.
+            if bytes[offset] == 0, bytes[offset...].allSatisfy({ $0 == 0 }) {
+                reservedBytes = bytes.count - offset
+                return
+            }
             switch WALRecord.decode(bytes, at: offset) {
             case .record(let record, let next):
                 guard record.segment == segment else {

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Storage
+
+/// The writer decides and writes the next batch while the sync thread syncs the last one: nothing of either is
+/// answered or visible before it is on disk, answers keep their order, and a failed sync takes every batch written
+/// behind it down with it.
+@Suite struct PipelinedSyncTests {
+    /// A sync that waits until the test lets it go, and says when one has begun. (The test side polls: blocking a
+    /// thread of the concurrency pool could starve the very tasks it waits for.)
+    final class SyncGate: @unchecked Sendable {
+        private let release = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var holding = false
+        private var arrived = false
+        func hold() { lock.withLock { holding = true } }
+        func letGo() {
+            lock.withLock { holding = false }
+            release.signal()
+        }
+        /// On the sync thread.
+        func arrive() {
+            guard lock.withLock({ holding }) else { return }
+            lock.withLock { arrived = true }
+            release.wait()
+        }
+        func waitUntilASyncIsHeld() async throws {
+            while !lock.withLock({ arrived }) { try await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+
+    func heldStore() throws -> (URL, SimulatedFileSystem, ToyStore, SyncGate) {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let gate = SyncGate()
+        disk.beforeLogSync = { gate.arrive() }
+        return (folder, disk, try ToyStore.openToy(folder, fileSystem: disk), gate)
+    }
+
+    /// Polls the condition for up to five seconds.
+    func eventually(_ condition: () throws -> Bool) async throws -> Bool {
+        for _ in 0..<500 {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try condition()
+    }
+
+    @Test func theNextBatchIsWrittenWhileASyncIsOnItsWayAndNothingIsVisibleBeforeItsOwnSync() async throws {
+        let (folder, disk, store, gate) = try heldStore()
+        try await store.put("before", "1")
+        let segment = folder.path + "/wal/00000000000000000001.wal"
+        gate.hold()
+        let first = Task { try await store.put("a", "1") }
+        try await gate.waitUntilASyncIsHeld() // a's sync has begun and is held
+        let sizeWithA = try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).validBytes
+        let second = Task { try await store.put("b", "2") }
+        // b is decided and written behind a while a's sync is held...
+        #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).validBytes > sizeWithA })
+        // ...and neither is visible, since neither is on disk.
+        #expect(store.values == ["before": "1"])
+        gate.letGo()
+        try await first.value
+        try await second.value
+        #expect(store.values == ["before": "1", "a": "1", "b": "2"])
+        store.abandon()
+        disk.losePower()
+        #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1", "a": "1", "b": "2"])
+    }
+
+    @Test func aFailedSyncFailsTheBatchesWrittenBehindItAndCutsThemOff() async throws {
+        let (folder, disk, store, gate) = try heldStore()
+        try await store.put("before", "1")
+        let segment = folder.path + "/wal/00000000000000000001.wal"
+        let syncedRecords = try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count
+        gate.hold()
+        let first = Task { try await store.put("a", "1") }
+        try await gate.waitUntilASyncIsHeld()
+        let second = Task { try await store.put("b", "2") }
+        #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords + 2 })
+        disk.failSyncAfter = 0
+        gate.letGo()
+        await #expect(throws: StorageUnavailable.self) { try await first.value }
+        await #expect(throws: StorageUnavailable.self) { try await second.value }
+        #expect(store.values == ["before": "1"])
+        // Cut back to what was synced, so a restart does not bring back writes that were answered 503.
+        #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords })
+        store.abandon()
+        disk.failSyncAfter = nil
+        #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1"])
+    }
+
+    /// An answer that needs no record (an identical retry, a dry run, a refusal) waits for the batches ahead of it:
+    /// a retry must not be told "stored" before the write it repeats is on disk.
+    @Test func anAnswerWithoutARecordWaitsForTheSyncAheadOfIt() async throws {
+        let (_, _, store, gate) = try heldStore()
+        gate.hold()
+        let write = Task { try await store.put("a", "1") }
+        try await gate.waitUntilASyncIsHeld()
+        let answered = LockedFlag()
+        let retry = Task {
+            let seen = try await store.commit { state in CommitDecision<ToyState.Change, String?>.noWrite(state.values["a"]) }
+            answered.set()
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!answered.isSet, "answered while the write it saw was not yet on disk")
+        gate.letGo()
+        try await write.value
+        #expect(try await retry.value == "1")
+        store.abandon()
+    }
+
+    final class LockedFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
+}
