@@ -119,12 +119,16 @@ extension Store {
         return failure == nil ? last.endSize : nil
     }
 
+    /// `failure`: the sync of this batch or of one ahead of it failed. Then every caller of the batch is told storage
+    /// is unavailable, those refused by their checks too: a refusal decided against a change that never became
+    /// durable (a conflict with it) is no answer to give.
     private func answer(_ batch: WrittenBatch, failure: String?) {
         if let failure {
             for job in batch.jobs { job.fail(StorageUnavailable(reason: failure)) }
+            for (job, _) in batch.failures { job.fail(StorageUnavailable(reason: failure)) }
         } else {
             for answer in batch.answers { answer() }
+            for (job, error) in batch.failures { job.fail(error) }
         }
-        for (job, error) in batch.failures { job.fail(error) }
     }
 }

@@ -241,9 +241,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 logger.critical("WAL write failed; refusing writes until restart", metadata: ["error": "\(error)"])
                 enterReadOnly(reason)
                 nextSequence = firstSequence
-                for job in written.jobs { job.fail(StorageUnavailable(reason: reason)) }
-                for (job, error) in written.failures { job.fail(error) }
+                // Answered after the batches ahead of it (which fail too, unless their sync is already done), never
+                // before; and all of it as unavailable, its refusals too: they were decided on top of changes that
+                // are not durable.
                 cutUnsyncedTail()
+                for job in written.jobs + written.failures.map(\.0) { job.fail(StorageUnavailable(reason: reason)) }
                 return
             }
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
@@ -276,7 +278,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
 
     func rollSegment() throws {
         // The old segment's last batches are synced through its own descriptor before it closes.
-        _ = waitUntilSynced()
+        waitUntilSynced()
+        // A sync that failed meanwhile left unsynced records at the old segment's end: a segment begun behind them
+        // would make them damage in a segment that is not the last, and the cut after it would cut the wrong file.
+        condition.lock()
+        let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
+        condition.unlock()
+        if let readOnlyReason { throw StorageUnavailable(reason: readOnlyReason) }
         // The new segment opens first: should that fail (no descriptors, no room), the old one, still open, goes on
         // taking records. Closed first, its descriptor number was written through after the kernel had reused it.
         let first = nextSequence

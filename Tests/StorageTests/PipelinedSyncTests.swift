@@ -79,16 +79,70 @@ import TestSupport
         try await gate.waitUntilASyncIsHeld()
         let second = Task { try await store.put("b", "2") }
         #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords + 2 })
+        // One sync fails, a's: the next would succeed (Linux may well answer a second fdatasync after EIO with 0),
+        // and b, decided on top of a, must not be synced and acknowledged by it.
         disk.failSyncAfter = 0
+        disk.failingSyncs = 1
         gate.letGo()
         await #expect(throws: StorageUnavailable.self) { try await first.value }
         await #expect(throws: StorageUnavailable.self) { try await second.value }
+        #expect(disk.failSyncAfter == nil, "the one failing sync was used")
         #expect(store.values == ["before": "1"])
         // Cut back to what was synced, so a restart does not bring back writes that were answered 503.
         #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords })
         store.abandon()
-        disk.failSyncAfter = nil
+        disk.losePower()
         #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1"])
+    }
+
+    /// A segment is full after a batch whose sync then fails: no segment may begin behind its unsynced records (they
+    /// would be damage in a segment that is not the last), and the cut must take them off that segment.
+    @Test func aSyncFailingWhileTheSegmentRollsBeginsNoSegmentBehindIt() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let gate = SyncGate()
+        disk.beforeLogSync = { gate.arrive() }
+        var options = ToyStore.toyOptions
+        options.segmentMaxBytes = 1 // a roll after every batch
+        let store = try ToyStore.openToy(folder, fileSystem: disk, options: options)
+        try await store.put("before", "1")
+        let wal = folder.path + "/wal"
+        let segments = try disk.list(wal)
+        gate.hold()
+        let write = Task { try await store.put("a", "1") }
+        try await gate.waitUntilASyncIsHeld() // a is written; the writer waits for its sync to roll
+        disk.failSyncAfter = 0
+        disk.failingSyncs = 1
+        gate.letGo()
+        await #expect(throws: StorageUnavailable.self) { try await write.value }
+        #expect(try await eventually { try disk.list(wal).count == segments.count })
+        store.abandon()
+        #expect(try disk.list(wal) == segments, "no segment begun behind a failed sync")
+        let last = try #require(segments.last)
+        #expect(SegmentScan(bytes: [UInt8](try disk.readFile(wal + "/" + last)), segment: UInt64(last.prefix(20)) ?? 0).records.isEmpty,
+                "a's record cut off the segment it was written to")
+        #expect(try ToyStore.openToy(folder, fileSystem: disk, options: options).values == ["before": "1"])
+    }
+
+    /// A batch the disk refuses is answered after the batches ahead of it, not before them.
+    @Test func aFailedWriteIsAnsweredAfterTheBatchesAheadOfIt() async throws {
+        let (_, disk, store, gate) = try heldStore()
+        gate.hold()
+        let first = Task { try await store.put("a", "1") }
+        try await gate.waitUntilASyncIsHeld()
+        disk.spaceLeft = 0
+        let answered = LockedFlag()
+        let big = Task {
+            defer { answered.set() }
+            try await store.put("big", String(repeating: "x", count: ToyStore.toyOptions.segmentReserveBytes * 2))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!answered.isSet, "answered while the batch ahead of it waited for its sync")
+        gate.letGo()
+        try await first.value
+        await #expect(throws: StorageUnavailable.self) { try await big.value }
+        #expect(store.values == ["a": "1"])
+        store.abandon()
     }
 
     /// An answer that needs no record (an identical retry, a dry run, a refusal) waits for the batches ahead of it:

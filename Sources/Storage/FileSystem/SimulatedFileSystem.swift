@@ -23,13 +23,27 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
 
     /// Syncs (file or log) performed so far.
     public private(set) var syncCount = 0
-    /// The next sync that fails with EIO is the `failSyncAt`-th from now (nil: none).
-    public var failSyncAfter: Int?
+    /// The next sync that fails with EIO is the `failSyncAfter`-th from now (nil: none); with `failingSyncs` in a
+    /// row (nil: every one from then on).
+    public var failSyncAfter: Int? {
+        get { locked { failSyncAfterValue } }
+        set { locked { failSyncAfterValue = newValue } }
+    }
+    public var failingSyncs: Int? {
+        get { locked { failingSyncsValue } }
+        set { locked { failingSyncsValue = newValue } }
+    }
+    private var failSyncAfterValue: Int?
+    private var failingSyncsValue: Int?
     /// Bytes that may still be written before writes fail with ENOSPC (nil: unlimited).
     public var spaceLeft: Int?
     /// Called at the start of every sync of a file open for appending (a WAL segment), before it takes effect:
     /// a test holds a sync there to see what happens while one is on its way.
-    public var beforeLogSync: (@Sendable () -> Void)?
+    public var beforeLogSync: (@Sendable () -> Void)? {
+        get { locked { beforeLogSyncValue } }
+        set { locked { beforeLogSyncValue = newValue } }
+    }
+    private var beforeLogSyncValue: (@Sendable () -> Void)?
     /// Each `writeBehind` asked of a file: its path and its size then. (It changes nothing simulated: no page cache.)
     public private(set) var writeBehinds: [(path: String, size: Int)] = []
 
@@ -130,9 +144,15 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
 
     private func countSync(_ path: String) throws {
         syncCount += 1
-        if let after = failSyncAfter {
-            if after <= 0 { throw FileSystemError(call: "fsync", path: path, errno: EIO) }
-            failSyncAfter = after - 1
+        if let after = failSyncAfterValue {
+            if after <= 0 {
+                if let failing = failingSyncsValue {
+                    failingSyncsValue = failing - 1
+                    if failing <= 1 { failSyncAfterValue = nil; failingSyncsValue = nil }
+                }
+                throw FileSystemError(call: "fsync", path: path, errno: EIO)
+            }
+            failSyncAfterValue = after - 1
         }
     }
 
