@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""What a WAL batch's fdatasync costs on this disk: appending to a growing file (as the WAL does now) against
-overwriting a file zero-filled beforehand (the size, and so the inode, no longer changes with each sync).
+"""What a WAL batch's fdatasync costs on this disk: appending to a growing file (as the WAL did) against
+overwriting a file zero-filled beforehand (the size, and so the inode, no longer changes with each sync: what
+the WAL now does, within the zeros a segment reserves ahead of its records).
 
 Run by hand: python3 benchmarks/wal-fsync.py [--dir DIR] [--syncs N] [--batch BYTES]
 DIR must be on the disk the data folder uses (default: a temporary folder beside this script's repository).
