@@ -78,6 +78,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             // whole WAL, acknowledged records and all.
             try fileSystem.syncDirectory(folder)
         }
+        // What was replayed may be in the page cache only (a killed process's last batch): synced before any record
+        // says it is, or a power cut could lose it behind records claiming it was synced.
+        if segment.size > 0 { try segment.sync() }
         // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
         self.bytesSinceCheckpoint = recovered.walBytes
         self.syncedSize = segment.size
@@ -186,13 +189,14 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             let batch = Array(queue.prefix(options.maxBatchRecords))
             queue.removeFirst(batch.count)
             let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
+            let durable = publishedSequence
             condition.unlock()
 
             if let readOnlyReason {
                 cutUnsyncedTail()
                 for job in batch { job.fail(StorageUnavailable(reason: readOnlyReason)) }
             } else if !batch.isEmpty {
-                commitBatch(batch)
+                commitBatch(batch, durable: durable)
             }
             startCheckpointIfDue()
         }
@@ -207,7 +211,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// Decides each job against the working state, applies and encodes its change, writes the batch's records with
     /// one `write` and hands the batch to the sync thread, which answers it once it is on disk. The next batch is
     /// decided meanwhile: the writer never waits for the disk.
-    private func commitBatch(_ batch: [CommitJob<State>]) {
+    /// `durable`: the last record known synced; each record says so (see `WALRecord`).
+    private func commitBatch(_ batch: [CommitJob<State>], durable: UInt64) {
         var written = WrittenBatch()
         var bytes: [UInt8] = []
         let firstSequence = nextSequence
@@ -220,7 +225,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                         throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
                     }
                     try working.apply(change)
-                    WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
+                    WALRecord.append(sequence: nextSequence, segment: segmentFirst, durable: durable, payload: payload, to: &bytes)
                     nextSequence += 1
                     written.answers.append(finish)
                     written.jobs.append(job)
