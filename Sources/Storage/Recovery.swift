@@ -96,6 +96,8 @@ enum Recovery {
                     throw StoreError.corruption(file: path, offset: offset, reason: "\(reason) in a segment that is not the last")
                 }
                 notes.append("torn tail in \(path) at offset \(offset) (\(reason)): \(bytes.count - offset) bytes would be cut")
+                // The copy keeps the torn bytes without the reserved zeros that follow them: a megabyte of nothing.
+                let kept = max(offset, (bytes.lastIndex { $0 != 0 } ?? offset) + 1)
                 repairs.append {
                     // A second cut in the same segment keeps the first one's bytes: `.broken`, `.broken.2`, …
                     var copy = path + ".broken"
@@ -104,16 +106,14 @@ enum Recovery {
                         number += 1
                         copy = path + ".broken.\(number)"
                     }
-                    // Without the reserved zeros that follow the torn bytes: a megabyte of nothing.
-                    let end = max(offset, (bytes.lastIndex { $0 != 0 } ?? offset) + 1)
-                    try fs.writeFile(copy, Data(bytes[offset..<end]))
+                    try fs.writeFile(copy, Data(bytes[offset..<kept]))
                     try fs.syncFile(copy)
                     try fs.truncate(path, to: offset)
                     try fs.syncFile(path)
                     try fs.syncDirectory(walFolder)
                     logger.warning("cut a torn WAL tail (a write interrupted by a crash; it was never acknowledged)",
-                                   metadata: ["file": "\(path)", "offset": "\(offset)", "bytes": "\(bytes.count - offset)",
-                                              "copy": "\(copy)"])
+                                   metadata: ["file": "\(path)", "offset": "\(offset)", "bytes": "\(kept - offset)",
+                                              "zeros": "\(bytes.count - kept)", "copy": "\(copy)"])
                 }
             }
             // A segment's records are consecutive (the scan checked): only the first one after the snapshot can

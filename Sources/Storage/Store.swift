@@ -294,6 +294,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         // taking records. Closed first, its descriptor number was written through after the kernel had reused it.
         let first = nextSequence
         let next = try fileSystem.openForAppend(Self.segmentPath(walFolder: walFolder, first), reservingAhead: options.segmentReserveBytes)
+        // A closed segment's reserve would never be written into: its zeros go (unsynced: should a power cut bring
+        // them back, they are a clean end still). Kept, they took ten times the records' room with small segments.
+        try? fileSystem.truncate(Self.segmentPath(walFolder: walFolder, segmentFirst), to: segment.size)
         segment.close()
         segment = next
         segmentFirst = first

@@ -336,6 +336,23 @@ import TestSupport
         #expect(try records(of: segment).count > recordBytes)
     }
 
+    /// A closed segment is never written into again: its reserve goes, or small segments took ten times their
+    /// records' room on disk.
+    @Test func aClosedSegmentIsCutBackToItsRecords() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        var options = ToyStore.toyOptions
+        options.segmentMaxBytes = 1 // a new segment after every batch
+        let store = try ToyStore.openToy(folder, options: options)
+        for index in 0..<4 { try await store.put("k\(index)", "v") }
+        let segments = try walFiles(folder)
+        #expect(segments.count >= 4)
+        for closed in segments.dropLast() {
+            #expect(try Data(contentsOf: closed).count == records(of: closed).count, "\(closed.lastPathComponent)")
+        }
+        store.abandon()
+        #expect(try ToyStore.openToy(folder, options: options).values.count == 4)
+    }
+
     @Test func zerosWhereARecordWasThenGoodRecordsAreCorruption() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let store = try ToyStore.openToy(folder)
