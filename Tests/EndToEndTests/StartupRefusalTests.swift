@@ -60,8 +60,8 @@ import TestSupport
         try #require(starts.count >= 3, "\(starts.count) records in \(segment.path)")
         let damaged = starts[starts.count / 2]
         let next = starts[starts.count / 2 + 1]
-        // A byte of the payload, well past the 33 bytes of length and header.
-        bytes[(damaged + 33 + next) / 2] ^= 0x10
+        // A byte of the payload, well past the 25 bytes of length and header.
+        bytes[(damaged + 25 + next) / 2] ^= 0x10
         try bytes.write(to: segment)
         let before = try contents(folder)
 

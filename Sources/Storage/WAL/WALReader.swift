@@ -52,23 +52,17 @@ struct SegmentScan {
         }
     }
 
-    /// The bad record at `offset` would have had sequence `expected`. With no good record of this segment after it,
-    /// it is a torn tail. With one, it is corruption, unless it has the shape of a write a power cut lost: a whole
-    /// 512-byte sector of zeros where records were (no record holds such a run; a lost page reads as the zeros the
-    /// segment reserved, or as a hole) while every good record after it was written before it was synced (their
-    /// `durable` is below `expected`; type-1 records do not say, so they count as synced). Then none of it was
-    /// acknowledged, and it is a torn tail too. A flipped bit or garbage is always corruption.
+    /// The bad record at `offset` would have had sequence `expected`. It is damage to synced data (corruption) when a
+    /// good record of this segment after it was written once `expected` was synced (its `durable` says so), or is of
+    /// the type that does not say (then any good record after it counts, as before that field existed). Otherwise the
+    /// power cut or crash came before it was synced: a torn tail, however the lost bytes read now (zeros where a
+    /// page never reached the disk before a later one that did), and never an acknowledged record.
     private static func judge(_ bytes: [UInt8], at offset: Int, segment: UInt64, expected: UInt64, reason: String) -> Ending {
         var candidate = offset + 1
-        var firstGood: Int?
         while candidate + WALRecord.legacyHeaderSize <= bytes.count {
             // Cheap filter before the checksum: the segment field must match.
             if bytes.readLittleEndianUInt64(at: candidate + 17) == segment,
                case .record(let record, let next) = WALRecord.decode(bytes, at: candidate) {
-                if firstGood == nil {
-                    firstGood = candidate
-                    guard hasZeroSector(bytes[offset..<candidate]) else { return .corrupt(at: offset, reason: reason) }
-                }
                 if record.durable.map({ $0 >= expected }) ?? true { return .corrupt(at: offset, reason: reason) }
                 candidate = next
                 continue
@@ -76,17 +70,5 @@ struct SegmentScan {
             candidate += 1
         }
         return .torn(at: offset, reason: reason)
-    }
-
-    static let sectorSize = 512
-
-    /// A sector-aligned run of `sectorSize` zeros within `bytes` (file offsets).
-    private static func hasZeroSector(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var start = (bytes.startIndex + sectorSize - 1) / sectorSize * sectorSize
-        while start + sectorSize <= bytes.endIndex {
-            if bytes[start..<(start + sectorSize)].allSatisfy({ $0 == 0 }) { return true }
-            start += sectorSize
-        }
-        return false
     }
 }
