@@ -70,6 +70,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         if let last = recovered.lastSegment {
             self.segmentFirst = last
             self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", last), reservingAhead: options.segmentReserveBytes)
+            // A process killed inside a segment roll may have left the newest segment's entry unsynced: records
+            // acknowledged into it now must not vanish with the entry at a power cut.
+            try fileSystem.syncDirectory(folder + "/wal")
         } else {
             self.segmentFirst = recovered.lastSequence + 1
             self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst), reservingAhead: options.segmentReserveBytes)
@@ -78,9 +81,6 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             // whole WAL, acknowledged records and all.
             try fileSystem.syncDirectory(folder)
         }
-        // What was replayed may be in the page cache only (a killed process's last batch): synced before any record
-        // says it is, or a power cut could lose it behind records claiming it was synced.
-        if segment.size > 0 { try segment.sync() }
         // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
         self.bytesSinceCheckpoint = recovered.walBytes
         self.syncedSize = segment.size
@@ -189,14 +189,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             let batch = Array(queue.prefix(options.maxBatchRecords))
             queue.removeFirst(batch.count)
             let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
-            let durable = publishedSequence
             condition.unlock()
 
             if let readOnlyReason {
                 cutUnsyncedTail()
                 for job in batch { job.fail(StorageUnavailable(reason: readOnlyReason)) }
             } else if !batch.isEmpty {
-                commitBatch(batch, durable: durable)
+                commitBatch(batch)
             }
             startCheckpointIfDue()
         }
@@ -211,8 +210,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// Decides each job against the working state, applies and encodes its change, writes the batch's records with
     /// one `write` and hands the batch to the sync thread, which answers it once it is on disk. The next batch is
     /// decided meanwhile: the writer never waits for the disk.
-    /// `durable`: the last record known synced; each record says so (see `WALRecord`).
-    private func commitBatch(_ batch: [CommitJob<State>], durable: UInt64) {
+    private func commitBatch(_ batch: [CommitJob<State>]) {
         var written = WrittenBatch()
         var bytes: [UInt8] = []
         let firstSequence = nextSequence
@@ -225,7 +223,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                         throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
                     }
                     try working.apply(change)
-                    WALRecord.append(sequence: nextSequence, segment: segmentFirst, durable: durable, payload: payload, to: &bytes)
+                    WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
                     nextSequence += 1
                     written.answers.append(finish)
                     written.jobs.append(job)

@@ -1,6 +1,6 @@
 /// Reads one WAL segment and says how it ends: cleanly (at the end of the file, or where only the zeros reserved
-/// ahead of the records follow), with a torn tail (a crash mid-append, or a power cut that lost bytes not yet
-/// synced), or with corruption (a bad record that a later good record says was synced).
+/// ahead of the records follow), with a torn tail (a crash mid-append), or with corruption (a bad record that good
+/// records follow).
 struct SegmentScan {
     enum Ending: Equatable {
         case clean
@@ -19,9 +19,6 @@ struct SegmentScan {
 
     init(bytes: [UInt8], segment: UInt64) {
         var offset = 0
-        func judged(_ reason: String) -> Ending {
-            Self.judge(bytes, at: offset, segment: segment, expected: records.last.map { $0.sequence + 1 } ?? segment, reason: reason)
-        }
         while offset < bytes.count {
             // No record is zero bytes long: zeros to the end are the reserved space, and a clean end.
             if bytes[offset] == 0, bytes[offset...].allSatisfy({ $0 == 0 }) {
@@ -31,7 +28,7 @@ struct SegmentScan {
             switch WALRecord.decode(bytes, at: offset) {
             case .record(let record, let next):
                 guard record.segment == segment else {
-                    ending = judged("record of segment \(record.segment)")
+                    ending = Self.judge(bytes, at: offset, segment: segment, reason: "record of segment \(record.segment)")
                     return
                 }
                 if let last = records.last, record.sequence != last.sequence + 1 {
@@ -43,29 +40,23 @@ struct SegmentScan {
                 offset = next
                 validBytes = next
             case .incomplete:
-                ending = judged("partial record")
+                ending = Self.judge(bytes, at: offset, segment: segment, reason: "partial record")
                 return
             case .invalid(let reason):
-                ending = judged(reason)
+                ending = Self.judge(bytes, at: offset, segment: segment, reason: reason)
                 return
             }
         }
     }
 
-    /// The bad record at `offset` would have had sequence `expected`. It is damage to synced data (corruption) when a
-    /// good record of this segment after it was written once `expected` was synced (its `durable` says so), or is of
-    /// the type that does not say (then any good record after it counts, as before that field existed). Otherwise the
-    /// power cut or crash came before it was synced: a torn tail, however the lost bytes read now (zeros where a
-    /// page never reached the disk before a later one that did), and never an acknowledged record.
-    private static func judge(_ bytes: [UInt8], at offset: Int, segment: UInt64, expected: UInt64, reason: String) -> Ending {
+    /// A bad record is a torn tail only when no good record of this segment follows it.
+    private static func judge(_ bytes: [UInt8], at offset: Int, segment: UInt64, reason: String) -> Ending {
         var candidate = offset + 1
-        while candidate + WALRecord.legacyHeaderSize <= bytes.count {
+        while candidate + WALRecord.headerSize <= bytes.count {
             // Cheap filter before the checksum: the segment field must match.
             if bytes.readLittleEndianUInt64(at: candidate + 17) == segment,
-               case .record(let record, let next) = WALRecord.decode(bytes, at: candidate) {
-                if record.durable.map({ $0 >= expected }) ?? true { return .corrupt(at: offset, reason: reason) }
-                candidate = next
-                continue
+               case .record = WALRecord.decode(bytes, at: candidate) {
+                return .corrupt(at: offset, reason: reason)
             }
             candidate += 1
         }

@@ -1,48 +1,39 @@
 import CZlib
 import Foundation
 
-/// One WAL record: `length | checksum | type | sequence | segment | [durable] | payload`.
+/// One WAL record: `length | checksum | type | sequence | segment | payload`.
 ///
 /// - `length` (u32 LE): bytes after the length field.
-/// - `checksum` (u32 LE): CRC-32 (zlib) of everything after it: type, sequence, segment, durable, payload.
-/// - `type` (u8): 2 = change with `durable`; 1 = change without it (written before it existed; still read).
+/// - `checksum` (u32 LE): CRC-32 (zlib) of everything after it: type, sequence, segment, payload.
+/// - `type` (u8): 1 = change.
 /// - `sequence` (u64 LE): grows by one per record, across segments.
 /// - `segment` (u64 LE): the first sequence number of the segment the record was written to, so bytes of an
 ///   old segment can never replay as part of another.
-/// - `durable` (u64 LE, type 2): every record up to this sequence number was synced before this one was written.
-///   After a power cut it tells a record lost before it was synced (a torn tail, whatever follows it) from damage
-///   to one that was synced (corruption).
 /// - `payload`: the change as JSON.
 struct WALRecord: Equatable {
-    static let headerSize = 4 + 4 + 1 + 8 + 8 + 8
-    /// A type-1 record's header, without `durable`.
-    static let legacyHeaderSize = headerSize - 8
-    static let changeType: UInt8 = 2
-    static let legacyChangeType: UInt8 = 1
+    static let headerSize = 4 + 4 + 1 + 8 + 8
+    static let changeType: UInt8 = 1
     /// Larger lengths are damage, not data: no change comes near this.
     static let maxPayload = 64 << 20
 
     var sequence: UInt64
     var segment: UInt64
-    /// Nil in a type-1 record.
-    var durable: UInt64? = 0
     var payload: [UInt8]
 
     func encoded() -> [UInt8] {
         var bytes: [UInt8] = []
-        Self.append(sequence: sequence, segment: segment, durable: durable ?? 0, payload: payload, to: &bytes)
+        Self.append(sequence: sequence, segment: segment, payload: payload, to: &bytes)
         return bytes
     }
 
     /// Appends the record's bytes to `bytes`: a batch's records go into one buffer without copies of their own.
-    static func append(sequence: UInt64, segment: UInt64, durable: UInt64, payload: [UInt8], to bytes: inout [UInt8]) {
+    static func append(sequence: UInt64, segment: UInt64, payload: [UInt8], to bytes: inout [UInt8]) {
         let start = bytes.count
         bytes.appendLittleEndian(UInt32(headerSize - 4 + payload.count))
         bytes.appendLittleEndian(UInt32(0)) // the checksum, once the bytes it covers are in place
         bytes.append(changeType)
         bytes.appendLittleEndian(sequence)
         bytes.appendLittleEndian(segment)
-        bytes.appendLittleEndian(durable)
         bytes.append(contentsOf: payload)
         let checksum = Checksum.crc32(bytes[(start + 8)...])
         withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange((start + 4)..<(start + 8), with: $0) }
@@ -59,22 +50,16 @@ struct WALRecord: Equatable {
     static func decode(_ bytes: [UInt8], at offset: Int) -> Decoded {
         guard bytes.count - offset >= 4 else { return .incomplete }
         let length = Int(bytes.readLittleEndianUInt32(at: offset))
-        guard length >= legacyHeaderSize - 4, length - (legacyHeaderSize - 4) <= maxPayload else { return .invalid("bad length \(length)") }
+        guard length >= headerSize - 4, length - (headerSize - 4) <= maxPayload else { return .invalid("bad length \(length)") }
         guard bytes.count - offset - 4 >= length else { return .incomplete }
         let stored = bytes.readLittleEndianUInt32(at: offset + 4)
         let body = bytes[(offset + 8)..<(offset + 4 + length)]
         guard Checksum.crc32(body) == stored else { return .invalid("checksum mismatch") }
+        guard body.first == changeType else { return .invalid("unknown record type") }
         let start = body.startIndex
-        let durable: UInt64?
-        switch body.first {
-        case changeType where length >= headerSize - 4: durable = bytes.readLittleEndianUInt64(at: start + 17)
-        case legacyChangeType: durable = nil
-        default: return .invalid("unknown record type")
-        }
         let record = WALRecord(sequence: bytes.readLittleEndianUInt64(at: start + 1),
                                segment: bytes.readLittleEndianUInt64(at: start + 9),
-                               durable: durable,
-                               payload: Array(body[(start + (durable == nil ? 17 : 25))...]))
+                               payload: Array(body[(start + 17)...]))
         return .record(record, next: offset + 4 + length)
     }
 }
