@@ -132,4 +132,21 @@ import TestSupport
         #expect(reopened.values["log"] == expected(30))
         reopened.abandon()
     }
+
+    /// A process killed inside a segment roll leaves the new segment with an entry that was never synced. The next
+    /// start appends to it: its entry must be made durable before anything acknowledged goes there.
+    @Test func aSegmentLeftByAKilledRollHasItsEntrySyncedBeforeItTakesAcknowledgedRecords() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk)
+        for index in 0..<3 { try await store.put("k\(index)", "v") }
+        store.abandon()
+        // The roll's first step, and nothing after it: the segment exists, its folder was not synced.
+        _ = try disk.openForAppend(folder.path + "/wal/" + String(format: "%020llu.wal", 4))
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
+        try await reopened.put("acked", "v")
+        reopened.abandon()
+        disk.losePower()
+        #expect(try ToyStore.openToy(folder, fileSystem: disk).values["acked"] == "v")
+    }
 }
