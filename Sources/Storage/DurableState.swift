@@ -73,6 +73,9 @@ public struct MigrationFile: Sendable, Equatable {
 public enum StorageHealth: Sendable, Equatable {
     case writable
     case readOnly(reason: String)
+
+    /// Why writes are refused; nil while writable.
+    var readOnlyReason: String? { if case .readOnly(let reason) = self { reason } else { nil } }
 }
 
 /// Thrown by `Store.commit` when the change could not be made durable; the API answers 503.

@@ -67,16 +67,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.lastCheckpointSequence = recovered.snapshotSequence
         self.lastSnapshotBytes = recovered.snapshotBytes
         self.recordsSinceCheckpoint = Int(recovered.lastSequence - recovered.snapshotSequence)
-        if let last = recovered.lastSegment {
-            self.segmentFirst = last
-            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", last), reservingAhead: options.segmentReserveBytes)
-            // A process killed inside a segment roll may have left the newest segment's entry unsynced: records
-            // acknowledged into it now must not vanish with the entry at a power cut.
-            try fileSystem.syncDirectory(folder + "/wal")
-        } else {
-            self.segmentFirst = recovered.lastSequence + 1
-            self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst), reservingAhead: options.segmentReserveBytes)
-            try fileSystem.syncDirectory(folder + "/wal")
+        self.segmentFirst = recovered.lastSegment ?? recovered.lastSequence + 1
+        self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst),
+                                                    reservingAhead: options.segmentReserveBytes)
+        // The segment's entry, new or left by a process killed inside a roll: records acknowledged into it must not
+        // vanish with an unsynced entry at a power cut.
+        try fileSystem.syncDirectory(folder + "/wal")
+        if recovered.lastSegment == nil {
             // A new folder's `wal/` entry too: without it a power cut before the first checkpoint could take the
             // whole WAL, acknowledged records and all.
             try fileSystem.syncDirectory(folder)
@@ -188,7 +185,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             }
             let batch = Array(queue.prefix(options.maxBatchRecords))
             queue.removeFirst(batch.count)
-            let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
+            let readOnlyReason = healthState.readOnlyReason
             condition.unlock()
 
             if let readOnlyReason {
@@ -202,10 +199,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     }
 
     /// Read-only since a write or a sync failed, and the segment not yet cut back (read under `condition`).
-    private var mustCutTail: Bool {
-        if case .readOnly = healthState { return !tailCut }
-        return false
-    }
+    private var mustCutTail: Bool { healthState.readOnlyReason != nil && !tailCut }
 
     /// Decides each job against the working state, applies and encodes its change, writes the batch's records with
     /// one `write` and hands the batch to the sync thread, which answers it once it is on disk. The next batch is
@@ -285,7 +279,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         // A sync that failed meanwhile left unsynced records at the old segment's end: a segment begun behind them
         // would make them damage in a segment that is not the last, and the cut after it would cut the wrong file.
         condition.lock()
-        let readOnlyReason: String? = if case .readOnly(let reason) = healthState { reason } else { nil }
+        let readOnlyReason = healthState.readOnlyReason
         condition.unlock()
         if let readOnlyReason { throw StorageUnavailable(reason: readOnlyReason) }
         // The new segment opens first: should that fail (no descriptors, no room), the old one, still open, goes on

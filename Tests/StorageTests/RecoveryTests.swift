@@ -5,15 +5,6 @@ import TestSupport
 
 /// CHECKLISTS.md, Storage 2–4: torn tails are cut, corruption in the middle refuses to open.
 @Suite struct RecoveryTests {
-    /// Writes `count` records and stops as a killed process would.
-    func crashedFolder(records count: Int) async throws -> URL {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        let store = try ToyStore.openToy(folder)
-        for index in 0..<count { try await store.put("k\(index)", "value-\(index)") }
-        store.abandon()
-        return folder
-    }
-
     func copy(_ folder: URL) throws -> URL {
         let target = try RepositoryPaths.makeTemporaryFolder("store-copy").appendingPathComponent("data")
         try FileManager.default.copyItem(at: folder, to: target)
@@ -22,7 +13,7 @@ import TestSupport
     }
 
     @Test func everythingAcknowledgedSurvivesACrash() async throws {
-        let folder = try await crashedFolder(records: 50)
+        let folder = try await crashedToyFolder(records: 50)
         let reopened = try ToyStore.openToy(folder)
         #expect(reopened.values.count == 50)
         #expect(reopened.values["k49"] == "value-49")
@@ -30,7 +21,7 @@ import TestSupport
     }
 
     @Test func tornTailAtEveryOffsetOfTheLastRecordIsCutAndTheNextAppendSurvives() async throws {
-        let folder = try await crashedFolder(records: 5)
+        let folder = try await crashedToyFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
         #expect(try Data(contentsOf: segment).count >= ToyStore.toyOptions.segmentReserveBytes, "zeros reserved after the records")
         let bytes = try records(of: segment)
@@ -59,7 +50,7 @@ import TestSupport
 
     /// The bytes a cut removes are kept for inspection, a second cut's beside the first's, never over them.
     @Test func aSecondTornTailInTheSameSegmentKeepsTheFirstCopy() async throws {
-        let folder = try await crashedFolder(records: 5)
+        let folder = try await crashedToyFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
         let bytes = try records(of: segment)
         try bytes.dropLast(3).write(to: segment)
@@ -75,7 +66,7 @@ import TestSupport
 
     /// Cutting a torn tail drops bytes: the operator must be told, at warning level, which file, where and how much.
     @Test func cuttingATornTailLogsAWarningNamingTheFileAndOffset() async throws {
-        let folder = try await crashedFolder(records: 5)
+        let folder = try await crashedToyFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
         let bytes = try records(of: segment)
         let cut = bytes.count - 3 // the last record loses its last three bytes
@@ -95,7 +86,7 @@ import TestSupport
     }
 
     @Test func zeroFilledTailIsTreatedAsTorn() async throws {
-        let folder = try await crashedFolder(records: 5)
+        let folder = try await crashedToyFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
         var bytes = try records(of: segment)
         // A zeroed last "sector" over the final record, then extra zeros.
@@ -111,7 +102,7 @@ import TestSupport
     }
 
     @Test func aFlippedBitInAMiddleRecordRefusesToOpenAndChangesNothing() async throws {
-        let folder = try await crashedFolder(records: 10)
+        let folder = try await crashedToyFolder(records: 10)
         let segment = try #require(try walFiles(folder).last)
         var bytes = try Data(contentsOf: segment)
         let middle = try records(of: segment).count / 2
@@ -135,7 +126,7 @@ import TestSupport
     /// Open repairs a folder only once all of it checks out: a stray temporary folder (a checkpoint cut short)
     /// beside corruption is not removed either, so the folder the operator copies aside is the one that failed.
     @Test func aRefusedOpenRepairsNothing() async throws {
-        let folder = try await crashedFolder(records: 10)
+        let folder = try await crashedToyFolder(records: 10)
         let stray = folder.appendingPathComponent(Snapshot.name(3) + ".tmp")
         try FileManager.default.createDirectory(at: stray, withIntermediateDirectories: false)
         try Data("{}".utf8).write(to: stray.appendingPathComponent("values.json"))
@@ -177,10 +168,7 @@ import TestSupport
     /// The repair path truncates at the offset `verify` names: for a record that does not apply (a change kind an
     /// older binary does not know) it named offset 0, and following the docs would have cut the whole segment.
     @Test func aRecordThatDoesNotApplyIsNamedAtItsOwnOffset() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        let store = try ToyStore.openToy(folder)
-        for index in 0..<5 { try await store.put("k\(index)", "v") }
-        store.abandon()
+        let folder = try await crashedToyFolder(records: 5)
         let segment = folder.appendingPathComponent("wal/00000000000000000001.wal")
         let good = try records(of: segment)
         let unknown = WALRecord(sequence: 6, segment: 1, payload: Array(#"{"futureChange": {"x": 1}}"#.utf8)).encoded()
@@ -315,10 +303,7 @@ import TestSupport
 /// records follow them.
 @Suite struct ReservedZerosTests {
     @Test func zerosAfterTheRecordsAreACleanEndCutBackAtOpenSoThatAppendsFollowTheRecords() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        let store = try ToyStore.openToy(folder)
-        for index in 0..<5 { try await store.put("k\(index)", "v") }
-        store.abandon()
+        let folder = try await crashedToyFolder(records: 5)
         let segment = try #require(try walFiles(folder).last)
         let recordBytes = try records(of: segment).count
         let reserve = ToyStore.toyOptions.segmentReserveBytes
@@ -354,10 +339,7 @@ import TestSupport
     }
 
     @Test func zerosWhereARecordWasThenGoodRecordsAreCorruption() async throws {
-        let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        let store = try ToyStore.openToy(folder)
-        for index in 0..<6 { try await store.put("k\(index)", "v") }
-        store.abandon()
+        let folder = try await crashedToyFolder(records: 6)
         let segment = try #require(try walFiles(folder).last)
         var bytes = try records(of: segment)
         let scan = SegmentScan(bytes: [UInt8](bytes), segment: 1)

@@ -79,6 +79,15 @@ extension Store where State == ToyState {
     var values: [String: String] { read { $0.values } }
 }
 
+/// A folder where `count` values were written, left as a killed process leaves it.
+func crashedToyFolder(records count: Int) async throws -> URL {
+    let folder = try RepositoryPaths.makeTemporaryFolder("store")
+    let store = try ToyStore.openToy(folder)
+    for index in 0..<count { try await store.put("k\(index)", "value-\(index)") }
+    store.abandon()
+    return folder
+}
+
 /// A segment's records, without the zeros the writer reserves after them.
 func records(of segment: URL) throws -> Data {
     let bytes = try Data(contentsOf: segment)

@@ -44,6 +44,29 @@ public protocol AppendableFile: AnyObject {
     func writeBehind() throws
 }
 
+/// The zeros an appendable file keeps after what was appended (`openForAppend(_:reservingAhead:)`): when a top-up
+/// is due and how many zeros it writes. One policy for the real file and the simulated one.
+struct ZeroReserve {
+    let ahead: Int
+    /// The file's length: what was appended, then the zeros after it.
+    private(set) var length: Int
+
+    init(ahead: Int, length: Int) {
+        self.ahead = ahead
+        self.length = length
+    }
+
+    /// After an append that ends at `end`: the zeros to write at `length` when fewer than half a reserve are left.
+    mutating func topUp(after end: Int) -> [UInt8]? {
+        length = max(length, end)
+        guard ahead > 0, length - end < ahead / 2 else { return nil }
+        return [UInt8](repeating: 0, count: end + ahead - length)
+    }
+
+    /// `count` zeros of a top-up reached the file (a failed or short write is no error: the file just grows).
+    mutating func wrote(_ count: Int) { length += max(0, count) }
+}
+
 extension AppendableFile {
     public func writeBehind() throws {}
 }

@@ -120,16 +120,13 @@ final class PosixAppendableFile: AppendableFile {
     let descriptor: Int32
     let path: String
     private(set) var size: Int
-    /// The file's length: `size` plus the zeros reserved after it.
-    private var length: Int
-    private let reservingAhead: Int
+    private var reserve: ZeroReserve
 
     init(descriptor: Int32, path: String, size: Int, reservingAhead: Int) {
         self.descriptor = descriptor
         self.path = path
         self.size = size
-        self.length = size
-        self.reservingAhead = reservingAhead
+        self.reserve = ZeroReserve(ahead: reservingAhead, length: size)
     }
 
     /// A closed file's descriptor number may already belong to another file or a socket: never written through.
@@ -141,16 +138,11 @@ final class PosixAppendableFile: AppendableFile {
         try checkOpen("write")
         try bytes.withUnsafeBytes { try PosixFileSystem.writeAll(descriptor, $0, at: size, path: path) }
         size += bytes.count
-        length = max(length, size)
-        if reservingAhead > 0 && length - size < reservingAhead / 2 { reserve() }
-    }
-
-    /// Zeros up to `reservingAhead` past the end, written (not fallocate'd: an allocated, unwritten extent is
-    /// converted at its first write, a metadata change again). Best effort: on a full disk the file just grows.
-    private func reserve() {
-        let zeros = [UInt8](repeating: 0, count: size + reservingAhead - length)
-        let written = zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(length)) }
-        if written > 0 { length += written }
+        // Zeros written, not fallocate'd: an allocated, unwritten extent is converted at its first write, a metadata
+        // change again.
+        if let zeros = reserve.topUp(after: size) {
+            reserve.wrote(zeros.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(reserve.length)) })
+        }
     }
 
     func sync() throws {

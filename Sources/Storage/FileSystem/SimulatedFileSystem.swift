@@ -272,26 +272,23 @@ private final class SimulatedAppendableFile: AppendableFile {
     let inode: Int
     let path: String
     private(set) var size: Int
-    private var length: Int
-    private let reservingAhead: Int
+    private var reserve: ZeroReserve
 
     init(fileSystem: SimulatedFileSystem, inode: Int, path: String, size: Int, reservingAhead: Int) {
         self.fileSystem = fileSystem
         self.inode = inode
         self.path = path
         self.size = size
-        self.length = size
-        self.reservingAhead = reservingAhead
+        self.reserve = ZeroReserve(ahead: reservingAhead, length: size)
     }
 
     /// As the real one: written at the end of what was appended, with zeros reserved after it.
     func append(_ bytes: [UInt8]) throws {
         try fileSystem.write(bytes, at: size, inode: inode, path: path)
         size += bytes.count
-        length = max(length, size)
-        if reservingAhead > 0 && length - size < reservingAhead / 2,
-           (try? fileSystem.write([UInt8](repeating: 0, count: size + reservingAhead - length), at: length, inode: inode, path: path)) != nil {
-            length = size + reservingAhead
+        if let zeros = reserve.topUp(after: size),
+           (try? fileSystem.write(zeros, at: reserve.length, inode: inode, path: path)) != nil {
+            reserve.wrote(zeros.count)
         }
     }
 
