@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "cleanheat",
             dependencies: [
-                "API", "HTTPCore", "Domain", "Storage",
+                "API", "HTTPCore", "Domain", "Storage", "CThreadName",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

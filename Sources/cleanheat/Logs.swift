@@ -1,3 +1,4 @@
+import CThreadName
 import Foundation
 import Logging
 
@@ -71,47 +72,101 @@ struct LineLogHandler: LogHandler {
     }
 }
 
-/// Standard error behind a lock. Access-log lines wait in a buffer that is written when it passes 64 KiB, every
-/// 100 ms, before any other line and at exit: one write(2) per request was a tenth of the server's time under
-/// load. A crash can lose the last 100 ms of access lines, never another log line.
+/// Standard error, written by a thread of its own. A line is appended to a buffer under a lock; the thread
+/// takes the buffer and writes it outside the lock: at once for any line but an access line, when access
+/// lines pass 64 KiB, and every 100 ms. One write(2) per request was a tenth of the server's time under load;
+/// and when an event loop wrote the batch itself, under the lock, a slow log file or pipe held up that loop's
+/// requests and the other loop's (at the lock): for ever, on a pipe nobody read.
+/// A line that is not an access line returns once it is written, as before, so a crash loses none of those;
+/// it can lose the last 100 ms of access lines. Access lines beyond `backlogLimit` unwritten bytes (standard
+/// error stuck) are dropped and counted, and the count is said once writing moves again: requests are served.
 final class LogOutput: @unchecked Sendable {
     static let standardError = LogOutput(descriptor: STDERR_FILENO)
+    /// Unwritten bytes past which access lines are dropped: some seconds of them at full load.
+    static let backlogLimit = 8 << 20
+    static let batchBytes = 64 << 10
 
     private let descriptor: Int32
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var pending: [UInt8] = []
+    /// Bytes appended and written so far, for a caller waiting for its line.
+    private var appended = 0
+    private var written = 0
+    /// The writer thread should write now rather than at its next 100 ms.
+    private var urgent = false
+    private var writerStarted = false
+    private var dropped = 0
     private var stampSecond = -1
     private var stamp: [UInt8] = []
-    private var timer: (any DispatchSourceTimer)?
 
     private init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     func write(_ text: String, buffered: Bool) {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        if buffered && pending.count >= Self.backlogLimit {
+            dropped += 1
+            return
+        }
+        let before = pending.count
         appendTimestamp()
         pending.append(contentsOf: text.utf8)
-        if !buffered || pending.count >= 64 << 10 {
-            writePending()
-        } else if timer == nil {
-            startTimer()
+        appended += pending.count - before
+        if !writerStarted { startWriter() }
+        if !urgent && (!buffered || pending.count >= Self.batchBytes) {
+            urgent = true
+            condition.broadcast()
+        }
+        if !buffered {
+            let mine = appended
+            while written < mine { condition.wait() }
         }
     }
 
+    /// Returns once everything appended so far is written (or standard error refused it).
     func flush() {
-        lock.lock()
-        writePending()
-        lock.unlock()
+        condition.lock()
+        defer { condition.unlock() }
+        guard writerStarted else { return }
+        let target = appended
+        urgent = true
+        condition.broadcast()
+        while written < target { condition.wait() }
     }
 
-    private func startTimer() {
-        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
-        timer.setEventHandler { [weak self] in self?.flush() }
-        timer.resume()
-        self.timer = timer
+    private func startWriter() {
+        writerStarted = true
+        let thread = Thread { [self] in
+            _ = cthreadname_set("log-writer")
+            writeForever()
+        }
+        thread.start()
+    }
+
+    private func writeForever() {
+        var taken: [UInt8] = []
+        condition.lock()
+        while true {
+            if !urgent { _ = condition.wait(until: Date().addingTimeInterval(0.1)) }
+            urgent = false
+            if dropped > 0 && pending.count < Self.backlogLimit / 2 {
+                let before = pending.count
+                appendTimestamp()
+                pending.append(contentsOf: "warning cleanheat.log : dropped=\(dropped) [cleanheat] standard error fell behind: access-log lines dropped\n".utf8)
+                appended += pending.count - before
+                dropped = 0
+            }
+            guard !pending.isEmpty else { continue }
+            swap(&taken, &pending)
+            condition.unlock()
+            writeAll(taken)
+            condition.lock()
+            written += taken.count
+            taken.removeAll(keepingCapacity: true)
+            condition.broadcast()
+        }
     }
 
     /// Local time to the second, formatted once per second (strftime per line cost more than the rest of it).
@@ -128,9 +183,9 @@ final class LogOutput: @unchecked Sendable {
         pending.append(contentsOf: stamp)
     }
 
-    private func writePending() {
+    private func writeAll(_ bytes: [UInt8]) {
         var offset = 0
-        pending.withUnsafeBytes { bytes in
+        bytes.withUnsafeBytes { bytes in
             while offset < bytes.count {
                 let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 && errno == EINTR { continue }
@@ -138,6 +193,5 @@ final class LogOutput: @unchecked Sendable {
                 offset += written
             }
         }
-        pending.removeAll(keepingCapacity: true)
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One access-log line per request on standard error: buffered, but out within a fraction of a second.
 @Suite struct AccessLogTests {
@@ -56,5 +59,61 @@ import TestSupport
         #expect(try raw.readResponse().status == 404)
         while !server.log.contains("GET /raw") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.log.contains("GET /raw%E2%80%A8x?dryRun=true 404"), "\(server.log)")
+    }
+
+    /// A standard error nobody reads (a pipe left full) does not stop requests: the log is written by a thread of its
+    /// own, outside the lock the loops append under. Before, the loop that filled a 64 KiB batch wrote it itself,
+    /// blocked in write(2) holding that lock, and every request of both loops waited with it. No line is lost.
+    @Test func aStandardErrorNobodyReadsDoesNotHoldUpRequests() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-stuck-log")
+        let fifo = folder.appendingPathComponent("stderr").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK) // opened first, so the server's open for writing does not wait
+        try #require(reader >= 0)
+        defer { close(reader) }
+        _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096) // the smallest pipe: full after a few dozen lines
+        let server = try ServerProcess.start(wrapper: "exec 2>'\(fifo)'; exec")
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        client.setTimeout(10)
+        let requests = 2000 // about 200 KB of access lines
+        for _ in 0..<requests {
+            try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+        // Now read it: every line comes out, the server's stop included.
+        _ = fcntl(reader, F_SETFL, 0)
+        let collected = Collected()
+        let draining = Thread {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while case let count = read(reader, &chunk, chunk.count), count > 0 { collected.append(chunk[0..<count]) }
+            collected.finish()
+        }
+        draining.start()
+        server.stop()
+        #expect(collected.waitUntilFinished(timeout: 30))
+        let lines = collected.text.split(separator: "\n")
+        #expect(lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count == requests)
+        #expect(lines.contains { $0.contains("stopped") }, "\(collected.text.suffix(300))")
+        #expect(!lines.contains { $0.contains("dropped") })
+    }
+}
+
+/// Bytes one thread reads and another waits for.
+private final class Collected: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var bytes: [UInt8] = []
+    private var finished = false
+
+    func append(_ more: ArraySlice<UInt8>) { condition.withLock { bytes += more } }
+    func finish() { condition.withLock { finished = true; condition.broadcast() } }
+    var text: String { condition.withLock { String(decoding: bytes, as: UTF8.self) } }
+
+    func waitUntilFinished(timeout: TimeInterval) -> Bool {
+        condition.withLock {
+            let deadline = Date().addingTimeInterval(timeout)
+            while !finished && condition.wait(until: deadline) {}
+            return finished
+        }
     }
 }

@@ -22,7 +22,7 @@ import Glibc
                 try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
             })
         }
-        let expected: Set<String> = ["http-loop-0", "http-loop-1", "wal-writer", "wal-sync"]
+        let expected: Set<String> = ["http-loop-0", "http-loop-1", "wal-writer", "wal-sync", "log-writer"]
         let deadline = Date().addingTimeInterval(10)
         while try !names().isSuperset(of: expected) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let seen = try names()
