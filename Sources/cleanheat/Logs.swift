@@ -72,24 +72,26 @@ struct LineLogHandler: LogHandler {
     }
 }
 
-/// Standard error, written by a thread of its own. A line is appended to a buffer under a lock; the thread
-/// takes the buffer and writes it outside the lock: at once for any line but an access line, when access
-/// lines pass 64 KiB, and every 100 ms. One write(2) per request was a tenth of the server's time under load;
-/// and when an event loop wrote the batch itself, under the lock, a slow log file or pipe held up that loop's
-/// requests and the other loop's (at the lock): for ever, on a pipe nobody read.
-/// A line that is not an access line returns once it is written, as before, so a crash loses none of those;
-/// it can lose the last 100 ms of access lines. Access lines beyond `backlogLimit` unwritten bytes (standard
-/// error stuck) are dropped and counted, and the count is said once writing moves again: requests are served.
+/// Standard error, written by a thread of its own. A line is appended to a buffer under a lock and the thread
+/// writes the buffer outside it: at once for any line but an access line, when access lines pass 64 KiB, and
+/// every 100 ms. One write(2) per request was a tenth of the server's time under load; and when the thread that
+/// logged wrote too, a slow log file or pipe held up what it was doing (a loop's requests, a group commit's
+/// answers): for ever, on a pipe nobody read. Nothing but `flush` waits for the disk now. A crash can lose the
+/// lines of its last moments (access lines: up to 100 ms); an exit writes everything first (`atexit`). Lines
+/// beyond `backlogLimit` unwritten bytes (standard error stuck) are dropped and counted, and the count is said
+/// once writing moves again.
 final class LogOutput: @unchecked Sendable {
     static let standardError = LogOutput(descriptor: STDERR_FILENO)
-    /// Unwritten bytes past which access lines are dropped: some seconds of them at full load.
+    /// Unwritten bytes past which lines are dropped: some seconds of access lines at full load.
     static let backlogLimit = 8 << 20
     static let batchBytes = 64 << 10
 
     private let descriptor: Int32
     private let condition = NSCondition()
     private var pending: [UInt8] = []
-    /// Bytes appended and written so far, for a caller waiting for its line.
+    /// Bytes of the batch the thread is writing now.
+    private var inFlight = 0
+    /// Bytes appended and written so far, for `flush`.
     private var appended = 0
     private var written = 0
     /// The writer thread should write now rather than at its next 100 ms.
@@ -106,7 +108,7 @@ final class LogOutput: @unchecked Sendable {
     func write(_ text: String, buffered: Bool) {
         condition.lock()
         defer { condition.unlock() }
-        if buffered && pending.count >= Self.backlogLimit {
+        if pending.count + inFlight >= Self.backlogLimit {
             dropped += 1
             return
         }
@@ -119,17 +121,14 @@ final class LogOutput: @unchecked Sendable {
             urgent = true
             condition.broadcast()
         }
-        if !buffered {
-            let mine = appended
-            while written < mine { condition.wait() }
-        }
     }
 
-    /// Returns once everything appended so far is written (or standard error refused it).
+    /// Returns once everything logged so far is written (or standard error refused it).
     func flush() {
         condition.lock()
         defer { condition.unlock() }
         guard writerStarted else { return }
+        noteDropped()
         let target = appended
         urgent = true
         condition.broadcast()
@@ -138,6 +137,7 @@ final class LogOutput: @unchecked Sendable {
 
     private func startWriter() {
         writerStarted = true
+        atexit { LogOutput.standardError.flush() } // a command that ends by exit() still has its last lines out
         let thread = Thread { [self] in
             _ = cthreadname_set("log-writer")
             writeForever()
@@ -151,22 +151,28 @@ final class LogOutput: @unchecked Sendable {
         while true {
             if !urgent { _ = condition.wait(until: Date().addingTimeInterval(0.1)) }
             urgent = false
-            if dropped > 0 && pending.count < Self.backlogLimit / 2 {
-                let before = pending.count
-                appendTimestamp()
-                pending.append(contentsOf: "warning cleanheat.log : dropped=\(dropped) [cleanheat] standard error fell behind: access-log lines dropped\n".utf8)
-                appended += pending.count - before
-                dropped = 0
-            }
+            if pending.count < Self.backlogLimit / 2 { noteDropped() }
             guard !pending.isEmpty else { continue }
             swap(&taken, &pending)
+            inFlight = taken.count
             condition.unlock()
             writeAll(taken)
             condition.lock()
             written += taken.count
-            taken.removeAll(keepingCapacity: true)
+            inFlight = 0
+            taken.removeAll(keepingCapacity: taken.count <= Self.batchBytes * 4)
             condition.broadcast()
         }
+    }
+
+    /// Says how many lines were dropped since it last said so (under the lock).
+    private func noteDropped() {
+        guard dropped > 0 else { return }
+        let before = pending.count
+        appendTimestamp()
+        pending.append(contentsOf: "warning cleanheat.log : dropped=\(dropped) [cleanheat] standard error fell behind: log lines dropped\n".utf8)
+        appended += pending.count - before
+        dropped = 0
     }
 
     /// Local time to the second, formatted once per second (strftime per line cost more than the rest of it).
@@ -189,6 +195,12 @@ final class LogOutput: @unchecked Sendable {
             while offset < bytes.count {
                 let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 && errno == EINTR { continue }
+                if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    // A standard error inherited non-blocking: wait until it takes more, as a blocking one would.
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, -1)
+                    continue
+                }
                 if written <= 0 { break } // standard error gone: nothing better to do with a log line
                 offset += written
             }

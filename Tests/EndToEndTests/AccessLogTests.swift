@@ -63,12 +63,13 @@ import Glibc
 
     /// A standard error nobody reads (a pipe left full) does not stop requests: the log is written by a thread of its
     /// own, outside the lock the loops append under. Before, the loop that filled a 64 KiB batch wrote it itself,
-    /// blocked in write(2) holding that lock, and every request of both loops waited with it. No line is lost.
+    /// blocked in write(2) holding that lock, and every request of both loops waited with it; and a request that logs
+    /// a line of its own (an online backup's notice) waited for that line to be written. No line is lost.
     @Test func aStandardErrorNobodyReadsDoesNotHoldUpRequests() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-stuck-log")
         let fifo = folder.appendingPathComponent("stderr").path
         try #require(mkfifo(fifo, 0o600) == 0)
-        let reader = open(fifo, O_RDONLY | O_NONBLOCK) // opened first, so the server's open for writing does not wait
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC) // first, so the server's open for writing does not wait
         try #require(reader >= 0)
         defer { close(reader) }
         _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096) // the smallest pipe: full after a few dozen lines
@@ -80,6 +81,17 @@ import Glibc
         for _ in 0..<requests {
             try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try client.readResponse().status == 200)
+        }
+        let backup = folder.appendingPathComponent("backup").path
+        let body = #"{"to": "\#(backup)"}"#
+        try client.send("POST /api/v1/admin/backup HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        #expect(try client.readResponse().status == 200)
+        for _ in 0..<4 { // new connections, on both loops
+            let other = try RawHTTPClient(port: server.port)
+            other.setTimeout(10)
+            try other.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try other.readResponse().status == 200)
         }
         // Now read it: every line comes out, the server's stop included.
         _ = fcntl(reader, F_SETFL, 0)
@@ -93,7 +105,8 @@ import Glibc
         server.stop()
         #expect(collected.waitUntilFinished(timeout: 30))
         let lines = collected.text.split(separator: "\n")
-        #expect(lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count == requests)
+        #expect(lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count == requests + 4)
+        #expect(lines.contains { $0.contains("online backup written") })
         #expect(lines.contains { $0.contains("stopped") }, "\(collected.text.suffix(300))")
         #expect(!lines.contains { $0.contains("dropped") })
     }
