@@ -19,9 +19,6 @@ enum Logs {
         }
         return logger
     }
-
-    /// Writes out buffered access-log lines; called before the process exits.
-    static func flush() { LogOutput.standardError.flush() }
 }
 
 /// Formats a line as swift-log's StreamLogHandler does: `time level label : metadata [source] message`.
@@ -89,9 +86,7 @@ final class LogOutput: @unchecked Sendable {
     private let descriptor: Int32
     private let condition = NSCondition()
     private var pending: [UInt8] = []
-    /// Bytes of the batch the thread is writing now.
-    private var inFlight = 0
-    /// Bytes appended and written so far, for `flush`.
+    /// Bytes appended and written so far: their difference is what waits unwritten, the batch being written included.
     private var appended = 0
     private var written = 0
     /// The writer thread should write now rather than at its next 100 ms.
@@ -108,7 +103,7 @@ final class LogOutput: @unchecked Sendable {
     func write(_ text: String, buffered: Bool) {
         condition.lock()
         defer { condition.unlock() }
-        if pending.count + inFlight >= Self.backlogLimit {
+        if appended - written >= Self.backlogLimit {
             dropped += 1
             return
         }
@@ -154,12 +149,10 @@ final class LogOutput: @unchecked Sendable {
             if pending.count < Self.backlogLimit / 2 { noteDropped() }
             guard !pending.isEmpty else { continue }
             swap(&taken, &pending)
-            inFlight = taken.count
             condition.unlock()
             writeAll(taken)
             condition.lock()
             written += taken.count
-            inFlight = 0
             taken.removeAll(keepingCapacity: taken.count <= Self.batchBytes * 4)
             condition.broadcast()
         }
@@ -193,16 +186,16 @@ final class LogOutput: @unchecked Sendable {
         var offset = 0
         bytes.withUnsafeBytes { bytes in
             while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                let count = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                     // A standard error inherited non-blocking: wait until it takes more, as a blocking one would.
                     var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
                     _ = poll(&ready, 1, -1)
                     continue
                 }
-                if written <= 0 { break } // standard error gone: nothing better to do with a log line
-                offset += written
+                if count <= 0 { break } // standard error gone: nothing better to do with a log line
+                offset += count
             }
         }
     }

@@ -93,40 +93,19 @@ import Glibc
             try other.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try other.readResponse().status == 200)
         }
-        // Now read it: every line comes out, the server's stop included.
+        // Now read it all: every line comes out, the server's stop included (the pipe ends when the server exits).
         _ = fcntl(reader, F_SETFL, 0)
-        let collected = Collected()
-        let draining = Thread {
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while case let count = read(reader, &chunk, chunk.count), count > 0 { collected.append(chunk[0..<count]) }
-            collected.finish()
-        }
-        draining.start()
-        server.stop()
-        #expect(collected.waitUntilFinished(timeout: 30))
-        let lines = collected.text.split(separator: "\n")
+        server.process.terminate()
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+        while poll(&ready, 1, 30_000) > 0, case let count = read(reader, &chunk, chunk.count), count > 0 { bytes += chunk[0..<count] }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.split(separator: "\n")
         #expect(lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count == requests + 4)
         #expect(lines.contains { $0.contains("online backup written") })
-        #expect(lines.contains { $0.contains("stopped") }, "\(collected.text.suffix(300))")
+        #expect(lines.contains { $0.contains("stopped") }, "\(text.suffix(300))")
         #expect(!lines.contains { $0.contains("dropped") })
     }
 }
 
-/// Bytes one thread reads and another waits for.
-private final class Collected: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var bytes: [UInt8] = []
-    private var finished = false
-
-    func append(_ more: ArraySlice<UInt8>) { condition.withLock { bytes += more } }
-    func finish() { condition.withLock { finished = true; condition.broadcast() } }
-    var text: String { condition.withLock { String(decoding: bytes, as: UTF8.self) } }
-
-    func waitUntilFinished(timeout: TimeInterval) -> Bool {
-        condition.withLock {
-            let deadline = Date().addingTimeInterval(timeout)
-            while !finished && condition.wait(until: deadline) {}
-            return finished
-        }
-    }
-}

@@ -30,7 +30,6 @@ struct Serve: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let shutdownSignal = ShutdownSignal()
         let logger = Logs.bootstrap()
-        defer { Logs.flush() }
         var configuration = try options.loadConfiguration(logger: logger)
         if let host { configuration.http.host = host }
         if let port { configuration.http.port = port }
