@@ -183,8 +183,16 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let batch = Array(queue.prefix(options.maxBatchRecords))
-            queue.removeFirst(batch.count)
+            let batch: [CommitJob<State>]
+            if queue.count <= options.maxBatchRecords {
+                // The whole queue, its buffer handed over: `removeFirst` shifted (and reallocated) it for every batch.
+                batch = queue
+                queue = []
+                queue.reserveCapacity(batch.count)
+            } else {
+                batch = Array(queue.prefix(options.maxBatchRecords))
+                queue.removeFirst(batch.count)
+            }
             let readOnlyReason = healthState.readOnlyReason
             condition.unlock()
 
