@@ -17,6 +17,13 @@ enum Logs {
             let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
             logger.warning("CLEANHEAT_LOG_LEVEL=\(asked) is no log level (\(known)); logging at info")
         }
+        if let backlog = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_BACKLOG_BYTES"] {
+            if let bytes = Int(backlog), bytes >= LogOutput.batchBytes {
+                LogOutput.standardError.backlogLimit = bytes
+            } else {
+                logger.warning("CLEANHEAT_LOG_BACKLOG_BYTES=\(backlog) is no byte count of at least \(LogOutput.batchBytes); keeping \(LogOutput.defaultBacklogLimit)")
+            }
+        }
         return logger
     }
 }
@@ -76,12 +83,19 @@ struct LineLogHandler: LogHandler {
 /// answers): for ever, on a pipe nobody read. Nothing but `flush` waits for the disk now. A crash can lose the
 /// lines of its last moments (access lines: up to 100 ms); an exit writes everything first (`atexit`). Lines
 /// beyond `backlogLimit` unwritten bytes (standard error stuck) are dropped and counted, and the count is said
-/// once writing moves again.
+/// once writing moves again (the backlog under half the limit) or at exit.
 final class LogOutput: @unchecked Sendable {
     static let standardError = LogOutput(descriptor: STDERR_FILENO)
     /// Unwritten bytes past which lines are dropped: some seconds of access lines at full load.
-    static let backlogLimit = 8 << 20
+    /// `CLEANHEAT_LOG_BACKLOG_BYTES` sets another (the tests' is small), before the first line.
+    static let defaultBacklogLimit = 8 << 20
     static let batchBytes = 64 << 10
+
+    var backlogLimit: Int {
+        get { condition.withLock { limit } }
+        set { condition.withLock { limit = newValue } }
+    }
+    private var limit = LogOutput.defaultBacklogLimit
 
     private let descriptor: Int32
     private let condition = NSCondition()
@@ -103,7 +117,7 @@ final class LogOutput: @unchecked Sendable {
     func write(_ text: String, buffered: Bool) {
         condition.lock()
         defer { condition.unlock() }
-        if appended - written >= Self.backlogLimit {
+        if appended - written >= limit {
             dropped += 1
             return
         }
@@ -146,7 +160,7 @@ final class LogOutput: @unchecked Sendable {
         while true {
             if !urgent { _ = condition.wait(until: Date().addingTimeInterval(0.1)) }
             urgent = false
-            if pending.count < Self.backlogLimit / 2 { noteDropped() }
+            if pending.count < limit / 2 { noteDropped() }
             guard !pending.isEmpty else { continue }
             swap(&taken, &pending)
             condition.unlock()

@@ -107,5 +107,64 @@ import Glibc
         #expect(lines.contains { $0.contains("stopped") }, "\(text.suffix(300))")
         #expect(!lines.contains { $0.contains("dropped") })
     }
+
+    /// Past the backlog limit (here 64 KiB, about 650 access lines) lines are dropped, never waited for, and
+    /// every one is counted: the lines written and the `dropped=N` warnings add up to the lines logged.
+    @Test func linesPastTheBacklogLimitAreDroppedAndCounted() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-log-backlog")
+        let fifo = folder.appendingPathComponent("stderr").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096)
+        let server = try ServerProcess.start(environment: ["CLEANHEAT_LOG_BACKLOG_BYTES": "65536"],
+                                             wrapper: "exec 2>'\(fifo)'; exec")
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        client.setTimeout(10)
+        let requests = 3000 // about 300 KB of access lines against a 64 KiB backlog
+        for _ in 0..<requests {
+            try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+        func readWhileWritten(waitingMilliseconds: Int32) {
+            while poll(&ready, 1, waitingMilliseconds) > 0, case let count = read(reader, &chunk, chunk.count), count > 0 {
+                bytes += chunk[0..<count]
+            }
+        }
+        // Read until the writer has nothing left (it says what it dropped once the backlog is under half the
+        // limit), then one more request, whose line is written again, and the stop.
+        readWhileWritten(waitingMilliseconds: 500)
+        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        _ = fcntl(reader, F_SETFL, 0)
+        server.process.terminate()
+        readWhileWritten(waitingMilliseconds: 30_000)
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        let written = lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count
+        let dropped = lines.compactMap { line -> Int? in
+            guard line.contains("standard error fell behind"), let field = line.split(separator: " ").first(where: { $0.hasPrefix("dropped=") })
+            else { return nil }
+            return Int(field.dropFirst("dropped=".count))
+        }
+        #expect(!dropped.isEmpty)
+        #expect(written < requests)
+        #expect(written + dropped.reduce(0, +) == requests + 1)
+        #expect(lines.last?.contains("stopped") == true, "\(lines.suffix(3))")
+    }
+
+    @Test func aBacklogLimitThatIsNoByteCountIsSaidAndTheDefaultKept() throws {
+        let server = try ServerProcess.start(environment: ["CLEANHEAT_LOG_BACKLOG_BYTES": "8M"])
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        server.stop()
+        #expect(server.log.contains("CLEANHEAT_LOG_BACKLOG_BYTES=8M is no byte count of at least 65536; keeping 8388608"))
+    }
 }
 
