@@ -98,7 +98,7 @@ final class LogOutput: @unchecked Sendable {
     private var limit = LogOutput.defaultBacklogLimit
 
     private let descriptor: Int32
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var pending: [UInt8] = []
     /// Bytes appended and written so far: their difference is what waits unwritten, the batch being written included.
     private var appended = 0
@@ -158,7 +158,7 @@ final class LogOutput: @unchecked Sendable {
         var taken: [UInt8] = []
         condition.lock()
         while true {
-            if !urgent { _ = condition.wait(until: Date().addingTimeInterval(0.1)) }
+            if !urgent { condition.wait(seconds: 0.1) }
             urgent = false
             if pending.count < limit / 2 { noteDropped() }
             guard !pending.isEmpty else { continue }
