@@ -51,6 +51,11 @@ import TestSupport
         #expect(result.status != 0)
         // The file, the key and what is wrong with it.
         #expect(result.error.contains("config \(config.path): \(saying)"), "\(result.error)")
+        // Lines logged before the refusal (the migrations applied, for checks against the plan) come whole and
+        // before it: the log writer thread once cut into the error's text.
+        if let logged = result.error.range(of: "applied migrations"), let refusal = result.error.range(of: "Error: ") {
+            #expect(logged.upperBound < refusal.lowerBound, "\(result.error)")
+        }
     }
 
     /// What can be found wrong before a data folder is made stops start-up before one is: a typo must not leave a
