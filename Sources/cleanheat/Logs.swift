@@ -87,7 +87,7 @@ struct LineLogHandler: LogHandler {
 final class LogOutput: @unchecked Sendable {
     static let standardError = LogOutput(descriptor: STDERR_FILENO)
     /// Unwritten bytes past which lines are dropped: some seconds of access lines at full load.
-    /// `CLEANHEAT_LOG_BACKLOG_BYTES` sets another (the tests' is small), before the first line.
+    /// `CLEANHEAT_LOG_BACKLOG_BYTES` sets another (the tests' is small), from the next line on.
     static let defaultBacklogLimit = 8 << 20
     static let batchBytes = 64 << 10
 

@@ -67,14 +67,9 @@ import Glibc
     /// a line of its own (an online backup's notice) waited for that line to be written. No line is lost.
     @Test func aStandardErrorNobodyReadsDoesNotHoldUpRequests() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-stuck-log")
-        let fifo = folder.appendingPathComponent("stderr").path
-        try #require(mkfifo(fifo, 0o600) == 0)
-        let reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC) // first, so the server's open for writing does not wait
-        try #require(reader >= 0)
-        defer { close(reader) }
-        _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096) // the smallest pipe: full after a few dozen lines
-        let server = try ServerProcess.start(wrapper: "exec 2>'\(fifo)'; exec")
-        defer { server.stop() }
+        let standardError = try UnreadStandardError(in: folder)
+        let server = try ServerProcess.start(wrapper: standardError.wrapper)
+        defer { standardError.close(); server.stop() }
         let client = try RawHTTPClient(port: server.port)
         client.setTimeout(10)
         let requests = 2000 // about 200 KB of access lines
@@ -94,13 +89,9 @@ import Glibc
             #expect(try other.readResponse().status == 200)
         }
         // Now read it all: every line comes out, the server's stop included (the pipe ends when the server exits).
-        _ = fcntl(reader, F_SETFL, 0)
         server.process.terminate()
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
-        while poll(&ready, 1, 30_000) > 0, case let count = read(reader, &chunk, chunk.count), count > 0 { bytes += chunk[0..<count] }
-        let text = String(decoding: bytes, as: UTF8.self)
+        standardError.readToTheEnd()
+        let text = standardError.text
         let lines = text.split(separator: "\n")
         #expect(lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count == requests + 4)
         #expect(lines.contains { $0.contains("online backup written") })
@@ -112,15 +103,9 @@ import Glibc
     /// every one is counted: the lines written and the `dropped=N` warnings add up to the lines logged.
     @Test func linesPastTheBacklogLimitAreDroppedAndCounted() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("cleanheat-log-backlog")
-        let fifo = folder.appendingPathComponent("stderr").path
-        try #require(mkfifo(fifo, 0o600) == 0)
-        let reader = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        try #require(reader >= 0)
-        defer { close(reader) }
-        _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096)
-        let server = try ServerProcess.start(environment: ["CLEANHEAT_LOG_BACKLOG_BYTES": "65536"],
-                                             wrapper: "exec 2>'\(fifo)'; exec")
-        defer { server.stop() }
+        let standardError = try UnreadStandardError(in: folder)
+        let server = try ServerProcess.start(environment: ["CLEANHEAT_LOG_BACKLOG_BYTES": "65536"], wrapper: standardError.wrapper)
+        defer { standardError.close(); server.stop() }
         let client = try RawHTTPClient(port: server.port)
         client.setTimeout(10)
         let requests = 3000 // about 300 KB of access lines against a 64 KiB backlog
@@ -128,23 +113,14 @@ import Glibc
             try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try client.readResponse().status == 200)
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
-        func readWhileWritten(waitingMilliseconds: Int32) {
-            while poll(&ready, 1, waitingMilliseconds) > 0, case let count = read(reader, &chunk, chunk.count), count > 0 {
-                bytes += chunk[0..<count]
-            }
-        }
-        // Read until the writer has nothing left (it says what it dropped once the backlog is under half the
-        // limit), then one more request, whose line is written again, and the stop.
-        readWhileWritten(waitingMilliseconds: 500)
+        // Read until the writer says what it dropped (it does once the backlog is under half the limit), so that
+        // what comes next has room: one more request, whose line is written again, and the stop.
+        #expect(standardError.read(until: "standard error fell behind"), "\(standardError.text.suffix(300))")
         try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200)
-        _ = fcntl(reader, F_SETFL, 0)
         server.process.terminate()
-        readWhileWritten(waitingMilliseconds: 30_000)
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        standardError.readToTheEnd()
+        let lines = standardError.text.split(separator: "\n")
         let written = lines.filter { $0.contains("cleanheat.access") && $0.contains("GET /healthz 200") }.count
         let dropped = lines.compactMap { line -> Int? in
             guard line.contains("standard error fell behind"), let field = line.split(separator: " ").first(where: { $0.hasPrefix("dropped=") })
@@ -157,14 +133,71 @@ import Glibc
         #expect(lines.last?.contains("stopped") == true, "\(lines.suffix(3))")
     }
 
-    @Test func aBacklogLimitThatIsNoByteCountIsSaidAndTheDefaultKept() throws {
-        let server = try ServerProcess.start(environment: ["CLEANHEAT_LOG_BACKLOG_BYTES": "8M"])
+    @Test(arguments: ["8M", "65535"])
+    func aBacklogLimitThatIsNoByteCountIsSaidAndTheDefaultKept(value: String) throws {
+        let server = try ServerProcess.start(environment: ["CLEANHEAT_LOG_BACKLOG_BYTES": value])
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 200)
         server.stop()
-        #expect(server.log.contains("CLEANHEAT_LOG_BACKLOG_BYTES=8M is no byte count of at least 65536; keeping 8388608"))
+        #expect(server.log.contains("CLEANHEAT_LOG_BACKLOG_BYTES=\(value) is no byte count of at least 65536; keeping 8388608"))
+    }
+}
+
+/// The server's standard error as a FIFO of the smallest size (full after a few dozen lines) that the test reads
+/// only when it says so.
+private final class UnreadStandardError {
+    private let path: String
+    private let reader: Int32
+    private var isOpen = true
+    private var bytes: [UInt8] = []
+
+    init(in folder: URL) throws {
+        path = folder.appendingPathComponent("stderr").path
+        try #require(mkfifo(path, 0o600) == 0)
+        reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) // first, so the server's open for writing does not wait
+        try #require(reader >= 0)
+        _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, 4096)
+    }
+
+    deinit { close() }
+
+    /// The shell prefix that sends the server's standard error here.
+    var wrapper: String { "exec 2>'\(path)'; exec" }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Reads until `expected` has come, or 30 s passed; true when it came.
+    func read(until expected: String) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while !text.contains(expected) && Date() < deadline { readAvailable(waitingMilliseconds: 100) }
+        return text.contains(expected)
+    }
+
+    /// Reads until the server's end closes the pipe (or 30 s pass with nothing).
+    func readToTheEnd() {
+        while readAvailable(waitingMilliseconds: 30_000) {}
+    }
+
+    /// Before the server is stopped: a server whose last lines wait on a full pipe nobody reads took stop's whole
+    /// timeout to end; with the pipe closed its writes fail at once.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        Glibc.close(reader)
+    }
+
+    /// False at the pipe's end or when nothing came in time.
+    @discardableResult
+    private func readAvailable(waitingMilliseconds: Int32) -> Bool {
+        var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+        guard poll(&ready, 1, waitingMilliseconds) > 0 else { return false }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = Glibc.read(reader, &chunk, chunk.count)
+        guard count > 0 else { return false }
+        bytes += chunk[0..<count]
+        return true
     }
 }
 
