@@ -40,6 +40,29 @@ import Testing
         text.string("a\"b\\c\nd\u{01}东/")
         #expect(String(decoding: text.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001东/""#)
     }
+
+    /// Each character that needs an escape is found at every place in strings of 1 to 20 bytes (a scan that looks
+    /// at several bytes at a time must find it within a word and in the tail), and its neighbours are copied.
+    @Test(arguments: ["\u{00}", "\u{1F}", "\"", "\\", "\n"])
+    func anEscapeIsFoundWhereverItStands(special: String) throws {
+        for length in 1...20 {
+            for position in 0..<length {
+                let plain = (0..<length).map { $0 % 3 == 0 ? "东" : "x" }
+                var characters = plain
+                characters[position] = special
+                let original = characters.joined()
+                var text = JSONText()
+                text.string(original)
+                let parsed = try JSONSerialization.jsonObject(with: Data(text.bytes), options: .fragmentsAllowed) as? String
+                #expect(parsed == original, "\(length) \(position)")
+            }
+        }
+        // Bytes next to the escaped ones (space, !, #, [, ], DEL, and UTF-8 continuation bytes) are copied as they are.
+        let neighbours = " !#[]\u{7F}é东😀 abcdefgh"
+        var text = JSONText()
+        text.string(neighbours)
+        #expect(text.bytes == Array("\"\(neighbours)\"".utf8))
+    }
 }
 
 /// The chat text and the CSV round a completion rate once: 2,649 of 100,000 is 2.6 %, not 2.7 % (it was rounded
