@@ -19,7 +19,7 @@ enum Logs {
         }
         if let backlog = ProcessInfo.processInfo.environment["CLEANHEAT_LOG_BACKLOG_BYTES"] {
             if let bytes = Int(backlog), bytes >= LogOutput.batchBytes {
-                LogOutput.standardError.backlogLimit = bytes
+                LogOutput.standardError.setBacklogLimit(bytes)
             } else {
                 logger.warning("CLEANHEAT_LOG_BACKLOG_BYTES=\(backlog) is no byte count of at least \(LogOutput.batchBytes); keeping \(LogOutput.defaultBacklogLimit)")
             }
@@ -82,7 +82,7 @@ struct LineLogHandler: LogHandler {
 /// logged wrote too, a slow log file or pipe held up what it was doing (a loop's requests, a group commit's
 /// answers): for ever, on a pipe nobody read. Nothing but `flush` waits for the disk now. A crash can lose the
 /// lines of its last moments (access lines: up to 100 ms); an exit writes everything first (`atexit`). Lines
-/// beyond `backlogLimit` unwritten bytes (standard error stuck) are dropped and counted, and the count is said
+/// beyond the backlog limit's unwritten bytes (standard error stuck) are dropped and counted, and the count is said
 /// once writing moves again (the backlog under half the limit) or at exit.
 final class LogOutput: @unchecked Sendable {
     static let standardError = LogOutput(descriptor: STDERR_FILENO)
@@ -91,10 +91,7 @@ final class LogOutput: @unchecked Sendable {
     static let defaultBacklogLimit = 8 << 20
     static let batchBytes = 64 << 10
 
-    var backlogLimit: Int {
-        get { condition.withLock { limit } }
-        set { condition.withLock { limit = newValue } }
-    }
+    func setBacklogLimit(_ bytes: Int) { condition.withLock { limit = bytes } }
     private var limit = LogOutput.defaultBacklogLimit
 
     private let descriptor: Int32

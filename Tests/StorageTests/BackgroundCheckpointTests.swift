@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 @testable import Storage
@@ -55,6 +58,44 @@ import TestSupport
         let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("snapshot-") }
         #expect(snapshots.count == 1)
         reopened.abandon()
+    }
+
+    /// Records the checkpoint thread's nice value when its snapshot is begun.
+    final class NiceProbe: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [Int32] = []
+        func failpoint(_ name: String) {
+            guard name == "snapshot.created-temp" else { return }
+            let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) // on Linux: the calling thread's
+            lock.withLock { seen.append(nice) }
+        }
+        var values: [Int32] { lock.withLock { seen } }
+    }
+
+    /// A checkpoint that came due by size runs at the lowest CPU priority, one someone waits for a little above it.
+    @Test func aDueCheckpointRunsAtTheLowestPriorityAndAnAskedOneAboveIt() async throws {
+        func store(due: Bool) throws -> (ToyStore, NiceProbe) {
+            let probe = NiceProbe()
+            var options = ToyStore.toyOptions
+            options.failpoint = { probe.failpoint($0) }
+            if due {
+                options.checkpointEveryRecords = 1
+                options.checkpointWALShareOfSnapshot = 0
+            }
+            return (try ToyStore.openToy(try RepositoryPaths.makeTemporaryFolder("store"), options: options), probe)
+        }
+        let (due, dueProbe) = try store(due: true)
+        try await due.put("a", "x")
+        try await due.put("b", "x") // answered after the writer looked at the schedule: the first one is due
+        _ = due.settledCheckpointSequence()
+        #expect(!dueProbe.values.isEmpty && dueProbe.values.allSatisfy { $0 == 19 }, "\(dueProbe.values)")
+        due.abandon()
+
+        let (asked, askedProbe) = try store(due: false)
+        try await asked.put("a", "x")
+        try await onDedicatedThread { try asked.checkpoint() }
+        #expect(askedProbe.values == [10])
+        asked.abandon()
     }
 
     @Test func crashDuringABackgroundCheckpointLosesNoAcknowledgedWrite() async throws {

@@ -147,6 +147,29 @@ import TestSupport
 
     /// An answer that needs no record (an identical retry, a dry run, a refusal) waits for the batches ahead of it:
     /// a retry must not be told "stored" before the write it repeats is on disk.
+    /// A queue longer than `maxBatchRecords` is taken that many at a time, and every job in it is answered.
+    @Test(.timeLimit(.minutes(1))) func aQueueLongerThanABatchIsTakenABatchAtATime() async throws {
+        var options = ToyStore.toyOptions
+        options.maxBatchRecords = 3
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder, options: options)
+        // A decision that holds the writer while the puts queue up behind it.
+        let deciding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Task { try await store.commit { _ in deciding.signal(); release.wait(); return .noWrite(()) } }
+        try await onDedicatedThread { deciding.wait() }
+        let puts = (0..<10).map { index in Task { try await store.put("k\(index)", "v") } }
+        try await Task.sleep(for: .milliseconds(200)) // time to queue; any still on their way join a later batch
+        release.signal()
+        try await holder.value
+        for put in puts { try await put.value }
+        #expect(store.values.count == 10)
+        try store.close()
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values.count == 10)
+        reopened.abandon()
+    }
+
     @Test func anAnswerWithoutARecordWaitsForTheSyncAheadOfIt() async throws {
         let (_, _, store, gate) = try heldStore()
         gate.hold()
