@@ -1,28 +1,47 @@
 #!/usr/bin/env bash
-# Two builds (or two configs) under durable report POSTs at the same time, each with its own wrk, so that the
-# host's drift in speed hits both alike: run after run on this 2-core VM the same binary alone varied by 20 %
-# and more, side by side the ratio of two copies of it stayed within 5 %. Each side gets about half the machine,
-# so this compares CPU spent per request, not a server's rate alone on the machine (peer.sh and reports.sh).
-# Run by hand: bash benchmarks/ab.sh A_BINARY B_BINARY   (or B=peer: the Hummingbird peer, which stores nothing)
-#   CONFIG_A / CONFIG_B: bench config JSON for each side; ROUNDS (default 5); DURATION s (default 8); C (64).
+# Two builds (or two configs) under report POSTs at the same time, each with its own wrk, so that the host's
+# drift in speed hits both alike: run after run on this 2-core VM the same binary alone varied by 20 % and more;
+# side by side the ratio of two copies of it stayed within 0.95-1.05. Both sides share the machine, so this
+# compares the CPU each spends per request, not a server's rate alone on the machine (peer.sh and reports.sh).
+# Run by hand: bash benchmarks/ab.sh A_BINARY B_BINARY   (builds nothing: give two release binaries; or B = peer,
+#   the Hummingbird peer, which stores nothing). CONFIG_A / CONFIG_B: JSON text merged over the bench config
+#   (rate limit off) of each side; ROUNDS (default 5); DURATION s (default 8); C connections each (default 64).
 set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: bash benchmarks/ab.sh A_BINARY B_BINARY|peer" >&2; exit 2; }
+absolute() { [ "$1" = peer ] && echo peer || echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+[ -x "$1" ] || { echo "ab.sh: $1 is no executable" >&2; exit 2; }
+[ "$2" = peer ] || [ -x "$2" ] || { echo "ab.sh: $2 is no executable (or peer)" >&2; exit 2; }
+a_binary=$(absolute "$1") b_binary=$(absolute "$2")
 cd "$(dirname "$0")/.."
 source benchmarks/common.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-[ $# -eq 2 ] || { echo "usage: bash benchmarks/ab.sh A_BINARY B_BINARY|peer" >&2; exit 2; }
-a_binary=$1 b_binary=$2
 if [ "$b_binary" = peer ]; then
-  swift build -c release --package-path benchmarks/peer --scratch-path .build-peer >/dev/null
+  mkdir -p .build-peer
+  swift build -c release --package-path benchmarks/peer --scratch-path .build-peer > .build-peer/build.log 2>&1 \
+    || { echo "ab.sh: the peer did not build (.build-peer/build.log)" >&2; exit 1; }
 fi
-default_config='{"rateLimits": {"perTokenPerMinute": 0}}'
-servers=() folders=()
-# Stops the round's servers (waiting for their shutdown checkpoints) and removes their folders.
+
+servers=() folders=() loads=()
+# Stops the round's loads and servers (waiting for their shutdown checkpoints) and removes their folders.
 stop_sides() {
+  if [ ${#loads[@]} -gt 0 ]; then kill "${loads[@]}" 2>/dev/null || true; fi
   if [ ${#servers[@]} -gt 0 ]; then kill "${servers[@]}" 2>/dev/null || true; wait "${servers[@]}" 2>/dev/null || true; fi
   if [ ${#folders[@]} -gt 0 ]; then rm -rf "${folders[@]}"; fi
-  servers=() folders=()
+  servers=() folders=() loads=()
 }
 trap stop_sides EXIT
+
+# The bench config (rate limit off) with the JSON text $1 merged over it, key by key.
+bench_config() {
+  python3 - "$1" <<'PY'
+import json, sys
+def merge(base, extra):
+    for key, value in extra.items():
+        base[key] = merge(base.get(key, {}), value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return base
+print(json.dumps(merge({"rateLimits": {"perTokenPerMinute": 0}}, json.loads(sys.argv[1] or "{}"))))
+PY
+}
 
 # Starts one side: cleanheat with config $2 on a fresh data folder, or the peer; sets $base, $pid and $TOKEN.
 start_side() {
@@ -34,31 +53,41 @@ start_side() {
     echo '{}' > "$work/plan.json"
     .build-peer/release/peer "$port" "$work/plan.json" > /dev/null 2>&1 &
     pid=$!
+    servers+=("$pid")
     base=http://127.0.0.1:$port
     for _ in $(seq 200); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
     TOKEN=none
   else
     bin=$1
-    echo "${2:-$default_config}" > "$work/bench.json"
+    bench_config "$2" > "$work/bench.json"
     start_server warning --test-clock
+    servers+=("$pid")
+    [ -n "$base" ] || { echo "ab.sh: $1 did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
     prepare_report_load
   fi
-  servers+=("$pid")
 }
 
-rate() { grep -oE 'requests/s=[0-9]+' "$1" | cut -d= -f2; }
+# Requests/s of a wrk output; refuses a run with answers other than 2xx (a rate limit, a refused report).
+rate() {
+  grep -q 'non2xx=0' "$1" || { echo "ab.sh: answers other than 2xx: $(grep RESULT "$1")" >&2; exit 1; }
+  grep -oE 'requests/s=[0-9]+' "$1" | cut -d= -f2
+}
 
 echo "== A: $a_binary  B: $b_binary  (${DURATION:-8} s, ${C:-64} connections each, side by side)"
+ratios=()
 for round in $(seq "${ROUNDS:-5}"); do
   start_side "$a_binary" "${CONFIG_A:-}"; a_base=$base a_token=$TOKEN
   start_side "$b_binary" "${CONFIG_B:-}"; b_base=$base b_token=$TOKEN
   for seconds in 2 "${DURATION:-8}"; do # a warm-up, then the measured run
     TOKEN=$a_token wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$a_base" > "$work/a.out" &
-    a_wrk=$!
+    loads=("$!")
     TOKEN=$b_token wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$b_base" > "$work/b.out"
-    wait "$a_wrk"
+    wait "${loads[0]}"
+    loads=()
   done
   a_rate=$(rate "$work/a.out") b_rate=$(rate "$work/b.out")
-  python3 -c "print('round $round: A %6d/s  B %6d/s  B/A %.3f' % ($a_rate, $b_rate, $b_rate / $a_rate))"
+  ratios+=("$(python3 -c "print('%.3f' % ($b_rate / max($a_rate, 1)))")")
+  echo "round $round: A ${a_rate}/s  B ${b_rate}/s  B/A ${ratios[-1]}"
   stop_sides
 done
+python3 -c "import statistics, sys; print('median B/A %.3f over %d rounds' % (statistics.median(map(float, sys.argv[1:])), len(sys.argv) - 1))" "${ratios[@]}"

@@ -8,8 +8,8 @@ build_release() {
 }
 
 # Starts the server on $work/data with $work/bench.json at log level $1 (default info), passing any further
-# flags; waits for its listening line (up to 10 minutes: a restart replays the whole WAL first).
-# Sets $pid and $base.
+# flags; waits for its listening line (up to 10 minutes: a restart replays the whole WAL first) or its end.
+# Sets $pid and $base (empty when it did not start).
 start_server() {
   local level=${1:-info}
   shift || true
@@ -17,7 +17,11 @@ start_server() {
   CLEANHEAT_LOG_LEVEL=$level "$bin" serve --port 0 --data "$work/data" --config "$work/bench.json" "$@" \
     > "$work/stdout" 2>> "$work/server.log" &
   pid=$!
-  for _ in $(seq 12000); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 12000); do
+    grep -q listening "$work/stdout" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break # it stopped (a bad config or binary): its reason is in $work/server.log
+    sleep 0.05
+  done
   base=$(sed -E 's/listening on //' "$work/stdout")
 }
 

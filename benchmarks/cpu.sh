@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where a durable report POST's CPU goes: server CPU per request, by thread, at C connections (default 64), with
 # the machine's idle share and (when perf is installed) fdatasyncs and context switches per second. Throughput on
-# a shared 2-core machine swings 20-40 % between runs; CPU per request is steadier, so compare changes by it.
+# a shared 2-core machine swings 20-40 % between runs; CPU per request is steadier, but drifts with the host
+# too (75-104 us for one binary): to compare two builds, use benchmarks/ab.sh.
 # Run by hand: bash benchmarks/cpu.sh   (C=64 DURATION=8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
