@@ -5,7 +5,8 @@
 # compares the CPU each spends per request, not a server's rate alone on the machine (peer.sh and reports.sh).
 # Run by hand: bash benchmarks/ab.sh A_BINARY B_BINARY   (builds nothing: give two release binaries; or B = peer,
 #   the Hummingbird peer, which stores nothing). CONFIG_A / CONFIG_B: JSON text merged over the bench config
-#   (rate limit off) of each side; ROUNDS (default 5); DURATION s (default 8); C connections each (default 64).
+#   (rate limit off) of each side; QUERY_A / QUERY_B: a query for a side's POSTs (`?dryRun=true`: checked, not
+#   stored); ROUNDS (default 5); DURATION s (default 8); C connections each (default 64).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: bash benchmarks/ab.sh A_BINARY B_BINARY|peer" >&2; exit 2; }
 absolute() { [ "$1" = peer ] && echo peer || echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
@@ -79,9 +80,9 @@ for round in $(seq "${ROUNDS:-5}"); do
   start_side "$a_binary" "${CONFIG_A:-}"; a_base=$base a_token=$TOKEN
   start_side "$b_binary" "${CONFIG_B:-}"; b_base=$base b_token=$TOKEN
   for seconds in 2 "${DURATION:-8}"; do # a warm-up, then the measured run
-    TOKEN=$a_token wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$a_base" > "$work/a.out" &
+    TOKEN=$a_token REPORTS_QUERY=${QUERY_A:-} wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$a_base" > "$work/a.out" &
     loads=("$!")
-    TOKEN=$b_token wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$b_base" > "$work/b.out"
+    TOKEN=$b_token REPORTS_QUERY=${QUERY_B:-} wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$b_base" > "$work/b.out"
     wait "${loads[0]}"
     loads=()
   done

@@ -4,6 +4,8 @@ local units = {"beiwangzhuang","nancheng","beicheng","shentou-street","shentou-t
                "yaozitou","nanyulin","limin","zirun","zhangcaizhuang","shalenghe"}
 local counter = 0
 local token = os.getenv("TOKEN")
+-- REPORTS_QUERY, e.g. "?dryRun=true": every check runs, nothing is stored (what the storage's part costs).
+local path = "/api/v1/reports" .. (os.getenv("REPORTS_QUERY") or "")
 local thread_id = 0
 
 setup = function(thread)
@@ -35,7 +37,7 @@ request = function()
   local unit = units[(counter % 13) + 1]
   local body = string.format([[{"unit":"%s","date":"%s","villages":[{"village":"bench-%s","path":"biomass","confirmed":300,"signed":280,"installed":250,"accepted":200,"operating":180}],"fuel":{"cleanCoalTons":0,"biomassTons":30.5},"issues":["变压器容量不足，需地电公司增容","部分农户外出务工，入户安装需预约"],"nextDayPlan":"完成剩余50户设备安装，第%d次报送","reporter":{"name":"张三","phone":"13800000000"}}]],
     unit, date_of(math.floor(counter / 13)), unit, counter)
-  return wrk.format("POST", "/api/v1/reports", {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", path, {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
 
 done = function(summary, latency, requests)
