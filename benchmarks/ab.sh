@@ -5,8 +5,8 @@
 # compares the CPU each spends per request, not a server's rate alone on the machine (peer.sh and reports.sh).
 # Run by hand: bash benchmarks/ab.sh A_BINARY B_BINARY   (builds nothing: give two release binaries; or B = peer,
 #   the Hummingbird peer, which stores nothing). CONFIG_A / CONFIG_B: JSON text merged over the bench config
-#   (rate limit off) of each side; QUERY_A / QUERY_B: a query for a side's POSTs (`?dryRun=true`: checked, not
-#   stored); ROUNDS (default 5); DURATION s (default 8); C connections each (default 64).
+#   (rate limit off) of each side; QUERY_A / QUERY_B: a query for a side's measured POSTs (`?dryRun=true`:
+#   checked, not stored; the 2 s warm-up before stores reports on both sides); ROUNDS (default 5); DURATION s (default 8); C connections each (default 64).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: bash benchmarks/ab.sh A_BINARY B_BINARY|peer" >&2; exit 2; }
 absolute() { [ "$1" = peer ] && echo peer || echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
@@ -79,10 +79,14 @@ ratios=()
 for round in $(seq "${ROUNDS:-5}"); do
   start_side "$a_binary" "${CONFIG_A:-}"; a_base=$base a_token=$TOKEN
   start_side "$b_binary" "${CONFIG_B:-}"; b_base=$base b_token=$TOKEN
-  for seconds in 2 "${DURATION:-8}"; do # a warm-up, then the measured run
-    TOKEN=$a_token REPORTS_QUERY=${QUERY_A:-} wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$a_base" > "$work/a.out" &
+  # A warm-up of stored reports (so that a dry run is decided against a state with reports in it), then the
+  # measured run with each side's query.
+  for phase in warm-up measured; do
+    seconds=2 a_query= b_query=
+    [ "$phase" = measured ] && seconds=${DURATION:-8} a_query=${QUERY_A:-} b_query=${QUERY_B:-}
+    TOKEN=$a_token REPORTS_QUERY=$a_query wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$a_base" > "$work/a.out" &
     loads=("$!")
-    TOKEN=$b_token REPORTS_QUERY=${QUERY_B:-} wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$b_base" > "$work/b.out"
+    TOKEN=$b_token REPORTS_QUERY=$b_query wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$b_base" > "$work/b.out"
     wait "${loads[0]}"
     loads=()
   done
