@@ -16,11 +16,7 @@ a_binary=$(absolute "$1") b_binary=$(absolute "$2")
 cd "$(dirname "$0")/.."
 source benchmarks/common.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-if [ "$b_binary" = peer ]; then
-  mkdir -p .build-peer
-  swift build -c release --package-path benchmarks/peer --scratch-path .build-peer > .build-peer/build.log 2>&1 \
-    || { echo "ab.sh: the peer did not build (.build-peer/build.log)" >&2; exit 1; }
-fi
+if [ "$b_binary" = peer ]; then build_peer; fi
 
 servers=() folders=() loads=()
 # Stops the round's loads and servers (waiting for their shutdown checkpoints) and removes their folders.
@@ -49,15 +45,10 @@ start_side() {
   work=$(mktemp -d /tmp/cleanheat-ab.XXXXXX)
   folders+=("$work")
   if [ "$1" = peer ]; then
-    local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     echo '{}' > "$work/plan.json"
-    .build-peer/release/peer "$port" "$work/plan.json" > /dev/null 2>&1 &
-    pid=$!
+    start_peer "$work/plan.json" /dev/null
+    pid=$peer_pid base=$peer TOKEN=none
     servers+=("$pid")
-    base=http://127.0.0.1:$port
-    for _ in $(seq 200); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-    TOKEN=none
   else
     bin=$1
     bench_config "$2" > "$work/bench.json"

@@ -7,6 +7,24 @@ build_release() {
   bin=.build-release/release/cleanheat
 }
 
+# Builds the Hummingbird peer (benchmarks/peer, its own package; the first build takes minutes) into .build-peer.
+build_peer() {
+  mkdir -p .build-peer
+  swift build -c release --package-path benchmarks/peer --scratch-path .build-peer > .build-peer/build.log 2>&1 \
+    || { echo "the peer did not build (.build-peer/build.log)" >&2; return 1; }
+}
+
+# Starts the peer on a free port serving the plan file $1, its output to $2; waits until it answers.
+# Sets $peer_pid and $peer.
+start_peer() {
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  .build-peer/release/peer "$port" "$1" > "$2" 2>&1 &
+  peer_pid=$!
+  peer=http://127.0.0.1:$port
+  for _ in $(seq 200); do curl -fsS "$peer/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+}
+
 # Starts the server on $work/data with $work/bench.json at log level $1 (default info), passing any further
 # flags; waits for its listening line (up to 10 minutes: a restart replays the whole WAL first) or its end.
 # Sets $pid and $base (empty when it did not start).

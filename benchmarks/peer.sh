@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/common.sh
 build_release
-swift build -c release --package-path benchmarks/peer --scratch-path .build-peer >/dev/null
-peer_bin=.build-peer/release/peer
+build_peer
 work=$(mktemp -d /tmp/cleanheat-bench.XXXXXX)
 duration=${DURATION:-10}
 rounds=${ROUNDS:-3}
@@ -21,11 +20,7 @@ trap 'kill $peer_pid 2>/dev/null; stop_server; rm -rf "$work"' EXIT
 prepare_report_load
 curl -fsS -H "Authorization: Bearer $TOKEN" "$ours/api/v1/plan" > "$work/plan.json"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$peer_bin" "$port" "$work/plan.json" > "$work/peer.out" 2>&1 &
-peer_pid=$!
-peer=http://127.0.0.1:$port
-for _ in $(seq 200); do curl -fsS "$peer/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+start_peer "$work/plan.json" "$work/peer.out"
 
 post_reports() { # name connections
   printf "%-30s %4d conns  " "$1" "$2"

@@ -200,4 +200,3 @@ private final class UnreadStandardError {
         return true
     }
 }
-

@@ -145,8 +145,6 @@ import TestSupport
         store.abandon()
     }
 
-    /// An answer that needs no record (an identical retry, a dry run, a refusal) waits for the batches ahead of it:
-    /// a retry must not be told "stored" before the write it repeats is on disk.
     /// A queue longer than `maxBatchRecords` is taken that many at a time, and every job in it is answered.
     @Test(.timeLimit(.minutes(1))) func aQueueLongerThanABatchIsTakenABatchAtATime() async throws {
         var options = ToyStore.toyOptions
@@ -170,6 +168,8 @@ import TestSupport
         reopened.abandon()
     }
 
+    /// An answer that needs no record (an identical retry, a dry run, a refusal) waits for the batches ahead of it:
+    /// a retry must not be told "stored" before the write it repeats is on disk.
     @Test func anAnswerWithoutARecordWaitsForTheSyncAheadOfIt() async throws {
         let (_, _, store, gate) = try heldStore()
         gate.hold()
