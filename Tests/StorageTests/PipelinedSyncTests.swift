@@ -145,12 +145,14 @@ import TestSupport
         store.abandon()
     }
 
-    /// A queue longer than `maxBatchRecords` is taken that many at a time, and every job in it is answered.
+    /// A queue longer than `maxBatchRecords` is taken that many at a time (one WAL write each), and every job in it
+    /// is answered.
     @Test(.timeLimit(.minutes(1))) func aQueueLongerThanABatchIsTakenABatchAtATime() async throws {
         var options = ToyStore.toyOptions
         options.maxBatchRecords = 3
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
-        let store = try ToyStore.openToy(folder, options: options)
+        let disk = SimulatedFileSystem()
+        let store = try ToyStore.openToy(folder, fileSystem: disk, options: options)
         // A decision that holds the writer while the puts queue up behind it.
         let deciding = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -162,8 +164,15 @@ import TestSupport
         try await holder.value
         for put in puts { try await put.value }
         #expect(store.values.count == 10)
+        // Each batch went to the segment in one write: its records counted, no write holds more than three, and
+        // the first batch after the held one is a full one (the ten were queued by then).
+        let segment = folder.path + "/wal/00000000000000000001.wal"
+        let batches = disk.logAppends.filter { $0.path == segment }.map { SegmentScan(bytes: $0.bytes, segment: 1).records.count }
+        #expect(batches.reduce(0, +) == 10)
+        #expect(batches.allSatisfy { $0 <= 3 }, "batches of \(batches)")
+        #expect(batches.first == 3, "batches of \(batches)")
         try store.close()
-        let reopened = try ToyStore.openToy(folder)
+        let reopened = try ToyStore.openToy(folder, fileSystem: disk)
         #expect(reopened.values.count == 10)
         reopened.abandon()
     }

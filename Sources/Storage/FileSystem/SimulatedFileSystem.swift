@@ -47,8 +47,15 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     /// Each `writeBehind` asked of a file: its path and its size then. (It changes nothing simulated: no page cache.)
     public private(set) var writeBehinds: [(path: String, size: Int)] = []
 
+    /// The bytes of each append to a file open for appending (a WAL segment), in order: one per batch written.
+    public private(set) var logAppends: [(path: String, bytes: [UInt8])] = []
+
     fileprivate func recordWriteBehind(path: String, size: Int) {
         locked { writeBehinds.append((path, size)) }
+    }
+
+    fileprivate func recordLogAppend(path: String, bytes: [UInt8]) {
+        locked { logAppends.append((path, bytes)) }
     }
 
     public init() {}
@@ -285,6 +292,7 @@ private final class SimulatedAppendableFile: AppendableFile {
     /// As the real one: written at the end of what was appended, with zeros reserved after it.
     func append(_ bytes: [UInt8]) throws {
         try fileSystem.write(bytes, at: size, inode: inode, path: path)
+        fileSystem.recordLogAppend(path: path, bytes: bytes)
         size += bytes.count
         if let zeros = reserve.topUp(after: size),
            (try? fileSystem.write(zeros, at: reserve.length, inode: inode, path: path)) != nil {
