@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Two builds (or two configs) under report POSTs at the same time, each with its own wrk, so that the host's
 # drift in speed hits both alike: run after run on this 2-core VM the same binary alone varied by 20 % and more;
-# side by side the ratio of two copies of it stayed within 0.95-1.05. Both sides share the machine, so this
-# compares the CPU each spends per request, not a server's rate alone on the machine (peer.sh and reports.sh).
+# side by side the ratio of two copies of it stayed within 0.95-1.05. It prints each side's rate and its CPU per
+# request (the server's user and system time over its requests), and the ratios of both. CPU per request is the
+# sharper (two copies of one binary: 0.99-1.02): the rate also moves with the share of the cores the scheduler
+# gives a side's threads, so CPU saved on a thread that is not the bottleneck goes to the other side. Neither
+# shows a server's rate alone on the machine (peer.sh and reports.sh).
 # Run by hand: bash benchmarks/ab.sh A_BINARY B_BINARY   (builds nothing: give two release binaries; or B = peer,
 #   the Hummingbird peer, which stores nothing). CONFIG_A / CONFIG_B: JSON text merged over the bench config
 #   (rate limit off) of each side; QUERY_A / QUERY_B: a query for a side's measured POSTs (`?dryRun=true`:
@@ -59,6 +62,9 @@ start_side() {
   fi
 }
 
+# User and system CPU the process $1 has used so far, in clock ticks (its threads included).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 # Requests/s of a wrk output; refuses a run with answers other than 2xx (a rate limit, a refused report).
 rate() {
   grep -q 'non2xx=0' "$1" || { echo "ab.sh: answers other than 2xx: $(grep RESULT "$1")" >&2; exit 1; }
@@ -66,7 +72,7 @@ rate() {
 }
 
 echo "== A: $a_binary  B: $b_binary  (${DURATION:-8} s, ${C:-64} connections each, side by side)"
-ratios=()
+ratios=() cost_ratios=()
 for round in $(seq "${ROUNDS:-5}"); do
   start_side "$a_binary" "${CONFIG_A:-}"; a_base=$base a_token=$TOKEN
   start_side "$b_binary" "${CONFIG_B:-}"; b_base=$base b_token=$TOKEN
@@ -75,15 +81,22 @@ for round in $(seq "${ROUNDS:-5}"); do
   for phase in warm-up measured; do
     seconds=2 a_query= b_query=
     [ "$phase" = measured ] && seconds=${DURATION:-8} a_query=${QUERY_A:-} b_query=${QUERY_B:-}
+    [ "$phase" = measured ] && a_ticks=$(cpu_ticks "${servers[0]}") b_ticks=$(cpu_ticks "${servers[1]}")
     TOKEN=$a_token REPORTS_QUERY=$a_query wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$a_base" > "$work/a.out" &
     loads=("$!")
     TOKEN=$b_token REPORTS_QUERY=$b_query wrk -t1 -c"${C:-64}" -d"${seconds}s" -s benchmarks/reports.lua "$b_base" > "$work/b.out"
     wait "${loads[0]}"
     loads=()
   done
+  a_ticks=$(( $(cpu_ticks "${servers[0]}") - a_ticks )) b_ticks=$(( $(cpu_ticks "${servers[1]}") - b_ticks ))
   a_rate=$(rate "$work/a.out") b_rate=$(rate "$work/b.out")
-  ratios+=("$(python3 -c "print('%.3f' % ($b_rate / max($a_rate, 1)))")")
-  echo "round $round: A ${a_rate}/s  B ${b_rate}/s  B/A ${ratios[-1]}"
+  read -r ratio a_cost b_cost cost_ratio < <(python3 -c "
+a_rate, b_rate, a_ticks, b_ticks, tick, seconds = map(float, '$a_rate $b_rate $a_ticks $b_ticks $(getconf CLK_TCK) ${DURATION:-8}'.split())
+a_cost, b_cost = a_ticks / tick / (a_rate * seconds) * 1e6, b_ticks / tick / (b_rate * seconds) * 1e6
+print('%.3f %.1f %.1f %.3f' % (b_rate / max(a_rate, 1), a_cost, b_cost, b_cost / a_cost))")
+  ratios+=("$ratio") cost_ratios+=("$cost_ratio")
+  echo "round $round: A ${a_rate}/s ${a_cost} µs CPU/req  B ${b_rate}/s ${b_cost} µs CPU/req  B/A rate ${ratio}, CPU/req ${cost_ratio}"
   stop_sides
 done
 python3 -c "import statistics, sys; print('median B/A %.3f over %d rounds' % (statistics.median(map(float, sys.argv[1:])), len(sys.argv) - 1))" "${ratios[@]}"
+python3 -c "import statistics, sys; print('median B/A of CPU per request %.3f' % statistics.median(map(float, sys.argv[1:])))" "${cost_ratios[@]}"
