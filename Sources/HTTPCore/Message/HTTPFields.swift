@@ -39,7 +39,10 @@ public struct HTTPFields: Sendable, Equatable, Sequence {
     }
 
     public func values(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
+        // One pass, and no array at all for an absent field: a filter and a map made two for every lookup.
+        var values: [String] = []
+        for field in fields where field.name.caseInsensitiveEquals(name) { values.append(field.value) }
+        return values
     }
 
     public func contains(_ name: String) -> Bool {

@@ -97,21 +97,16 @@ struct RequestHeadParser {
         try Self.checkPercentEncoding(b[targetStart..<secondSpace])
         let method = String(decoding: b[start..<firstSpace], as: UTF8.self)
         let target = String(decoding: b[targetStart..<secondSpace], as: UTF8.self)
-        let versionBytes = b[(secondSpace + 1)..<end]
-        let version: HTTPVersion
-        switch Array(versionBytes) {
-        case Array("HTTP/1.1".utf8): version = .http11
-        case Array("HTTP/1.0".utf8): version = .http10
-        case let other:
-            // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT. A later minor version of 1 is processed as
-            // the highest one this server implements (1.1); another major version is 505.
-            guard other.count == 8, other.starts(with: Array("HTTP/".utf8)), other[5] >= 48, other[5] <= 57, other[6] == 46,
-                  other[7] >= 48, other[7] <= 57 else {
-                throw HTTPParseError.bad("HTTP 版本格式错误")
-            }
-            guard other[5] == 49 else { throw HTTPParseError.versionNotSupported }
-            version = .http11
+        // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT. A later minor version of 1 is processed as the
+        // highest one this server implements (1.1); another major version is 505. (Read in place: arrays made for
+        // the comparison were allocations on every request.)
+        let v = secondSpace + 1
+        guard end - v == 8, b[v] == 72, b[v + 1] == 84, b[v + 2] == 84, b[v + 3] == 80, b[v + 4] == 47, // "HTTP/"
+              (48...57).contains(b[v + 5]), b[v + 6] == 46, (48...57).contains(b[v + 7]) else {
+            throw HTTPParseError.bad("HTTP 版本格式错误")
         }
+        guard b[v + 5] == 49 else { throw HTTPParseError.versionNotSupported }
+        let version: HTTPVersion = b[v + 7] == 48 ? .http10 : .http11
         guard target.hasPrefix("/") || Self.isAbsoluteForm(target) || (target == "*" && method == "OPTIONS") else {
             throw HTTPParseError.bad("请求路径须以 / 开头")
         }
