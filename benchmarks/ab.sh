@@ -62,8 +62,17 @@ start_side() {
   fi
 }
 
-# User and system CPU the process $1 has used so far, in clock ticks (its threads included).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# User and system CPU the process $1 has used so far, in clock ticks (its threads included; the fields after the
+# command's name, which may hold spaces). A side given as a wrapper script must `exec` the server, or this counts
+# the script's CPU.
+cpu_ticks() {
+  if [ ! -r "/proc/$1/stat" ]; then
+    echo "ab.sh: the server with pid $1 has stopped; the servers' logs end:" >&2
+    for folder in "${folders[@]}"; do [ ! -f "$folder/server.log" ] || tail -5 "$folder/server.log" >&2; done
+    exit 1
+  fi
+  sed -E 's/.*\) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
 
 # Requests/s of a wrk output; refuses a run with answers other than 2xx (a rate limit, a refused report).
 rate() {
@@ -92,8 +101,9 @@ for round in $(seq "${ROUNDS:-5}"); do
   a_rate=$(rate "$work/a.out") b_rate=$(rate "$work/b.out")
   read -r ratio a_cost b_cost cost_ratio < <(python3 -c "
 a_rate, b_rate, a_ticks, b_ticks, tick, seconds = map(float, '$a_rate $b_rate $a_ticks $b_ticks $(getconf CLK_TCK) ${DURATION:-8}'.split())
-a_cost, b_cost = a_ticks / tick / (a_rate * seconds) * 1e6, b_ticks / tick / (b_rate * seconds) * 1e6
-print('%.3f %.1f %.1f %.3f' % (b_rate / max(a_rate, 1), a_cost, b_cost, b_cost / a_cost))")
+cost = lambda ticks, rate: ticks / tick / (rate * seconds) * 1e6 if rate > 0 else float('nan')
+a_cost, b_cost = cost(a_ticks, a_rate), cost(b_ticks, b_rate)
+print('%.3f %.1f %.1f %.3f' % (b_rate / max(a_rate, 1), a_cost, b_cost, b_cost / a_cost if a_cost > 0 else float('nan')))")
   ratios+=("$ratio") cost_ratios+=("$cost_ratio")
   echo "round $round: A ${a_rate}/s ${a_cost} µs CPU/req  B ${b_rate}/s ${b_cost} µs CPU/req  B/A rate ${ratio}, CPU/req ${cost_ratio}"
   stop_sides

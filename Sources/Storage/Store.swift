@@ -129,6 +129,13 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         return try body(state.value)
     }
 
+    /// Jobs waiting for the writer. For tests.
+    var queuedJobs: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
     public var health: StorageHealth {
         condition.lock()
         defer { condition.unlock() }

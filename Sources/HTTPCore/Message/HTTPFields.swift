@@ -39,7 +39,7 @@ public struct HTTPFields: Sendable, Equatable, Sequence {
     }
 
     public func values(_ name: String) -> [String] {
-        // One pass, and no array at all for an absent field: a filter and a map made two for every lookup.
+        // One pass: a filter and a map made an array in between for every field present.
         var values: [String] = []
         for field in fields where field.name.caseInsensitiveEquals(name) { values.append(field.value) }
         return values

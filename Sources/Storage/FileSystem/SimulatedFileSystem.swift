@@ -48,14 +48,15 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     public private(set) var writeBehinds: [(path: String, size: Int)] = []
 
     /// The bytes of each append to a file open for appending (a WAL segment), in order: one per batch written.
-    public private(set) var logAppends: [(path: String, bytes: [UInt8])] = []
+    public var logAppends: [(path: String, bytes: [UInt8])] { locked { logAppendsValue } }
+    private var logAppendsValue: [(path: String, bytes: [UInt8])] = []
 
     fileprivate func recordWriteBehind(path: String, size: Int) {
         locked { writeBehinds.append((path, size)) }
     }
 
     fileprivate func recordLogAppend(path: String, bytes: [UInt8]) {
-        locked { logAppends.append((path, bytes)) }
+        locked { logAppendsValue.append((path, bytes)) }
     }
 
     public init() {}
