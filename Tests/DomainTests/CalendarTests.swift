@@ -29,6 +29,9 @@ import Testing
         #expect(time.localDate(of: lateNight).description == "2021-10-16")
         let deadline = time.instant(on: day("2021-10-15"), at: TimeOfDay(hour: 18, minute: 0))
         #expect(time.rfc3339(deadline) == "2021-10-15T18:00:00+08:00")
+        // Other zones, as a config may name one: `Z` for no offset, a sign and minutes for the rest.
+        #expect(try #require(DistrictTime(identifier: "UTC")).rfc3339(lateNight) == "2021-10-15T16:30:00Z")
+        #expect(try #require(DistrictTime(identifier: "America/St_Johns")).rfc3339(lateNight) == "2021-10-15T14:00:00-02:30")
         #expect(TimeOfDay("18:00") == TimeOfDay(hour: 18, minute: 0))
         #expect(TimeOfDay("6pm") == nil && TimeOfDay("24:00") == nil)
     }

@@ -42,14 +42,31 @@ public struct DistrictTime: Sendable {
         let offset = timeZone.secondsFromGMT(for: instant)
         let (day, second) = Self.split(Int(instant.timeIntervalSince1970.rounded(.down)) + offset)
         let (year, month, dayOfMonth) = LocalDate(dayNumber: day).components
-        func two(_ value: Int) -> String { zeroPadded(value, 2) }
-        let time = "\(two(second / 3_600)):\(two(second % 3_600 / 60)):\(two(second % 60))"
-        var zone = "Z"
-        if offset != 0 {
-            let minutes = abs(offset) / 60
-            zone = (offset < 0 ? "-" : "+") + two(minutes / 60) + ":" + two(minutes % 60)
+        // Digits into one buffer: a string per part and their concatenations were a dozen allocations per
+        // timestamp, and every answer about a report carries one.
+        var text: [UInt8] = []
+        text.reserveCapacity(25)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor <= value / 10 { divisor *= 10 } // wider than `width` when it must be
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
-        return "\(zeroPadded(year, 4))-\(two(month))-\(two(dayOfMonth))T\(time)\(zone)"
+        digits(year, 4); text.append(UInt8(ascii: "-")); digits(month, 2); text.append(UInt8(ascii: "-"))
+        digits(dayOfMonth, 2); text.append(UInt8(ascii: "T"))
+        digits(second / 3_600, 2); text.append(UInt8(ascii: ":")); digits(second % 3_600 / 60, 2)
+        text.append(UInt8(ascii: ":")); digits(second % 60, 2)
+        if offset == 0 {
+            text.append(UInt8(ascii: "Z"))
+        } else {
+            let minutes = abs(offset) / 60
+            text.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+            digits(minutes / 60, 2); text.append(UInt8(ascii: ":")); digits(minutes % 60, 2)
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static let firstStorableDay = LocalDate(year: 1900, month: 1, day: 1)!.dayNumber
