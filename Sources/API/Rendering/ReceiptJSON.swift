@@ -10,7 +10,7 @@ enum ReceiptJSON {
     static func render(_ receipt: ReportReceipt, time: DistrictTime, dryRun: Bool = false) -> Data {
         var out = JSONText()
         out.object {
-            $0.key("date") { $0.string(receipt.date.description) }
+            $0.key("date") { $0.date(receipt.date) }
             if dryRun { $0.key("dryRun") { $0.bool(true) } }
             $0.key("revision") { $0.int(receipt.revision) }
             $0.key("status") { $0.string(receipt.status.rawValue) }

@@ -9,7 +9,7 @@ public enum BulletinJSON {
         out.object {
             $0.key("byPath") { out in out.array(bulletin.byPath) { pathLine($0, &$1) } }
             $0.key("byUnit") { out in out.array(bulletin.byUnit) { unitLine($0, &$1) } }
-            $0.key("date") { $0.string(bulletin.date.description) }
+            $0.key("date") { $0.date(bulletin.date) }
             $0.key("deadline") { $0.string(time.rfc3339(bulletin.deadline)) }
             $0.key("district") { figures(bulletin.district, &$0) }
             $0.key("generatedAt") { $0.string(time.rfc3339(bulletin.generatedAt)) }
@@ -75,7 +75,7 @@ public enum BulletinJSON {
                     $0.key("state") { $0.string(review.state.rawValue) }
                 }
             }),
-            ("lastReportDate", { out in if let date = line.lastReportDate { out.string(date.description) } else { out.null() } }),
+            ("lastReportDate", { out in if let date = line.lastReportDate { out.date(date) } else { out.null() } }),
             ("name", { $0.string(line.name) }),
             ("rank", { $0.int(line.rank) }),
             ("stale", { $0.bool(line.stale) }),

@@ -41,30 +41,23 @@ public struct DistrictTime: Sendable {
     public func rfc3339(_ instant: Date) -> String {
         let offset = timeZone.secondsFromGMT(for: instant)
         let (day, second) = Self.split(Int(instant.timeIntervalSince1970.rounded(.down)) + offset)
-        let (year, month, dayOfMonth) = LocalDate(dayNumber: day).components
-        // Digits into one buffer: a string per part and their concatenations were a dozen allocations per
-        // timestamp, and every answer about a report carries one.
         var text: [UInt8] = []
         text.reserveCapacity(25)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor <= value / 10 { divisor *= 10 } // wider than `width` when it must be
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        digits(year, 4); text.append(UInt8(ascii: "-")); digits(month, 2); text.append(UInt8(ascii: "-"))
-        digits(dayOfMonth, 2); text.append(UInt8(ascii: "T"))
-        digits(second / 3_600, 2); text.append(UInt8(ascii: ":")); digits(second % 3_600 / 60, 2)
-        text.append(UInt8(ascii: ":")); digits(second % 60, 2)
+        LocalDate(dayNumber: day).appendText(to: &text)
+        text.append(UInt8(ascii: "T"))
+        appendZeroPadded(second / 3_600, 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendZeroPadded(second % 3_600 / 60, 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendZeroPadded(second % 60, 2, to: &text)
         if offset == 0 {
             text.append(UInt8(ascii: "Z"))
         } else {
             let minutes = abs(offset) / 60
             text.append(UInt8(ascii: offset < 0 ? "-" : "+"))
-            digits(minutes / 60, 2); text.append(UInt8(ascii: ":")); digits(minutes % 60, 2)
+            appendZeroPadded(minutes / 60, 2, to: &text)
+            text.append(UInt8(ascii: ":"))
+            appendZeroPadded(minutes % 60, 2, to: &text)
         }
         return String(decoding: text, as: UTF8.self)
     }
@@ -114,7 +107,13 @@ public struct TimeOfDay: Sendable, Equatable, Comparable, CustomStringConvertibl
         self.init(hour: hour, minute: minute)
     }
 
-    public var description: String { "\(zeroPadded(hour, 2)):\(zeroPadded(minute, 2))" }
+    public var description: String {
+        var text: [UInt8] = []
+        appendZeroPadded(hour, 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendZeroPadded(minute, 2, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
 
     public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {
         (lhs.hour, lhs.minute) < (rhs.hour, rhs.minute)

@@ -33,8 +33,20 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var components: (year: Int, month: Int, day: Int) { LocalDate.civilFromDays(dayNumber) }
 
     public var description: String {
+        var text: [UInt8] = []
+        text.reserveCapacity(10)
+        appendText(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `2021-10-15`, appended.
+    func appendText(to text: inout [UInt8]) {
         let (y, m, d) = components
-        return "\(zeroPadded(y, 4))-\(zeroPadded(m, 2))-\(zeroPadded(d, 2))"
+        appendZeroPadded(y, 4, to: &text)
+        text.append(UInt8(ascii: "-"))
+        appendZeroPadded(m, 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        appendZeroPadded(d, 2, to: &text)
     }
 
     /// `10月15日`, as a bulletin writes a day.
@@ -118,9 +130,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 }
 
-/// `value` in decimal with leading zeros to `width` digits. `String(format:)` goes through CFString on Linux
-/// and was a measurable share of the WAL writer's time (every date and timestamp of every change).
-func zeroPadded(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+/// `value` in decimal, zero-padded to at least `width` digits, appended to `text`. Straight into one buffer:
+/// `String(format:)` goes through CFString on Linux, and a string per part and their concatenations were a dozen
+/// allocations per timestamp (every change, answer and snapshot has dates and timestamps).
+func appendZeroPadded(_ value: Int, _ width: Int, to text: inout [UInt8]) {
+    if value < 0 { text.append(UInt8(ascii: "-")) }
+    let magnitude = value.magnitude
+    var divisor: UInt = 1
+    for _ in 1..<max(width, 1) { divisor *= 10 }
+    while divisor <= magnitude / 10 { divisor *= 10 } // wider than `width` when it must be
+    while divisor > 0 {
+        text.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+        divisor /= 10
+    }
 }

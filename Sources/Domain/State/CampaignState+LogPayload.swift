@@ -17,7 +17,7 @@ extension CampaignState {
                     $0.key("reportSubmitted") {
                         $0.object {
                             $0.key("unit") { $0.string(unit) }
-                            $0.key("date") { $0.string(date.description) }
+                            $0.key("date") { $0.date(date) }
                             $0.key("status") { $0.string(status.rawValue) }
                             $0.key("revision") { Self.write(revision, &$0) }
                         }
@@ -80,7 +80,7 @@ extension CampaignState {
     private static func write(_ a: AuditEntry, _ out: inout JSONText) {
         out.object {
             $0.key("at") { $0.referenceDate(a.at) }
-            $0.key("date") { $0.string(a.date.description) }
+            $0.key("date") { $0.date(a.date) }
             $0.key("tokenID") { $0.string(a.tokenID) }
             $0.key("tokenLabel") { $0.string(a.tokenLabel) }
             $0.key("role") { $0.string(a.role.rawValue) }

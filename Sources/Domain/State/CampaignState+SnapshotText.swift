@@ -28,7 +28,7 @@ extension CampaignState {
 
     private static func writeDay(_ day: UnitDay, _ out: inout JSONText) {
         out.object {
-            $0.key("date") { $0.string(day.date.description) }
+            $0.key("date") { $0.date(day.date) }
             $0.key("review") { write(day.review, &$0) }
             $0.key("revisions") { $0.array(day.revisions) { write($0, &$1) } }
             $0.key("status") { $0.string(day.status.rawValue) }
@@ -40,7 +40,7 @@ extension CampaignState {
         out.object {
             $0.key("action") { $0.string(entry.action) }
             $0.key("at") { $0.utcTimestamp(entry.at) }
-            $0.key("date") { $0.string(entry.date.description) }
+            $0.key("date") { $0.date(entry.date) }
             $0.key("role") { $0.string(entry.role.rawValue) }
             $0.key("summary") { $0.string(entry.summary) }
             $0.key("target") { $0.string(entry.target) }

@@ -18,9 +18,26 @@ public enum Timestamp {
 
     /// `2021-10-15T09:59:00.000Z`: readable in the snapshot files and exact.
     static func utcString(_ date: Date) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        appendUTC(date, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `utcString`'s text, appended: a checkpoint writes one per revision and audit entry, and building each as a
+    /// String was a tenth of writing the snapshot.
+    static func appendUTC(_ date: Date, to text: inout [UInt8]) {
         let (day, secondOfDay, millisecond) = utcParts(date)
-        return "\(day)T\(zeroPadded(secondOfDay / 3600, 2)):\(zeroPadded(secondOfDay / 60 % 60, 2)):"
-            + "\(zeroPadded(secondOfDay % 60, 2)).\(zeroPadded(millisecond, 3))Z"
+        day.appendText(to: &text)
+        text.append(UInt8(ascii: "T"))
+        appendZeroPadded(secondOfDay / 3600, 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendZeroPadded(secondOfDay / 60 % 60, 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendZeroPadded(secondOfDay % 60, 2, to: &text)
+        text.append(UInt8(ascii: "."))
+        appendZeroPadded(millisecond, 3, to: &text)
+        text.append(UInt8(ascii: "Z"))
     }
 
     /// The UTC day, second of that day and millisecond of an instant (floored, before 1970 too).
@@ -62,26 +79,10 @@ public enum Timestamp {
 }
 
 extension JSONText {
-    /// `Timestamp.utcString` in quotes, written as bytes: a checkpoint writes one per revision and audit entry,
-    /// and building each as a String was a tenth of writing the snapshot.
+    /// `Timestamp.utcString` in quotes, written as bytes.
     mutating func utcTimestamp(_ date: Date) {
-        let (day, secondOfDay, millisecond) = Timestamp.utcParts(date)
-        let (year, month, dayOfMonth) = day.components
-        guard (0...9999).contains(year) else { return string(Timestamp.utcString(date)) }
         bytes.append(UInt8(ascii: "\""))
-        appendDigits(UInt(year), minimumWidth: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(UInt(month), minimumWidth: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(UInt(dayOfMonth), minimumWidth: 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(UInt(secondOfDay / 3600), minimumWidth: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(UInt(secondOfDay / 60 % 60), minimumWidth: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(UInt(secondOfDay % 60), minimumWidth: 2)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(UInt(millisecond), minimumWidth: 3)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        Timestamp.appendUTC(date, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 }
