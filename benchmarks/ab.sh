@@ -108,5 +108,7 @@ print('%.3f %.1f %.1f %.3f' % (b_rate / max(a_rate, 1), a_cost, b_cost, b_cost /
   echo "round $round: A ${a_rate}/s ${a_cost} µs CPU/req  B ${b_rate}/s ${b_cost} µs CPU/req  B/A rate ${ratio}, CPU/req ${cost_ratio}"
   stop_sides
 done
-python3 -c "import statistics, sys; print('median B/A %.3f over %d rounds' % (statistics.median(map(float, sys.argv[1:])), len(sys.argv) - 1))" "${ratios[@]}"
-python3 -c "import statistics, sys; print('median B/A of CPU per request %.3f' % statistics.median(map(float, sys.argv[1:])))" "${cost_ratios[@]}"
+# Prints "median B/A $1 ..." of the numbers after it.
+median() { python3 -c "import statistics, sys; print('median B/A %s %.3f over %d rounds' % (sys.argv[1], statistics.median(map(float, sys.argv[2:])), len(sys.argv) - 2))" "$@"; }
+median "of the rate" "${ratios[@]}"
+median "of CPU per request" "${cost_ratios[@]}"

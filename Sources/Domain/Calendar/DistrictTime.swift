@@ -45,11 +45,7 @@ public struct DistrictTime: Sendable {
         text.reserveCapacity(25)
         LocalDate(dayNumber: day).appendText(to: &text)
         text.append(UInt8(ascii: "T"))
-        appendZeroPadded(second / 3_600, 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        appendZeroPadded(second % 3_600 / 60, 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        appendZeroPadded(second % 60, 2, to: &text)
+        appendClockTime(second, to: &text)
         if offset == 0 {
             text.append(UInt8(ascii: "Z"))
         } else {

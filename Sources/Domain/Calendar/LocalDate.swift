@@ -144,3 +144,12 @@ func appendZeroPadded(_ value: Int, _ width: Int, to text: inout [UInt8]) {
         divisor /= 10
     }
 }
+
+/// `17:59:00` for a second of the day, appended: the clock time of every timestamp written.
+func appendClockTime(_ secondOfDay: Int, to text: inout [UInt8]) {
+    appendZeroPadded(secondOfDay / 3_600, 2, to: &text)
+    text.append(UInt8(ascii: ":"))
+    appendZeroPadded(secondOfDay % 3_600 / 60, 2, to: &text)
+    text.append(UInt8(ascii: ":"))
+    appendZeroPadded(secondOfDay % 60, 2, to: &text)
+}
