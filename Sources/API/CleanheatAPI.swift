@@ -108,6 +108,7 @@ public final class CleanheatAPI: HTTPResponder {
         do {
             let principal = try stillAuthorized(screened, request.head)
             try route.checkQuery(request.head.queryItems)
+            if route.readsAcknowledgedWrites { await campaign.awaitAcknowledgedWrites() }
             response = try await route.handler(self, APIRequest(http: request, parameters: screened.parameters, principal: principal))
         } catch {
             response = ErrorRendering.response(for: error)
@@ -184,13 +185,19 @@ struct APIRoute: Sendable {
     /// (`?missedNotic=3`) is not silently left out of the answer.
     let queries: Set<String>
     let handler: @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse
+    /// The handler reads what earlier requests wrote, so it waits until the state it reads holds every acknowledged
+    /// write (reports are published lazily). False for the report POST: it reads only tokens, published at once,
+    /// and decides against the writer's own state.
+    let readsAcknowledgedWrites: Bool
 
     init(_ method: String, _ pattern: String, _ action: Action?, queries: Set<String> = [],
+         readsAcknowledgedWrites: Bool = true,
          _ handler: @escaping @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse) {
         self.method = method
         self.pattern = pattern
         self.action = action
         self.queries = queries
+        self.readsAcknowledgedWrites = readsAcknowledgedWrites
         self.handler = handler
     }
 

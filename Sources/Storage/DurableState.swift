@@ -30,12 +30,19 @@ public protocol DurableState: Sendable {
     /// changes by hand, which must decode back equal.
     static func logPayload(of change: Change) throws -> [UInt8]
 
+    /// True (the default) when every reader must see the change as soon as it is acknowledged, false when readers
+    /// may see it only once they ask for every acknowledged write (`Store.awaitAcknowledgedWrites`). The state is
+    /// copied for readers only when published: a frequent change that is published lazily is applied in place.
+    static func isPublishedAtOnce(_ change: Change) -> Bool
+
     /// A WAL record's change, read back at recovery. The default uses `JSONDecoder`; a state may read its
     /// most frequent changes by hand, which must give the same change.
     static func change(fromLogPayload payload: [UInt8]) throws -> Change
 }
 
 extension DurableState {
+    public static func isPublishedAtOnce(_ change: Change) -> Bool { true }
+
     public static func logPayload(of change: Change) throws -> [UInt8] {
         Array(try JSONEncoder().encode(change))
     }

@@ -38,6 +38,7 @@ extension Store {
         condition.unlock()
         // The snapshot is of the published state and covers every record before the new segment: so every batch
         // written is synced and published first. (A sync failing meanwhile makes the store read-only: checked below.)
+        publishWorkingState()
         waitUntilSynced()
         condition.lock()
         let tickets = checkpointTickets

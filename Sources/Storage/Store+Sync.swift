@@ -10,8 +10,11 @@ extension Store {
     struct WrittenBatch {
         /// The segment its records went to; nil when it wrote none.
         var file: (any AppendableFile)?
-        /// The state after it, published once it is on disk.
+        /// The state after it (and after the batches before it), published once they are on disk; nil when this
+        /// batch is published later (`Store.publicationIsDue`).
         var state: Published?
+        /// Its changes, when it carries no state.
+        var changes: [State.Change] = []
         var lastSequence: UInt64 = 0
         /// The segment's size after its records.
         var endSize = 0
@@ -23,13 +26,15 @@ extension Store {
         var failures: [(CommitJob<State>, any Error)] = []
     }
 
-    /// On the writer thread: queues the batch for the sync thread, or answers it at once when it wrote nothing and
-    /// nothing ahead of it waits for a sync.
+    /// On the writer thread: queues the batch for the sync thread, or publishes and answers it at once when it wrote
+    /// nothing and nothing ahead of it waits for a sync.
     func handOver(_ batch: WrittenBatch) {
         syncCondition.lock()
         if batch.file == nil && unsynced.isEmpty && !syncing {
+            let replaced = publish([batch])
             syncCondition.unlock()
             answer(batch, failure: nil)
+            withExtendedLifetime(replaced) {}
             return
         }
         unsynced.append(batch)
@@ -86,8 +91,11 @@ extension Store {
         condition.lock()
         var failure = healthState.readOnlyReason
         condition.unlock()
-        guard failure == nil, let last = group.last(where: { $0.file != nil }), let file = last.file, let state = last.state else {
+        guard failure == nil, let last = group.last(where: { $0.file != nil }), let file = last.file else {
+            // Nothing to sync: a state handed over to be published, answers that waited for batches ahead of them.
+            let replaced = failure == nil ? publish(group) : nil
             for batch in group { answer(batch, failure: failure) }
+            withExtendedLifetime(replaced) {}
             return nil
         }
         let started = ContinuousClock.now
@@ -106,17 +114,71 @@ extension Store {
         }
         // The state this replaces, freed (when no reader holds it) after the answers are on their way and outside
         // the lock every reader takes: freeing it is tens of microseconds the clients need not wait for.
-        var replaced: Published?
-        if failure == nil {
-            condition.lock()
-            replaced = published
-            published = state
-            publishedSequence = last.lastSequence
-            condition.unlock()
-        }
+        let replaced = failure == nil ? publish(group) : nil
         for batch in group { answer(batch, failure: failure) }
         withExtendedLifetime(replaced) {}
         return failure == nil ? last.endSize : nil
+    }
+
+    /// After the group's sync: counts its writes as acknowledged and publishes the newest state it carries, waking the
+    /// readers waiting for it. Returns the state replaced, to be freed outside the locks.
+    private func publish(_ group: [WrittenBatch]) -> Published? {
+        var newest: WrittenBatch?
+        var acknowledged: UInt64?
+        for batch in group {
+            if batch.file != nil { acknowledged = batch.lastSequence }
+            if batch.state != nil {
+                newest = batch
+                unpublishedChanges.removeAll(keepingCapacity: true)
+            } else {
+                unpublishedChanges.append(contentsOf: batch.changes)
+            }
+        }
+        return install(newest?.state, sequence: newest?.lastSequence, acknowledged: acknowledged)
+    }
+
+    /// Under `condition`: the new acknowledged sequence and the state to publish (either may be nil).
+    private func install(_ state: Published?, sequence: UInt64?, acknowledged: UInt64?) -> Published? {
+        var replaced: Published?
+        var woken: [CheckedContinuation<Void, Never>] = []
+        condition.lock()
+        if let acknowledged { acknowledgedSequence = acknowledged }
+        if let state, let sequence {
+            replaced = published
+            published = state
+            publishedSequence = sequence
+            publicationWaiters.removeAll { waiter in
+                guard waiter.sequence <= sequence else { return false }
+                woken.append(waiter.continuation)
+                return true
+            }
+        }
+        condition.unlock()
+        for continuation in woken { continuation.resume() }
+        return replaced
+    }
+
+    /// On the writer thread, once a failed write or sync left the store read-only and every batch is answered: the
+    /// writes acknowledged since the last publication would otherwise stay unseen until a restart. Applies them to
+    /// the published state and publishes that.
+    func publishAcknowledged() {
+        syncCondition.lock()
+        let changes = unpublishedChanges
+        unpublishedChanges.removeAll()
+        syncCondition.unlock()
+        condition.lock()
+        var state = published.value
+        let sequence = acknowledgedSequence
+        condition.unlock()
+        guard !changes.isEmpty else { return }
+        do {
+            for change in changes { try state.apply(change) }
+        } catch {
+            // They were applied once already, by the writer: deterministic `apply` cannot throw now.
+            logger.critical("acknowledged writes could not be published", metadata: ["error": "\(error)"])
+        }
+        let replaced = install(Published(state), sequence: sequence, acknowledged: nil)
+        withExtendedLifetime(replaced) {}
     }
 
     /// `failure`: the sync of this batch or of one ahead of it failed. Then every caller of the batch is told storage

@@ -5,6 +5,11 @@ import Logging
 /// A durable value: recovered from the newest snapshot plus the WAL after it, changed only by logged changes.
 /// Writers queue; one thread decides and writes each batch to the WAL, a second syncs what was written, once for
 /// every batch written meanwhile (group commit), then publishes and answers (Store+Sync.swift).
+///
+/// Readers see a published copy of the state. The writer publishes the state after a batch when a change in it must
+/// be seen at once, when a reader waits for it, at a checkpoint, or once it has been idle for a moment; otherwise it
+/// goes on applying in place. A copy published after every batch cost a copy of each report's day under load (and
+/// freeing the copy it replaced): every day is written again long after some published copy took it over.
 public final class Store<State: DurableState>: @unchecked Sendable {
     let folder: String
     let fileSystem: any FileSystem
@@ -18,6 +23,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// state (those retains, contended between the loops, were a third of authenticating a request).
     var published: Published
     var publishedSequence: UInt64
+    /// The last sequence number synced and answered (or about to be): what `awaitAcknowledgedWrites` waits for.
+    var acknowledgedSequence: UInt64
+    /// A reader waits for the state after the acknowledged writes: the writer publishes its next batch.
+    var publicationWanted = false
+    var publicationWaiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     var healthState = StorageHealth.writable
     private var queue: [CommitJob<State>] = []
     var checkpointTickets: [CheckpointTicket] = []
@@ -37,6 +47,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private var working: State
     /// Set once the segment was cut back after a failed write or sync (see `cutUnsyncedTail`).
     private var tailCut = false
+    /// Records were written since the writer last handed over a state to publish.
+    private var writtenUnpublished = false
     var recordsSinceCheckpoint = 0
     var bytesSinceCheckpoint = 0
 
@@ -50,6 +62,10 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     var syncedSize: Int
     var syncerStopping = false
     var syncerDone = false
+    /// The changes of the batches synced since the last publication, oldest first: applied to the published state
+    /// when a failed sync or write leaves no later state to publish (`publishAcknowledged`). Touched by the sync
+    /// thread while `syncing`, otherwise under `syncCondition`.
+    var unpublishedChanges: [State.Change] = []
 
     var walFolder: String { folder + "/wal" }
 
@@ -63,6 +79,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.published = Published(recovered.state)
         self.working = recovered.state
         self.publishedSequence = recovered.lastSequence
+        self.acknowledgedSequence = recovered.lastSequence
         self.nextSequence = recovered.lastSequence + 1
         self.lastCheckpointSequence = recovered.snapshotSequence
         self.lastSnapshotBytes = recovered.snapshotBytes
@@ -121,12 +138,40 @@ public final class Store<State: DurableState>: @unchecked Sendable {
 
     // MARK: Reading
 
-    /// The latest durable state: never a change whose record is not yet on disk.
+    /// The latest published state: never a change whose record is not yet on disk, every change that is published at
+    /// once (`DurableState.isPublishedAtOnce`), and every other write acknowledged before the last
+    /// `awaitAcknowledgedWrites` returned (and all of them once the writer was idle for `idlePublicationDelay`).
     public func read<R>(_ body: (State) throws -> R) rethrows -> R {
         condition.lock()
         let state = published
         condition.unlock()
         return try body(state.value)
+    }
+
+    /// Returns once the published state holds every write acknowledged so far: a reader that must see them (a
+    /// report just answered 201) calls it first. Under a steady stream of writes it waits for the writer's next
+    /// batch and its sync; otherwise it returns at once.
+    public func awaitAcknowledgedWrites() async {
+        guard let target = unpublishedAcknowledgedSequence() else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if publishedSequence >= target {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            publicationWanted = true
+            publicationWaiters.append((target, continuation))
+            condition.broadcast() // an idle writer publishes at once
+            condition.unlock()
+        }
+    }
+
+    /// The last acknowledged sequence when the published state does not hold it yet, else nil.
+    private func unpublishedAcknowledgedSequence() -> UInt64? {
+        condition.lock()
+        defer { condition.unlock() }
+        return publishedSequence >= acknowledgedSequence ? nil : acknowledgedSequence
     }
 
     /// Jobs waiting for the writer. For tests.
@@ -173,7 +218,20 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         while true {
             condition.lock()
             while queue.isEmpty && (checkpointTickets.isEmpty || checkpointRunning) && !stopping && !mustCutTail {
-                condition.wait()
+                guard writtenUnpublished else {
+                    condition.wait()
+                    continue
+                }
+                // Idle with writes not yet published: at a reader's wish at once, else after a moment without jobs.
+                if publicationWanted || !condition.wait(until: Date(timeIntervalSinceNow: options.idlePublicationDelay)) {
+                    break
+                }
+            }
+            if queue.isEmpty && writtenUnpublished && healthState.readOnlyReason == nil {
+                publicationWanted = false
+                condition.unlock()
+                publishWorkingState()
+                continue
             }
             if queue.isEmpty && stopping {
                 condition.unlock()
@@ -222,6 +280,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private func commitBatch(_ batch: [CommitJob<State>]) {
         var written = WrittenBatch()
         var bytes: [UInt8] = []
+        var changes: [State.Change] = []
+        var mustPublish = false
         let firstSequence = nextSequence
         for job in batch {
             do {
@@ -234,6 +294,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                     try working.apply(change)
                     WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
                     nextSequence += 1
+                    changes.append(change)
+                    if State.isPublishedAtOnce(change) { mustPublish = true }
                     written.answers.append(finish)
                     written.jobs.append(job)
                 case .noWrite(let finish):
@@ -263,12 +325,39 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
             bytesSinceCheckpoint += bytes.count
             written.file = segment
-            written.state = Published(working)
             written.lastSequence = nextSequence - 1
             written.endSize = segment.size
+            writtenUnpublished = true
+        }
+        if writtenUnpublished && (mustPublish || takePublicationWish()) {
+            written.state = Published(working)
+            written.lastSequence = nextSequence - 1
+            writtenUnpublished = false
+        } else {
+            // Applied to the published state should a sync fail before the next publication (`publishAcknowledged`).
+            written.changes = changes
         }
         handOver(written)
         if segment.size >= options.segmentMaxBytes { try? rollSegment() }
+    }
+
+    /// A reader waits for the acknowledged writes: this batch's state fulfils its wish.
+    private func takePublicationWish() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let wanted = publicationWanted
+        publicationWanted = false
+        return wanted
+    }
+
+    /// Hands the working state over for publication once every batch before it is synced (a checkpoint needs it).
+    func publishWorkingState() {
+        guard writtenUnpublished else { return }
+        var batch = WrittenBatch()
+        batch.state = Published(working)
+        batch.lastSequence = nextSequence - 1
+        writtenUnpublished = false
+        handOver(batch)
     }
 
     func enterReadOnly(_ reason: String) {
@@ -286,6 +375,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         let size = waitUntilSynced()
         try? fileSystem.truncate(Self.segmentPath(walFolder: walFolder, segmentFirst), to: size)
         tailCut = true
+        // The working state holds changes that failed: never published. The acknowledged ones are, by themselves.
+        writtenUnpublished = false
+        publishAcknowledged()
     }
 
     func rollSegment() throws {
@@ -357,7 +449,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         folderLock.release()
     }
 
-    /// A consistent copy of the state as of now, as a data folder that `open` and `verify` accept.
+    /// A consistent copy of the published state, as a data folder that `open` and `verify` accept. (The admin endpoint
+    /// awaits every acknowledged write first.)
     public func backup(to directory: URL) throws {
         let target = directory.standardizedFileURL.path
         let resolvedFolder = Self.resolved(folder)

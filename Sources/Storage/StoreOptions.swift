@@ -18,6 +18,9 @@ public struct StoreOptions: Sendable {
     public var checkpointWALShareOfSnapshot: Double = 0
     /// A sync slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5
+    /// Writes that readers need not see at once (`DurableState.isPublishedAtOnce`) are published when a reader waits
+    /// for them, or once the writer has had no job for this long.
+    public var idlePublicationDelay: TimeInterval = 0.01
     /// The most records one group commit writes with one sync.
     public var maxBatchRecords: Int = 4096
     /// Test seam: called at each step of a checkpoint; throwing there simulates a crash at that step.

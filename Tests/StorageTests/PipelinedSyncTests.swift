@@ -38,15 +38,6 @@ import TestSupport
         return (folder, disk, try ToyStore.openToy(folder, fileSystem: disk), gate)
     }
 
-    /// Polls the condition for up to five seconds.
-    func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return try condition()
-    }
-
     @Test func theNextBatchIsWrittenWhileASyncIsOnItsWayAndNothingIsVisibleBeforeItsOwnSync() async throws {
         let (folder, disk, store, gate) = try heldStore()
         try await store.put("before", "1")

@@ -9,6 +9,12 @@ struct ToyState: DurableState {
         case put(key: String, value: String)
         case append(key: String, suffix: String)
         case migration(AppliedMigration)
+        /// A put that readers see only once they await the acknowledged writes (like a report).
+        case lazyPut(key: String, value: String)
+    }
+
+    static func isPublishedAtOnce(_ change: Change) -> Bool {
+        if case .lazyPut = change { false } else { true }
     }
 
     var values: [String: String] = [:]
@@ -18,7 +24,7 @@ struct ToyState: DurableState {
 
     mutating func apply(_ change: Change) throws {
         switch change {
-        case let .put(key, value): values[key] = value
+        case let .put(key, value), let .lazyPut(key, value): values[key] = value
         // Not idempotent: applying a record twice would show.
         case let .append(key, suffix): values[key, default: ""] += suffix
         case let .migration(done): appliedMigrations.append(done)
@@ -74,6 +80,10 @@ extension Store where State == ToyState {
 
     func put(_ key: String, _ value: String) async throws {
         try await commit { _ in .write(.put(key: key, value: value), ()) }
+    }
+
+    func putLazily(_ key: String, _ value: String) async throws {
+        try await commit { _ in .write(.lazyPut(key: key, value: value), ()) }
     }
 
     var values: [String: String] { read { $0.values } }

@@ -49,12 +49,13 @@ extension AppConfiguration {
         }
         if let storage = try root.section("storage") {
             try storage.allowOnly(["segmentMaxBytes", "checkpointEveryBytes", "checkpointEveryRecords", "checkpointWALShareOfSnapshot",
-                                   "slowSyncWarningSeconds"])
+                                   "slowSyncWarningSeconds", "idlePublicationSeconds"])
             try storage.int("segmentMaxBytes", &config.storage.segmentMaxBytes, min: 4096)
             try storage.int("checkpointEveryBytes", &config.storage.checkpointEveryBytes, min: 4096)
             try storage.int("checkpointEveryRecords", &config.storage.checkpointEveryRecords, min: 1)
             try storage.double("checkpointWALShareOfSnapshot", &config.storage.checkpointWALShareOfSnapshot, max: 100)
             try storage.double("slowSyncWarningSeconds", &config.storage.slowSyncWarningSeconds)
+            try storage.double("idlePublicationSeconds", &config.storage.idlePublicationSeconds, max: 60)
         }
         if let folder = try root.string("migrations") {
             // An empty path read the working folder and applied whatever JSON lay there.

@@ -28,5 +28,6 @@ public struct StorageSettings: Sendable, Equatable {
     public var checkpointEveryRecords = 100_000
     public var checkpointWALShareOfSnapshot = 1.0
     public var slowSyncWarningSeconds = 0.5
+    public var idlePublicationSeconds = 0.01
     public init() {}
 }

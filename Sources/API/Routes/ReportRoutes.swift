@@ -21,7 +21,7 @@ extension CleanheatAPI {
     }
 
     static let reportRoutes: [APIRoute] = [
-        APIRoute("POST", "/api/v1/reports", .submitReport, queries: ["dryRun"]) { api, request in
+        APIRoute("POST", "/api/v1/reports", .submitReport, queries: ["dryRun"], readsAcknowledgedWrites: false) { api, request in
             let rules = api.campaign.rules
             let submission = try decodeSubmission(try request.json(), maxVillages: rules.maxVillagesPerReport,
                                                   maxIssues: rules.maxIssuesPerReport)

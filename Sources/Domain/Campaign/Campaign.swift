@@ -18,6 +18,12 @@ public final class Campaign: Sendable {
         try store.read(body)
     }
 
+    /// Returns once `read` sees every acknowledged write. Reports are published lazily (`CampaignState
+    /// .isPublishedAtOnce`): a request that reads calls this first, so that a report answered 201 is in what it reads.
+    public func awaitAcknowledgedWrites() async {
+        await store.awaitAcknowledgedWrites()
+    }
+
     /// Now, to the millisecond (see `Timestamp`).
     public func now() -> Date { Timestamp.floor(clock.now()) }
 

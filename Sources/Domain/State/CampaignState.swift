@@ -31,6 +31,13 @@ public struct CampaignState: DurableState {
 
     public init() {}
 
+    /// Reports, the one frequent change, are published lazily: readers of them await the acknowledged writes first
+    /// (`Campaign.awaitAcknowledgedWrites`), and the writer applies them in place meanwhile. Every other change (a
+    /// token revoked, a village saved) is seen by every reader as soon as it is acknowledged.
+    public static func isPublishedAtOnce(_ change: LoggedChange) -> Bool {
+        if case .reportSubmitted = change.change { false } else { true }
+    }
+
     static func positions(of units: [Unit]) -> [String: Int] {
         var positions: [String: Int] = [:]
         for (index, unit) in units.enumerated() where positions[unit.id] == nil { positions[unit.id] = index }

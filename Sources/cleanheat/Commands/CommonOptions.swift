@@ -101,6 +101,7 @@ extension StorageSettings {
         options.checkpointEveryRecords = checkpointEveryRecords
         options.checkpointWALShareOfSnapshot = checkpointWALShareOfSnapshot
         options.slowSyncWarning = slowSyncWarningSeconds
+        options.idlePublicationDelay = idlePublicationSeconds
         return options
     }
 }
