@@ -186,8 +186,9 @@ struct APIRoute: Sendable {
     let queries: Set<String>
     let handler: @Sendable (CleanheatAPI, APIRequest) async throws -> HTTPResponse
     /// The handler reads what earlier requests wrote, so it waits until the state it reads holds every acknowledged
-    /// write (reports are published lazily). False for the report POST: it reads only tokens, published at once,
-    /// and decides against the writer's own state.
+    /// write (reports are published lazily). False for the report POST (it reads only tokens, published at once, and
+    /// decides against the writer's own state) and for the operations that read no state (`/healthz` must answer
+    /// while a sync hangs).
     let readsAcknowledgedWrites: Bool
 
     init(_ method: String, _ pattern: String, _ action: Action?, queries: Set<String> = [],

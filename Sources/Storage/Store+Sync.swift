@@ -11,7 +11,7 @@ extension Store {
         /// The segment its records went to; nil when it wrote none.
         var file: (any AppendableFile)?
         /// The state after it (and after the batches before it), published once they are on disk; nil when this
-        /// batch is published later (`Store.publicationIsDue`).
+        /// batch is published later (see `Store.commitBatch`).
         var state: Published?
         /// Its changes, when it carries no state.
         var changes: [State.Change] = []
@@ -31,9 +31,14 @@ extension Store {
     func handOver(_ batch: WrittenBatch) {
         syncCondition.lock()
         if batch.file == nil && unsynced.isEmpty && !syncing {
-            let replaced = publish([batch])
+            // Nothing ahead waits for a sync, but a write or sync ahead may have failed: then the batch was decided on
+            // top of it, and neither its state nor its answers may go out as if it had not.
+            condition.lock()
+            let failure = healthState.readOnlyReason
+            condition.unlock()
+            let replaced = failure == nil ? publish([batch]) : nil
             syncCondition.unlock()
-            answer(batch, failure: nil)
+            answer(batch, failure: failure)
             withExtendedLifetime(replaced) {}
             return
         }
@@ -152,6 +157,7 @@ extension Store {
                 woken.append(waiter.continuation)
                 return true
             }
+            publicationWanted = publicationWanted && !publicationWaiters.isEmpty
         }
         condition.unlock()
         for continuation in woken { continuation.resume() }

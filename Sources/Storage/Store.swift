@@ -18,7 +18,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private let folderLock: DataFolderLock
 
     /// Guards everything below it. (Internal, not private: the checkpoint half lives in Store+Checkpoint.swift.)
-    let condition = NSCondition()
+    let condition = MonotonicCondition()
     /// The latest durable state, boxed: a reader retains one reference instead of every collection in the
     /// state (those retains, contended between the loops, were a third of authenticating a request).
     var published: Published
@@ -27,7 +27,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     var acknowledgedSequence: UInt64
     /// A reader waits for the state after the acknowledged writes: the writer publishes its next batch.
     var publicationWanted = false
-    var publicationWaiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    var publicationWaiters: [PublicationWaiter] = []
     var healthState = StorageHealth.writable
     private var queue: [CommitJob<State>] = []
     var checkpointTickets: [CheckpointTicket] = []
@@ -153,17 +153,27 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// batch and its sync; otherwise it returns at once.
     public func awaitAcknowledgedWrites() async {
         guard let target = unpublishedAcknowledgedSequence() else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            condition.lock()
-            if publishedSequence >= target {
+        let token = PublicationWaiter.Token()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                condition.lock()
+                // A stopped writer publishes nothing more (and published everything it could before it stopped).
+                if publishedSequence >= target || writerDone || Task.isCancelled {
+                    condition.unlock()
+                    continuation.resume()
+                    return
+                }
+                publicationWanted = true
+                publicationWaiters.append(PublicationWaiter(sequence: target, token: token, continuation: continuation))
+                condition.broadcast() // an idle writer publishes at once
                 condition.unlock()
-                continuation.resume()
-                return
             }
-            publicationWanted = true
-            publicationWaiters.append((target, continuation))
-            condition.broadcast() // an idle writer publishes at once
+        } onCancel: {
+            condition.lock()
+            let index = publicationWaiters.firstIndex { $0.token === token }
+            let waiter = index.map { publicationWaiters.remove(at: $0) }
             condition.unlock()
+            waiter?.continuation.resume()
         }
     }
 
@@ -217,15 +227,14 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private func writerLoop() {
         while true {
             condition.lock()
+            // Idle with writes not yet published: they are, at a reader's wish at once, else after a moment without jobs.
+            let idleDeadline = writtenUnpublished ? MonotonicCondition.deadline(after: options.idlePublicationDelay) : nil
             while queue.isEmpty && (checkpointTickets.isEmpty || checkpointRunning) && !stopping && !mustCutTail {
-                guard writtenUnpublished else {
+                guard let idleDeadline else {
                     condition.wait()
                     continue
                 }
-                // Idle with writes not yet published: at a reader's wish at once, else after a moment without jobs.
-                if publicationWanted || !condition.wait(until: Date(timeIntervalSinceNow: options.idlePublicationDelay)) {
-                    break
-                }
+                if publicationWanted || !condition.wait(until: idleDeadline) { break }
             }
             if queue.isEmpty && writtenUnpublished && healthState.readOnlyReason == nil {
                 publicationWanted = false
@@ -234,7 +243,10 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 continue
             }
             if queue.isEmpty && stopping {
+                let cut = mustCutTail
                 condition.unlock()
+                // Read-only: the acknowledged writes are published before the writer stops (see `cutUnsyncedTail`).
+                if cut { cutUnsyncedTail() }
                 // Every written batch is synced and answered before the folder is released.
                 stopSyncing()
                 condition.lock()
@@ -244,8 +256,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 checkpointTickets.removeAll()
                 for ticket in orphans { ticket.outcome = .failure(StoreError.closed) }
                 writerDone = true
+                let waiters = publicationWaiters
+                publicationWaiters.removeAll()
                 condition.broadcast()
                 condition.unlock()
+                for waiter in waiters { waiter.continuation.resume() }
                 return
             }
             let batch: [CommitJob<State>]
@@ -352,7 +367,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
 
     /// Hands the working state over for publication once every batch before it is synced (a checkpoint needs it).
     func publishWorkingState() {
-        guard writtenUnpublished else { return }
+        guard writtenUnpublished, health == .writable else { return }
         var batch = WrittenBatch()
         batch.state = Published(working)
         batch.lastSequence = nextSequence - 1
@@ -508,6 +523,14 @@ extension Store {
             rest.insert((existing as NSString).lastPathComponent, at: 0)
             existing = (existing as NSString).deletingLastPathComponent
         }
+    }
+
+    /// A reader in `awaitAcknowledgedWrites`, until the state holding `sequence` is published.
+    struct PublicationWaiter {
+        final class Token: Sendable {}
+        let sequence: UInt64
+        let token: Token
+        let continuation: CheckedContinuation<Void, Never>
     }
 
     final class Published: Sendable {

@@ -1,6 +1,7 @@
 import CThreadName
 import Foundation
 import Logging
+import Storage
 
 /// Logs go to standard error; standard output carries only what scripts read (the listening line).
 enum Logs {

@@ -7,11 +7,14 @@ import TestSupport
 /// for them, at a checkpoint, or once the writer is idle: but a reader that awaits the acknowledged writes always
 /// sees every one of them, and a failed sync never hides the ones acknowledged before it.
 @Suite(.timeLimit(.minutes(1))) struct LazyPublicationTests {
-    /// A store whose writer never publishes on its own for being idle (an hour).
-    func patientStore(_ disk: SimulatedFileSystem = SimulatedFileSystem()) throws -> (URL, SimulatedFileSystem, ToyStore) {
+    /// A store whose writer never publishes on its own for being idle (an hour). (A reader's wish lost would hang a
+    /// test: the suite's time limit then cancels the wait, which gives up, and the test fails.)
+    func patientStore(_ disk: SimulatedFileSystem = SimulatedFileSystem(),
+                      _ adjust: (inout StoreOptions) -> Void = { _ in }) throws -> (URL, SimulatedFileSystem, ToyStore) {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         var options = ToyStore.toyOptions
         options.idlePublicationDelay = 3600
+        adjust(&options)
         return (folder, disk, try ToyStore.openToy(folder, fileSystem: disk, options: options))
     }
 
@@ -19,8 +22,11 @@ import TestSupport
     final class Acknowledged: @unchecked Sendable {
         private let lock = NSLock()
         private var written: Set<String> = []
+        private var failed = false
         func insert(_ key: String) { lock.withLock { _ = written.insert(key) } }
+        func fail() { lock.withLock { failed = true } }
         var keys: Set<String> { lock.withLock { written } }
+        var anyFailed: Bool { lock.withLock { failed } }
     }
 
     @Test func aLazyWriteIsPublishedWhenAReaderAwaitsItAndAnEagerOneAtOnce() async throws {
@@ -55,14 +61,19 @@ import TestSupport
             Task {
                 for index in 0..<60 {
                     let key = "w\(writer)-\(index)"
-                    try await store.putLazily(key, "\(index)")
+                    do {
+                        try await store.putLazily(key, "\(index)")
+                    } catch {
+                        acknowledged.fail()
+                        throw error
+                    }
                     acknowledged.insert(key)
                 }
             }
         }
         var checks = 0
         var missing: Set<String> = []
-        while acknowledged.keys.count < 8 * 60 {
+        while acknowledged.keys.count < 8 * 60 && !acknowledged.anyFailed && !Task.isCancelled {
             let before = acknowledged.keys
             await store.awaitAcknowledgedWrites()
             missing.formUnion(before.subtracting(store.values.keys))
@@ -96,6 +107,29 @@ import TestSupport
 
     /// Due by size right after a batch, with no reader and no idle moment before it: the snapshot still covers the
     /// batch's lazy writes (of a published state left behind, it would not).
+    /// A segment full and a checkpoint due after the same batch, whose sync fails: the checkpoint must not publish the
+    /// working state, which holds the failed write, on its way to finding the store read-only.
+    @Test func aFailedLazyWriteIsNeverPublishedByTheCheckpointBehindIt() async throws {
+        let (folder, disk, store) = try patientStore { options in
+            options.segmentMaxBytes = 1 // a roll after every batch
+            options.checkpointEveryRecords = 1
+            options.checkpointWALShareOfSnapshot = 0
+        }
+        try await store.put("before", "1")
+        try store.checkpoint()
+        disk.failSyncAfter = 0
+        disk.failingSyncs = 1
+        await #expect(throws: StorageUnavailable.self) { try await store.putLazily("r", "1") }
+        // Queued behind whatever the writer does after the failed batch: its roll and the checkpoint that came due.
+        #expect(throws: StorageUnavailable.self) { try store.checkpoint() }
+        #expect(store.values == ["before": "1"])
+        await store.awaitAcknowledgedWrites()
+        #expect(store.values == ["before": "1"])
+        store.abandon()
+        disk.losePower()
+        #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1"])
+    }
+
     @Test func aCheckpointDueAfterABatchCoversItsLazyWrites() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         var options = ToyStore.toyOptions

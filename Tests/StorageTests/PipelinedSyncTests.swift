@@ -186,6 +186,30 @@ import TestSupport
         store.abandon()
     }
 
+    /// Decided on top of a write whose sync then fails, and handed over once that sync is over: it is refused like
+    /// the write, not told its retry is stored.
+    @Test func anAnswerWithoutARecordDecidedBehindAFailingSyncIsRefused() async throws {
+        let (_, disk, store, gate) = try heldStore()
+        gate.hold()
+        let write = Task { try await store.put("a", "1") }
+        try await gate.waitUntilASyncIsHeld()
+        let retry = Task {
+            try await store.commit { state in
+                // On the writer thread, deciding: held until a's sync has failed and been answered.
+                while store.health == .writable { usleep(1000) }
+                usleep(50_000)
+                return CommitDecision<ToyState.Change, String?>.noWrite(state.values["a"])
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50)) // the retry is being decided
+        disk.failSyncAfter = 0
+        disk.failingSyncs = 1
+        gate.letGo()
+        await #expect(throws: StorageUnavailable.self) { try await write.value }
+        await #expect(throws: StorageUnavailable.self) { try await retry.value }
+        store.abandon()
+    }
+
     final class LockedFlag: @unchecked Sendable {
         private let lock = NSLock()
         private var value = false

@@ -7,7 +7,7 @@ import Storage
 /// Health, metrics and the test clock: open routes, no token.
 extension CleanheatAPI {
     static let operationsRoutes: [APIRoute] = [
-        APIRoute("GET", "/healthz", nil) { api, _ in
+        APIRoute("GET", "/healthz", nil, readsAcknowledgedWrites: false) { api, _ in
             switch api.campaign.store.health {
             case .writable:
                 return .json(200, Data(#"{"status":"ok"}"#.utf8))
@@ -15,7 +15,7 @@ extension CleanheatAPI {
                 return try api.renderer.response(503, ["status": "read_only", "reason": reason])
             }
         },
-        APIRoute("GET", "/metrics", nil) { api, _ in
+        APIRoute("GET", "/metrics", nil, readsAcknowledgedWrites: false) { api, _ in
             .text(200, api.metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         },
     ]
@@ -76,7 +76,7 @@ extension CleanheatAPI {
     }
 
     static let testClockRoutes: [APIRoute] = [
-        APIRoute("POST", "/api/v1/_test/clock", nil) { api, request in
+        APIRoute("POST", "/api/v1/_test/clock", nil, readsAcknowledgedWrites: false) { api, request in
             let body = try request.json()
             try body.allowOnly(["now"])
             let now = try body.timestamp("now")

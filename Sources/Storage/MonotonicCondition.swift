@@ -1,12 +1,13 @@
 import Glibc
 
 /// A lock and a condition whose timed wait follows the monotonic clock. NSCondition's `wait(until:)` takes a
-/// wall-clock date: with the clock set back an hour, the log writer's 100 ms wait lasted an hour as well.
-final class MonotonicCondition: @unchecked Sendable {
+/// wall-clock date: with the clock set back an hour, the log writer's 100 ms wait lasted an hour as well. (Here
+/// for the store's writer, which waits the same way; the executable's log writer uses it too.)
+public final class MonotonicCondition: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    public init() {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -22,27 +23,38 @@ final class MonotonicCondition: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
+    public func lock() { pthread_mutex_lock(mutex) }
+    public func unlock() { pthread_mutex_unlock(mutex) }
 
-    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         lock()
         defer { unlock() }
         return try body()
     }
 
     /// Under the lock: waits for a broadcast.
-    func wait() { pthread_cond_wait(condition, mutex) }
+    public func wait() { pthread_cond_wait(condition, mutex) }
 
     /// Under the lock: waits for a broadcast, or `seconds` by the monotonic clock.
-    func wait(seconds: Double) {
+    public func wait(seconds: Double) {
+        _ = wait(until: Self.deadline(after: seconds))
+    }
+
+    /// The monotonic instant `seconds` from now, for `wait(until:)`.
+    public static func deadline(after seconds: Double) -> timespec {
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
         let nanoseconds = deadline.tv_nsec + Int(seconds * 1e9)
         deadline.tv_sec += nanoseconds / 1_000_000_000
         deadline.tv_nsec = nanoseconds % 1_000_000_000
-        pthread_cond_timedwait(condition, mutex, &deadline)
+        return deadline
     }
 
-    func broadcast() { pthread_cond_broadcast(condition) }
+    /// Under the lock: waits for a broadcast or signal, or until `deadline`. False once the deadline has passed.
+    public func wait(until deadline: timespec) -> Bool {
+        var deadline = deadline
+        return pthread_cond_timedwait(condition, mutex, &deadline) != ETIMEDOUT
+    }
+
+    public func broadcast() { pthread_cond_broadcast(condition) }
 }
