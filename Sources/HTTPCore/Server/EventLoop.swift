@@ -33,7 +33,16 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private let epoll: Int32
     private let wakeup: Int32
     private let lock = NSLock()
-    private var queued: [() -> Void] = []
+    /// Work handed to the loop, in order: closures, and the jobs of tasks that run here (kept as they are, since
+    /// wrapping each in a closure was an allocation per job, two per request).
+    private enum Work {
+        case closure(() -> Void)
+        case job(UnownedJob)
+    }
+    private var queued: [Work] = []
+    /// The loop's thread swaps this with `queued` to run what was queued: copying the queue out and emptying it
+    /// in place allocated a new buffer at every turn.
+    private var running: [Work] = []
     private var stopping = false
     private var finished = false
     /// Only touched on the loop's thread.
@@ -65,6 +74,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// After `stop()` work is dropped: the loop's sockets are gone, and its eventfd number may already belong
     /// to another file that a stray write would corrupt.
     func execute(_ work: @escaping () -> Void) {
+        queue(.closure(work))
+    }
+
+    private func queue(_ work: Work) {
         let fromLoop = inLoop
         lock.withLock {
             guard !finished else { return }
@@ -89,9 +102,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// loop's thread (a hop to another thread and back cost more than a small request itself). A handler
     /// that suspends (a durable write waits for its fsync) resumes here when it can.
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        execute { job.runSynchronously(on: executor) }
+        queue(.job(UnownedJob(job)))
     }
 
     /// Stops the thread once the closures queued so far have run; sockets still registered are not closed.
@@ -161,14 +172,17 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 }
             }
             // Work that queues more work (a handler task that resumes) runs in the same turn, a few rounds at most.
+            let executor = asUnownedTaskExecutor()
             for _ in 0..<4 {
-                let work = lock.withLock {
-                    let work = queued
-                    queued.removeAll(keepingCapacity: true)
-                    return work
+                lock.withLock { swap(&queued, &running) }
+                if running.isEmpty { break }
+                for item in running {
+                    switch item {
+                    case .closure(let work): work()
+                    case .job(let job): job.runSynchronously(on: executor)
+                    }
                 }
-                if work.isEmpty { break }
-                for item in work { item() }
+                running.removeAll(keepingCapacity: true)
             }
             moreQueued = lock.withLock { !queued.isEmpty }
             let now = DispatchTime.now()
