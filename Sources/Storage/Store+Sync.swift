@@ -18,9 +18,8 @@ extension Store {
         var lastSequence: UInt64 = 0
         /// The segment's size after its records.
         var endSize = 0
-        /// Answers the callers whose changes it logged (or who needed none), in order.
-        var answers: [() -> Void] = []
-        /// The same callers, failed instead should the sync fail.
+        /// The callers whose changes it logged (or who needed none), in order: finished once it is durable, failed
+        /// instead should the sync fail.
         var jobs: [CommitJob<State>] = []
         /// Callers refused when their change was decided (validation): answered in turn all the same.
         var failures: [(CommitJob<State>, any Error)] = []
@@ -195,7 +194,7 @@ extension Store {
             for job in batch.jobs { job.fail(StorageUnavailable(reason: failure)) }
             for (job, _) in batch.failures { job.fail(StorageUnavailable(reason: failure)) }
         } else {
-            for answer in batch.answers { answer() }
+            for job in batch.jobs { job.finish() }
             for (job, error) in batch.failures { job.fail(error) }
         }
     }

@@ -201,12 +201,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
 
     public func commit<R: Sendable>(_ decide: @escaping @Sendable (State) throws -> CommitDecision<State.Change, R>) async throws -> R {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
-            let job = CommitJob<State>(decide: { state in
-                switch try decide(state) {
-                case .write(let change, let result): return .write(change, finish: { continuation.resume(returning: result) })
-                case .noWrite(let result): return .noWrite(finish: { continuation.resume(returning: result) })
-                }
-            }, fail: { continuation.resume(throwing: $0) })
+            let job: CommitJob<State> = ResultCommitJob(decide, continuation: continuation)
             condition.lock()
             if stopping {
                 condition.unlock()
@@ -300,8 +295,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         let firstSequence = nextSequence
         for job in batch {
             do {
-                switch try job.decide(working) {
-                case .write(let change, let finish):
+                if let change = try job.decide(working) {
                     let payload = try State.logPayload(of: change)
                     guard payload.count <= WALRecord.maxPayload else {
                         throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
@@ -311,12 +305,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                     nextSequence += 1
                     changes.append(change)
                     if State.isPublishedAtOnce(change) { mustPublish = true }
-                    written.answers.append(finish)
-                    written.jobs.append(job)
-                case .noWrite(let finish):
-                    written.answers.append(finish)
-                    written.jobs.append(job)
                 }
+                written.jobs.append(job)
             } catch {
                 written.failures.append((job, error))
             }

@@ -1,19 +1,43 @@
-/// One writer waiting in the group-commit queue.
-final class CommitJob<State: DurableState>: @unchecked Sendable {
-    enum Outcome {
-        /// Log and apply this change; `finish` answers the writer once it is durable.
-        case write(State.Change, finish: () -> Void)
-        /// Nothing to log; answer after the batch ahead of it is durable.
-        case noWrite(finish: () -> Void)
-    }
-
-    /// Decides against the latest state; a thrown error is the writer's answer and writes nothing.
-    let decide: (State) throws -> Outcome
+/// One writer waiting in the group-commit queue. The writer thread decides it against the state, then the sync
+/// thread answers it: `finish` once its record (or the batch ahead of it) is durable, or `fail`.
+/// (A class per caller's result type, not closures: three closure contexts per commit were three allocations.)
+class CommitJob<State: DurableState>: @unchecked Sendable {
+    /// Decides against the latest state: the change to log and apply, or nil when there is nothing to log. A
+    /// thrown error is the writer's answer and writes nothing.
+    func decide(_ state: State) throws -> State.Change? { fatalError("CommitJob.decide is abstract") }
+    /// Answers the writer with what `decide` chose.
+    func finish() { fatalError("CommitJob.finish is abstract") }
     /// Answers the writer with an error (validation, or storage unavailable).
-    let fail: (any Error) -> Void
+    func fail(_ error: any Error) { fatalError("CommitJob.fail is abstract") }
+}
 
-    init(decide: @escaping (State) throws -> Outcome, fail: @escaping (any Error) -> Void) {
-        self.decide = decide
-        self.fail = fail
+/// A commit whose caller awaits an `R`.
+final class ResultCommitJob<State: DurableState, R: Sendable>: CommitJob<State>, @unchecked Sendable {
+    private let body: @Sendable (State) throws -> CommitDecision<State.Change, R>
+    private let continuation: CheckedContinuation<R, any Error>
+    /// Set by `decide` on the writer thread, read by `finish` on the sync thread after the hand-over's lock.
+    private var result: R?
+
+    init(_ body: @escaping @Sendable (State) throws -> CommitDecision<State.Change, R>, continuation: CheckedContinuation<R, any Error>) {
+        self.body = body
+        self.continuation = continuation
     }
+
+    override func decide(_ state: State) throws -> State.Change? {
+        switch try body(state) {
+        case .write(let change, let result):
+            self.result = result
+            return change
+        case .noWrite(let result):
+            self.result = result
+            return nil
+        }
+    }
+
+    override func finish() {
+        guard let result else { preconditionFailure("a commit answered before it was decided") }
+        continuation.resume(returning: result)
+    }
+
+    override func fail(_ error: any Error) { continuation.resume(throwing: error) }
 }
