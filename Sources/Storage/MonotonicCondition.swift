@@ -40,20 +40,23 @@ public final class MonotonicCondition: @unchecked Sendable {
         _ = wait(until: Self.deadline(after: seconds))
     }
 
-    /// The monotonic instant `seconds` from now, for `wait(until:)`.
+    /// The monotonic instant `seconds` from now, for `wait(until:)`. Less than nothing (or NaN) is now; more than
+    /// about 30 years is that.
     public static func deadline(after seconds: Double) -> timespec {
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
-        let nanoseconds = deadline.tv_nsec + Int(seconds * 1e9)
+        let bounded = seconds.isNaN ? 0 : min(max(seconds, 0), 1e9)
+        let nanoseconds = deadline.tv_nsec + Int(bounded * 1e9)
         deadline.tv_sec += nanoseconds / 1_000_000_000
         deadline.tv_nsec = nanoseconds % 1_000_000_000
         return deadline
     }
 
-    /// Under the lock: waits for a broadcast or signal, or until `deadline`. False once the deadline has passed.
+    /// Under the lock: waits for a broadcast, or until `deadline`. False once the deadline has passed (or the wait
+    /// failed: a caller that waits again in a loop must not spin on an error).
     public func wait(until deadline: timespec) -> Bool {
         var deadline = deadline
-        return pthread_cond_timedwait(condition, mutex, &deadline) != ETIMEDOUT
+        return pthread_cond_timedwait(condition, mutex, &deadline) == 0
     }
 
     public func broadcast() { pthread_cond_broadcast(condition) }

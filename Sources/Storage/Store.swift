@@ -238,12 +238,15 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 continue
             }
             if queue.isEmpty && stopping {
-                let cut = mustCutTail
                 condition.unlock()
-                // Read-only: the acknowledged writes are published before the writer stops (see `cutUnsyncedTail`).
-                if cut { cutUnsyncedTail() }
                 // Every written batch is synced and answered before the folder is released.
                 stopSyncing()
+                // Read-only (perhaps by a sync that failed just now): the acknowledged writes are published before the
+                // writer stops (see `cutUnsyncedTail`).
+                condition.lock()
+                let cut = mustCutTail
+                condition.unlock()
+                if cut { cutUnsyncedTail() }
                 condition.lock()
                 // A checkpoint still being written must finish before the folder is released.
                 while checkpointRunning { condition.wait() }

@@ -105,8 +105,35 @@ import TestSupport
         #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1", "a": "1"])
     }
 
-    /// Due by size right after a batch, with no reader and no idle moment before it: the snapshot still covers the
-    /// batch's lazy writes (of a published state left behind, it would not).
+    /// A reader waiting behind a sync that hangs gives up when its task is cancelled, and the write it waited for is
+    /// published once the sync ends.
+    @Test func aWaitingReaderGivesUpWhenCancelled() async throws {
+        let gate = PipelinedSyncTests.SyncGate()
+        let disk = SimulatedFileSystem()
+        disk.beforeLogSync = { gate.arrive() }
+        let (_, _, store) = try patientStore(disk)
+        try await store.putLazily("a", "1")
+        gate.hold()
+        let held = Task { try await store.putLazily("b", "2") }
+        try await gate.waitUntilASyncIsHeld()
+        let left = PipelinedSyncTests.LockedFlag()
+        let reader = Task {
+            await store.awaitAcknowledgedWrites()
+            left.set()
+        }
+        try await Task.sleep(for: .milliseconds(50)) // waiting now, for a publication behind b's held sync
+        #expect(!left.isSet)
+        reader.cancel()
+        let gaveUp = try await eventually { left.isSet }
+        #expect(store.values == [:], "a is still not published: the reader left without it")
+        gate.letGo()
+        #expect(gaveUp, "the cancelled reader went on waiting for the held sync")
+        try await held.value
+        await store.awaitAcknowledgedWrites()
+        #expect(store.values == ["a": "1", "b": "2"])
+        store.abandon()
+    }
+
     /// A segment full and a checkpoint due after the same batch, whose sync fails: the checkpoint must not publish the
     /// working state, which holds the failed write, on its way to finding the store read-only.
     @Test func aFailedLazyWriteIsNeverPublishedByTheCheckpointBehindIt() async throws {
@@ -130,6 +157,8 @@ import TestSupport
         #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1"])
     }
 
+    /// Due by size right after a batch, with no reader and no idle moment before it: the snapshot still covers the
+    /// batch's lazy writes (of a published state left behind, it would not).
     @Test func aCheckpointDueAfterABatchCoversItsLazyWrites() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         var options = ToyStore.toyOptions

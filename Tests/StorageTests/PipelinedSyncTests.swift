@@ -6,7 +6,7 @@ import TestSupport
 /// The writer decides and writes the next batch while the sync thread syncs the last one: nothing of either is
 /// answered or visible before it is on disk, answers keep their order, and a failed sync takes every batch written
 /// behind it down with it.
-@Suite struct PipelinedSyncTests {
+@Suite(.timeLimit(.minutes(1))) struct PipelinedSyncTests {
     /// A sync that waits until the test lets it go, and says when one has begun. (The test side polls: blocking a
     /// thread of the concurrency pool could starve the very tasks it waits for.)
     final class SyncGate: @unchecked Sendable {
@@ -138,7 +138,7 @@ import TestSupport
 
     /// A queue longer than `maxBatchRecords` is taken that many at a time (one WAL write each), and every job in it
     /// is answered.
-    @Test(.timeLimit(.minutes(1))) func aQueueLongerThanABatchIsTakenABatchAtATime() async throws {
+    @Test func aQueueLongerThanABatchIsTakenABatchAtATime() async throws {
         var options = ToyStore.toyOptions
         options.maxBatchRecords = 3
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
@@ -196,7 +196,7 @@ import TestSupport
         let retry = Task {
             try await store.commit { state in
                 // On the writer thread, deciding: held until a's sync has failed and been answered.
-                while store.health == .writable { usleep(1000) }
+                for _ in 0..<10_000 where store.health == .writable { usleep(1000) } // at most 10 s
                 usleep(50_000)
                 return CommitDecision<ToyState.Change, String?>.noWrite(state.values["a"])
             }
