@@ -293,6 +293,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private func commitBatch(_ batch: [CommitJob<State>]) {
         var written = WrittenBatch()
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(batch.count, 64) * 1024) // about a report's record each: grown from empty it was copied again and again
         var changes: [State.Change] = []
         var mustPublish = false
         let firstSequence = nextSequence

@@ -32,7 +32,8 @@ struct JSONFields {
     /// Unknown fields are refused, so a misspelt `instaled` is not silently ignored. A list, not a set: a handful
     /// of short names compare faster than a set is built from a literal, per request (a quarter of decoding a report).
     func allowOnly(_ keys: [String]) throws {
-        guard object.keys.contains(where: { !keys.contains($0) }) else { return }
+        // The members themselves, not `object.keys`: every object of every body made an array of its keys here.
+        guard object.members.contains(where: { !keys.contains($0.key) }) else { return }
         let unknown = object.keys.filter { !keys.contains($0) }.sorted()
         // The message names a few, each cut short: the keys are the client's, a megabyte of them once came back twice.
         let named = unknown.prefix(10).map { "\(echo: $0)" }.joined(separator: "、")

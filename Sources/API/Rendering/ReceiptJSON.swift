@@ -9,12 +9,13 @@ enum ReceiptJSON {
     /// stored report (it is left out otherwise).
     static func render(_ receipt: ReportReceipt, time: DistrictTime, dryRun: Bool = false) -> Data {
         var out = JSONText()
+        out.bytes.reserveCapacity(1024) // grown from empty, a receipt was reallocated five times
         out.object {
             $0.key("date") { $0.date(receipt.date) }
             if dryRun { $0.key("dryRun") { $0.bool(true) } }
             $0.key("revision") { $0.int(receipt.revision) }
             $0.key("status") { $0.string(receipt.status.rawValue) }
-            $0.key("submittedAt") { $0.string(time.rfc3339(receipt.submittedAt)) }
+            $0.key("submittedAt") { $0.rfc3339(receipt.submittedAt, in: time) }
             $0.key("unit") { $0.string(receipt.unit) }
             $0.key("warnings") {
                 $0.array(receipt.warnings) { warning, out in

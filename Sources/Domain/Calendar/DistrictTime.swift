@@ -39,10 +39,16 @@ public struct DistrictTime: Sendable {
 
     /// RFC 3339 with the district's offset, e.g. `2021-10-15T17:59:00+08:00` (`Z` when the offset is zero).
     public func rfc3339(_ instant: Date) -> String {
-        let offset = timeZone.secondsFromGMT(for: instant)
-        let (day, second) = Self.split(Int(instant.timeIntervalSince1970.rounded(.down)) + offset)
         var text: [UInt8] = []
         text.reserveCapacity(25)
+        appendRFC3339(instant, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `rfc3339`'s text appended to `text` (a JSON receipt writes it in place, without a string of its own).
+    public func appendRFC3339(_ instant: Date, to text: inout [UInt8]) {
+        let offset = timeZone.secondsFromGMT(for: instant)
+        let (day, second) = Self.split(Int(instant.timeIntervalSince1970.rounded(.down)) + offset)
         LocalDate(dayNumber: day).appendText(to: &text)
         text.append(UInt8(ascii: "T"))
         appendClockTime(second, to: &text)
@@ -55,7 +61,6 @@ public struct DistrictTime: Sendable {
             text.append(UInt8(ascii: ":"))
             appendZeroPadded(minutes % 60, 2, to: &text)
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static let firstStorableDay = LocalDate(year: 1900, month: 1, day: 1)!.dayNumber

@@ -80,6 +80,13 @@ public struct JSONText: Sendable {
     /// Digits appended in place: `String(value)` allocated a string for every number of every record.
     public mutating func int(_ value: Int) { appendZeroPadded(value, 1, to: &bytes) }
 
+    /// An instant as `DistrictTime.rfc3339` writes it, in quotes, appended in place.
+    public mutating func rfc3339(_ instant: Date, in time: DistrictTime) {
+        bytes.append(UInt8(ascii: "\""))
+        time.appendRFC3339(instant, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// `"2021-10-15"`, its digits appended in place (a date's text made as a String was 2 % of a report POST).
     public mutating func date(_ value: LocalDate) {
         bytes.append(UInt8(ascii: "\""))

@@ -45,6 +45,13 @@ public struct HTTPFields: Sendable, Equatable, Sequence {
         return values
     }
 
+    /// How many lines a field has: the checks of every request ask this, and `values` made an array to count.
+    public func occurrences(of name: String) -> Int {
+        var count = 0
+        for field in fields where field.name.caseInsensitiveEquals(name) { count += 1 }
+        return count
+    }
+
     public func contains(_ name: String) -> Bool {
         fields.contains { $0.name.caseInsensitiveEquals(name) }
     }

@@ -167,21 +167,20 @@ struct RequestHeadParser {
 
     /// RFC 9112 §6.1–§6.3: one framing, stated once, or the request is refused.
     static func framing(of head: HTTPRequestHead) throws -> BodyFraming {
-        let encodings = head.headers.values("Transfer-Encoding")
-        let lengths = head.headers.values("Content-Length")
-        if !encodings.isEmpty {
+        let encodings = head.headers.occurrences(of: "Transfer-Encoding")
+        let lengths = head.headers.occurrences(of: "Content-Length")
+        if encodings > 0 {
             if head.version == .http10 { throw HTTPParseError.bad("HTTP/1.0 请求不能使用 Transfer-Encoding") }
-            if !lengths.isEmpty { throw HTTPParseError.bad("不能同时使用 Content-Length 和 Transfer-Encoding") }
-            guard encodings.count == 1 else { throw HTTPParseError.bad("Transfer-Encoding 重复") }
-            let value = encodings[0].lowercased()
+            if lengths > 0 { throw HTTPParseError.bad("不能同时使用 Content-Length 和 Transfer-Encoding") }
+            guard encodings == 1, let encoding = head.headers["Transfer-Encoding"] else { throw HTTPParseError.bad("Transfer-Encoding 重复") }
+            let value = encoding.lowercased()
             if value == "chunked" { return .chunked }
             if value.contains(",") || value.contains("chunked") { throw HTTPParseError.bad("Transfer-Encoding 须恰为 chunked") }
             throw HTTPParseError.transferCodingNotImplemented
         }
-        guard !lengths.isEmpty else { return .none }
+        guard lengths > 0 else { return .none }
         // Duplicates are refused even when equal: the simplest rule that cannot be smuggled past.
-        guard lengths.count == 1 else { throw HTTPParseError.bad("Content-Length 重复") }
-        let text = lengths[0]
+        guard lengths == 1, let text = head.headers["Content-Length"] else { throw HTTPParseError.bad("Content-Length 重复") }
         guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(text) else {
             throw HTTPParseError.bad("Content-Length 须为十进制数字")
         }
@@ -191,13 +190,13 @@ struct RequestHeadParser {
     static let maxLeadingEmptyLines = 4
 
     static func checkHost(_ head: HTTPRequestHead) throws {
-        let hosts = head.headers.values("Host")
-        if hosts.count > 1 { throw HTTPParseError.bad("Host 头重复") }
+        let hosts = head.headers.occurrences(of: "Host")
+        if hosts > 1 { throw HTTPParseError.bad("Host 头重复") }
         // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host, or with an invalid one.
-        if head.version == .http11 && hosts.isEmpty { throw HTTPParseError.bad("缺少 Host 头") }
-        if let host = hosts.first, !isValidHost(host) { throw HTTPParseError.bad("Host 头不是合法的主机名或地址") }
+        if head.version == .http11 && hosts == 0 { throw HTTPParseError.bad("缺少 Host 头") }
+        if let host = head.headers["Host"], !isValidHost(host) { throw HTTPParseError.bad("Host 头不是合法的主机名或地址") }
         // RFC 9110 §11.6.2: one set of credentials; two leave which one counts to chance.
-        if head.headers.values("Authorization").count > 1 { throw HTTPParseError.bad("Authorization 头重复") }
+        if head.headers.occurrences(of: "Authorization") > 1 { throw HTTPParseError.bad("Authorization 头重复") }
     }
 
     /// RFC 3986 §3.2.2-3.2.3 `host [ ":" port ]`: a reg-name (unreserved, "%" and two hex digits, sub-delims),
@@ -243,6 +242,7 @@ struct RequestHeadParser {
     }
 
     static func keepAlive(_ head: HTTPRequestHead) -> Bool {
+        guard head.headers.contains("Connection") else { return head.version == .http11 }
         let tokens = head.headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }
             .map { $0.trimmingOptionalWhitespace() }
         if tokens.contains("close") { return false }

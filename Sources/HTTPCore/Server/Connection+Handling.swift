@@ -40,7 +40,9 @@ extension Connection {
         case .none:
             return Data()
         case .length(let length) where !parsed.expectContinue && buffer.count >= length:
-            let body = Data(buffer[0..<length])
+            // Copied as one block: `Data(buffer[0..<length])` went through the generic sequence path, four
+            // allocations for a 600-byte body.
+            let body = buffer.withUnsafeBufferPointer { Data(buffer: UnsafeBufferPointer(rebasing: $0[0..<length])) }
             buffer.removeFirst(length)
             return body
         default:
