@@ -31,6 +31,28 @@ import TestSupport
         }
     }
 
+    /// Each connection runs its handlers on one task of its own, for all its requests, ended when it closes.
+    @Test func aConnectionsHandlerTaskServesAllItsRequestsAndEndsWithIt() async throws {
+        let server = try TestServer { $0.keepAliveTimeout = 10; $0.headerTimeout = 10 }
+        var clients: [RawHTTPClient] = []
+        for _ in 0..<5 {
+            let client = try server.client()
+            for _ in 0..<3 {
+                try client.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try client.readResponse().status == 200)
+            }
+            clients.append(client)
+        }
+        // Pipelined: the next request is read while the task still finishes the one before.
+        try clients[0].send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try clients[0].readResponse().status == 200)
+        #expect(try clients[0].readResponse().status == 200)
+        #expect(server.server.handlerTasks == 5, "one task per connection, not per request")
+        clients.removeAll() // closed
+        #expect(try await eventually { server.server.handlerTasks == 0 }, "a closed connection's task ended")
+        await server.stop()
+    }
+
     @Test func threeHundredIdleConnectionsDoNotStarveANormalRequest() async throws {
         let server = try TestServer { $0.headerTimeout = 10; $0.keepAliveTimeout = 10 }
         var idle: [RawHTTPClient] = []

@@ -16,8 +16,8 @@ extension Connection {
         let head = parsed.head
         if let body = bodyAlreadyHere(parsed) {
             // Nothing left to read (no body, or all of it came with the head, as from most clients): screen and
-            // answer in one task. A refusal keeps the connection, its body being read.
-            Task(executorPreference: loop) {
+            // answer in one go. A refusal keeps the connection, its body being read.
+            runHandler {
                 let response: HTTPResponse
                 switch await responder.screen(head) {
                 case .refuse(let refusal): response = refusal
@@ -27,7 +27,7 @@ extension Connection {
             }
             return
         }
-        Task(executorPreference: loop) {
+        runHandler {
             let screening = await responder.screen(head)
             self.loop.run { self.screened(parsed, screening) }
         }
@@ -91,10 +91,54 @@ extension Connection {
         phase = .busy
         disarm()
         let responder = server.responder
-        Task(executorPreference: loop) {
+        runHandler {
             let response = await responder.respond(to: request)
             self.loop.run { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
         }
+    }
+
+    /// Runs `work` on the connection's one task, which lives as long as the connection and runs its handlers one
+    /// request at a time: a task made per request (its creation, executor preference and first allocations) cost
+    /// more than that.
+    private func runHandler(_ work: @escaping HandlerWork) {
+        if let idle = idleHandlerTask {
+            idleHandlerTask = nil
+            idle.resume(returning: work)
+            return
+        }
+        // The task is still finishing the handler before (a pipelined request was read as it answered): it takes
+        // this one next. Or there is no task yet.
+        nextHandler = work
+        guard !handlerTaskStarted else { return }
+        handlerTaskStarted = true
+        server.handlerTaskBegan()
+        // The server weakly: the task may end after the server is gone (a connection released at its shutdown).
+        Task(executorPreference: loop) { [weak server = self.server] in
+            while let work = await self.nextHandlerWork() { await work() }
+            server?.handlerTaskEnded()
+        }
+    }
+
+    private func nextHandlerWork() async -> HandlerWork? {
+        await withUnsafeContinuation { continuation in
+            loop.run {
+                if let work = self.nextHandler {
+                    self.nextHandler = nil
+                    continuation.resume(returning: work)
+                } else if self.released {
+                    continuation.resume(returning: nil)
+                } else {
+                    self.idleHandlerTask = continuation
+                }
+            }
+        }
+    }
+
+    /// On release: the connection's task ends.
+    func endHandlerTask() {
+        nextHandler = nil
+        idleHandlerTask?.resume(returning: nil)
+        idleHandlerTask = nil
     }
 
     /// Answers a request that could not be read, then closes.

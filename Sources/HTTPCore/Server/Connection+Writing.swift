@@ -107,6 +107,7 @@ extension Connection {
         deadline = nil
         loop.deregister(descriptor)
         Glibc.close(descriptor)
+        endHandlerTask()
         server.connectionClosed(self)
     }
 }

@@ -4,8 +4,11 @@ import Foundation
 import Glibc
 #endif
 
-/// One client connection. All its state lives on its event loop's thread; handlers run as tasks and hop back.
+/// One client connection. All its state lives on its event loop's thread; its handlers run on one task of its own
+/// (`runHandler`), whose executor is that loop.
 final class Connection: EventLoopHandler, @unchecked Sendable {
+    typealias HandlerWork = @Sendable () async -> Void
+
     enum Phase {
         /// Waiting for (the rest of) a request head.
         case head
@@ -50,6 +53,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// While draining, the request whose bytes came before the drain began may still be read and answered.
     var drainAdmitsOneRequest = false
     var requestStarted = ContinuousClock.now
+    /// The connection's task, waiting for its next handler to run (Connection+Handling.swift, `runHandler`).
+    var idleHandlerTask: UnsafeContinuation<HandlerWork?, Never>?
+    /// A handler handed over while the task was still finishing the one before.
+    var nextHandler: HandlerWork?
+    var handlerTaskStarted = false
 
     init(descriptor: Int32, transport: any Transport, loop: EventLoop, remoteAddress: String, server: HTTPServer) {
         self.descriptor = descriptor

@@ -35,6 +35,8 @@ public final class HTTPServer: @unchecked Sendable {
         var acceptSource: (any DispatchSourceRead)?
         var connections: [ObjectIdentifier: Connection] = [:]
         var nextLoop = 0
+        /// Connections' handler tasks begun and not yet ended (`Connection.runHandler`).
+        var handlerTasks = 0
     }
 
     private func withState<T>(_ body: (inout ServerState) -> T) -> T {
@@ -172,6 +174,12 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     public var openConnections: Int { withState { $0.connections.count } }
+
+    /// Connections' handler tasks still alive: one per connection that has had a request, ended when it closes.
+    /// For tests.
+    var handlerTasks: Int { withState { $0.handlerTasks } }
+    func handlerTaskBegan() { withState { $0.handlerTasks += 1 } }
+    func handlerTaskEnded() { withState { $0.handlerTasks -= 1 } }
 
     /// Ends a shutdown's grace period now: the connections still busy are closed as if it had run out.
     public func endGrace() { graceEnded.store(true, ordering: .releasing) }
