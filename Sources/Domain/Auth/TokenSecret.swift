@@ -32,6 +32,7 @@ public enum TokenSecret {
         // The digest on the stack and its hex written straight into the string: one allocation, the string's (the
         // digest's array, the digits' and the hex's were three more on every authenticated request).
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA256_DIGEST_LENGTH)) { digest in
+            digest.initialize(repeating: 0)
             text.withUTF8 { bytes in
                 var length: UInt32 = 0
                 if let algorithm = sha256Algorithm,
