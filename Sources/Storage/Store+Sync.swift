@@ -97,9 +97,7 @@ extension Store {
         condition.unlock()
         guard failure == nil, let last = group.last(where: { $0.file != nil }), let file = last.file else {
             // Nothing to sync: a state handed over to be published, answers that waited for batches ahead of them.
-            let replaced = failure == nil ? publish(group) : nil
-            for batch in group { answer(batch, failure: failure) }
-            withExtendedLifetime(replaced) {}
+            publishAndAnswer(group, failure: failure)
             return nil
         }
         let started = ContinuousClock.now
@@ -116,12 +114,17 @@ extension Store {
         if elapsed > .milliseconds(Int(options.slowSyncWarning * 1000)) {
             logger.warning("slow WAL sync", metadata: ["duration": "\(elapsed)", "batches": "\(group.count)"])
         }
-        // The state this replaces, freed (when no reader holds it) after the answers are on their way and outside
-        // the lock every reader takes: freeing it is tens of microseconds the clients need not wait for.
+        publishAndAnswer(group, failure: failure)
+        return failure == nil ? last.endSize : nil
+    }
+
+    /// Publishes the group's state (unless it failed) and answers its callers. The state this replaces is freed (when
+    /// no reader holds it) after the answers are on their way and outside the lock every reader takes: freeing it is
+    /// tens of microseconds the clients need not wait for.
+    private func publishAndAnswer(_ group: [WrittenBatch], failure: String?) {
         let replaced = failure == nil ? publish(group) : nil
         for batch in group { answer(batch, failure: failure) }
         withExtendedLifetime(replaced) {}
-        return failure == nil ? last.endSize : nil
     }
 
     /// After the group's sync: counts its writes as acknowledged and publishes the newest state it carries, waking the
@@ -141,7 +144,8 @@ extension Store {
         return install(newest?.state, sequence: newest?.lastSequence, acknowledged: acknowledged)
     }
 
-    /// Under `condition`: the new acknowledged sequence and the state to publish (either may be nil).
+    /// Sets, under `condition`, the new acknowledged sequence and the state to publish (either may be nil), and wakes
+    /// the readers the state satisfies.
     private func install(_ state: Published?, sequence: UInt64?, acknowledged: UInt64?) -> Published? {
         var replaced: Published?
         var woken: [CheckedContinuation<Void, Never>] = []
@@ -171,11 +175,11 @@ extension Store {
         let changes = unpublishedChanges
         unpublishedChanges.removeAll()
         syncCondition.unlock()
+        guard !changes.isEmpty else { return }
         condition.lock()
         var state = published.value
         let sequence = acknowledgedSequence
         condition.unlock()
-        guard !changes.isEmpty else { return }
         do {
             for change in changes { try state.apply(change) }
         } catch {

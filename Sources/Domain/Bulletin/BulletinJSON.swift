@@ -10,9 +10,9 @@ public enum BulletinJSON {
             $0.key("byPath") { out in out.array(bulletin.byPath) { pathLine($0, &$1) } }
             $0.key("byUnit") { out in out.array(bulletin.byUnit) { unitLine($0, &$1) } }
             $0.key("date") { $0.date(bulletin.date) }
-            $0.key("deadline") { $0.string(time.rfc3339(bulletin.deadline)) }
+            $0.key("deadline") { $0.rfc3339(bulletin.deadline, in: time) }
             $0.key("district") { figures(bulletin.district, &$0) }
-            $0.key("generatedAt") { $0.string(time.rfc3339(bulletin.generatedAt)) }
+            $0.key("generatedAt") { $0.rfc3339(bulletin.generatedAt, in: time) }
             $0.key("issues") { out in out.array(bulletin.issues) { issues($0, &$1) } }
             if let season = bulletin.season { $0.key("season") { $0.string(season) } }
             $0.key("submission") { submission(bulletin.submission, &$0) }
