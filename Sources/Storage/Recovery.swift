@@ -6,7 +6,7 @@ enum Recovery {
     struct Result<State> {
         var state: State
         var snapshotSequence: UInt64
-        /// The newest snapshot's size in bytes (0 without one).
+        /// The bytes the newest snapshot's checkpoint wrote (0 without one).
         var snapshotBytes: Int
         /// Bytes of WAL kept beside it, every segment (what a checkpoint would let go).
         var walBytes: Int
@@ -47,7 +47,7 @@ enum Recovery {
         var sequence: UInt64 = 0
         var snapshotBytes = 0
         if let snapshot = try Snapshot.latest(in: folder, fileSystem: fs) {
-            snapshotBytes = snapshot.files.values.reduce(0) { $0 + $1.count }
+            snapshotBytes = snapshot.written
             do { state = try State(snapshotFiles: snapshot.files) } catch {
                 throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: nil,
                                             reason: "snapshot does not decode: \(error)")

@@ -53,6 +53,7 @@ extension Store {
         }
         let state = published.value
         let sequence = publishedSequence
+        let previous = lastCheckpointSequence
         let unchanged = sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0
         if unchanged {
             condition.unlock()
@@ -85,8 +86,8 @@ extension Store {
             // (On Linux, who 0 is the calling thread alone.)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, tickets.isEmpty ? 19 : 10)
             do {
-                let bytes = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder,
-                                               fileSystem: fileSystem, failpoint: options.failpoint ?? { _ in })
+                let bytes = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
+                                               reusing: previous, failpoint: options.failpoint ?? { _ in })
                 try removeCovered(upTo: sequence)
                 logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(bytes)"])
                 finishCheckpoint(tickets, sequence: sequence, snapshotBytes: bytes, outcome: .success(()))

@@ -10,11 +10,12 @@ public struct StoreOptions: Sendable {
     public var checkpointEveryBytes: Int = 64 << 20
     /// …or this many records…
     public var checkpointEveryRecords: Int = 100_000
-    /// …and once the WAL since the last checkpoint is at least this share of the last snapshot's size. A
-    /// checkpoint rewrites the whole state: without this, a large state would be rewritten every few seconds
-    /// under load, its cost per write growing with the state. With it, each byte of WAL pays for at most
-    /// 1/share bytes of snapshot, and a restart replays about share × snapshot of WAL at most (plus the
-    /// minimums above after a failed checkpoint). 0: no such wait.
+    /// …and once the WAL since the last checkpoint is at least this share of what the last checkpoint wrote (its
+    /// sealed files linked from the snapshot before not counted). A checkpoint rewrites every file that is not
+    /// sealed: without this, a state whose such files are large would be rewritten every few seconds under load,
+    /// its cost per write growing with the state. With it, each byte of WAL pays for at most 1/share bytes of
+    /// snapshot written, and a restart replays about share × that of WAL at most (plus the minimums above after a
+    /// failed checkpoint). 0: no such wait.
     public var checkpointWALShareOfSnapshot: Double = 0
     /// A sync slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5

@@ -39,14 +39,16 @@ import Testing
     @Test func snapshotFilesRoundTripToTheSameState() throws {
         var b = try StateBuilder()
         try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100])
-        try b.report("xiatuanpu", "2021-10-14", [("a", "biomass", [10, 10, 10, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 3.5))
-        // A review names the revision it was made on, and reports.json (written and read by hand) keeps it.
+        try b.report("xiatuanpu", "2021-10-14", [("a", "biomass", [10, 10, 10, 0, 0])], fuel: FuelDelivered(cleanCoalTons: 0, biomassTons: 3.5),
+                     audited: true)
+        // A review names the revision it was made on, and report-days.json keeps it.
         let review = Review(state: .questioned, note: "核实", by: "办公室", at: b.at, revision: 1)
         try b.state.apply(LoggedChange(.reviewSet(unit: "xiatuanpu", date: day("2021-10-14"), review: review), audit: nil))
         let files = try b.state.snapshotFiles()
-        #expect(files.keys.sorted() == ["audit.json", "exemptions.json", "migrations.json", "reference.json", "reopenings.json",
-                                        "reports.json", "roster-history.json", "tasks.json", "tokens.json", "villages.json"])
-        let text = String(decoding: try #require(files["reports.json"]).materialized(), as: UTF8.self)
+        #expect(files.keys.sorted() == ["audit-0000000001-0000000001.json", "exemptions.json", "migrations.json", "reference.json",
+                                        "reopenings.json", "report-days.json", "reports-0000000001-0000000001.json", "reports.json",
+                                        "roster-history.json", "tasks.json", "tokens.json", "villages.json"])
+        let text = String(decoding: try #require(files["reports-0000000001-0000000001.json"]).materialized(), as: UTF8.self)
         #expect(text.contains("\"submittedAt\" : \"2021-10-15T08:00:00.000Z\""))
         let restored = try CampaignState(snapshotFiles: files.mapValues { try $0.materialized() })
         #expect(restored.unitDays == b.state.unitDays)
@@ -56,9 +58,10 @@ import Testing
         #expect(restored.rosterHistory == b.state.rosterHistory)
         #expect(restored.units == b.state.units)
         #expect(restored.appliedMigrations == b.state.appliedMigrations)
+        #expect(restored.audit[day("2021-10-14")]?.entries == b.state.audit[day("2021-10-14")]?.entries)
         // The audit trail is read on another thread; its failure still fails the whole load.
         var damaged = try files.mapValues { try $0.materialized() }
-        damaged["audit.json"] = Data(#"[{"at": "2021-10-15T08:00:00.000Z"}]"#.utf8)
+        damaged["audit-0000000001-0000000001.json"] = Data(#"[{"at": "2021-10-15T08:00:00.000Z"}]"#.utf8)
         #expect(throws: DecodingError.self) { try CampaignState(snapshotFiles: damaged) }
     }
 

@@ -3,7 +3,8 @@ import Testing
 @testable import Domain
 import Storage
 
-/// The hand-written snapshot files must be byte for byte what the snapshot's JSONEncoder writes.
+/// The hand-written snapshot files must be byte for byte what the snapshot's JSONEncoder writes, and the hand readers
+/// must read what JSONDecoder reads (the ledger's files, and `reports.json` of snapshots from before it).
 @Suite struct SnapshotTextTests {
     static let texts = ["完成剩余50户设备安装", "quote \" backslash \\ slash / tab \t newline \n cr \r",
                         "bell \u{07} backspace \u{08} form feed \u{0C} unit separator \u{1F} nul \u{00} delete \u{7F}",
@@ -28,13 +29,18 @@ import Storage
                        revisions: revisions, review: reviews[index % reviews.count])
     }
 
+    /// The days' revisions as the ledger holds them, each with its unit and date.
+    static func stored(_ days: [UnitDay]) -> [StoredRevision] {
+        days.flatMap { day in day.revisions.map { StoredRevision(unit: day.unit, date: day.date, revision: $0) } }
+    }
+
     @Test(arguments: texts)
-    func reportsFileIsWhatTheEncoderWrites(text: String) throws {
+    func revisionsFileIsWhatTheEncoderWrites(text: String) throws {
         for count in [0, 1, 7] {
-            let days = (0..<count).map { Self.day($0, text: text) }
-            let ours = (try CampaignState.reportsFile(days).materialized())
-            #expect(ours == (try CampaignState.encoder.encode(days)))
-            #expect(try CampaignState.decoder.decode([UnitDay].self, from: ours) == days)
+            let revisions = Self.stored((0..<count).map { Self.day($0, text: text) })
+            let ours = (try CampaignState.revisionsFile(revisions).materialized())
+            #expect(ours == (try CampaignState.encoder.encode(revisions)))
+            #expect(try CampaignState.decoder.decode([StoredRevision].self, from: ours) == revisions)
         }
     }
 
@@ -53,9 +59,13 @@ import Storage
     @Test(arguments: texts)
     func handReadersGiveWhatJSONDecoderGives(text: String) throws {
         let days = (0..<7).map { Self.day($0, text: text) }
-        let reports = (try CampaignState.reportsFile(days).materialized())
+        let revisions = (try CampaignState.revisionsFile(Self.stored(days)).materialized())
+        #expect(try #require(CampaignState.revisionsFromSnapshot(revisions), "the hand reader declined") == Self.stored(days))
+        #expect(try CampaignState.readRevisionsFile(revisions) == (try CampaignState.decoder.decode([StoredRevision].self, from: revisions)))
+        // reports.json of a snapshot from before the ledger, as JSONEncoder wrote it (and the hand writer did, byte for byte).
+        let reports = try CampaignState.encoder.encode(days)
         #expect(try #require(CampaignState.reportsFromSnapshot(reports), "the hand reader declined") == days)
-        #expect(try CampaignState.readReportsFile(reports) == (try CampaignState.decoder.decode([UnitDay].self, from: reports)))
+        #expect(try CampaignState.readReportsFile(reports) == days)
         let entries = (0..<3).map { index in
             AuditEntry(at: Date(timeIntervalSince1970: 1_634_292_000.5 + Double(index)), date: LocalDate(dayNumber: 18_900 + index),
                        tokenID: "tok_\(index)", tokenLabel: text, role: .supervisor, action: "report.review", target: "t", summary: text)
@@ -66,15 +76,15 @@ import Storage
     }
 
     @Test func aFileLargerThanAPieceIsHandedOverInPiecesThatMakeTheSameText() throws {
-        let days = (0..<1_500).map { Self.day($0, text: "长文本 \\ \" \n 第\($0)条") }
+        let revisions = Self.stored((0..<1_500).map { Self.day($0, text: "长文本 \\ \" \n 第\($0)条") })
         var pieces: [Int] = []
         var text = Data()
         var writer = SnapshotFileWriter { pieces.append($0.count); text.append(contentsOf: $0) }
-        guard case .streamed(let write) = CampaignState.reportsFile(days) else { Issue.record("not streamed"); return }
+        guard case .streamed(let write) = CampaignState.revisionsFile(revisions) else { Issue.record("not streamed"); return }
         try write(&writer)
         #expect(pieces.count > 1, "\(pieces)")
         #expect(pieces.dropLast().allSatisfy { $0 >= CampaignState.snapshotPieceBytes })
-        #expect(text == (try CampaignState.encoder.encode(days)))
+        #expect(text == (try CampaignState.encoder.encode(revisions)))
     }
 
     @Test(arguments: [0, 7, 10, 99, 100, 1_000_000, -1, -10, -999, Int.max, Int.min])
@@ -94,14 +104,20 @@ import Storage
     }
 
     @Test func malformedFilesGoToJSONDecoderWhichRefusesThem() throws {
-        let good = String(decoding: (try CampaignState.reportsFile([Self.day(1, text: "x")]).materialized()), as: UTF8.self)
-        for broken in [good.replacingOccurrences(of: #""state" : "questioned""#, with: #""state" : "lost""#),
+        let good = String(decoding: (try CampaignState.revisionsFile(Self.stored([Self.day(1, text: "x")])).materialized()), as: UTF8.self)
+        for broken in [good.replacingOccurrences(of: #""unit" : "unit-1""#, with: #""unit" : 1"#),
+                       good.replacingOccurrences(of: #""date" : "2021-"#, with: #""date" : "2021/"#),
                        good.replacingOccurrences(of: #""submittedAt" : "2021-"#, with: #""submittedAt" : "1921/"#),
                        good.replacingOccurrences(of: #""revision" : 1"#, with: #""revision" : "1""#)] {
             #expect(broken != good)
-            #expect(CampaignState.reportsFromSnapshot(Data(broken.utf8)) == nil)
-            #expect(throws: (any Error).self) { try CampaignState.readReportsFile(Data(broken.utf8)) }
+            #expect(CampaignState.revisionsFromSnapshot(Data(broken.utf8)) == nil)
+            #expect(throws: (any Error).self) { try CampaignState.readRevisionsFile(Data(broken.utf8)) }
         }
+        let legacy = String(decoding: try CampaignState.encoder.encode([Self.day(1, text: "x")]), as: UTF8.self)
+        let badReview = legacy.replacingOccurrences(of: #""state" : "questioned""#, with: #""state" : "lost""#)
+        #expect(badReview != legacy)
+        #expect(CampaignState.reportsFromSnapshot(Data(badReview.utf8)) == nil)
+        #expect(throws: (any Error).self) { try CampaignState.readReportsFile(Data(badReview.utf8)) }
     }
 
     @Test func numbersAreWrittenAsJSONEncoderWritesThem() throws {

@@ -23,7 +23,7 @@ struct StateBuilder {
     }
 
     mutating func report(_ unit: String, _ date: String, _ entries: [(String, String, [Int])], status: Timeliness = .onTime,
-                         fuel: FuelDelivered? = nil, correction: String? = nil) throws {
+                         fuel: FuelDelivered? = nil, correction: String? = nil, audited: Bool = false) throws {
         let day = try #require(LocalDate(date))
         let revisionNumber = (state.unitDay(unit, day)?.revisions.count ?? 0) + 1
         let villages = entries.map { village, path, c in
@@ -31,7 +31,9 @@ struct StateBuilder {
         }
         let revision = ReportRevision(revision: revisionNumber, submittedAt: at, submittedBy: "tok_test", villages: villages, fuel: fuel,
                                       issues: [], nextDayPlan: nil, reporter: nil, correction: correction, warnings: [])
-        try state.apply(LoggedChange(.reportSubmitted(unit: unit, date: day, status: status, revision: revision), audit: nil))
+        let audit = audited ? AuditEntry(at: at, date: day, tokenID: "tok_test", tokenLabel: "测试", role: .reporter,
+                                         action: "report.submit", target: "\(unit)/\(date)", summary: "第 \(revisionNumber) 版") : nil
+        try state.apply(LoggedChange(.reportSubmitted(unit: unit, date: day, status: status, revision: revision), audit: audit))
     }
 }
 

@@ -43,13 +43,16 @@ struct ToyState: DurableState {
                 }
                 try writer.write(Array("}".utf8))
             },
-            "migrations.json": .data(try JSONEncoder().encode(appliedMigrations)),
+            // Migrations only ever grow, so their number fixes the text: sealed, so that the storage tests' checkpoints
+            // (and crashes in them) link a file from the snapshot before, as the campaign's ledger files are.
+            "migrations-\(appliedMigrations.count).json": .sealed(.data(try JSONEncoder().encode(appliedMigrations))),
         ]
     }
 
     init(snapshotFiles files: [String: Data]) throws {
         values = try JSONDecoder().decode([String: String].self, from: files["values.json"] ?? Data("{}".utf8))
-        appliedMigrations = try JSONDecoder().decode([AppliedMigration].self, from: files["migrations.json"] ?? Data("[]".utf8))
+        let migrations = files.first { $0.key.hasPrefix("migrations-") }?.value ?? Data("[]".utf8)
+        appliedMigrations = try JSONDecoder().decode([AppliedMigration].self, from: migrations)
     }
 
     static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> Change {

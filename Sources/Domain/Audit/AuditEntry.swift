@@ -23,6 +23,8 @@ public struct AuditDay: Sendable {
     public init() {}
 
     public var entries: [AuditEntry] { Array(list) }
+    var count: Int { list.count }
+    subscript(index: Int) -> AuditEntry { list[index] }
 
     mutating func append(_ entry: AuditEntry) { list.append(entry) }
 }

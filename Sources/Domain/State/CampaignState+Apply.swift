@@ -29,6 +29,7 @@ extension CampaignState {
                 unitDays[unit, default: DayMap()][date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision],
                                                              review: .received)
             }
+            reportLedger.append(RevisionPosition(unit: unit, date: date, index: (unitDays[unit]?[date]?.revisions.count ?? 1) - 1))
             timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: unitDays[unit] ?? DayMap())
         case let .reviewSet(unit, date, review):
             unitDays[unit]?[date]?.review = review
@@ -46,9 +47,12 @@ extension CampaignState {
         case let .taskRemoved(id):
             tasks[id] = nil
         }
-        if let entry = logged.audit {
-            audit[entry.date, default: AuditDay()].append(entry)
-        }
+        if let entry = logged.audit { record(entry) }
+    }
+
+    mutating func record(_ entry: AuditEntry) {
+        audit[entry.date, default: AuditDay()].append(entry)
+        auditLedger.append(AuditPosition(date: entry.date, index: audit[entry.date]!.count - 1))
     }
 
     /// Migrations add or replace reference data by id, keeping the order first seen.

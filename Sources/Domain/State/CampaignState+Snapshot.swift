@@ -33,30 +33,29 @@ extension CampaignState {
 
     public func snapshotFiles() throws -> [String: SnapshotFile] {
         let e = Self.encoder
-        let reports = unitDays.values.flatMap(\.values).sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
         let reopened = reopenings.flatMap { unit, days in days.map { ReopeningEntry(unit: unit, date: $0.key, reopening: $0.value) } }
             .sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
-        // Read day by day as the file is written: no array of every entry beside the state.
-        let audit = self.audit
-        let auditEntries = audit.keys.sorted().lazy.flatMap { audit[$0]?.entries ?? [] }
-        return [
+        var files: [String: SnapshotFile] = [
             "reference.json": .data(try e.encode(ReferenceFile(units: units, paths: paths, seasons: seasons))),
             "migrations.json": .data(try e.encode(appliedMigrations)),
             "tokens.json": .data(try e.encode(tokens.values.sorted { $0.id < $1.id })),
             "villages.json": .data(try e.encode(villages.values.sorted { $0.id < $1.id })),
             "roster-history.json": .data(try e.encode(RosterHistoryFile(rosterHistory))),
-            "reports.json": Self.reportsFile(reports),
+            "report-days.json": .data(try e.encode(reportDayHeaders())),
+            "reports.json": .data(Self.reportsNotice),
             "reopenings.json": .data(try e.encode(reopened)),
             "exemptions.json": .data(try e.encode(exemptions.values.sorted { $0.id < $1.id })),
             "tasks.json": .data(try e.encode(tasks.values.sorted { $0.id < $1.id })),
-            "audit.json": Self.auditFile(auditEntries),
         ]
+        files.merge(reportLedgerFiles()) { first, _ in first }
+        files.merge(auditLedgerFiles()) { first, _ in first }
+        return files
     }
 
     public init(snapshotFiles files: [String: Data]) throws {
         self.init()
-        // The audit trail is read on another core while the reports are: the two largest files, independent.
-        let auditEntries = ReadAside { try files["audit.json"].map(Self.readAuditFile) ?? [] }
+        // The audit trail is read on another core while the reports are: the two largest parts, independent.
+        let auditEntries = ReadAside { try Self.readAuditLedger(files) }
         let d = Self.decoder
         func read<T: Decodable>(_ name: String, _ type: T.Type) throws -> T? {
             guard let data = files[name] else { return nil }
@@ -77,14 +76,22 @@ extension CampaignState {
         // A snapshot from before the roster kept its history: the roster it holds counts from the start.
         rosterHistory = try read("roster-history.json", RosterHistoryFile.self)?.history(current: villages)
             ?? RosterHistory(undated: villages.values)
-        for day in try files["reports.json"].map(Self.readReportsFile) ?? [] { unitDays[day.unit, default: DayMap()][day.date] = day }
+        if Self.hasLedgers(files), let days = files["report-days.json"] {
+            try readReportLedger(days: days, files: files)
+        } else {
+            // A snapshot from before the ledger: its revisions go into the ledger day by day.
+            for day in try files["reports.json"].map(Self.readReportsFile) ?? [] {
+                unitDays[day.unit, default: DayMap()][day.date] = day
+                for index in day.revisions.indices { reportLedger.append(RevisionPosition(unit: day.unit, date: day.date, index: index)) }
+            }
+        }
         for (unit, days) in unitDays { timelines[unit] = UnitTimeline(deriving: days) }
         for entry in try read("reopenings.json", [ReopeningEntry].self) ?? [] {
             reopenings[entry.unit, default: [:]][entry.date] = entry.reopening
         }
         for exemption in try read("exemptions.json", [Exemption].self) ?? [] { exemptions[exemption.id] = exemption }
         for task in try read("tasks.json", [DutyTask].self) ?? [] { tasks[task.id] = task }
-        for entry in try auditEntries.value() { audit[entry.date, default: AuditDay()].append(entry) }
+        for entry in try auditEntries.value() { record(entry) }
     }
 }
 

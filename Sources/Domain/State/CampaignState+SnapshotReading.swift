@@ -1,9 +1,15 @@
 import Foundation
 
-/// The two snapshot files that grow with every report, read by hand (the counterpart of the hand-written
-/// `reportsFile`/`auditFile`): JSONDecoder was most of a restart from a large snapshot. A file the hand reader
+/// The snapshot files that grow with every report, read by hand (the counterpart of the hand-written
+/// `revisionsFile`/`auditFile`): JSONDecoder was most of a restart from a large snapshot. A file the hand reader
 /// does not recognise in full goes to JSONDecoder, which reads it or says precisely what is wrong.
 extension CampaignState {
+    static func readRevisionsFile(_ data: Data) throws -> [StoredRevision] {
+        if let revisions = revisionsFromSnapshot(data) { return revisions }
+        return try decoder.decode([StoredRevision].self, from: data)
+    }
+
+    /// `reports.json` of a snapshot from before the ledger: every unit-day with its revisions.
     static func readReportsFile(_ data: Data) throws -> [UnitDay] {
         if let days = reportsFromSnapshot(data) { return days }
         return try decoder.decode([UnitDay].self, from: data)
@@ -30,6 +36,17 @@ extension CampaignState {
             return true
         }
         return readAll == true ? days : nil
+    }
+
+    static func revisionsFromSnapshot(_ data: Data) -> [StoredRevision]? {
+        var revisions: [StoredRevision] = []
+        let readAll = try? JSONValue.forEachElement(ofArray: data) { item in
+            guard let r = JSONMembers(item), let unit = r.string("unit"), let date = r.string("date").flatMap(LocalDate.init),
+                  let revision = revision(from: r, instant: snapshotInstant) else { return false }
+            revisions.append(StoredRevision(unit: unit, date: date, revision: revision))
+            return true
+        }
+        return readAll == true ? revisions : nil
     }
 
     static func auditFromSnapshot(_ data: Data) -> [AuditEntry]? {

@@ -1,19 +1,22 @@
 import Foundation
 import Storage
 
-/// The two snapshot files that grow with every report, written by hand: JSONEncoder took most of a checkpoint's
-/// time, and a checkpoint runs while reports keep arriving. The text is byte for byte what `CampaignState.encoder`
-/// writes for the same values (keys sorted, pretty-printed, instants as UTC strings); a test holds them equal.
+/// The snapshot files that grow with every report (the ledgers of revisions and audit entries), written by hand:
+/// JSONEncoder took most of a checkpoint's time, and a checkpoint runs while reports keep arriving. The text is byte
+/// for byte what `CampaignState.encoder` writes for the same values (keys sorted, pretty-printed, instants as UTC
+/// strings); a test holds them equal.
 extension CampaignState {
     /// A streamed file's text goes to the writer in pieces of about this size.
     static let snapshotPieceBytes = 1 << 20
 
-    static func reportsFile(_ days: [UnitDay]) -> SnapshotFile { streamedArray(days, writeDay) }
+    static func revisionsFile(_ revisions: some Sequence<StoredRevision>) -> SnapshotFile {
+        streamedArray(revisions) { write($0.revision, unit: $0.unit, date: $0.date, &$1) }
+    }
 
     static func auditFile(_ entries: some Sequence<AuditEntry>) -> SnapshotFile { streamedArray(entries, writeAudit) }
 
     /// A pretty-printed JSON array handed to the writer in pieces as it grows; the layout state stays with `out`.
-    private static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) -> Void) -> SnapshotFile {
+    static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) -> Void) -> SnapshotFile {
         .streamed { writer in
             var out = JSONText(pretty: true)
             try out.array(items) { item, out in
@@ -26,17 +29,7 @@ extension CampaignState {
         }
     }
 
-    private static func writeDay(_ day: UnitDay, _ out: inout JSONText) {
-        out.object {
-            $0.key("date") { $0.date(day.date) }
-            $0.key("review") { write(day.review, &$0) }
-            $0.key("revisions") { $0.array(day.revisions) { write($0, &$1) } }
-            $0.key("status") { $0.string(day.status.rawValue) }
-            $0.key("unit") { $0.string(day.unit) }
-        }
-    }
-
-    private static func writeAudit(_ entry: AuditEntry, _ out: inout JSONText) {
+    static func writeAudit(_ entry: AuditEntry, _ out: inout JSONText) {
         out.object {
             $0.key("action") { $0.string(entry.action) }
             $0.key("at") { $0.utcTimestamp(entry.at) }
@@ -49,19 +42,11 @@ extension CampaignState {
         }
     }
 
-    private static func write(_ review: Review, _ out: inout JSONText) {
-        out.object {
-            if let at = review.at { $0.key("at") { $0.utcTimestamp(at) } }
-            if let by = review.by { $0.key("by") { $0.string(by) } }
-            if let note = review.note { $0.key("note") { $0.string(note) } }
-            if let revision = review.revision { $0.key("revision") { $0.int(revision) } }
-            $0.key("state") { $0.string(review.state.rawValue) }
-        }
-    }
-
-    private static func write(_ r: ReportRevision, _ out: inout JSONText) {
+    /// A revision with the unit and the date it was stored for, among its own keys in their sorted places.
+    static func write(_ r: ReportRevision, unit: String, date: LocalDate, _ out: inout JSONText) {
         out.object {
             if let correction = r.correction { $0.key("correction") { $0.string(correction) } }
+            $0.key("date") { $0.date(date) }
             if let fuel = r.fuel {
                 $0.key("fuel") {
                     $0.object {
@@ -83,6 +68,7 @@ extension CampaignState {
             $0.key("revision") { $0.int(r.revision) }
             $0.key("submittedAt") { $0.utcTimestamp(r.submittedAt) }
             $0.key("submittedBy") { $0.string(r.submittedBy) }
+            $0.key("unit") { $0.string(unit) }
             $0.key("villages") {
                 $0.array(r.villages) { v, out in
                     out.object {

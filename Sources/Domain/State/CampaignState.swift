@@ -26,6 +26,10 @@ public struct CampaignState: DurableState {
     public internal(set) var tasks: [String: DutyTask] = [:]
     /// District-local day → the writes of that day, in order.
     public internal(set) var audit: [LocalDate: AuditDay] = [:]
+    /// Every report revision and every audit entry in the order they were stored: the snapshot writes them in
+    /// numbered files that never change once full, so a checkpoint writes only what is new (`CampaignState+Ledger`).
+    var reportLedger = AppendOnlyList<RevisionPosition>()
+    var auditLedger = AppendOnlyList<AuditPosition>()
     /// Grows with every applied change: what was computed from one version (a bulletin) stays right until it moves.
     public internal(set) var version = 0
 

@@ -13,6 +13,9 @@ public protocol FileSystem: Sendable {
     /// Makes renames, creations and removals inside `directory` durable.
     func syncDirectory(_ directory: String) throws
     func rename(_ from: String, to: String) throws
+    /// A second name for the file `existing` (a hard link): the same bytes, written and synced once. The new name is
+    /// durable once its directory is synced.
+    func link(_ existing: String, to new: String) throws
     func remove(_ path: String) throws
     func truncate(_ path: String, to size: Int) throws
     func size(_ path: String) throws -> Int

@@ -71,6 +71,10 @@ public struct PosixFileSystem: FileSystem {
         guard Glibc.rename(from, to) == 0 else { throw FileSystemError(call: "rename", path: "\(from) → \(to)", errno: errno) }
     }
 
+    public func link(_ existing: String, to new: String) throws {
+        guard Glibc.link(existing, new) == 0 else { throw FileSystemError(call: "link", path: "\(existing) → \(new)", errno: errno) }
+    }
+
     public func remove(_ path: String) throws {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }

@@ -209,6 +209,14 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    public func link(_ existing: String, to new: String) throws {
+        try locked {
+            guard let inode = currentNames[existing] else { throw FileSystemError(call: "link", path: existing, errno: ENOENT) }
+            guard currentNames[new] == nil else { throw FileSystemError(call: "link", path: new, errno: EEXIST) }
+            currentNames[new] = inode
+        }
+    }
+
     public func remove(_ path: String) throws {
         locked {
             currentNames = currentNames.filter { $0.key != path && !$0.key.hasPrefix(path + "/") }

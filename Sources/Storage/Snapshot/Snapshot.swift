@@ -4,17 +4,22 @@ import Foundation
 struct SnapshotManifest: Codable, Equatable {
     var sequence: UInt64
     var files: [String: String]
+    /// The bytes its checkpoint wrote, files linked from the snapshot before not counted (absent in manifests written
+    /// before files were linked): what the next checkpoint's cost is weighed against.
+    var written: Int?
     var checksum: String
 
-    init(sequence: UInt64, files: [String: String]) {
+    init(sequence: UInt64, files: [String: String], written: Int? = nil) {
         self.sequence = sequence
         self.files = files
+        self.written = written
         self.checksum = ""
         self.checksum = computedChecksum
     }
 
     var computedChecksum: String {
-        let canonical = "\(sequence)|" + files.keys.sorted().map { "\($0)=\(files[$0] ?? "")" }.joined(separator: ",")
+        var canonical = "\(sequence)|" + files.keys.sorted().map { "\($0)=\(files[$0] ?? "")" }.joined(separator: ",")
+        if let written { canonical += "|written=\(written)" }
         return Checksum.hex(Data(canonical.utf8))
     }
 }
@@ -34,11 +39,14 @@ enum Snapshot {
     /// hundreds of megabytes stalled the WAL's syncs meanwhile (up to 110 ms each under load, measured).
     static let writeBehindStep = 4 << 20
 
-    /// Returns the bytes written, the manifest aside.
+    /// Returns the bytes written, the manifest and the linked files aside. `reusing`: the sequence of the snapshot in
+    /// `folder` before this one, whose sealed files this one links rather than writes (nil: write every file).
     @discardableResult
     static func write(_ files: [String: SnapshotFile], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
-                      failpoint: (String) throws -> Void = { _ in }) throws -> Int {
+                      reusing previous: UInt64? = nil, failpoint: (String) throws -> Void = { _ in }) throws -> Int {
         let final = folder + "/" + name(sequence)
+        // Unreadable or damaged: nothing is linked from it, every file is written.
+        let reusable = previous.flatMap { try? Snapshot.manifest(of: $0, in: folder, fileSystem: fs) }
         let temporary = final + ".tmp"
         if fs.exists(temporary) { try fs.remove(temporary) }
         try fs.makeDirectory(temporary)
@@ -47,6 +55,12 @@ enum Snapshot {
         var total = 0
         for (file, content) in files.sorted(by: { $0.key < $1.key }) {
             let path = temporary + "/" + file
+            // Its checksum as the snapshot before recorded it: a linked file damaged since still fails the next load.
+            if content.isSealed, let reusable, let sum = reusable.files[file],
+               (try? fs.link(folder + "/" + name(reusable.sequence) + "/" + file, to: path)) != nil {
+                sums[file] = sum
+                continue
+            }
             let handle = try fs.openForAppend(path)
             var writtenBehind = 0
             defer { handle.close() }
@@ -63,7 +77,7 @@ enum Snapshot {
             try fs.syncFile(path)
         }
         try failpoint("snapshot.files-written")
-        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums))
+        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums, written: total))
         try fs.writeFile(temporary + "/manifest.json", manifest)
         try fs.syncFile(temporary + "/manifest.json")
         try fs.syncDirectory(temporary)
@@ -76,15 +90,23 @@ enum Snapshot {
         return total
     }
 
-    /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
-    static func latest(in folder: String, fileSystem fs: any FileSystem) throws -> (sequence: UInt64, files: [String: Data])? {
-        guard let newest = try fs.list(folder).compactMap(sequence(ofName:)).max() else { return nil }
-        let directory = folder + "/" + name(newest)
-        let manifestPath = directory + "/manifest.json"
+    /// The manifest of the snapshot `sequence` in `folder`, checked against its own checksum.
+    static func manifest(of sequence: UInt64, in folder: String, fileSystem fs: any FileSystem) throws -> SnapshotManifest {
+        let manifestPath = folder + "/" + name(sequence) + "/manifest.json"
         guard let manifest = try? JSONDecoder().decode(SnapshotManifest.self, from: fs.readFile(manifestPath)),
-              manifest.checksum == manifest.computedChecksum, manifest.sequence == newest else {
+              manifest.checksum == manifest.computedChecksum, manifest.sequence == sequence else {
             throw StoreError.corruption(file: manifestPath, offset: nil, reason: "snapshot manifest missing or damaged")
         }
+        return manifest
+    }
+
+    /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
+    /// `written`: the bytes its checkpoint wrote (without its manifest's word: every file's).
+    static func latest(in folder: String, fileSystem fs: any FileSystem) throws
+        -> (sequence: UInt64, files: [String: Data], written: Int)? {
+        guard let newest = try fs.list(folder).compactMap(sequence(ofName:)).max() else { return nil }
+        let directory = folder + "/" + name(newest)
+        let manifest = try manifest(of: newest, in: folder, fileSystem: fs)
         var files: [String: Data] = [:]
         for (file, sum) in manifest.files {
             let path = directory + "/" + file
@@ -93,7 +115,7 @@ enum Snapshot {
             }
             files[file] = data
         }
-        return (newest, files)
+        return (newest, files, manifest.written ?? files.values.reduce(0) { $0 + $1.count })
     }
 }
 

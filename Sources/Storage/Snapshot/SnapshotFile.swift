@@ -3,17 +3,24 @@ import Foundation
 
 /// One file of a snapshot: its whole text, or a writer that hands the text over in pieces. A state's large files
 /// are streamed so that a checkpoint never holds a second copy of the state in memory as text.
-public enum SnapshotFile {
+public indirect enum SnapshotFile {
     case data(Data)
     case streamed((inout SnapshotFileWriter) throws -> Void)
+    /// A file whose name fixes its text (for example a numbered range of records that never change): where the
+    /// snapshot before held a file of the same name, a checkpoint links that file instead of writing it again, so
+    /// that a checkpoint costs what changed, not the whole state.
+    case sealed(SnapshotFile)
 
     /// Hands the whole text to `writer`: at once, or in the pieces the stream makes.
     func write(into writer: inout SnapshotFileWriter) throws {
         switch self {
         case .data(let data): try writer.write([UInt8](data))
         case .streamed(let write): try write(&writer)
+        case .sealed(let file): try file.write(into: &writer)
         }
     }
+
+    public var isSealed: Bool { if case .sealed = self { true } else { false } }
 
     /// The whole text, in memory (tests, and whatever wants the bytes rather than a file).
     public func materialized() throws -> Data {

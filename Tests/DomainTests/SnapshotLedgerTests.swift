@@ -1,0 +1,110 @@
+import Foundation
+import Storage
+import Testing
+@testable import Domain
+
+/// Report revisions and audit entries are written to the snapshot in the order they were stored, in numbered files
+/// whose names fix their text: what lets a checkpoint link a full file instead of writing it again.
+@Suite struct SnapshotLedgerTests {
+    static let perFile = CampaignState.ledgerFileRecords
+
+    /// A full file and two revisions in the next, alternating between two units and two days.
+    static func builder(reports: Int = perFile + 2) throws -> StateBuilder {
+        var b = try StateBuilder()
+        try b.village("a", unit: "xiatuanpu", targets: ["biomass": 100_000])
+        try b.village("z", unit: "zirun", targets: ["biomass": 100_000])
+        for n in 0..<reports {
+            let (unit, village) = n % 2 == 0 ? ("xiatuanpu", "a") : ("zirun", "z")
+            try b.report(unit, n % 3 == 0 ? "2021-10-14" : "2021-10-15", [(village, "biomass", [n, n, n, 0, 0])], audited: true)
+        }
+        return b
+    }
+
+    static func texts(_ files: [String: SnapshotFile]) throws -> [String: Data] { try files.mapValues { try $0.materialized() } }
+
+    @Test func fullLedgerFilesKeepTheirNameAndTextAsReportsArrive() throws {
+        var b = try Self.builder()
+        let before = try b.state.snapshotFiles()
+        let first = CampaignState.ledgerFileName("reports", first: 1, last: Self.perFile)
+        let firstAudit = CampaignState.ledgerFileName("audit", first: 1, last: Self.perFile)
+        #expect(before.keys.filter { $0.hasPrefix("reports-") }.sorted()
+                == [first, CampaignState.ledgerFileName("reports", first: Self.perFile + 1, last: Self.perFile + 2)])
+        #expect(before.keys.filter { $0.hasPrefix("audit-") }.count == 2)
+        #expect(try #require(before[first]).isSealed && before["report-days.json"]?.isSealed == false)
+
+        try b.report("zirun", "2021-10-16", [("z", "biomass", [1, 1, 1, 0, 0])], audited: true)
+        let after = try b.state.snapshotFiles()
+        // The full files are the same text under the same name; the last one grew and so has a new name.
+        #expect(try after[first]?.materialized() == before[first]?.materialized())
+        #expect(try after[firstAudit]?.materialized() == before[firstAudit]?.materialized())
+        let last = CampaignState.ledgerFileName("reports", first: Self.perFile + 1, last: Self.perFile + 3)
+        #expect(after.keys.filter { $0.hasPrefix("reports-") }.sorted() == [first, last])
+        let lastText = String(decoding: try #require(after[last]).materialized(), as: UTF8.self)
+        #expect(lastText.contains(#""date" : "2021-10-16""#) && lastText.contains(#""unit" : "zirun""#))
+    }
+
+    @Test func aLoadedLedgerWritesTheSameFilesAgain() throws {
+        let b = try Self.builder()
+        let files = try Self.texts(try b.state.snapshotFiles())
+        let restored = try CampaignState(snapshotFiles: files)
+        #expect(restored.unitDays == b.state.unitDays)
+        #expect(restored.timelines == b.state.timelines)
+        // Same order of revisions and entries, so the same files byte for byte: a full one can be linked after a restart.
+        #expect(try Self.texts(try restored.snapshotFiles()) == files)
+    }
+
+    @Test func aSnapshotFromBeforeTheLedgerLoadsAndIsWrittenAsALedger() throws {
+        let b = try Self.builder(reports: 7)
+        var files = try Self.texts(try b.state.snapshotFiles())
+        // The files as a server before the ledger wrote them (its hand writer matched JSONEncoder byte for byte).
+        let days = b.state.unitDays.values.flatMap(\.values).sorted { ($0.unit, $0.date) < ($1.unit, $1.date) }
+        let entries = b.state.audit.keys.sorted().flatMap { b.state.audit[$0]!.entries }
+        for name in files.keys where name.hasPrefix("reports-") || name.hasPrefix("audit-") || name == "report-days.json" || name == "reports.json" {
+            files[name] = nil
+        }
+        files["reports.json"] = try CampaignState.encoder.encode(days)
+        files["audit.json"] = try CampaignState.encoder.encode(entries)
+
+        let restored = try CampaignState(snapshotFiles: files)
+        #expect(restored.unitDays == b.state.unitDays)
+        #expect(restored.audit.keys.sorted().flatMap { restored.audit[$0]!.entries } == entries)
+        let rewritten = try restored.snapshotFiles()
+        #expect(try rewritten["reports.json"]?.materialized() == CampaignState.reportsNotice && rewritten["report-days.json"] != nil)
+        #expect(rewritten.keys.contains(CampaignState.ledgerFileName("reports", first: 1, last: 7)))
+        #expect(try CampaignState(snapshotFiles: try Self.texts(rewritten)).unitDays == b.state.unitDays)
+    }
+
+    /// A server from before the ledgers reads `reports.json` (by hand, else by JSONDecoder): it must fail on the
+    /// notice there rather than start without the reports.
+    @Test func aServerFromBeforeTheLedgersCannotReadTheNoticeInReportsJSON() throws {
+        let files = try Self.texts(try Self.builder(reports: 3).state.snapshotFiles())
+        let notice = try #require(files["reports.json"])
+        #expect(CampaignState.reportsFromSnapshot(notice) == nil)
+        #expect(throws: DecodingError.self) { try CampaignState.decoder.decode([UnitDay].self, from: notice) }
+        #expect(String(decoding: notice, as: UTF8.self).contains("reports-FIRST-LAST.json"))
+    }
+
+    @Test func aMissingOrShortLedgerFileIsADamagedSnapshot() throws {
+        let b = try Self.builder()
+        let files = try Self.texts(try b.state.snapshotFiles())
+        let first = CampaignState.ledgerFileName("reports", first: 1, last: Self.perFile)
+        var missing = files
+        missing[first] = nil
+        #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: missing) }
+
+        var short = files
+        short[first] = try CampaignState.revisionsFile([]).materialized()
+        #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: short) }
+
+        var missingAudit = files
+        missingAudit[CampaignState.ledgerFileName("audit", first: 1, last: Self.perFile)] = nil
+        #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: missingAudit) }
+
+        // A day whose revisions the ledger does not hold, as many as report-days.json says.
+        var days = try CampaignState.decoder.decode([ReportDayHeader].self, from: try #require(files["report-days.json"]))
+        days[0].revisionCount += 1
+        var miscounted = files
+        miscounted["report-days.json"] = try CampaignState.encoder.encode(days)
+        #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: miscounted) }
+    }
+}
