@@ -6,7 +6,7 @@ enum Recovery {
     struct Result<State> {
         var state: State
         var snapshotSequence: UInt64
-        /// The bytes the newest snapshot's checkpoint wrote (0 without one).
+        /// The bytes of the newest snapshot's files that are not sealed (0 without one).
         var snapshotBytes: Int
         /// Bytes of WAL kept beside it, every segment (what a checkpoint would let go).
         var walBytes: Int
@@ -47,7 +47,7 @@ enum Recovery {
         var sequence: UInt64 = 0
         var snapshotBytes = 0
         if let snapshot = try Snapshot.latest(in: folder, fileSystem: fs) {
-            snapshotBytes = snapshot.written
+            snapshotBytes = snapshot.unsealedBytes
             do { state = try State(snapshotFiles: snapshot.files) } catch {
                 throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: nil,
                                             reason: "snapshot does not decode: \(error)")

@@ -53,7 +53,7 @@ extension Store {
         }
         let state = published.value
         let sequence = publishedSequence
-        let previous = lastCheckpointSequence
+        let checkedThrough = linkedFilesCheckedThrough
         let unchanged = sequence == lastCheckpointSequence && recordsSinceCheckpoint == 0
         if unchanged {
             condition.unlock()
@@ -86,11 +86,17 @@ extension Store {
             // (On Linux, who 0 is the calling thread alone.)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, tickets.isEmpty ? 19 : 10)
             do {
-                let bytes = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
-                                               reusing: previous, failpoint: options.failpoint ?? { _ in })
+                let written = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
+                                                 linking: true, checkedThrough: checkedThrough,
+                                                 failpoint: options.failpoint ?? { _ in })
+                for file in written.damaged {
+                    logger.warning("a snapshot file no longer matched its checksum; written anew from memory",
+                                   metadata: ["file": "\(Snapshot.name(written.linkedFrom ?? 0))/\(file)"])
+                }
                 try removeCovered(upTo: sequence)
-                logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(bytes)"])
-                finishCheckpoint(tickets, sequence: sequence, snapshotBytes: bytes, outcome: .success(()))
+                logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(written.bytes)",
+                                                             "linked": "\(written.linked)", "checkedBytes": "\(written.checkedBytes)"])
+                finishCheckpoint(tickets, sequence: sequence, written: written, outcome: .success(()))
             } catch {
                 logger.error("checkpoint failed", metadata: ["error": "\(error)"])
                 // Failed on the disk (full, most likely): the partial snapshot goes now rather than at the next start,
@@ -102,12 +108,13 @@ extension Store {
         thread.start()
     }
 
-    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, snapshotBytes: Int = 0,
+    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, written: SnapshotWriting? = nil,
                                   outcome: Result<Void, any Error>) {
         condition.lock()
-        if let sequence {
+        if let sequence, let written {
             lastCheckpointSequence = sequence
-            lastSnapshotBytes = snapshotBytes
+            lastSnapshotBytes = written.unsealedBytes
+            linkedFilesCheckedThrough = written.checkedThrough ?? linkedFilesCheckedThrough
         } else {
             // The WAL it would have covered is still there: wait only for the minimums before trying again.
             lastSnapshotBytes = 0

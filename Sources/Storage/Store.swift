@@ -37,7 +37,10 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     var lastCheckpointSequence: UInt64
     /// One online backup at a time: two into the same folder (a retry, a double click) deleted each other's files.
     private var backupRunning = false
+    /// The bytes of the last snapshot's files that are not sealed: what the share rule weighs the WAL against.
     var lastSnapshotBytes: Int
+    /// The last linked snapshot file a checkpoint read back (`Snapshot.write`); the next one reads on from there.
+    var linkedFilesCheckedThrough: String?
 
     // Owned by the writer thread.
     var segment: any AppendableFile

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import Storage
 import Testing
+import TestSupport
 @testable import Domain
 
 /// Report revisions and audit entries are written to the snapshot in the order they were stored, in numbered files
@@ -106,5 +108,57 @@ import Testing
         var miscounted = files
         miscounted["report-days.json"] = try CampaignState.encoder.encode(days)
         #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: miscounted) }
+    }
+
+    /// Through the store, on disk: the second checkpoint links the full ledger files of the first (the same inode), and a
+    /// restart from it reads the state the writes made.
+    @Test func aCheckpointLinksFullLedgerFilesAndARestartReadsThem() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("ledger")
+        var logger = Logger(label: "ledger-test")
+        logger.logLevel = .critical
+        let store = try Store<CampaignState>.open(folder: folder, logger: logger)
+        let expected = try Self.builder(reports: Self.perFile + 5).state
+        // The builder's changes again, through the store, 64 writers at a time (one sync carries many).
+        // Every report was applied with its audit entry: the two ledgers run side by side.
+        let changes = zip(expected.reportLedger, expected.auditLedger).map { p, a in
+            LoggedChange(.reportSubmitted(unit: p.unit, date: p.date, status: .onTime, revision: expected.unitDays[p.unit]![p.date]!.revisions[p.index]),
+                         audit: expected.audit[a.date]![a.index])
+        }
+        func commit(_ part: ArraySlice<LoggedChange>) async throws {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<64 {
+                    let mine = part.enumerated().filter { $0.offset % 64 == lane }.map(\.element)
+                    group.addTask { for change in mine { try await store.commit { _ in .write(change, ()) } } }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await commit(changes[..<Self.perFile])
+        try store.checkpoint()
+        let full = CampaignState.ledgerFileName("reports", first: 1, last: Self.perFile)
+        func inode(_ file: String) throws -> UInt64? {
+            let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("snapshot-") }
+            var info = stat()
+            guard let newest = snapshots.max(), stat(folder.path + "/" + newest + "/" + file, &info) == 0 else { return nil }
+            return UInt64(info.st_ino)
+        }
+        let before = try #require(try inode(full))
+        try await commit(changes[Self.perFile...])
+        try store.checkpoint()
+        #expect(try inode(full) == before)
+        try store.close()
+
+        let reopened = try Store<CampaignState>.open(folder: folder, logger: logger)
+        let state = reopened.read { $0 }
+        #expect(state.reportLedger.count == expected.reportLedger.count)
+        #expect(state.auditLedger.count == expected.auditLedger.count)
+        // Written concurrently, the revisions of a day arrived in some order: each day holds the same set of them.
+        for (unit, days) in expected.unitDays {
+            for day in days.values {
+                let restored = try #require(state.unitDay(unit, day.date))
+                #expect(Set(restored.revisions.map(\.revision)) == Set(day.revisions.map(\.revision)))
+            }
+        }
+        try reopened.close(checkpointing: false)
     }
 }

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Storage
 
 /// A sealed file (its name fixes its text) that the snapshot before holds is linked, not written again: a checkpoint
-/// costs what changed.
+/// costs what changed. Linked files are read back a share at a time, and one the disk damaged is written anew.
 @Suite struct SnapshotReuseTests {
     static let big = Data(String(repeating: "报", count: 20_000).utf8) // 60 KB
 
@@ -18,58 +18,102 @@ import TestSupport
     func firstSnapshot() throws -> String {
         let folder = try RepositoryPaths.makeTemporaryFolder("snapshot").path
         let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big)), "small.json": .data(Data("a".utf8))],
-                                         sequence: 1, into: folder, fileSystem: PosixFileSystem())
-        #expect(written == Self.big.count + 1)
+                                         sequence: 1, into: folder, fileSystem: PosixFileSystem(), linking: true)
+        #expect(written == SnapshotWriting(bytes: Self.big.count + 1, unsealedBytes: 1))
         return folder
     }
+
+    func path(_ folder: String, _ sequence: UInt64, _ file: String) -> String { folder + "/" + Snapshot.name(sequence) + "/" + file }
 
     @Test func aSealedFileOfTheSnapshotBeforeIsLinkedAndTheRestWritten() throws {
         let folder = try firstSnapshot()
         // Another text under the sealed name: were it written, the snapshot would hold it.
         let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Data("other".utf8))), "small.json": .data(Data("b".utf8)),
                                           "ledger-2.json": .sealed(.data(Data("new".utf8)))],
-                                         sequence: 2, into: folder, fileSystem: PosixFileSystem(), reusing: 1)
-        #expect(written == 1 + 3)
-        let one = folder + "/" + Snapshot.name(1), two = folder + "/" + Snapshot.name(2)
-        #expect(try inode(one + "/ledger-1.json") == inode(two + "/ledger-1.json"))
-        #expect(try inode(one + "/small.json") != inode(two + "/small.json"))
+                                         sequence: 2, into: folder, fileSystem: PosixFileSystem(), linking: true)
+        #expect(written == SnapshotWriting(bytes: 1 + 3, unsealedBytes: 1, linkedFrom: 1, linked: 1, checkedBytes: Self.big.count,
+                                           checkedThrough: "ledger-1.json"))
+        #expect(try inode(path(folder, 1, "ledger-1.json")) == inode(path(folder, 2, "ledger-1.json")))
+        #expect(try inode(path(folder, 1, "small.json")) != inode(path(folder, 2, "small.json")))
 
         // The checkpoint's removal of the snapshot before leaves the linked file in place, its checksum checked.
-        try PosixFileSystem().remove(one)
+        try PosixFileSystem().remove(folder + "/" + Snapshot.name(1))
         let latest = try #require(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem()))
-        #expect(latest.sequence == 2 && latest.written == 4)
+        #expect(latest.sequence == 2 && latest.unsealedBytes == 1)
         #expect(latest.files == ["ledger-1.json": Self.big, "small.json": Data("b".utf8), "ledger-2.json": Data("new".utf8)])
     }
 
-    @Test func aLinkedFileDamagedSinceFailsTheLoad() throws {
+    /// Linked from the newest snapshot on disk, whichever the caller last knew of.
+    @Test func theNewestSnapshotIsTheOneLinkedFrom() throws {
         let folder = try firstSnapshot()
-        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder, fileSystem: PosixFileSystem(), reusing: 1)
-        let path = folder + "/" + Snapshot.name(2) + "/ledger-1.json"
-        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 5, into: folder, fileSystem: PosixFileSystem(), linking: true)
+        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 9, into: folder,
+                                         fileSystem: PosixFileSystem(), linking: true)
+        #expect(written.linkedFrom == 5 && written.linked == 1 && written.bytes == 0)
+        // A backup (no linking) writes every file.
+        let copy = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 10, into: folder, fileSystem: PosixFileSystem())
+        #expect(copy.linked == 0 && copy.bytes == Self.big.count)
+    }
+
+    @Test func aFileTheDiskDamagedBeforeItIsLinkedIsWrittenAnewFromTheState() throws {
+        let folder = try firstSnapshot()
+        let damagedPath = path(folder, 1, "ledger-1.json")
+        let handle = try #require(FileHandle(forWritingAtPath: damagedPath))
+        try handle.seek(toOffset: 100)
+        handle.write(Data("X".utf8))
+        try handle.close()
+        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder,
+                                         fileSystem: PosixFileSystem(), linking: true)
+        #expect(written.damaged == ["ledger-1.json"] && written.linked == 0 && written.bytes == Self.big.count)
+        #expect(try inode(damagedPath) != inode(path(folder, 2, "ledger-1.json")))
+        #expect(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem())?.files["ledger-1.json"] == Self.big)
+    }
+
+    @Test func aLinkedFileDamagedAfterwardsFailsTheLoad() throws {
+        let folder = try firstSnapshot()
+        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder, fileSystem: PosixFileSystem(), linking: true)
+        let handle = try #require(FileHandle(forWritingAtPath: path(folder, 2, "ledger-1.json")))
         try handle.seek(toOffset: 100)
         handle.write(Data("X".utf8))
         try handle.close()
         #expect(throws: StoreError.self) { try Snapshot.latest(in: folder, fileSystem: PosixFileSystem()) }
     }
 
-    @Test func withTheManifestBeforeDamagedEveryFileIsWritten() throws {
-        let folder = try firstSnapshot()
-        try Data("{}".utf8).write(to: URL(fileURLWithPath: folder + "/" + Snapshot.name(1) + "/manifest.json"))
-        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder,
-                                         fileSystem: PosixFileSystem(), reusing: 1)
-        #expect(written == Self.big.count)
-        #expect(try inode(folder + "/" + Snapshot.name(1) + "/ledger-1.json") != inode(folder + "/" + Snapshot.name(2) + "/ledger-1.json"))
+    /// Each checkpoint reads back as many bytes as it writes (at least the minimum), taking up where the last left off.
+    @Test func linkedFilesAreReadBackInTurn() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("snapshot").path
+        let files: [String: SnapshotFile] = ["a.json": .sealed(.data(Self.big)), "b.json": .sealed(.data(Self.big)),
+                                             "c.json": .sealed(.data(Self.big))]
+        var checked: String?
+        var order: [String?] = []
+        for sequence in UInt64(1)...5 {
+            let written = try Snapshot.write(files, sequence: sequence, into: folder, fileSystem: PosixFileSystem(), linking: true,
+                                             checkedThrough: checked, minimumCheck: 1)
+            checked = written.checkedThrough ?? checked
+            order.append(written.checkedThrough)
+        }
+        #expect(order == [nil, "a.json", "b.json", "c.json", "a.json"])
     }
 
-    /// The link is a directory entry like any other: a power cut after the checkpoint keeps it, one before loses the
-    /// new snapshot whole.
+    @Test func withTheManifestBeforeDamagedEveryFileIsWritten() throws {
+        let folder = try firstSnapshot()
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: path(folder, 1, "manifest.json")))
+        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder,
+                                         fileSystem: PosixFileSystem(), linking: true)
+        #expect(written.bytes == Self.big.count && written.linkedFrom == nil)
+        #expect(try inode(path(folder, 1, "ledger-1.json")) != inode(path(folder, 2, "ledger-1.json")))
+    }
+
+    /// The link is a directory entry like any other: synced with the new snapshot's folder, it survives a power cut.
     @Test func aLinkedFileSurvivesPowerLossOnceTheCheckpointIsDone() throws {
         let fs = SimulatedFileSystem()
         let folder = "/data"
         try fs.makeDirectory(folder)
-        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 1, into: folder, fileSystem: fs)
-        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big)), "small.json": .data(Data("b".utf8))], sequence: 2,
-                           into: folder, fileSystem: fs, reusing: 1)
+        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 1, into: folder, fileSystem: fs, linking: true)
+        // Another text under the sealed name: only the linked file holds the big one.
+        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Data("other".utf8))), "small.json": .data(Data("b".utf8))],
+                                         sequence: 2, into: folder, fileSystem: fs, linking: true)
+        #expect(written.linked == 1)
         try fs.remove(folder + "/" + Snapshot.name(1))
         try fs.syncDirectory(folder)
         fs.losePower()

@@ -11,6 +11,8 @@ struct ToyState: DurableState {
         case migration(AppliedMigration)
         /// A put that readers see only once they await the acknowledged writes (like a report).
         case lazyPut(key: String, value: String)
+        /// A text kept for good, in a sealed snapshot file (like the campaign's ledgers).
+        case archive(String)
     }
 
     static func isPublishedAtOnce(_ change: Change) -> Bool {
@@ -19,6 +21,7 @@ struct ToyState: DurableState {
 
     var values: [String: String] = [:]
     var appliedMigrations: [AppliedMigration] = []
+    var archive: [String] = []
 
     init() {}
 
@@ -28,6 +31,7 @@ struct ToyState: DurableState {
         // Not idempotent: applying a record twice would show.
         case let .append(key, suffix): values[key, default: ""] += suffix
         case let .migration(done): appliedMigrations.append(done)
+        case let .archive(text): archive.append(text)
         }
     }
 
@@ -43,16 +47,17 @@ struct ToyState: DurableState {
                 }
                 try writer.write(Array("}".utf8))
             },
-            // Migrations only ever grow, so their number fixes the text: sealed, so that the storage tests' checkpoints
-            // (and crashes in them) link a file from the snapshot before, as the campaign's ledger files are.
-            "migrations-\(appliedMigrations.count).json": .sealed(.data(try JSONEncoder().encode(appliedMigrations))),
+            "migrations.json": .data(try JSONEncoder().encode(appliedMigrations)),
+            // The archive only grows, so its length fixes its text: sealed, so that the storage tests' checkpoints (and
+            // crashes in them) link a file from the snapshot before, as the campaign's ledger files are.
+            "archive-\(archive.count).json": .sealed(.data(try JSONEncoder().encode(archive))),
         ]
     }
 
     init(snapshotFiles files: [String: Data]) throws {
         values = try JSONDecoder().decode([String: String].self, from: files["values.json"] ?? Data("{}".utf8))
-        let migrations = files.first { $0.key.hasPrefix("migrations-") }?.value ?? Data("[]".utf8)
-        appliedMigrations = try JSONDecoder().decode([AppliedMigration].self, from: migrations)
+        appliedMigrations = try JSONDecoder().decode([AppliedMigration].self, from: files["migrations.json"] ?? Data("[]".utf8))
+        archive = try JSONDecoder().decode([String].self, from: files.first { $0.key.hasPrefix("archive-") }?.value ?? Data("[]".utf8))
     }
 
     static func migrationChange(_ migration: MigrationFile, at date: Date) throws -> Change {
@@ -83,6 +88,10 @@ extension Store where State == ToyState {
 
     func put(_ key: String, _ value: String) async throws {
         try await commit { _ in .write(.put(key: key, value: value), ()) }
+    }
+
+    func archive(_ text: String) async throws {
+        try await commit { _ in .write(.archive(text), ()) }
     }
 
     func putLazily(_ key: String, _ value: String) async throws {

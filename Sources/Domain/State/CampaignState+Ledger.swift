@@ -155,7 +155,9 @@ extension CampaignState {
         }
         var placed = 0
         for header in try Self.decoder.decode([ReportDayHeader].self, from: days) {
-            guard let list = revisions[header.unit]?.removeValue(forKey: header.date), list.count == header.revisionCount else {
+            // (A day without revisions, from a snapshot edited by hand before the ledger, stays one.)
+            let list = revisions[header.unit]?.removeValue(forKey: header.date) ?? []
+            guard list.count == header.revisionCount else {
                 throw DomainError.invalid("report-days.json", "\(header.unit) \(header.date): \(header.revisionCount) revisions, not so many in the ledger")
             }
             placed += list.count

@@ -4,24 +4,41 @@ import Foundation
 struct SnapshotManifest: Codable, Equatable {
     var sequence: UInt64
     var files: [String: String]
-    /// The bytes its checkpoint wrote, files linked from the snapshot before not counted (absent in manifests written
-    /// before files were linked): what the next checkpoint's cost is weighed against.
-    var written: Int?
+    /// The bytes of its files that are not sealed: what every checkpoint writes again, however little changed, and
+    /// what the next one's share rule weighs the WAL against. Absent in manifests from before sealed files; left out
+    /// of the checksum, so that a server from before them still reads the manifest (a hint for scheduling, not data).
+    var unsealedBytes: Int?
     var checksum: String
 
-    init(sequence: UInt64, files: [String: String], written: Int? = nil) {
+    init(sequence: UInt64, files: [String: String], unsealedBytes: Int? = nil) {
         self.sequence = sequence
         self.files = files
-        self.written = written
+        self.unsealedBytes = unsealedBytes
         self.checksum = ""
         self.checksum = computedChecksum
     }
 
     var computedChecksum: String {
-        var canonical = "\(sequence)|" + files.keys.sorted().map { "\($0)=\(files[$0] ?? "")" }.joined(separator: ",")
-        if let written { canonical += "|written=\(written)" }
+        let canonical = "\(sequence)|" + files.keys.sorted().map { "\($0)=\(files[$0] ?? "")" }.joined(separator: ",")
         return Checksum.hex(Data(canonical.utf8))
     }
+}
+
+/// What writing a snapshot did.
+struct SnapshotWriting: Equatable {
+    /// Bytes written: the manifest, and the files linked from the snapshot before, not counted.
+    var bytes = 0
+    /// Bytes of the files that are not sealed (the manifest's `unsealedBytes`).
+    var unsealedBytes = 0
+    /// The snapshot before, whose sealed files were linked (nil: none was, every file was written).
+    var linkedFrom: UInt64?
+    /// Files linked from it, and how many of their bytes were read back and checked first.
+    var linked = 0
+    var checkedBytes = 0
+    /// The last linked file read back: the next checkpoint reads on from the one after it.
+    var checkedThrough: String?
+    /// Sealed files of the snapshot before that no longer matched their checksum: written anew from the state instead.
+    var damaged: [String] = []
 }
 
 /// Snapshot folders `snapshot-<sequence>/`: the state's JSON files plus `manifest.json`.
@@ -39,28 +56,28 @@ enum Snapshot {
     /// hundreds of megabytes stalled the WAL's syncs meanwhile (up to 110 ms each under load, measured).
     static let writeBehindStep = 4 << 20
 
-    /// Returns the bytes written, the manifest and the linked files aside. `reusing`: the sequence of the snapshot in
-    /// `folder` before this one, whose sealed files this one links rather than writes (nil: write every file).
+    /// The linked files read back per checkpoint: as many bytes as it writes, and at least this many.
+    static let minimumCheckBytes = 16 << 20
+
+    /// Writes the snapshot `sequence` of `files` into `folder`. `linking`: a sealed file the newest snapshot in
+    /// `folder` also holds is linked from it rather than written. Linked files are read back first, round the list
+    /// from the one after `checkedThrough`, as many bytes as are written (at least `minimumCheck`): a sealed
+    /// file is otherwise never read again until a restart, when a block the disk lost since could no longer be
+    /// written anew from memory. One that no longer matches its checksum is written anew.
     @discardableResult
     static func write(_ files: [String: SnapshotFile], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
-                      reusing previous: UInt64? = nil, failpoint: (String) throws -> Void = { _ in }) throws -> Int {
+                      linking: Bool = false, checkedThrough: String? = nil, minimumCheck: Int = minimumCheckBytes,
+                      failpoint: (String) throws -> Void = { _ in }) throws -> SnapshotWriting {
         let final = folder + "/" + name(sequence)
-        // Unreadable or damaged: nothing is linked from it, every file is written.
-        let reusable = previous.flatMap { try? Snapshot.manifest(of: $0, in: folder, fileSystem: fs) }
         let temporary = final + ".tmp"
+        let previous = linking ? newestManifest(in: folder, before: sequence, fileSystem: fs) : nil
         if fs.exists(temporary) { try fs.remove(temporary) }
         try fs.makeDirectory(temporary)
         try failpoint("snapshot.created-temp")
         var sums: [String: String] = [:]
-        var total = 0
-        for (file, content) in files.sorted(by: { $0.key < $1.key }) {
+        var done = SnapshotWriting()
+        func write(_ file: String, _ content: SnapshotFile) throws {
             let path = temporary + "/" + file
-            // Its checksum as the snapshot before recorded it: a linked file damaged since still fails the next load.
-            if content.isSealed, let reusable, let sum = reusable.files[file],
-               (try? fs.link(folder + "/" + name(reusable.sequence) + "/" + file, to: path)) != nil {
-                sums[file] = sum
-                continue
-            }
             let handle = try fs.openForAppend(path)
             var writtenBehind = 0
             defer { handle.close() }
@@ -73,11 +90,39 @@ enum Snapshot {
             }
             try content.write(into: &writer)
             sums[file] = writer.checksumHex
-            total += writer.byteCount
+            done.bytes += writer.byteCount
+            if !content.isSealed { done.unsealedBytes += writer.byteCount }
             try fs.syncFile(path)
         }
+        let linkable = files.keys.filter { files[$0]!.isSealed && previous?.files[$0] != nil }.sorted()
+        for (file, content) in files.sorted(by: { $0.key < $1.key }) where !linkable.contains(file) { try write(file, content) }
+        if let previous {
+            done.linkedFrom = previous.sequence
+            let budget = max(done.bytes, minimumCheck)
+            let next = linkable.firstIndex { $0 > (checkedThrough ?? "") } ?? 0
+            for file in linkable[next...] + linkable[..<next] {
+                let source = folder + "/" + name(previous.sequence) + "/" + file
+                if done.checkedBytes < budget {
+                    let text = try? fs.readFile(source)
+                    done.checkedBytes += text?.count ?? 0
+                    done.checkedThrough = file
+                    guard let text, Checksum.hex(text) == previous.files[file] else {
+                        done.damaged.append(file)
+                        try write(file, files[file]!)
+                        continue
+                    }
+                }
+                // Its checksum as the snapshot before recorded it: a linked file damaged since still fails the next load.
+                if (try? fs.link(source, to: temporary + "/" + file)) != nil {
+                    sums[file] = previous.files[file]
+                    done.linked += 1
+                } else {
+                    try write(file, files[file]!)
+                }
+            }
+        }
         try failpoint("snapshot.files-written")
-        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums, written: total))
+        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums, unsealedBytes: done.unsealedBytes))
         try fs.writeFile(temporary + "/manifest.json", manifest)
         try fs.syncFile(temporary + "/manifest.json")
         try fs.syncDirectory(temporary)
@@ -87,7 +132,14 @@ enum Snapshot {
         try failpoint("snapshot.renamed")
         try fs.syncDirectory(folder)
         try failpoint("snapshot.folder-synced")
-        return total
+        return done
+    }
+
+    /// The manifest of the newest snapshot in `folder` before `sequence`, if it reads and checks out: whatever the
+    /// store last recorded, as a checkpoint that failed after its rename may have removed the one before it.
+    private static func newestManifest(in folder: String, before sequence: UInt64, fileSystem fs: any FileSystem) -> SnapshotManifest? {
+        guard let newest = (try? fs.list(folder))?.compactMap(Snapshot.sequence(ofName:)).filter({ $0 < sequence }).max() else { return nil }
+        return try? manifest(of: newest, in: folder, fileSystem: fs)
     }
 
     /// The manifest of the snapshot `sequence` in `folder`, checked against its own checksum.
@@ -101,9 +153,9 @@ enum Snapshot {
     }
 
     /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
-    /// `written`: the bytes its checkpoint wrote (without its manifest's word: every file's).
+    /// `unsealedBytes`: as its manifest says (without its word: every file's).
     static func latest(in folder: String, fileSystem fs: any FileSystem) throws
-        -> (sequence: UInt64, files: [String: Data], written: Int)? {
+        -> (sequence: UInt64, files: [String: Data], unsealedBytes: Int)? {
         guard let newest = try fs.list(folder).compactMap(sequence(ofName:)).max() else { return nil }
         let directory = folder + "/" + name(newest)
         let manifest = try manifest(of: newest, in: folder, fileSystem: fs)
@@ -115,7 +167,7 @@ enum Snapshot {
             }
             files[file] = data
         }
-        return (newest, files, manifest.written ?? files.values.reduce(0) { $0 + $1.count })
+        return (newest, files, manifest.unsealedBytes ?? files.values.reduce(0) { $0 + $1.count })
     }
 }
 
