@@ -9,7 +9,9 @@ enum ReceiptJSON {
     /// stored report (it is left out otherwise).
     static func render(_ receipt: ReportReceipt, time: DistrictTime, dryRun: Bool = false) -> Data {
         var out = JSONText()
-        out.bytes.reserveCapacity(1024) // grown from empty, a receipt was reallocated five times
+        // Grown from empty, a receipt was reallocated five times. Under 1,008 bytes: a larger request made glibc's malloc
+        // sweep its fast bins first (malloc_consolidate, half the cost of this function under load).
+        out.bytes.reserveCapacity(256)
         out.object {
             $0.key("date") { $0.date(receipt.date) }
             if dryRun { $0.key("dryRun") { $0.bool(true) } }
@@ -18,6 +20,8 @@ enum ReceiptJSON {
             $0.key("submittedAt") { $0.rfc3339(receipt.submittedAt, in: time) }
             $0.key("unit") { $0.string(receipt.unit) }
             $0.key("warnings") {
+                // Most receipts have none: not through the generic array writer (a fifth of this function).
+                guard !receipt.warnings.isEmpty else { return $0.bytes.append(contentsOf: "[]".utf8) }
                 $0.array(receipt.warnings) { warning, out in
                     out.object {
                         $0.key("message") { $0.string(warning.message) }
