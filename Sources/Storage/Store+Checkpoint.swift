@@ -89,9 +89,10 @@ extension Store {
                 let written = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
                                                  linking: true, checkedThrough: checkedThrough,
                                                  failpoint: options.failpoint ?? { _ in })
-                for file in written.damaged {
-                    logger.warning("a snapshot file no longer matched its checksum; written anew from memory",
-                                   metadata: ["file": "\(Snapshot.name(written.linkedFrom ?? 0))/\(file)"])
+                for (file, problem) in written.damaged.sorted(by: { $0.key < $1.key }) {
+                    logger.warning("a snapshot file read back before it was linked did not check out; written anew from memory",
+                                   metadata: ["file": "\(file)", "in": "\(Snapshot.name(written.linkedFrom ?? 0)) (removed after this checkpoint)",
+                                              "problem": "\(problem)"])
                 }
                 try removeCovered(upTo: sequence)
                 logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(written.bytes)",

@@ -86,6 +86,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.nextSequence = recovered.lastSequence + 1
         self.lastCheckpointSequence = recovered.snapshotSequence
         self.lastSnapshotBytes = recovered.snapshotBytes
+        self.linkedFilesCheckedThrough = recovered.checkedThrough
         self.recordsSinceCheckpoint = Int(recovered.lastSequence - recovered.snapshotSequence)
         self.segmentFirst = recovered.lastSegment ?? recovered.lastSequence + 1
         self.segment = try fileSystem.openForAppend(Self.segmentPath(walFolder: folder + "/wal", segmentFirst),

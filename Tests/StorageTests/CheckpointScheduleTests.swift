@@ -46,7 +46,8 @@ import TestSupport
         var options = ToyStore.toyOptions
         options.checkpointEveryRecords = 1
         options.checkpointWALShareOfSnapshot = 1
-        let store = try ToyStore.openToy(try RepositoryPaths.makeTemporaryFolder("store"), options: options)
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder, options: options)
         try await store.archive(Self.big)
         try store.checkpoint()
         let first = store.settledCheckpointSequence()
@@ -55,7 +56,14 @@ import TestSupport
         var last = first
         for index in 0..<20 { last = try await write(store, "k\(index)", "v") }
         #expect(last > first)
-        try store.close()
+        // And after a restart, from what the manifest says.
+        try store.close(checkpointing: false)
+        let reopened = try ToyStore.openToy(folder, options: options)
+        let settled = reopened.settledCheckpointSequence()
+        var later = settled
+        for index in 0..<20 { later = try await write(reopened, "r\(index)", "v") }
+        #expect(later > settled)
+        try reopened.close()
     }
 
     @Test func withoutTheShareEveryRecordCountTriggersOne() async throws {

@@ -64,8 +64,17 @@ import TestSupport
         try handle.close()
         let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder,
                                          fileSystem: PosixFileSystem(), linking: true)
-        #expect(written.damaged == ["ledger-1.json"] && written.linked == 0 && written.bytes == Self.big.count)
+        #expect(written.damaged == ["ledger-1.json": "its checksum differs"] && written.linked == 0 && written.bytes == Self.big.count)
         #expect(try inode(damagedPath) != inode(path(folder, 2, "ledger-1.json")))
+        #expect(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem())?.files["ledger-1.json"] == Self.big)
+    }
+
+    @Test func aFileThatCannotBeReadBackIsWrittenAnewSayingWhy() throws {
+        let folder = try firstSnapshot()
+        try PosixFileSystem().remove(path(folder, 1, "ledger-1.json"))
+        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: folder,
+                                         fileSystem: PosixFileSystem(), linking: true)
+        #expect(written.damaged["ledger-1.json"]?.contains("No such file") == true, "\(written.damaged)")
         #expect(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem())?.files["ledger-1.json"] == Self.big)
     }
 
@@ -93,6 +102,29 @@ import TestSupport
             order.append(written.checkedThrough)
         }
         #expect(order == [nil, "a.json", "b.json", "c.json", "a.json"])
+        // The cursor is kept in the manifest, for the first checkpoint after a restart.
+        #expect(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem())?.checkedThrough == "a.json")
+    }
+
+    /// A checkpoint that writes more reads back more: as many bytes as it writes.
+    @Test func theBytesReadBackGrowWithTheBytesWritten() throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("snapshot").path
+        var files: [String: SnapshotFile] = ["a.json": .sealed(.data(Self.big)), "b.json": .sealed(.data(Self.big)),
+                                             "c.json": .sealed(.data(Self.big))]
+        try Snapshot.write(files, sequence: 1, into: folder, fileSystem: PosixFileSystem(), linking: true, minimumCheck: 1)
+        files["values.json"] = .data(Self.big + Data("!".utf8)) // one byte more than a file: two are read back
+        let written = try Snapshot.write(files, sequence: 2, into: folder, fileSystem: PosixFileSystem(), linking: true, minimumCheck: 1)
+        #expect(written.checkedBytes == 2 * Self.big.count && written.checkedThrough == "b.json" && written.linked == 3)
+    }
+
+    /// `unsealedBytes` is outside the manifest's checksum: a damaged figure is taken as at most every file's size.
+    @Test func anUnsealedFigureLargerThanTheSnapshotIsCapped() throws {
+        let folder = try firstSnapshot()
+        let manifestPath = path(folder, 1, "manifest.json")
+        var manifest = try JSONDecoder().decode(SnapshotManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        manifest.unsealedBytes = 1 << 50
+        try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: manifestPath))
+        #expect(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem())?.unsealedBytes == Self.big.count + 1)
     }
 
     @Test func withTheManifestBeforeDamagedEveryFileIsWritten() throws {

@@ -7,6 +7,9 @@ public protocol FileSystem: Sendable {
     func list(_ directory: String) throws -> [String]
     func makeDirectory(_ path: String) throws
     func readFile(_ path: String) throws -> Data
+    /// `readFile`, but what the device holds rather than pages cached from an earlier read or write: a synced file's
+    /// cached pages are dropped first. To check a file that was written long ago against its checksum.
+    func readFileFromDevice(_ path: String) throws -> Data
     /// Creates or truncates `path` and writes `data`, without syncing.
     func writeFile(_ path: String, _ data: Data) throws
     func syncFile(_ path: String) throws

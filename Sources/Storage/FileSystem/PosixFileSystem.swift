@@ -29,14 +29,20 @@ public struct PosixFileSystem: FileSystem {
         if mkdir(path, Self.folderMode) != 0 && errno != EEXIST { throw FileSystemError(call: "mkdir", path: path, errno: errno) }
     }
 
-    public func readFile(_ path: String) throws -> Data {
+    public func readFile(_ path: String) throws -> Data { try read(path, fromDevice: false) }
+
+    public func readFileFromDevice(_ path: String) throws -> Data { try read(path, fromDevice: true) }
+
+    private func read(_ path: String, fromDevice: Bool) throws -> Data {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileSystemError(call: "open", path: path, errno: errno) }
         defer { close(descriptor) }
+        // Clean pages only (the file is synced): dirty ones stay, so this is a hint that cannot lose data.
+        if fromDevice { _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED) }
         var result = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let count = read(descriptor, &chunk, chunk.count)
+            let count = Glibc.read(descriptor, &chunk, chunk.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError(call: "read", path: path, errno: errno)

@@ -130,6 +130,9 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    /// No page cache here: what `readFile` gives.
+    public func readFileFromDevice(_ path: String) throws -> Data { try readFile(path) }
+
     public func writeFile(_ path: String, _ data: Data) throws {
         try locked {
             try spend(data.count, path: path)

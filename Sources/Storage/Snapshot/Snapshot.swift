@@ -8,12 +8,16 @@ struct SnapshotManifest: Codable, Equatable {
     /// what the next one's share rule weighs the WAL against. Absent in manifests from before sealed files; left out
     /// of the checksum, so that a server from before them still reads the manifest (a hint for scheduling, not data).
     var unsealedBytes: Int?
+    /// The last linked file its checkpoint read back: the next one reads on from there, after a restart too. Outside
+    /// the checksum, like `unsealedBytes`.
+    var checkedThrough: String?
     var checksum: String
 
-    init(sequence: UInt64, files: [String: String], unsealedBytes: Int? = nil) {
+    init(sequence: UInt64, files: [String: String], unsealedBytes: Int? = nil, checkedThrough: String? = nil) {
         self.sequence = sequence
         self.files = files
         self.unsealedBytes = unsealedBytes
+        self.checkedThrough = checkedThrough
         self.checksum = ""
         self.checksum = computedChecksum
     }
@@ -37,8 +41,9 @@ struct SnapshotWriting: Equatable {
     var checkedBytes = 0
     /// The last linked file read back: the next checkpoint reads on from the one after it.
     var checkedThrough: String?
-    /// Sealed files of the snapshot before that no longer matched their checksum: written anew from the state instead.
-    var damaged: [String] = []
+    /// Sealed files of the snapshot before that could not be read back or no longer matched their checksum, and which:
+    /// written anew from the state instead.
+    var damaged: [String: String] = [:]
 }
 
 /// Snapshot folders `snapshot-<sequence>/`: the state's JSON files plus `manifest.json`.
@@ -103,11 +108,17 @@ enum Snapshot {
             for file in linkable[next...] + linkable[..<next] {
                 let source = folder + "/" + name(previous.sequence) + "/" + file
                 if done.checkedBytes < budget {
-                    let text = try? fs.readFile(source)
-                    done.checkedBytes += text?.count ?? 0
                     done.checkedThrough = file
-                    guard let text, Checksum.hex(text) == previous.files[file] else {
-                        done.damaged.append(file)
+                    let problem: String?
+                    do {
+                        let text = try fs.readFileFromDevice(source)
+                        done.checkedBytes += text.count
+                        problem = Checksum.hex(text) == previous.files[file] ? nil : "its checksum differs"
+                    } catch {
+                        problem = "\(error)"
+                    }
+                    if let problem {
+                        done.damaged[file] = problem
                         try write(file, files[file]!)
                         continue
                     }
@@ -122,7 +133,8 @@ enum Snapshot {
             }
         }
         try failpoint("snapshot.files-written")
-        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums, unsealedBytes: done.unsealedBytes))
+        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums, unsealedBytes: done.unsealedBytes,
+                                                                        checkedThrough: done.checkedThrough ?? checkedThrough))
         try fs.writeFile(temporary + "/manifest.json", manifest)
         try fs.syncFile(temporary + "/manifest.json")
         try fs.syncDirectory(temporary)
@@ -153,9 +165,10 @@ enum Snapshot {
     }
 
     /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
-    /// `unsealedBytes`: as its manifest says (without its word: every file's).
+    /// `unsealedBytes`: as its manifest says, at most every file's (without its word: every file's); `checkedThrough`:
+    /// as its manifest says.
     static func latest(in folder: String, fileSystem fs: any FileSystem) throws
-        -> (sequence: UInt64, files: [String: Data], unsealedBytes: Int)? {
+        -> (sequence: UInt64, files: [String: Data], unsealedBytes: Int, checkedThrough: String?)? {
         guard let newest = try fs.list(folder).compactMap(sequence(ofName:)).max() else { return nil }
         let directory = folder + "/" + name(newest)
         let manifest = try manifest(of: newest, in: folder, fileSystem: fs)
@@ -167,7 +180,9 @@ enum Snapshot {
             }
             files[file] = data
         }
-        return (newest, files, manifest.unsealedBytes ?? files.values.reduce(0) { $0 + $1.count })
+        let total = files.values.reduce(0) { $0 + $1.count }
+        // Outside the checksum: a damaged figure must not hold checkpoints off for good.
+        return (newest, files, min(manifest.unsealedBytes ?? total, total), manifest.checkedThrough)
     }
 }
 
