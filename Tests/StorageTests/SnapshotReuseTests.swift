@@ -88,7 +88,7 @@ import TestSupport
         #expect(throws: StoreError.self) { try Snapshot.latest(in: folder, fileSystem: PosixFileSystem()) }
     }
 
-    /// Each checkpoint reads back as many bytes as it writes (at least the minimum), taking up where the last left off.
+    /// Each checkpoint reads back a quarter of the bytes it writes (at least the minimum), taking up where the last left off.
     @Test func linkedFilesAreReadBackInTurn() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("snapshot").path
         let files: [String: SnapshotFile] = ["a.json": .sealed(.data(Self.big)), "b.json": .sealed(.data(Self.big)),
@@ -106,13 +106,14 @@ import TestSupport
         #expect(try Snapshot.latest(in: folder, fileSystem: PosixFileSystem())?.checkedThrough == "a.json")
     }
 
-    /// A checkpoint that writes more reads back more: as many bytes as it writes.
+    /// A checkpoint that writes more reads back more: a quarter of the bytes it writes.
     @Test func theBytesReadBackGrowWithTheBytesWritten() throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("snapshot").path
         var files: [String: SnapshotFile] = ["a.json": .sealed(.data(Self.big)), "b.json": .sealed(.data(Self.big)),
                                              "c.json": .sealed(.data(Self.big))]
         try Snapshot.write(files, sequence: 1, into: folder, fileSystem: PosixFileSystem(), linking: true, minimumCheck: 1)
-        files["values.json"] = .data(Self.big + Data("!".utf8)) // one byte more than a file: two are read back
+        // A quarter of it is one byte more than a file: two are read back.
+        files["values.json"] = .data(Self.big + Self.big + Self.big + Self.big + Data("!!!!".utf8))
         let written = try Snapshot.write(files, sequence: 2, into: folder, fileSystem: PosixFileSystem(), linking: true, minimumCheck: 1)
         #expect(written.checkedBytes == 2 * Self.big.count && written.checkedThrough == "b.json" && written.linked == 3)
     }

@@ -61,12 +61,13 @@ enum Snapshot {
     /// hundreds of megabytes stalled the WAL's syncs meanwhile (up to 110 ms each under load, measured).
     static let writeBehindStep = 4 << 20
 
-    /// The linked files read back per checkpoint: as many bytes as it writes, and at least this many.
+    /// The linked files read back per checkpoint: a quarter of the bytes it writes, and at least this many. (As many as
+    /// it wrote doubled a checkpoint's disk reads and writes under load; a quarter still goes round every file.)
     static let minimumCheckBytes = 16 << 20
 
     /// Writes the snapshot `sequence` of `files` into `folder`. `linking`: a sealed file the newest snapshot in
     /// `folder` also holds is linked from it rather than written. Linked files are read back first, round the list
-    /// from the one after `checkedThrough`, as many bytes as are written (at least `minimumCheck`): a sealed
+    /// from the one after `checkedThrough`, a quarter as many bytes as are written (at least `minimumCheck`): a sealed
     /// file is otherwise never read again until a restart, when a block the disk lost since could no longer be
     /// written anew from memory. One that no longer matches its checksum is written anew.
     @discardableResult
@@ -103,7 +104,7 @@ enum Snapshot {
         for (file, content) in files.sorted(by: { $0.key < $1.key }) where !linkable.contains(file) { try write(file, content) }
         if let previous {
             done.linkedFrom = previous.sequence
-            let budget = max(done.bytes, minimumCheck)
+            let budget = max(done.bytes / 4, minimumCheck)
             let next = linkable.firstIndex { $0 > (checkedThrough ?? "") } ?? 0
             for file in linkable[next...] + linkable[..<next] {
                 let source = folder + "/" + name(previous.sequence) + "/" + file
