@@ -14,7 +14,9 @@ public protocol DurableState: Sendable {
     mutating func apply(_ change: Change) throws
 
     /// Human-readable JSON files (name → content, e.g. `"villages.json"`) that together hold the state. A large
-    /// file is best `.streamed`: it is then written in pieces, never held whole.
+    /// file is best `.streamed`: it is then written in pieces, never held whole. A file may be `.sealed` only if its
+    /// name fixes its text for good: a checkpoint links the file of that name from the snapshot before, keeping its
+    /// old text and checksum, whatever the state would write now.
     func snapshotFiles() throws -> [String: SnapshotFile]
 
     /// Rebuilds the state from the files `snapshotFiles()` wrote.

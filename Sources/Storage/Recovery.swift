@@ -7,7 +7,7 @@ enum Recovery {
         var state: State
         var snapshotSequence: UInt64
         /// The bytes of the newest snapshot's files that are not sealed (0 without one).
-        var snapshotBytes: Int
+        var unsealedSnapshotBytes: Int
         /// The last linked file its checkpoint read back.
         var checkedThrough: String?
         /// Bytes of WAL kept beside it, every segment (what a checkpoint would let go).
@@ -47,10 +47,10 @@ enum Recovery {
         if repair { try fs.makeDirectory(walFolder) }
         var state = State()
         var sequence: UInt64 = 0
-        var snapshotBytes = 0
+        var unsealedSnapshotBytes = 0
         var checkedThrough: String?
         if let snapshot = try Snapshot.latest(in: folder, fileSystem: fs) {
-            snapshotBytes = snapshot.unsealedBytes
+            unsealedSnapshotBytes = snapshot.unsealedBytes
             checkedThrough = snapshot.checkedThrough
             do { state = try State(snapshotFiles: snapshot.files) } catch {
                 throw StoreError.corruption(file: folder + "/" + Snapshot.name(snapshot.sequence), offset: nil,
@@ -133,7 +133,7 @@ enum Recovery {
             sequence = fresh.last?.sequence ?? sequence
         }
         if repair { for fix in repairs { try fix() } }
-        return Result(state: state, snapshotSequence: snapshotSequence, snapshotBytes: snapshotBytes, checkedThrough: checkedThrough, walBytes: walBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
+        return Result(state: state, snapshotSequence: snapshotSequence, unsealedSnapshotBytes: unsealedSnapshotBytes, checkedThrough: checkedThrough, walBytes: walBytes, lastSequence: sequence, lastSegment: segments.last, notes: notes)
     }
 }
 

@@ -89,10 +89,16 @@ extension Store {
                 let written = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
                                                  linking: true, checkedThrough: checkedThrough,
                                                  failpoint: options.failpoint ?? { _ in })
-                for (file, problem) in written.damaged.sorted(by: { $0.key < $1.key }) {
-                    logger.warning("a snapshot file read back before it was linked did not check out; written anew from memory",
-                                   metadata: ["file": "\(file)", "in": "\(Snapshot.name(written.linkedFrom ?? 0)) (removed after this checkpoint)",
-                                              "problem": "\(problem)"])
+                if let linkedFrom = written.linkedFrom {
+                    let from = "\(Snapshot.name(linkedFrom)) (removed after this checkpoint)"
+                    for (file, problem) in written.damaged.sorted(by: { $0.key < $1.key }) {
+                        logger.warning("a snapshot file read back before it was linked did not check out; written anew from memory",
+                                       metadata: ["file": "\(file)", "in": "\(from)", "problem": "\(problem)"])
+                    }
+                    if let (file, problem) = written.notLinked.min(by: { $0.key < $1.key }) {
+                        logger.warning("snapshot files could not be linked, so every checkpoint writes them all again",
+                                       metadata: ["files": "\(written.notLinked.count)", "first": "\(file)", "problem": "\(problem)"])
+                    }
                 }
                 try removeCovered(upTo: sequence)
                 logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(written.bytes)",
@@ -109,16 +115,16 @@ extension Store {
         thread.start()
     }
 
-    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, written: SnapshotWriting? = nil,
+    private func finishCheckpoint(_ tickets: [CheckpointTicket], sequence: UInt64?, written: SnapshotWriteOutcome? = nil,
                                   outcome: Result<Void, any Error>) {
         condition.lock()
         if let sequence, let written {
             lastCheckpointSequence = sequence
-            lastSnapshotBytes = written.unsealedBytes
+            lastUnsealedSnapshotBytes = written.unsealedBytes
             linkedFilesCheckedThrough = written.checkedThrough ?? linkedFilesCheckedThrough
         } else {
             // The WAL it would have covered is still there: wait only for the minimums before trying again.
-            lastSnapshotBytes = 0
+            lastUnsealedSnapshotBytes = 0
         }
         checkpointRunning = false
         for ticket in tickets { ticket.outcome = outcome }
@@ -128,7 +134,7 @@ extension Store {
 
     /// Asked for or due, and none running. Read under `condition`.
     private var checkpointIsDue: Bool {
-        let walIsLargeEnough = Double(bytesSinceCheckpoint) >= options.checkpointWALShareOfSnapshot * Double(lastSnapshotBytes)
+        let walIsLargeEnough = Double(bytesSinceCheckpoint) >= options.checkpointWALShareOfSnapshot * Double(lastUnsealedSnapshotBytes)
         let due = !checkpointTickets.isEmpty || (walIsLargeEnough && (recordsSinceCheckpoint >= options.checkpointEveryRecords
                                                                       || bytesSinceCheckpoint >= options.checkpointEveryBytes))
         return due && !checkpointRunning

@@ -38,7 +38,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// One online backup at a time: two into the same folder (a retry, a double click) deleted each other's files.
     private var backupRunning = false
     /// The bytes of the last snapshot's files that are not sealed: what the share rule weighs the WAL against.
-    var lastSnapshotBytes: Int
+    var lastUnsealedSnapshotBytes: Int
     /// The last linked snapshot file a checkpoint read back (`Snapshot.write`); the next one reads on from there.
     var linkedFilesCheckedThrough: String?
 
@@ -85,7 +85,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         self.acknowledgedSequence = recovered.lastSequence
         self.nextSequence = recovered.lastSequence + 1
         self.lastCheckpointSequence = recovered.snapshotSequence
-        self.lastSnapshotBytes = recovered.snapshotBytes
+        self.lastUnsealedSnapshotBytes = recovered.unsealedSnapshotBytes
         self.linkedFilesCheckedThrough = recovered.checkedThrough
         self.recordsSinceCheckpoint = Int(recovered.lastSequence - recovered.snapshotSequence)
         self.segmentFirst = recovered.lastSegment ?? recovered.lastSequence + 1

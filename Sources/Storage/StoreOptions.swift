@@ -10,12 +10,11 @@ public struct StoreOptions: Sendable {
     public var checkpointEveryBytes: Int = 64 << 20
     /// …or this many records…
     public var checkpointEveryRecords: Int = 100_000
-    /// …and once the WAL since the last checkpoint is at least this share of what the last checkpoint wrote (its
-    /// sealed files linked from the snapshot before not counted). A checkpoint rewrites every file that is not
-    /// sealed: without this, a state whose such files are large would be rewritten every few seconds under load,
-    /// its cost per write growing with the state. With it, each byte of WAL pays for at most 1/share bytes of
-    /// snapshot written, and a restart replays about share × that of WAL at most (plus the minimums above after a
-    /// failed checkpoint). 0: no such wait.
+    /// …and once the WAL since the last checkpoint is at least this share of the bytes of the last snapshot's files
+    /// that are not sealed: the files every checkpoint writes again, however little changed (sealed ones are linked
+    /// once the snapshot before holds them; the new ones a checkpoint writes are in proportion to the WAL already).
+    /// Without this, a state whose unsealed files are large would have them rewritten every few seconds under load.
+    /// With it, each byte of WAL pays for at most 1/share bytes of them. 0: no such wait.
     public var checkpointWALShareOfSnapshot: Double = 0
     /// A sync slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Storage
 
 /// When a checkpoint is due: after `checkpointEveryRecords`, and only once the WAL since the last one is at
-/// least `checkpointWALShareOfSnapshot` of the last snapshot's size; and always at close.
+/// least `checkpointWALShareOfSnapshot` of the last snapshot's unsealed files; and always at close.
 @Suite struct CheckpointScheduleTests {
     /// Writes `value` under `key`, then one more record: the writer looks at the schedule after each batch, so
     /// once the second write is answered, a checkpoint due after the first has begun.

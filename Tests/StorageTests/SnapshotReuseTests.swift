@@ -19,7 +19,7 @@ import TestSupport
         let folder = try RepositoryPaths.makeTemporaryFolder("snapshot").path
         let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big)), "small.json": .data(Data("a".utf8))],
                                          sequence: 1, into: folder, fileSystem: PosixFileSystem(), linking: true)
-        #expect(written == SnapshotWriting(bytes: Self.big.count + 1, unsealedBytes: 1))
+        #expect(written == SnapshotWriteOutcome(bytes: Self.big.count + 1, unsealedBytes: 1))
         return folder
     }
 
@@ -31,7 +31,7 @@ import TestSupport
         let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Data("other".utf8))), "small.json": .data(Data("b".utf8)),
                                           "ledger-2.json": .sealed(.data(Data("new".utf8)))],
                                          sequence: 2, into: folder, fileSystem: PosixFileSystem(), linking: true)
-        #expect(written == SnapshotWriting(bytes: 1 + 3, unsealedBytes: 1, linkedFrom: 1, linked: 1, checkedBytes: Self.big.count,
+        #expect(written == SnapshotWriteOutcome(bytes: 1 + 3, unsealedBytes: 1, linkedFrom: 1, linked: 1, checkedBytes: Self.big.count,
                                            checkedThrough: "ledger-1.json"))
         #expect(try inode(path(folder, 1, "ledger-1.json")) == inode(path(folder, 2, "ledger-1.json")))
         #expect(try inode(path(folder, 1, "small.json")) != inode(path(folder, 2, "small.json")))
@@ -152,5 +152,18 @@ import TestSupport
         fs.losePower()
         let latest = try #require(try Snapshot.latest(in: folder, fileSystem: fs))
         #expect(latest.sequence == 2 && latest.files["ledger-1.json"] == Self.big)
+    }
+
+    /// Without hard links every file is written, and the outcome says why (the store warns: every checkpoint then
+    /// writes the whole state again).
+    @Test func whereLinksFailTheFileIsWritten() throws {
+        let fs = SimulatedFileSystem()
+        try fs.makeDirectory("/data")
+        try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 1, into: "/data", fileSystem: fs, linking: true)
+        fs.linksFail = true
+        let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 2, into: "/data", fileSystem: fs, linking: true)
+        #expect(written.linked == 0 && written.bytes == Self.big.count)
+        #expect(written.notLinked["ledger-1.json"]?.contains("link") == true, "\(written.notLinked)")
+        #expect(try Snapshot.latest(in: "/data", fileSystem: fs)?.files["ledger-1.json"] == Self.big)
     }
 }

@@ -52,7 +52,7 @@ extension CampaignState {
 
     mutating func record(_ entry: AuditEntry) {
         audit[entry.date, default: AuditDay()].append(entry)
-        auditLedger.append(AuditPosition(date: entry.date, index: audit[entry.date]!.count - 1))
+        auditLedger.append(AuditPosition(date: entry.date, index: (audit[entry.date]?.count ?? 1) - 1))
     }
 
     /// Migrations add or replace reference data by id, keeping the order first seen.

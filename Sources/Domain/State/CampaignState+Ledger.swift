@@ -70,8 +70,11 @@ extension CampaignState {
         }
         """.utf8)
 
-    /// A snapshot written with ledgers (else: one from before them, with `reports.json` and `audit.json` by day).
-    static func hasLedgers(_ files: [String: Data]) -> Bool { files["report-days.json"] != nil }
+    /// Each unit-day's status, review and revision count; its presence marks a snapshot written with ledgers (else:
+    /// one from before them, with `reports.json` and `audit.json` by day).
+    static let reportDaysFile = "report-days.json"
+
+    static func hasLedgers(_ files: [String: Data]) -> Bool { files[reportDaysFile] != nil }
 
     static let reportLedgerPrefix = "reports"
     static let auditLedgerPrefix = "audit"
@@ -79,18 +82,27 @@ extension CampaignState {
     func reportLedgerFiles() -> [String: SnapshotFile] {
         let unitDays = self.unitDays
         return Self.ledgerFiles(Self.reportLedgerPrefix, reportLedger) { slice in
-            // Every position was recorded as its revision was applied: it is there.
-            Self.revisionsFile(slice.lazy.map { p in
-                StoredRevision(unit: p.unit, date: p.date, revision: unitDays[p.unit]![p.date]!.revisions[p.index])
-            })
+            Self.streamedArray(slice) { p, out in
+                guard let day = unitDays[p.unit]?[p.date], p.index < day.revisions.count else { throw Self.missing(p.unit, p.date) }
+                Self.write(day.revisions[p.index], unit: p.unit, date: p.date, &out)
+            }
         }
     }
 
     func auditLedgerFiles() -> [String: SnapshotFile] {
         let audit = self.audit
         return Self.ledgerFiles(Self.auditLedgerPrefix, auditLedger) { slice in
-            Self.auditFile(slice.lazy.map { audit[$0.date]![$0.index] })
+            Self.streamedArray(slice) { p, out in
+                guard let day = audit[p.date], p.index < day.count else { throw Self.missing("audit", p.date) }
+                Self.writeAudit(day[p.index], &out)
+            }
         }
+    }
+
+    /// Every position was recorded as its record was applied, so this fails the checkpoint on a broken invariant
+    /// rather than the server.
+    private static func missing(_ what: String, _ date: LocalDate) -> DomainError {
+        DomainError.invalid("ledger", "the ledger names a record of \(what) \(date) the state does not hold")
     }
 
     func reportDayHeaders() -> [ReportDayHeader] {

@@ -41,7 +41,7 @@ extension CampaignState {
             "tokens.json": .data(try e.encode(tokens.values.sorted { $0.id < $1.id })),
             "villages.json": .data(try e.encode(villages.values.sorted { $0.id < $1.id })),
             "roster-history.json": .data(try e.encode(RosterHistoryFile(rosterHistory))),
-            "report-days.json": .data(try e.encode(reportDayHeaders())),
+            Self.reportDaysFile: .data(try e.encode(reportDayHeaders())),
             "reports.json": .data(Self.reportsNotice),
             "reopenings.json": .data(try e.encode(reopened)),
             "exemptions.json": .data(try e.encode(exemptions.values.sorted { $0.id < $1.id })),
@@ -76,7 +76,7 @@ extension CampaignState {
         // A snapshot from before the roster kept its history: the roster it holds counts from the start.
         rosterHistory = try read("roster-history.json", RosterHistoryFile.self)?.history(current: villages)
             ?? RosterHistory(undated: villages.values)
-        if Self.hasLedgers(files), let days = files["report-days.json"] {
+        if let days = files[Self.reportDaysFile] {
             try readReportLedger(days: days, files: files)
         } else {
             // A snapshot from before the ledger: its revisions go into the ledger day by day.

@@ -16,11 +16,11 @@ extension CampaignState {
     static func auditFile(_ entries: some Sequence<AuditEntry>) -> SnapshotFile { streamedArray(entries, writeAudit) }
 
     /// A pretty-printed JSON array handed to the writer in pieces as it grows; the layout state stays with `out`.
-    static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) -> Void) -> SnapshotFile {
+    static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) throws -> Void) -> SnapshotFile {
         .streamed { writer in
             var out = JSONText(pretty: true)
             try out.array(items) { item, out in
-                write(item, &out)
+                try write(item, &out)
                 guard out.bytes.count >= snapshotPieceBytes else { return }
                 try writer.write(out.bytes)
                 out.bytes.removeAll(keepingCapacity: true)

@@ -212,8 +212,16 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
         }
     }
 
+    /// Every `link` fails with EPERM, as on a file system without hard links.
+    public var linksFail: Bool {
+        get { locked { linksFailValue } }
+        set { locked { linksFailValue = newValue } }
+    }
+    private var linksFailValue = false
+
     public func link(_ existing: String, to new: String) throws {
         try locked {
+            guard !linksFailValue else { throw FileSystemError(call: "link", path: existing, errno: EPERM) }
             guard let inode = currentNames[existing] else { throw FileSystemError(call: "link", path: existing, errno: ENOENT) }
             guard currentNames[new] == nil else { throw FileSystemError(call: "link", path: new, errno: EEXIST) }
             currentNames[new] = inode

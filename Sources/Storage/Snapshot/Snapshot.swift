@@ -28,22 +28,14 @@ struct SnapshotManifest: Codable, Equatable {
     }
 }
 
-/// What writing a snapshot did.
-struct SnapshotWriting: Equatable {
-    /// Bytes written: the manifest, and the files linked from the snapshot before, not counted.
-    var bytes = 0
-    /// Bytes of the files that are not sealed (the manifest's `unsealedBytes`).
-    var unsealedBytes = 0
-    /// The snapshot before, whose sealed files were linked (nil: none was, every file was written).
-    var linkedFrom: UInt64?
-    /// Files linked from it, and how many of their bytes were read back and checked first.
-    var linked = 0
-    var checkedBytes = 0
-    /// The last linked file read back: the next checkpoint reads on from the one after it.
+/// A snapshot as recovery reads it.
+struct LoadedSnapshot {
+    var sequence: UInt64
+    var files: [String: Data]
+    /// As its manifest says, at most every file's size (without its word: every file's).
+    var unsealedBytes: Int
+    /// As its manifest says.
     var checkedThrough: String?
-    /// Sealed files of the snapshot before that could not be read back or no longer matched their checksum, and which:
-    /// written anew from the state instead.
-    var damaged: [String: String] = [:]
 }
 
 /// Snapshot folders `snapshot-<sequence>/`: the state's JSON files plus `manifest.json`.
@@ -61,81 +53,32 @@ enum Snapshot {
     /// hundreds of megabytes stalled the WAL's syncs meanwhile (up to 110 ms each under load, measured).
     static let writeBehindStep = 4 << 20
 
-    /// The linked files read back per checkpoint: a quarter of the bytes it writes, and at least this many. (As many as
-    /// it wrote doubled a checkpoint's disk reads and writes under load; a quarter still goes round every file.)
-    static let minimumCheckBytes = 16 << 20
-
     /// Writes the snapshot `sequence` of `files` into `folder`. `linking`: a sealed file the newest snapshot in
-    /// `folder` also holds is linked from it rather than written. Linked files are read back first, round the list
-    /// from the one after `checkedThrough`, a quarter as many bytes as are written (at least `minimumCheck`): a sealed
-    /// file is otherwise never read again until a restart, when a block the disk lost since could no longer be
-    /// written anew from memory. One that no longer matches its checksum is written anew.
+    /// `folder` also holds is linked from it rather than written, after a share of such files is read back
+    /// (`SnapshotFolderWriter.link`, from the one after `checkedThrough`).
     @discardableResult
     static func write(_ files: [String: SnapshotFile], sequence: UInt64, into folder: String, fileSystem fs: any FileSystem,
-                      linking: Bool = false, checkedThrough: String? = nil, minimumCheck: Int = minimumCheckBytes,
-                      failpoint: (String) throws -> Void = { _ in }) throws -> SnapshotWriting {
+                      linking: Bool = false, checkedThrough: String? = nil,
+                      minimumCheck: Int = SnapshotFolderWriter.minimumCheckBytes,
+                      failpoint: (String) throws -> Void = { _ in }) throws -> SnapshotWriteOutcome {
         let final = folder + "/" + name(sequence)
         let temporary = final + ".tmp"
         let previous = linking ? newestManifest(in: folder, before: sequence, fileSystem: fs) : nil
         if fs.exists(temporary) { try fs.remove(temporary) }
         try fs.makeDirectory(temporary)
         try failpoint("snapshot.created-temp")
-        var sums: [String: String] = [:]
-        var done = SnapshotWriting()
-        func write(_ file: String, _ content: SnapshotFile) throws {
-            let path = temporary + "/" + file
-            let handle = try fs.openForAppend(path)
-            var writtenBehind = 0
-            defer { handle.close() }
-            var writer = SnapshotFileWriter { bytes in
-                try handle.append(bytes)
-                if handle.size >= writtenBehind + writeBehindStep {
-                    try handle.writeBehind()
-                    writtenBehind = handle.size
-                }
-            }
-            try content.write(into: &writer)
-            sums[file] = writer.checksumHex
-            done.bytes += writer.byteCount
-            if !content.isSealed { done.unsealedBytes += writer.byteCount }
-            try fs.syncFile(path)
-        }
-        let linkable = files.keys.filter { files[$0]!.isSealed && previous?.files[$0] != nil }.sorted()
-        for (file, content) in files.sorted(by: { $0.key < $1.key }) where !linkable.contains(file) { try write(file, content) }
+        var writer = SnapshotFolderWriter(path: temporary, fileSystem: fs)
+        let sorted = files.sorted { $0.key < $1.key }
+        func isLinkable(_ file: String, _ content: SnapshotFile) -> Bool { content.isSealed && previous?.files[file] != nil }
+        for (file, content) in sorted where !isLinkable(file, content) { try writer.write(file, content) }
         if let previous {
-            done.linkedFrom = previous.sequence
-            let budget = max(done.bytes / 4, minimumCheck)
-            let next = linkable.firstIndex { $0 > (checkedThrough ?? "") } ?? 0
-            for file in linkable[next...] + linkable[..<next] {
-                let source = folder + "/" + name(previous.sequence) + "/" + file
-                if done.checkedBytes < budget {
-                    done.checkedThrough = file
-                    let problem: String?
-                    do {
-                        let text = try fs.readFileFromDevice(source)
-                        done.checkedBytes += text.count
-                        problem = Checksum.hex(text) == previous.files[file] ? nil : "its checksum differs"
-                    } catch {
-                        problem = "\(error)"
-                    }
-                    if let problem {
-                        done.damaged[file] = problem
-                        try write(file, files[file]!)
-                        continue
-                    }
-                }
-                // Its checksum as the snapshot before recorded it: a linked file damaged since still fails the next load.
-                if (try? fs.link(source, to: temporary + "/" + file)) != nil {
-                    sums[file] = previous.files[file]
-                    done.linked += 1
-                } else {
-                    try write(file, files[file]!)
-                }
-            }
+            try writer.link(sorted.filter { isLinkable($0.key, $0.value) }, from: folder + "/" + name(previous.sequence), manifest: previous,
+                            checkingAfter: checkedThrough, minimumCheck: minimumCheck)
         }
         try failpoint("snapshot.files-written")
-        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: sums, unsealedBytes: done.unsealedBytes,
-                                                                        checkedThrough: done.checkedThrough ?? checkedThrough))
+        let outcome = writer.outcome
+        let manifest = try JSONEncoder.sorted.encode(SnapshotManifest(sequence: sequence, files: writer.sums, unsealedBytes: outcome.unsealedBytes,
+                                                                        checkedThrough: outcome.checkedThrough ?? checkedThrough))
         try fs.writeFile(temporary + "/manifest.json", manifest)
         try fs.syncFile(temporary + "/manifest.json")
         try fs.syncDirectory(temporary)
@@ -145,7 +88,7 @@ enum Snapshot {
         try failpoint("snapshot.renamed")
         try fs.syncDirectory(folder)
         try failpoint("snapshot.folder-synced")
-        return done
+        return outcome
     }
 
     /// The manifest of the newest snapshot in `folder` before `sequence`, if it reads and checks out: whatever the
@@ -166,10 +109,7 @@ enum Snapshot {
     }
 
     /// The newest snapshot, verified. A damaged newest snapshot is corruption: never fall back silently.
-    /// `unsealedBytes`: as its manifest says, at most every file's (without its word: every file's); `checkedThrough`:
-    /// as its manifest says.
-    static func latest(in folder: String, fileSystem fs: any FileSystem) throws
-        -> (sequence: UInt64, files: [String: Data], unsealedBytes: Int, checkedThrough: String?)? {
+    static func latest(in folder: String, fileSystem fs: any FileSystem) throws -> LoadedSnapshot? {
         guard let newest = try fs.list(folder).compactMap(sequence(ofName:)).max() else { return nil }
         let directory = folder + "/" + name(newest)
         let manifest = try manifest(of: newest, in: folder, fileSystem: fs)
@@ -183,7 +123,8 @@ enum Snapshot {
         }
         let total = files.values.reduce(0) { $0 + $1.count }
         // Outside the checksum: a damaged figure must not hold checkpoints off for good.
-        return (newest, files, min(manifest.unsealedBytes ?? total, total), manifest.checkedThrough)
+        return LoadedSnapshot(sequence: newest, files: files, unsealedBytes: max(0, min(manifest.unsealedBytes ?? total, total)),
+                              checkedThrough: manifest.checkedThrough)
     }
 }
 
