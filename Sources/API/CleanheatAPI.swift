@@ -40,7 +40,7 @@ public final class CleanheatAPI: HTTPResponder {
         self.routes = byKey
     }
 
-    private static func routeTable(testClock: Bool) -> [APIRoute] {
+    static func routeTable(testClock: Bool) -> [APIRoute] {
         var table: [APIRoute] = []
         table += referenceRoutes + tokenRoutes + villageRoutes + reportRoutes
         table += officeRoutes + taskRoutes + auditRoutes + operationsRoutes + storageRoutes
