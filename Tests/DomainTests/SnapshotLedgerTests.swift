@@ -95,7 +95,7 @@ import TestSupport
         #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: missing) }
 
         var short = files
-        short[first] = try CampaignState.revisionsFile([]).materialized()
+        short[first] = try CampaignState.revisionsFile([StoredRevision]()) { $0 }.materialized()
         #expect(throws: DomainError.self) { try CampaignState(snapshotFiles: short) }
 
         var missingAudit = files

@@ -38,7 +38,7 @@ import Storage
     func revisionsFileIsWhatTheEncoderWrites(text: String) throws {
         for count in [0, 1, 7] {
             let revisions = Self.stored((0..<count).map { Self.day($0, text: text) })
-            let ours = (try CampaignState.revisionsFile(revisions).materialized())
+            let ours = (try CampaignState.revisionsFile(revisions) { $0 }.materialized())
             #expect(ours == (try CampaignState.encoder.encode(revisions)))
             #expect(try CampaignState.decoder.decode([StoredRevision].self, from: ours) == revisions)
         }
@@ -52,14 +52,14 @@ import Storage
                            tokenID: "tok_\(index)", tokenLabel: text, role: index % 2 == 0 ? .office : .reporter,
                            action: "report.submit", target: "xiatuanpu/2021-10-15", summary: "第 \(index) 版 \(text)")
             }
-            #expect((try CampaignState.auditFile(entries).materialized()) == (try CampaignState.encoder.encode(entries)))
+            #expect((try CampaignState.auditFile(entries) { $0 }.materialized()) == (try CampaignState.encoder.encode(entries)))
         }
     }
 
     @Test(arguments: texts)
     func handReadersGiveWhatJSONDecoderGives(text: String) throws {
         let days = (0..<7).map { Self.day($0, text: text) }
-        let revisions = (try CampaignState.revisionsFile(Self.stored(days)).materialized())
+        let revisions = (try CampaignState.revisionsFile(Self.stored(days)) { $0 }.materialized())
         #expect(try #require(CampaignState.revisionsFromSnapshot(revisions), "the hand reader declined") == Self.stored(days))
         #expect(try CampaignState.readRevisionsFile(revisions) == (try CampaignState.decoder.decode([StoredRevision].self, from: revisions)))
         // reports.json of a snapshot from before the ledger, as JSONEncoder wrote it (and the hand writer did, byte for byte).
@@ -70,7 +70,7 @@ import Storage
             AuditEntry(at: Date(timeIntervalSince1970: 1_634_292_000.5 + Double(index)), date: LocalDate(dayNumber: 18_900 + index),
                        tokenID: "tok_\(index)", tokenLabel: text, role: .supervisor, action: "report.review", target: "t", summary: text)
         }
-        let audit = (try CampaignState.auditFile(entries).materialized())
+        let audit = (try CampaignState.auditFile(entries) { $0 }.materialized())
         #expect(try #require(CampaignState.auditFromSnapshot(audit), "the hand reader declined") == entries)
         #expect(try CampaignState.readAuditFile(audit) == (try CampaignState.decoder.decode([AuditEntry].self, from: audit)))
     }
@@ -80,7 +80,7 @@ import Storage
         var pieces: [Int] = []
         var text = Data()
         var writer = SnapshotFileWriter { pieces.append($0.count); text.append(contentsOf: $0) }
-        guard case .streamed(let write) = CampaignState.revisionsFile(revisions) else { Issue.record("not streamed"); return }
+        guard case .streamed(let write) = CampaignState.revisionsFile(revisions, { $0 }) else { Issue.record("not streamed"); return }
         try write(&writer)
         #expect(pieces.count > 1, "\(pieces)")
         #expect(pieces.dropLast().allSatisfy { $0 >= CampaignState.snapshotPieceBytes })
@@ -104,7 +104,7 @@ import Storage
     }
 
     @Test func malformedFilesGoToJSONDecoderWhichRefusesThem() throws {
-        let good = String(decoding: (try CampaignState.revisionsFile(Self.stored([Self.day(1, text: "x")])).materialized()), as: UTF8.self)
+        let good = String(decoding: (try CampaignState.revisionsFile(Self.stored([Self.day(1, text: "x")])) { $0 }.materialized()), as: UTF8.self)
         for broken in [good.replacingOccurrences(of: #""unit" : "unit-1""#, with: #""unit" : 1"#),
                        good.replacingOccurrences(of: #""date" : "2021-"#, with: #""date" : "2021/"#),
                        good.replacingOccurrences(of: #""submittedAt" : "2021-"#, with: #""submittedAt" : "1921/"#),

@@ -21,7 +21,8 @@ extension CampaignState {
             for village in saved { save(village, on: logged.audit?.date) }
         case let .reportSubmitted(unit, date, status, revision):
             // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic.
-            if unitDays[unit]?[date] != nil {
+            let index = unitDays[unit]?[date]?.revisions.count ?? 0
+            if index > 0 {
                 unitDays[unit]?[date]?.append(revision)
                 // A returned report goes back to `received` once the unit resubmits (API.md, review).
                 if unitDays[unit]?[date]?.review.state == .returned { unitDays[unit]?[date]?.review = .received }
@@ -29,7 +30,7 @@ extension CampaignState {
                 unitDays[unit, default: DayMap()][date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision],
                                                              review: .received)
             }
-            reportLedger.append(RevisionPosition(unit: unit, date: date, index: (unitDays[unit]?[date]?.revisions.count ?? 1) - 1))
+            reportLedger.append(RevisionPosition(unit: unit, date: date, index: index))
             timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: unitDays[unit] ?? DayMap())
         case let .reviewSet(unit, date, review):
             unitDays[unit]?[date]?.review = review
@@ -51,8 +52,8 @@ extension CampaignState {
     }
 
     mutating func record(_ entry: AuditEntry) {
+        auditLedger.append(AuditPosition(date: entry.date, index: audit[entry.date]?.count ?? 0))
         audit[entry.date, default: AuditDay()].append(entry)
-        auditLedger.append(AuditPosition(date: entry.date, index: (audit[entry.date]?.count ?? 1) - 1))
     }
 
     /// Migrations add or replace reference data by id, keeping the order first seen.

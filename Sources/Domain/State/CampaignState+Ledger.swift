@@ -82,9 +82,9 @@ extension CampaignState {
     func reportLedgerFiles() -> [String: SnapshotFile] {
         let unitDays = self.unitDays
         return Self.ledgerFiles(Self.reportLedgerPrefix, reportLedger) { slice in
-            Self.streamedArray(slice) { p, out in
+            Self.revisionsFile(slice) { p in
                 guard let day = unitDays[p.unit]?[p.date], p.index < day.revisions.count else { throw Self.missing(p.unit, p.date) }
-                Self.write(day.revisions[p.index], unit: p.unit, date: p.date, &out)
+                return StoredRevision(unit: p.unit, date: p.date, revision: day.revisions[p.index])
             }
         }
     }
@@ -92,9 +92,9 @@ extension CampaignState {
     func auditLedgerFiles() -> [String: SnapshotFile] {
         let audit = self.audit
         return Self.ledgerFiles(Self.auditLedgerPrefix, auditLedger) { slice in
-            Self.streamedArray(slice) { p, out in
+            Self.auditFile(slice) { p in
                 guard let day = audit[p.date], p.index < day.count else { throw Self.missing("audit", p.date) }
-                Self.writeAudit(day[p.index], &out)
+                return day[p.index]
             }
         }
     }
@@ -122,11 +122,11 @@ extension CampaignState {
     }
 
     static func ledgerFileName(_ prefix: String, first: Int, last: Int) -> String {
-        func padded(_ n: Int) -> String {
-            let digits = String(n)
-            return String(repeating: "0", count: max(0, 10 - digits.count)) + digits
-        }
-        return "\(prefix)-\(padded(first))-\(padded(last)).json"
+        var name = Array("\(prefix)-".utf8)
+        appendZeroPadded(first, 10, to: &name)
+        name.append(UInt8(ascii: "-"))
+        appendZeroPadded(last, 10, to: &name)
+        return String(decoding: name, as: UTF8.self) + ".json"
     }
 
     /// A ledger's files in order with the number of records each must hold, checked to follow one another from the

@@ -9,14 +9,22 @@ extension CampaignState {
     /// A streamed file's text goes to the writer in pieces of about this size.
     static let snapshotPieceBytes = 1 << 20
 
-    static func revisionsFile(_ revisions: some Sequence<StoredRevision>) -> SnapshotFile {
-        streamedArray(revisions) { write($0.revision, unit: $0.unit, date: $0.date, &$1) }
+    /// A ledger file of revisions: `stored` gives each item's revision with its unit and date (it throws, failing the
+    /// checkpoint, when the state lacks one).
+    static func revisionsFile<Items: Sequence>(_ items: Items, _ stored: @escaping (Items.Element) throws -> StoredRevision) -> SnapshotFile {
+        streamedArray(items) { item, out in
+            let s = try stored(item)
+            write(s.revision, unit: s.unit, date: s.date, &out)
+        }
     }
 
-    static func auditFile(_ entries: some Sequence<AuditEntry>) -> SnapshotFile { streamedArray(entries, writeAudit) }
+    /// A ledger file of audit entries: `entry` gives each item's.
+    static func auditFile<Items: Sequence>(_ items: Items, _ entry: @escaping (Items.Element) throws -> AuditEntry) -> SnapshotFile {
+        streamedArray(items) { writeAudit(try entry($0), &$1) }
+    }
 
     /// A pretty-printed JSON array handed to the writer in pieces as it grows; the layout state stays with `out`.
-    static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) throws -> Void) -> SnapshotFile {
+    private static func streamedArray<Items: Sequence>(_ items: Items, _ write: @escaping (Items.Element, inout JSONText) throws -> Void) -> SnapshotFile {
         .streamed { writer in
             var out = JSONText(pretty: true)
             try out.array(items) { item, out in
@@ -29,7 +37,7 @@ extension CampaignState {
         }
     }
 
-    static func writeAudit(_ entry: AuditEntry, _ out: inout JSONText) {
+    private static func writeAudit(_ entry: AuditEntry, _ out: inout JSONText) {
         out.object {
             $0.key("action") { $0.string(entry.action) }
             $0.key("at") { $0.utcTimestamp(entry.at) }
@@ -43,7 +51,7 @@ extension CampaignState {
     }
 
     /// A revision with the unit and the date it was stored for, among its own keys in their sorted places.
-    static func write(_ r: ReportRevision, unit: String, date: LocalDate, _ out: inout JSONText) {
+    private static func write(_ r: ReportRevision, unit: String, date: LocalDate, _ out: inout JSONText) {
         out.object {
             if let correction = r.correction { $0.key("correction") { $0.string(correction) } }
             $0.key("date") { $0.date(date) }
