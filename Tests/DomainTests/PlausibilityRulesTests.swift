@@ -9,8 +9,8 @@ import Testing
     func rules(_ builder: StateBuilder, date: String, counts: [Int]) -> [String] {
         let entry = VillageProgress(village: "xtp-a", path: "biomass",
                                     counts: Funnel(confirmed: counts[0], signed: counts[1], installed: counts[2], accepted: counts[3], operating: counts[4]))
-        return PlausibilityRules(state: builder.state, unit: "xiatuanpu", date: day(date), villages: [entry], thresholds: PlausibilityThresholds())
-            .warnings().map(\.rule)
+        return PlausibilityRules(unit: "xiatuanpu", date: day(date), villages: [entry], thresholds: PlausibilityThresholds())
+            .warnings(in: builder.state).map(\.rule)
     }
 
     func builder(reporting dates: [String], target: Int = 10) throws -> StateBuilder {
@@ -39,28 +39,28 @@ import Testing
     @Test func aRevisionOmittingVillagesIsJudgedByTheCountsTheDayKeeps() throws {
         var builder = try builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03"])
         try builder.report("xiatuanpu", "2021-10-04", [("xtp-a", "biomass", [2, 2, 2, 0, 0])])
-        let empty = PlausibilityRules(state: builder.state, unit: "xiatuanpu", date: day("2021-10-04"), villages: [],
-                                      thresholds: PlausibilityThresholds()).warnings()
+        let empty = PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-04"), villages: [],
+                                      thresholds: PlausibilityThresholds()).warnings(in: builder.state)
         #expect(empty.isEmpty, "\(empty)")
         // Without the moving revision, the same empty report is the fourth unchanged one.
         let still = try self.builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03"])
-        #expect(PlausibilityRules(state: still.state, unit: "xiatuanpu", date: day("2021-10-04"), villages: [],
-                                  thresholds: PlausibilityThresholds()).warnings().map(\.rule) == ["unchanged_below_target"])
+        #expect(PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-04"), villages: [],
+                                  thresholds: PlausibilityThresholds()).warnings(in: still.state).map(\.rule) == ["unchanged_below_target"])
     }
 
     /// The message counts every report of the run, not the threshold.
     @Test func theWarningCountsTheWholeRun() throws {
         let five = try builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03", "2021-10-04", "2021-10-05"])
         let entry = VillageProgress(village: "xtp-a", path: "biomass", counts: Funnel(confirmed: 1, signed: 1, installed: 1))
-        let messages = PlausibilityRules(state: five.state, unit: "xiatuanpu", date: day("2021-10-06"), villages: [entry],
-                                         thresholds: PlausibilityThresholds()).warnings().map(\.message)
+        let messages = PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-06"), villages: [entry],
+                                         thresholds: PlausibilityThresholds()).warnings(in: five.state).map(\.message)
         #expect(messages == ["连续 6 次报送进度无变化且未完成改造任务，请说明原因"])
         // A change in the middle starts the count again.
         var broken = try builder(reporting: ["2021-10-01", "2021-10-02"])
         try broken.report("xiatuanpu", "2021-10-03", [("xtp-a", "biomass", [2, 2, 2, 0, 0])])
         for date in ["2021-10-04", "2021-10-05", "2021-10-06"] { try broken.report("xiatuanpu", date, [("xtp-a", "biomass", Self.same)]) }
-        #expect(PlausibilityRules(state: broken.state, unit: "xiatuanpu", date: day("2021-10-07"), villages: [entry],
-                                  thresholds: PlausibilityThresholds()).warnings().map(\.message)
+        #expect(PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-07"), villages: [entry],
+                                  thresholds: PlausibilityThresholds()).warnings(in: broken.state).map(\.message)
                 == ["连续 4 次报送进度无变化且未完成改造任务，请说明原因"])
     }
 
@@ -70,8 +70,8 @@ import Testing
         try builder.village("xtp-c", unit: "xiatuanpu", targets: ["clean_coal": 10])
         for date in ["2021-10-01", "2021-10-03", "2021-10-04"] { try builder.report("xiatuanpu", date, [("xtp-c", "clean_coal", Self.same)]) }
         let entry = VillageProgress(village: "xtp-c", path: "clean_coal", counts: Funnel(confirmed: 1, signed: 1, installed: 1))
-        #expect(PlausibilityRules(state: builder.state, unit: "xiatuanpu", date: day("2021-10-05"), villages: [entry],
-                                  thresholds: PlausibilityThresholds()).warnings().isEmpty)
+        #expect(PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-05"), villages: [entry],
+                                  thresholds: PlausibilityThresholds()).warnings(in: builder.state).isEmpty)
     }
 
     @Test func aJumpOfMoreThanHalfTheTargetAndFiftyHouseholdsIsFlagged() throws {
@@ -79,9 +79,9 @@ import Testing
         #expect(rules(start, date: "2021-10-02", counts: [200, 200, 150, 0, 0]) == ["implausible_jump"])
         #expect(rules(start, date: "2021-10-02", counts: [200, 200, 90, 0, 0]) == [])
         // Since an earlier reported day the message names it instead of "一天内".
-        let message = PlausibilityRules(state: start.state, unit: "xiatuanpu", date: day("2021-10-05"),
+        let message = PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-05"),
                                         villages: [VillageProgress(village: "xtp-a", path: "biomass", counts: Funnel(confirmed: 200, signed: 200, installed: 150))],
-                                        thresholds: PlausibilityThresholds()).warnings().first?.message
+                                        thresholds: PlausibilityThresholds()).warnings(in: start.state).first?.message
         #expect(message?.contains("较10月1日增加 149 户") == true)
     }
 
@@ -91,7 +91,7 @@ import Testing
         var other = try builder(reporting: ["2021-10-01"], target: 200)
         try other.village("xtp-b", unit: "xiatuanpu", targets: ["biomass": 200])
         let entry = VillageProgress(village: "xtp-b", path: "biomass", counts: Funnel(confirmed: 200, signed: 200, installed: 150))
-        #expect(PlausibilityRules(state: other.state, unit: "xiatuanpu", date: day("2021-10-02"), villages: [entry],
-                                  thresholds: PlausibilityThresholds()).warnings().isEmpty)
+        #expect(PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-02"), villages: [entry],
+                                  thresholds: PlausibilityThresholds()).warnings(in: other.state).isEmpty)
     }
 }

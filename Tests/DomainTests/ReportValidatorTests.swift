@@ -11,8 +11,8 @@ import Testing
         }, fuel: fuel, correction: correction)
         let base = state.timelines["xiatuanpu"]?.effective(onOrBefore: day(date))
         let later = ReportValidator.LaterReports(state: state, unit: "xiatuanpu", after: day(date), submission: submission)
-        return ReportValidator(state: state, unit: "xiatuanpu", submission: submission, base: base, later: later,
-                               rules: CampaignRules()).issues()
+        return ReportValidator(unit: "xiatuanpu", submission: submission, base: base, later: later,
+                               rules: CampaignRules()).issues(in: state)
     }
 
     func builder() throws -> StateBuilder {

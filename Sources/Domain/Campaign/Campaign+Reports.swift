@@ -46,9 +46,8 @@ extension Campaign {
             let base = state.timelines[unit]?.effective(onOrBefore: date)
             let later = ReportValidator.LaterReports(state: state, unit: unit, after: date, submission: submission)
             let settled = rules.settlement(of: date)
-            let (figureIssues, unknownVillage) = ReportValidator(state: state, unit: unit, submission: submission, base: base,
-                                                           later: later, rules: rules,
-                                                           settledOn: settled < today ? settled : nil).issues()
+            let (figureIssues, unknownVillage) = ReportValidator(unit: unit, submission: submission, base: base, later: later, rules: rules,
+                                                           settledOn: settled < today ? settled : nil).issues(in: state)
             // The texts' mistakes with the figures' (they were answered first, alone, and the rest only on a resend).
             let issues = textIssues + figureIssues
             if !issues.isEmpty {
@@ -57,8 +56,8 @@ extension Campaign {
             }
             let status = existing?.status
                 ?? (rules.deadlinePassed(date, at: now) ? .late : .onTime)
-            let warnings = PlausibilityRules(state: state, unit: unit, date: date, villages: submission.villages,
-                                             thresholds: rules.plausibility).warnings()
+            let warnings = PlausibilityRules(unit: unit, date: date, villages: submission.villages,
+                                             thresholds: rules.plausibility).warnings(in: state)
             let revisionNumber = (existing?.revisions.count ?? 0) + 1
             let receipt = ReportReceipt(unit: unit, date: date, revision: revisionNumber, status: status,
                                         submittedAt: now, warnings: warnings, created: revisionNumber == 1)

@@ -1,18 +1,18 @@
 /// Rules that flag a report as unlikely without refusing it (API.md: warnings).
+/// The state is a parameter, not a property: kept in the struct, it was copied for every report (as in ReportValidator).
 struct PlausibilityRules {
-    let state: CampaignState
     let unit: String
     let date: LocalDate
     let villages: [VillageProgress]
     let thresholds: PlausibilityThresholds
 
-    func warnings() -> [ReportWarning] {
-        jumps() + unchanged()
+    func warnings(in state: CampaignState) -> [ReportWarning] {
+        jumps(in: state) + unchanged(in: state)
     }
 
     /// `implausible_jump`: installed grew since the previous reported day by more than a share of the target. A
     /// village's first report has nothing to grow from: its counts are all the season's work so far, not a day's.
-    private func jumps() -> [ReportWarning] {
+    private func jumps(in state: CampaignState) -> [ReportWarning] {
         guard let previous = state.timelines[unit]?.effective(onOrBefore: date.adding(days: -1)) else { return [] }
         let since = previous.date == date.adding(days: -1) ? "一天内" : "较\(previous.date.chineseMonthDay)"
         return villages.compactMap { entry in
@@ -27,7 +27,7 @@ struct PlausibilityRules {
 
     /// `unchanged_below_target`: the counts the day has with this report equal those of the last N reported days
     /// while installed is below target. The message counts the whole run of such reports.
-    private func unchanged() -> [ReportWarning] {
+    private func unchanged(in state: CampaignState) -> [ReportWarning] {
         guard let timeline = state.timelines[unit], thresholds.unchangedDays > 0,
               let before = timeline.days(before: date, count: 1).last else { return [] }
         // Villages this report omits keep their counts: from an earlier revision of the same day, if there is one.

@@ -1,6 +1,7 @@
 /// The contract's rules for one report's villages and fuel (API.md, Daily reports). Pure: state in, issues out.
+/// The state is a parameter, not a property: kept in the struct, it was copied (a retain and a release of each of
+/// its twenty-odd stores) for every report.
 struct ReportValidator {
-    let state: CampaignState
     let unit: String
     let submission: ReportSubmission
     /// The unit's effective counts before this report (the same day's revisions laid over the days before).
@@ -43,7 +44,7 @@ struct ReportValidator {
         }
     }
 
-    func issues() -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
+    func issues(in state: CampaignState) -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
         var issues: [DomainError.FieldIssue] = []
         var unknownVillage = false
         var seen = Set<ProgressKey>()
@@ -60,7 +61,7 @@ struct ReportValidator {
         }
         for (index, entry) in submission.villages.enumerated() {
             let field = "villages[\(index)]"
-            let judgedBy = judgingVersions(entry)
+            let judgedBy = judgingVersions(entry, in: state)
             guard let village = judgedBy.last, judgedBy.allSatisfy({ $0.unit == unit }) else {
                 unknownVillage = true
                 // Registered to this unit at some time the figures reach, but not all of it: which is what matters.
@@ -87,7 +88,7 @@ struct ReportValidator {
                                    targetSource: target == state.villages[entry.village]?.targets[entry.path] ? "" : asThen(),
                                    hasCorrection: hasCorrection)
         }
-        issues += fuelIssues(hasCorrection: hasCorrection)
+        issues += fuelIssues(hasCorrection: hasCorrection, in: state)
         return (issues, unknownVillage)
     }
 
@@ -95,7 +96,7 @@ struct ReportValidator {
     /// later changes are held to these counts by the roster's own rules). A settled day: the roster's versions from
     /// the day's settling to that of the day before the village's path is next reported, as the counts carry
     /// forward to then (registered to another unit on any of them, it cannot be reported here).
-    private func judgingVersions(_ entry: VillageProgress) -> [Village] {
+    private func judgingVersions(_ entry: VillageProgress, in state: CampaignState) -> [Village] {
         guard let settled = settledOn else { return state.villages[entry.village].map { [$0] } ?? [] }
         let through = later.counts[entry.key].map { rules.settlement(of: $0.date.adding(days: -1)) }
         return state.rosterHistory.versions(of: entry.village, settledOn: settled, through: through, reportedBy: unit)
@@ -137,7 +138,7 @@ struct ReportValidator {
         return issues
     }
 
-    private func fuelIssues(hasCorrection: Bool) -> [DomainError.FieldIssue] {
+    private func fuelIssues(hasCorrection: Bool, in state: CampaignState) -> [DomainError.FieldIssue] {
         guard let fuel = submission.fuel else { return [] }
         var issues: [DomainError.FieldIssue] = []
         let next = later.fuel
@@ -157,13 +158,24 @@ struct ReportValidator {
         }
         // 方案 三(三)7: clean coal is subsidised up to 3 t per household and year.
         let cap = state.path(PathID.cleanCoal)?.subsidy.capTonsPerHouseholdPerYear ?? 3
-        var counts = base?.counts ?? [:]
-        for entry in submission.villages { counts[entry.key] = entry.counts }
         // Saturating: the entries are not validated yet, and a thousand counts just under 9e15 overflowed an Int
         // (a trap that stopped the server).
-        let households = counts.filter { $0.key.path == PathID.cleanCoal }.reduce(0) { sum, entry in
-            let (total, overflow) = sum.addingReportingOverflow(entry.value.confirmed)
-            return overflow ? Int.max : total
+        func cleanCoalHouseholds(_ counts: some Sequence<(key: ProgressKey, value: Funnel)>) -> Int {
+            counts.reduce(0) { sum, entry in
+                guard entry.key.path == PathID.cleanCoal else { return sum }
+                let (total, overflow) = sum.addingReportingOverflow(entry.value.confirmed)
+                return overflow ? Int.max : total
+            }
+        }
+        let households: Int
+        if submission.villages.contains(where: { $0.path == PathID.cleanCoal }) {
+            var counts = base?.counts ?? [:]
+            for entry in submission.villages { counts[entry.key] = entry.counts }
+            households = cleanCoalHouseholds(counts)
+        } else {
+            // The report names no clean coal village: the carried counts as they are, without the copy of them that
+            // laying the entries over took (stored counts are not negative, so the order of the sum does not matter).
+            households = cleanCoalHouseholds(base?.counts ?? [:])
         }
         let allowed = Double(households) * cap
         if fuel.cleanCoalTons > allowed + 1e-9 {

@@ -20,16 +20,9 @@ extension CampaignState {
             // From the district day it was saved on (its audit entry's): earlier days keep the roster they had.
             for village in saved { save(village, on: logged.audit?.date) }
         case let .reportSubmitted(unit, date, status, revision):
-            // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic.
-            let index = unitDays[unit]?[date]?.revisions.count ?? 0
-            if index > 0 {
-                unitDays[unit]?[date]?.append(revision)
-                // A returned report goes back to `received` once the unit resubmits (API.md, review).
-                if unitDays[unit]?[date]?.review.state == .returned { unitDays[unit]?[date]?.review = .received }
-            } else {
-                unitDays[unit, default: DayMap()][date] = UnitDay(unit: unit, date: date, status: status, revisions: [revision],
-                                                             review: .received)
-            }
+            // Mutated in place, not copied out and back: a copy of a unit's days per report was quadratic. And looked
+            // up once: each `unitDays[unit]?[date]` hashed the unit and the date again, four times per report.
+            let index = Self.add(revision, status: status, unit: unit, date: date, to: &unitDays[unit, default: DayMap()][date])
             reportLedger.append(RevisionPosition(unit: unit, date: date, index: index))
             timelines[unit, default: UnitTimeline()].rebuild(from: date, unitDays: unitDays[unit] ?? DayMap())
         case let .reviewSet(unit, date, review):
@@ -49,6 +42,19 @@ extension CampaignState {
             tasks[id] = nil
         }
         if let entry = logged.audit { record(entry) }
+    }
+
+    /// Adds a stored revision to its unit-day, or begins the day with it; returns its index among the day's revisions.
+    private static func add(_ revision: ReportRevision, status: Timeliness, unit: String, date: LocalDate,
+                            to day: inout UnitDay?) -> Int {
+        guard let index = day?.revisions.count, index > 0 else {
+            day = UnitDay(unit: unit, date: date, status: status, revisions: [revision], review: .received)
+            return 0
+        }
+        day!.append(revision)
+        // A returned report goes back to `received` once the unit resubmits (API.md, review).
+        if day!.review.state == .returned { day!.review = .received }
+        return index
     }
 
     mutating func record(_ entry: AuditEntry) {
