@@ -204,7 +204,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     // MARK: Writing
 
     public func commit<R: Sendable>(_ decide: @escaping @Sendable (State) throws -> CommitDecision<State.Change, R>) async throws -> R {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
+        try await withCommitContinuation { (continuation: CommitContinuation<R>) in
             let job: CommitJob<State> = ResultCommitJob(decide, continuation: continuation)
             condition.lock()
             if stopping {

@@ -11,14 +11,30 @@ class CommitJob<State: DurableState>: @unchecked Sendable {
     func fail(_ error: any Error) { fatalError("CommitJob.fail is abstract") }
 }
 
+/// How a commit's caller waits. Checked in debug builds, which the tests run, so that a job answered twice or never is
+/// caught there; unchecked in release, where the checked kind's allocation and atomics came with every write.
+#if DEBUG
+typealias CommitContinuation<R: Sendable> = CheckedContinuation<R, any Error>
+#else
+typealias CommitContinuation<R: Sendable> = UnsafeContinuation<R, any Error>
+#endif
+
+func withCommitContinuation<R: Sendable>(_ body: (CommitContinuation<R>) -> Void) async throws -> R {
+    #if DEBUG
+    try await withCheckedThrowingContinuation(body)
+    #else
+    try await withUnsafeThrowingContinuation(body)
+    #endif
+}
+
 /// A commit whose caller awaits an `R`.
 final class ResultCommitJob<State: DurableState, R: Sendable>: CommitJob<State>, @unchecked Sendable {
     private let body: @Sendable (State) throws -> CommitDecision<State.Change, R>
-    private let continuation: CheckedContinuation<R, any Error>
+    private let continuation: CommitContinuation<R>
     /// Set by `decide` on the writer thread, read by `finish` on the sync thread after the hand-over's lock.
     private var result: R?
 
-    init(_ body: @escaping @Sendable (State) throws -> CommitDecision<State.Change, R>, continuation: CheckedContinuation<R, any Error>) {
+    init(_ body: @escaping @Sendable (State) throws -> CommitDecision<State.Change, R>, continuation: CommitContinuation<R>) {
         self.body = body
         self.continuation = continuation
     }
