@@ -85,6 +85,7 @@ extension Store {
             // against 18.6k/s; without any checkpoint ~12 % more).
             // (On Linux, who 0 is the calling thread alone.)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, tickets.isEmpty ? 19 : 10)
+            let started = ContinuousClock.now
             do {
                 let written = try Snapshot.write(try state.snapshotFiles(), sequence: sequence, into: folder, fileSystem: fileSystem,
                                                  linking: true, checkedThrough: checkedThrough,
@@ -102,7 +103,8 @@ extension Store {
                 }
                 try removeCovered(upTo: sequence)
                 logger.info("checkpoint written", metadata: ["sequence": "\(sequence)", "bytes": "\(written.bytes)",
-                                                             "linked": "\(written.linked)", "checkedBytes": "\(written.checkedBytes)"])
+                                                             "linked": "\(written.linked)", "checkedBytes": "\(written.checkedBytes)",
+                                                             "duration": "\(ContinuousClock.now - started)"])
                 finishCheckpoint(tickets, sequence: sequence, written: written, outcome: .success(()))
             } catch {
                 logger.error("checkpoint failed", metadata: ["error": "\(error)"])
