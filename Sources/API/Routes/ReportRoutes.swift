@@ -22,9 +22,7 @@ extension CleanheatAPI {
 
     static let reportRoutes: [APIRoute] = [
         APIRoute("POST", "/api/v1/reports", .submitReport, queries: ["dryRun"], readsAcknowledgedWrites: false) { api, request in
-            let rules = api.campaign.rules
-            let submission = try decodeSubmission(try request.json(), maxVillages: rules.maxVillagesPerReport,
-                                                  maxIssues: rules.maxIssuesPerReport)
+            let submission = try submission(of: request, rules: api.campaign.rules)
             let dryRun = try request.boolQuery("dryRun")
             let receipt = try await api.campaign.submitReport(submission, by: try request.caller, dryRun: dryRun)
             return .json(receipt.created && !dryRun ? 201 : 200, ReceiptJSON.render(receipt, time: api.renderer.time, dryRun: dryRun))
@@ -65,6 +63,17 @@ extension CleanheatAPI {
             throw APIError.notFound("\(day.unit) \(day.date) 只有 \(day.revisions.count) 个版本，没有第 \(number) 版")
         }
         return day.revisions[number - 1]
+    }
+
+    /// A report body: the plain shape read straight from its bytes (ReportSubmission.readPlainBody), anything else
+    /// through the JSON tree and `decodeSubmission`, which names each mistake.
+    static func submission(of request: APIRequest, rules: CampaignRules) throws -> ReportSubmission {
+        try request.requireContentType("application/json")
+        if let plain = ReportSubmission.readPlainBody(request.http.body, maxVillages: rules.maxVillagesPerReport,
+                                                      maxIssues: rules.maxIssuesPerReport) {
+            return plain
+        }
+        return try decodeSubmission(try request.json(), maxVillages: rules.maxVillagesPerReport, maxIssues: rules.maxIssuesPerReport)
     }
 
     /// Lists longer than the limits are refused before their entries are read: a megabyte of 300,000 empty
