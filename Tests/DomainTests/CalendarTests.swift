@@ -93,3 +93,15 @@ import Testing
         #expect(LocalDate.chineseList(["2021-12-31"].compactMap(LocalDate.init)) == "12月31日")
     }
 }
+
+@Suite struct ZeroPaddedDigitsTests {
+    @Test(arguments: [
+        (0, 1, "0"), (0, 0, "0"), (7, 2, "07"), (-7, 2, "-07"), (12345, 2, "12345"), (12345, 10, "0000012345"),
+        (2021, 4, "2021"), (Int.max, 1, "9223372036854775807"), (Int.min, 1, "-9223372036854775808"), (5, 25, String(repeating: "0", count: 24) + "5"),
+    ])
+    func digitsAreAtLeastTheWidthAndNeverCut(_ value: Int, _ width: Int, _ expected: String) {
+        var text = Array("x".utf8)
+        appendZeroPadded(value, width, to: &text)
+        #expect(String(decoding: text, as: UTF8.self) == "x" + expected)
+    }
+}

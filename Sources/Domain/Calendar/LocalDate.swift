@@ -133,15 +133,24 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 /// `value` in decimal, zero-padded to at least `width` digits, appended to `text`. Straight into one buffer:
 /// `String(format:)` goes through CFString on Linux, and a string per part and their concatenations were a dozen
 /// allocations per timestamp (every change, answer and snapshot has dates and timestamps).
+/// The digits go to a buffer on the stack first, last digit first, and to `text` in one append: an append per digit
+/// checked the array's uniqueness and capacity each time (a tenth of writing a receipt).
 func appendZeroPadded(_ value: Int, _ width: Int, to text: inout [UInt8]) {
     if value < 0 { text.append(UInt8(ascii: "-")) }
-    let magnitude = value.magnitude
-    var divisor: UInt = 1
-    for _ in 1..<max(width, 1) { divisor *= 10 }
-    while divisor <= magnitude / 10 { divisor *= 10 } // wider than `width` when it must be
-    while divisor > 0 {
-        text.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
-        divisor /= 10
+    var magnitude = value.magnitude
+    let capacity = max(20, width) // UInt.max has 20 digits
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { digits in
+        var start = capacity
+        repeat {
+            start -= 1
+            digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        while capacity - start < width {
+            start -= 1
+            digits[start] = UInt8(ascii: "0")
+        }
+        text.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
     }
 }
 
