@@ -29,7 +29,13 @@ import Testing
     }
     """#
 
-    static let seeds = [benchBody, JSONFieldsReadingTests.readmeReport, everyField,
+    /// `count` complete village entries, as a JSON list's inside.
+    static func villages(_ count: Int) -> String {
+        (1...count).map { #"{"village": "v\#($0)", "path": "gas", "confirmed": 1, "signed": 1, "installed": 1, "accepted": 1, "operating": 1}"# }
+            .joined(separator: ", ")
+    }
+
+    static let seeds = ["{\"villages\": [\(villages(maxVillages))], \"issues\": [\"a\", \"b\"]}", benchBody, JSONFieldsReadingTests.readmeReport, everyField,
                         "\u{FEFF}" + JSONFieldsReadingTests.readmeReport, "{}", #"{"villages": []}"#]
 
     static func general(_ body: Data) -> Result<ReportSubmission, any Error> {
@@ -87,7 +93,7 @@ import Testing
         #"{"fuel": {"cleanCoalTons": 1, "biomassTons": 1, "biomassTons": 2}}"#, #"{"reporter": {"name": "a", "name": "b"}}"#,
         #"{"reporter": {"name": "a", "phone": "1", "phone": "2"}}"#, #"{"reporter": {"name": "a", "email": "b"}}"#,
         #"{"villages": [1]}"#, #"{"villages": {}}"#, #"{"issues": ["a", 1]}"#, #"{"issues": ["a", "b", "c"]}"#,
-        #"{"villages": [{}, {}, {}, {}]}"#, #"{"fuel": {"cleanCoalTons": 1}}"#, #"{"fuel": {"cleanCoalTons": 1, "biomassTons": 1e999}}"#,
+        #"{"villages": [{}, {}, {}, {}]}"#, "{\"villages\": [\(PlainReportBodyTests.villages(4))]}", #"{"fuel": {"cleanCoalTons": 1}}"#, #"{"fuel": {"cleanCoalTons": 1, "biomassTons": 1e999}}"#,
         #"{"reporter": {"phone": "1"}}"#, #"{"date": "2021-02-30"}"#, #"{"date": 20211015}"#, #"{"unit": "a"} x"#,
         #"{"unit": "a",}"#, #"{"issues": ["a",]}"#, "", "[]", "{\"unit\": \"\u{1}\"}",
     ])

@@ -34,7 +34,8 @@ public struct Funnel: Codable, Sendable, Equatable {
         }
     }
 
-    public static var stages: [Stage] { Stage.allCases }
+    /// Made once: `allCases` builds a new array at every use, and the checks of every report use this a dozen times.
+    public static let stages: [Stage] = Stage.allCases
 
     /// A stage's count, by a switch: a key path's projection was a tenth of deciding a report on the WAL writer.
     public subscript(stage: Stage) -> Int {

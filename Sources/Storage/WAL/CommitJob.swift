@@ -11,8 +11,9 @@ class CommitJob<State: DurableState>: @unchecked Sendable {
     func fail(_ error: any Error) { fatalError("CommitJob.fail is abstract") }
 }
 
-/// How a commit's caller waits. Checked in debug builds, which the tests run, so that a job answered twice or never is
-/// caught there; unchecked in release, where the checked kind's allocation and atomics came with every write.
+/// How a commit's caller waits. Checked in debug builds, which the tests run, so that a job answered twice traps there
+/// (one never answered is logged as a leaked continuation, and its test hangs); unchecked in release, where the checked
+/// kind's allocation and atomics came with every write.
 #if DEBUG
 typealias CommitContinuation<R: Sendable> = CheckedContinuation<R, any Error>
 #else
