@@ -13,10 +13,8 @@ import Glibc
         let client = APIClient(baseURL: server.baseURL, token: try server.adminToken)
         #expect(try await client.get("/healthz").status == 200)
         #expect(try await client.get("/api/v1/no-such-thing").status == 404)
-        let deadline = Date().addingTimeInterval(30) // flushed every 100 ms; the loop ends as soon as it is there
-        while !(server.log.contains("GET /api/v1/no-such-thing 404")) && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        // Flushed every 100 ms: looked for until it is there.
+        _ = try await retrying({ server.log }, until: { $0.contains("GET /api/v1/no-such-thing 404") })
         let lines = server.log.split(separator: "\n").filter { $0.contains("cleanheat.access") }
         let healthz = try #require(lines.first { $0.contains("GET /healthz 200") })
         // time, level, label, client, method, path, status, bytes, duration
@@ -28,7 +26,7 @@ import Glibc
         try raw.send("POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try server.adminToken)\r\n"
                      + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
         #expect(try raw.readResponse().status == 400)
-        while !server.log.contains("POST /api/v1/reports 400") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await retrying({ server.log }, until: { $0.contains("POST /api/v1/reports 400") })
         #expect(server.log.contains("POST /api/v1/reports 400"), "\(server.log.suffix(500))")
         // A Content-Length body the client stops sending (its half-close here; a stall alike) is logged so too.
         let short = try RawHTTPClient(port: server.port)
@@ -36,7 +34,7 @@ import Glibc
                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
         short.shutdownWrite()
         #expect(try short.readResponse().status == 400)
-        while !server.log.contains("PUT /api/v1/villages/x 400") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await retrying({ server.log }, until: { $0.contains("PUT /api/v1/villages/x 400") })
         #expect(server.log.contains("PUT /api/v1/villages/x 400"), "\(server.log.suffix(500))")
     }
 
@@ -49,15 +47,14 @@ import Glibc
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET /nothing\(forged) HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try client.readResponse().status == 404)
-        let deadline = Date().addingTimeInterval(30) // flushed every 100 ms; the loop ends as soon as it is there
-        while !server.log.contains("GET /nothing") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await retrying({ server.log }, until: { $0.contains("GET /nothing") }) // flushed every 100 ms
         let line = try #require(server.log.split(separator: "\n").first { $0.contains("GET /nothing") })
         #expect(line.contains("GET /nothing\(forged) 404"), "\(line)")
         #expect(!server.log.split(separator: "\n").contains { $0.hasPrefix("2026-11-27T00:00:00+0000") })
         let raw = try RawHTTPClient(port: server.port)
         try raw.send(Array("GET /raw\u{2028}x?dryRun=true HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
         #expect(try raw.readResponse().status == 404)
-        while !server.log.contains("GET /raw") && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await retrying({ server.log }, until: { $0.contains("GET /raw") })
         #expect(server.log.contains("GET /raw%E2%80%A8x?dryRun=true 404"), "\(server.log)")
     }
 

@@ -23,22 +23,18 @@ import TestSupport
         #expect(held.count > 10, "only \(held.count) connections served before the limit")
         // One held connection goes: its descriptor serves a new client again.
         held.removeLast()
-        var served = false
-        let deadline = Date().addingTimeInterval(30) // the loop ends as soon as one is served
-        while !served && Date() < deadline {
+        let served = try await retrying(pause: .milliseconds(50), {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            served = try client.readResponse().status == 200
-            if !served { try await Task.sleep(for: .milliseconds(50)) }
-        }
+            return try client.readResponse().status == 200
+        }, until: { $0 })
         #expect(served)
         // The refusals are counted (the client just served may still hold the last free descriptor a moment).
-        var text = ""
-        while !text.contains("cleanheat_refused_connections_total") && Date() < deadline {
+        let text = try await retrying(pause: .milliseconds(10), {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-            text = try client.readResponse().text
-        }
+            return try client.readResponse().text
+        }, until: { $0.contains("cleanheat_refused_connections_total") })
         #expect(text.contains("\ncleanheat_refused_connections_total ") && !text.contains("\ncleanheat_refused_connections_total 0\n"), "\(text)")
         let log = server.log
         #expect(log.components(separatedBy: "out of file descriptors").count - 1 <= 3, "the warning is rate-limited")

@@ -54,15 +54,12 @@ import TestSupport
         #expect(try RawHTTPClient(port: server.port).readResponse().status == 503)
         holder = nil
         // The server learns of the close a moment later; until then a new client is refused (and counted) too.
-        var metrics: RawHTTPClient.Response?
-        let deadline = Date().addingTimeInterval(30)
-        while metrics?.status != 200 && Date() < deadline {
+        let metrics = try await retrying(pause: .milliseconds(50), {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-            metrics = try client.readResponse()
-            if metrics?.status != 200 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        let text = try #require(metrics?.text)
+            return try client.readResponse()
+        }, until: { $0.status == 200 })
+        let text = metrics.text
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("cleanheat_refused_connections_total ") }, "\(text)")
         #expect((Int(line.split(separator: " ").last ?? "") ?? 0) >= 1, "\(line)")
         #expect(!text.contains("status=\"503\""), "a refusal is no request")
