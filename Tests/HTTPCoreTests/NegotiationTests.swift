@@ -54,3 +54,16 @@ import Testing
         #expect(!Gzip.accepted(by: "gzip, gzip;q=0"))
     }
 }
+
+/// Field names are matched ignoring ASCII case only (RFC 9110 §5.1): a letter's other case, nothing else.
+@Suite struct FieldNameMatchingTests {
+    @Test(arguments: [
+        ("Content-Length", "content-length", true), ("HOST", "host", true), ("x-A1", "X-a1", true), ("ä", "ä", true),
+        ("Content-Length", "Content-Lengti", false), ("Host", "Hos", false), ("@", "`", false), ("[", "{", false),
+        ("ä", "Ä", false), ("", "", true),
+    ])
+    func namesMatchIgnoringASCIICaseOnly(_ a: String, _ b: String, _ expected: Bool) {
+        #expect(a.caseInsensitiveEquals(b) == expected)
+        #expect(HTTPFields([HTTPFields.Field(name: a, value: "1")])[b] == (expected ? "1" : nil))
+    }
+}
