@@ -73,7 +73,7 @@ extension CleanheatAPI {
                                                       maxIssues: rules.maxIssuesPerReport) {
             return plain
         }
-        return try decodeSubmission(try request.json(), maxVillages: rules.maxVillagesPerReport, maxIssues: rules.maxIssuesPerReport)
+        return try decodeSubmission(try JSONFields.parse(request.http.body), maxVillages: rules.maxVillagesPerReport, maxIssues: rules.maxIssuesPerReport)
     }
 
     /// Lists longer than the limits are refused before their entries are read: a megabyte of 300,000 empty

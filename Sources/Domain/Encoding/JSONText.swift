@@ -113,7 +113,7 @@ public struct JSONText: Sendable {
     private mutating func appendString(_ value: String) {
         // The bytes borrowed where they are (a native string's, all of ours): `withUTF8` on a copy of the string
         // retained and released it for every string written, most of the cost of writing the ledgers at a checkpoint.
-        if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
+        if value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) != nil { return }
         var copy = value
         copy.withUTF8 { appendQuoted($0) }
     }

@@ -16,17 +16,17 @@ class CommitJob<State: DurableState>: @unchecked Sendable {
 /// kind's allocation and atomics came with every write.
 #if DEBUG
 typealias CommitContinuation<R: Sendable> = CheckedContinuation<R, any Error>
-#else
-typealias CommitContinuation<R: Sendable> = UnsafeContinuation<R, any Error>
-#endif
 
 func withCommitContinuation<R: Sendable>(_ body: (CommitContinuation<R>) -> Void) async throws -> R {
-    #if DEBUG
     try await withCheckedThrowingContinuation(body)
-    #else
-    try await withUnsafeThrowingContinuation(body)
-    #endif
 }
+#else
+typealias CommitContinuation<R: Sendable> = UnsafeContinuation<R, any Error>
+
+func withCommitContinuation<R: Sendable>(_ body: (CommitContinuation<R>) -> Void) async throws -> R {
+    try await withUnsafeThrowingContinuation(body)
+}
+#endif
 
 /// A commit whose caller awaits an `R`.
 final class ResultCommitJob<State: DurableState, R: Sendable>: CommitJob<State>, @unchecked Sendable {
