@@ -19,7 +19,7 @@ struct ReportValidator {
         var fuel: (date: LocalDate, fuel: FuelDelivered)?
 
         /// Looks only for what `submission` names, and stops once it has found all of it.
-        init(state: CampaignState, unit: String, after date: LocalDate, submission: ReportSubmission) {
+        init(state: borrowing CampaignState, unit: String, after date: LocalDate, submission: ReportSubmission) {
             guard let timeline = state.timelines[unit], let unitDays = state.unitDays[unit] else { return }
             // A plain array: a report names a few villages, and a set's hashing and copying cost more than them.
             var wanted = submission.villages.map(\.key)
@@ -44,7 +44,7 @@ struct ReportValidator {
         }
     }
 
-    func issues(in state: CampaignState) -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
+    func issues(in state: borrowing CampaignState) -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
         var issues: [DomainError.FieldIssue] = []
         var unknownVillage = false
         var seen = Set<ProgressKey>()
@@ -53,11 +53,6 @@ struct ReportValidator {
         if submission.villages.count > rules.maxVillagesPerReport {
             // Alone, as too many issues are: not thousands of entries each checked and named too.
             return ([.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度")], false)
-        }
-        // A settled day is checked against the roster it is judged by, which the clerk may not expect: said so.
-        // Made only for a message: most reports are for a day not yet settled, and all pass.
-        func asThen() -> String {
-            settledOn == nil ? "" : "（\(submission.date.map { "\($0)" } ?? "该日") 已过补报期，按当时的确村确户核对）"
         }
         for (index, entry) in submission.villages.enumerated() {
             let field = "villages[\(index)]"
@@ -85,7 +80,7 @@ struct ReportValidator {
                 issues.append(.init(field: field, message: "\(village.name)的同一路径在本次报送中出现了两次"))
             }
             issues += funnelIssues(entry, field: field, villageName: village.name, target: target,
-                                   targetSource: target == state.villages[entry.village]?.targets[entry.path] ? "" : asThen(),
+                                   targetIsThen: target != state.villages[entry.village]?.targets[entry.path],
                                    hasCorrection: hasCorrection)
         }
         issues += fuelIssues(hasCorrection: hasCorrection, in: state)
@@ -96,14 +91,22 @@ struct ReportValidator {
     /// later changes are held to these counts by the roster's own rules). A settled day: the roster's versions from
     /// the day's settling to that of the day before the village's path is next reported, as the counts carry
     /// forward to then (registered to another unit on any of them, it cannot be reported here).
-    private func judgingVersions(_ entry: VillageProgress, in state: CampaignState) -> [Village] {
+    private func judgingVersions(_ entry: VillageProgress, in state: borrowing CampaignState) -> [Village] {
         guard let settled = settledOn else { return state.villages[entry.village].map { [$0] } ?? [] }
         let through = later.counts[entry.key].map { rules.settlement(of: $0.date.adding(days: -1)) }
         return state.rosterHistory.versions(of: entry.village, settledOn: settled, through: through, reportedBy: unit)
     }
 
+    /// A settled day is checked against the roster it is judged by, which the clerk may not expect: said so. Made
+    /// only for a message: most reports are for a day not yet settled, and all pass.
+    private func asThen() -> String {
+        settledOn == nil ? "" : "（\(submission.date.map { "\($0)" } ?? "该日") 已过补报期，按当时的确村确户核对）"
+    }
+
+    /// `targetIsThen`: the target is the roster's as the day is judged by, not today's (`asThen`). (A flag, not the
+    /// text as an autoclosure: its context copied the whole state and validator for every village reported.)
     private func funnelIssues(_ entry: VillageProgress, field: String, villageName: String, target: Int,
-                              targetSource: @autoclosure () -> String = "",
+                              targetIsThen: Bool,
                               hasCorrection: Bool) -> [DomainError.FieldIssue] {
         var issues: [DomainError.FieldIssue] = []
         let stages = Funnel.stages
@@ -117,7 +120,7 @@ struct ReportValidator {
                 continue
             }
             if value > target {
-                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户\(targetSource())"))
+                issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 超过该路径改造任务 \(target) 户\(targetIsThen ? asThen() : "")"))
             }
             if index > 0 {
                 let upstream = stages[index - 1]
@@ -138,7 +141,7 @@ struct ReportValidator {
         return issues
     }
 
-    private func fuelIssues(hasCorrection: Bool, in state: CampaignState) -> [DomainError.FieldIssue] {
+    private func fuelIssues(hasCorrection: Bool, in state: borrowing CampaignState) -> [DomainError.FieldIssue] {
         guard let fuel = submission.fuel else { return [] }
         var issues: [DomainError.FieldIssue] = []
         let next = later.fuel
