@@ -32,6 +32,11 @@ public protocol DurableState: Sendable {
     /// changes by hand, which must decode back equal.
     static func logPayload(of change: Change) throws -> [UInt8]
 
+    /// At least as many bytes as `logPayload(of:)` gives, found without encoding the change; nil (the default) when
+    /// unknown. A change bounded below the WAL record limit is encoded by the sync thread instead of the writer, every
+    /// write's single lane; any other is encoded before it is applied, to refuse it whole should it be too large.
+    static func logPayloadSizeBound(of change: Change) -> Int?
+
     /// True (the default) when every reader must see the change as soon as it is acknowledged, false when readers
     /// may see it only once they ask for every acknowledged write (`Store.awaitAcknowledgedWrites`). The state is
     /// copied for readers only when published: a frequent change that is published lazily is applied in place.
@@ -52,6 +57,8 @@ extension DurableState {
     public static func change(fromLogPayload payload: [UInt8]) throws -> Change {
         try JSONDecoder().decode(Change.self, from: Data(payload))
     }
+
+    public static func logPayloadSizeBound(of change: Change) -> Int? { nil }
 }
 
 public struct AppliedMigration: Codable, Sendable, Equatable {

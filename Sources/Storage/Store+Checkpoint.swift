@@ -76,6 +76,7 @@ extension Store {
         }
         recordsSinceCheckpoint = 0
         bytesSinceCheckpoint = 0
+        forgetBytesWritten() // into the segments this checkpoint covers
         let thread = Thread { [self] in
             _ = cthreadname_set("checkpoint") // for top -H and perf
             // Below the request threads: on a small machine a snapshot's encoding otherwise takes the CPU that

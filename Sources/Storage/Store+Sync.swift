@@ -1,34 +1,46 @@
 import Foundation
 
-/// The sync thread: the writer hands it each batch once the batch's records are written; it syncs every batch
-/// handed over meanwhile with one fdatasync, then publishes the state after them and answers their callers, in
-/// order. The writer decides the next batches while a sync is on its way (under load a sync took 0.2–3 ms, about
-/// as long as deciding a batch), so neither waits for the other.
+/// The sync thread: the writer hands it each batch once the batch is decided and applied; it writes the records of
+/// every batch handed over meanwhile, encoding those the writer left unencoded, syncs them with one fdatasync, then
+/// publishes the state after them and answers their callers, in order. The writer decides the next batches while a
+/// sync is on its way (under load a sync took 0.2–3 ms, about as long as deciding a batch), so neither waits for
+/// the other.
 extension Store {
-    /// A batch written to the WAL, not yet synced; or a batch that wrote nothing, whose answers still wait for the
-    /// batches ahead of it.
-    struct WrittenBatch {
-        /// The segment its records went to; nil when it wrote none.
+    /// A WAL record's payload, or the change to encode it from on the sync thread (`DurableState.logPayloadSizeBound`).
+    enum PendingRecord {
+        case encoded([UInt8])
+        case unencoded(State.Change)
+    }
+
+    /// A batch decided and applied, its records not yet written; or a batch that has none, whose answers still wait
+    /// for the batches ahead of it.
+    struct AppliedBatch {
+        /// The segment its records go to; nil when it has none.
         var file: (any AppendableFile)?
+        /// That segment's first sequence number, and its records' first.
+        var segmentFirst: UInt64 = 0
+        var firstSequence: UInt64 = 0
+        var records: [PendingRecord] = []
         /// The state after it (and after the batches before it), published once they are on disk; nil when this
         /// batch is published later (see `Store.commitBatch`).
         var state: Published?
         /// Its changes, when it carries no state.
         var changes: [State.Change] = []
         var lastSequence: UInt64 = 0
-        /// The segment's size after its records.
-        var endSize = 0
         /// The callers whose changes it logged (or who needed none), in order: finished once it is durable, failed
-        /// instead should the sync fail.
+        /// instead should its write or sync fail.
         var jobs: [CommitJob<State>] = []
         /// Callers refused when their change was decided (validation): answered in turn all the same.
         var failures: [(CommitJob<State>, any Error)] = []
     }
 
-    /// On the writer thread: queues the batch for the sync thread, or publishes and answers it at once when it wrote
-    /// nothing and nothing ahead of it waits for a sync.
-    func handOver(_ batch: WrittenBatch) {
+    /// On the writer thread: queues the batch for the sync thread, or publishes and answers it at once when it has no
+    /// records and nothing ahead of it waits for a sync. Returns what the sync thread wrote since the writer last
+    /// asked, and the segment's size after it.
+    func handOver(_ batch: AppliedBatch) -> (bytes: Int, segmentSize: Int) {
         syncCondition.lock()
+        let written = (bytesWrittenUnseen, writtenSize)
+        bytesWrittenUnseen = 0
         if batch.file == nil && unsynced.isEmpty && !syncing {
             // Nothing ahead waits for a sync, but a write or sync ahead may have failed: then the batch was decided on
             // top of it, and neither its state nor its answers may go out as if it had not.
@@ -39,10 +51,18 @@ extension Store {
             syncCondition.unlock()
             answer(batch, failure: failure)
             withExtendedLifetime(replaced) {}
-            return
+            return written
         }
         unsynced.append(batch)
         syncCondition.signal()
+        syncCondition.unlock()
+        return written
+    }
+
+    /// At a checkpoint, with every batch synced: the bytes written so far are in the segments it covers.
+    func forgetBytesWritten() {
+        syncCondition.lock()
+        bytesWrittenUnseen = 0
         syncCondition.unlock()
     }
 
@@ -74,8 +94,7 @@ extension Store {
                 syncCondition.unlock()
                 return
             }
-            let group = unsynced
-            unsynced.removeAll(keepingCapacity: true)
+            let group = takeGroup()
             syncing = true
             syncCondition.unlock()
 
@@ -89,25 +108,49 @@ extension Store {
         }
     }
 
-    /// Syncs the group's records once, publishes the state after them and answers its callers. Returns the segment's
-    /// size now synced, or nil when nothing was.
-    private func settle(_ group: [WrittenBatch]) -> Int? {
+    /// Under `syncCondition`: the batches handed over, oldest first, up to `maxBatchRecords` records (at least one
+    /// batch), to be written with one `write` and synced with one sync.
+    private func takeGroup() -> [AppliedBatch] {
+        var records = 0
+        var count = 0
+        for batch in unsynced {
+            records += batch.records.count
+            if count > 0 && records > options.maxBatchRecords { break }
+            count += 1
+        }
+        if count == unsynced.count {
+            defer { unsynced.removeAll(keepingCapacity: true) }
+            return unsynced
+        }
+        defer { unsynced.removeFirst(count) }
+        return Array(unsynced.prefix(count))
+    }
+
+    /// Writes the group's records, syncs them once, publishes the state after them and answers its callers. Returns
+    /// the segment's size now synced, or nil when nothing was.
+    private func settle(_ group: [AppliedBatch]) -> Int? {
         condition.lock()
         var failure = healthState.readOnlyReason
         condition.unlock()
-        guard failure == nil, let last = group.last(where: { $0.file != nil }), let file = last.file else {
+        guard failure == nil, let file = group.last(where: { $0.file != nil })?.file else {
             // Nothing to sync: a state handed over to be published, answers that waited for batches ahead of them.
             publishAndAnswer(group, failure: failure)
             return nil
         }
         let started = ContinuousClock.now
         do {
+            let bytes = try records(of: group)
+            try file.append(bytes)
+            syncCondition.lock()
+            writtenSize = file.size
+            bytesWrittenUnseen += bytes.count
+            syncCondition.unlock()
             try file.sync()
         } catch {
-            // Never retry a failed sync and assume success: the data's fate is unknown, so refuse all writes. The
-            // writer cuts what was not synced back off the segment once these are answered.
+            // Never retry a failed write or sync and assume success: the data's fate is unknown, so refuse all writes.
+            // The writer cuts what was not synced back off the segment once these are answered.
             failure = StorageUnavailable.reason(error)
-            logger.critical("WAL sync failed; refusing writes until restart", metadata: ["error": "\(error)"])
+            logger.critical("WAL write or sync failed; refusing writes until restart", metadata: ["error": "\(error)"])
             enterReadOnly(failure!)
         }
         let elapsed = ContinuousClock.now - started
@@ -115,13 +158,37 @@ extension Store {
             logger.warning("slow WAL sync", metadata: ["duration": "\(elapsed)", "batches": "\(group.count)"])
         }
         publishAndAnswer(group, failure: failure)
-        return failure == nil ? last.endSize : nil
+        return failure == nil ? file.size : nil
+    }
+
+    /// The group's records, one buffer for one `write`.
+    private func records(of group: [AppliedBatch]) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        // About a report's record each: grown from empty it was copied again and again.
+        bytes.reserveCapacity(group.reduce(0) { $0 + $1.records.count } * 1024)
+        for batch in group {
+            for (offset, record) in batch.records.enumerated() {
+                let payload: [UInt8]
+                switch record {
+                case .encoded(let encoded): payload = encoded
+                case .unencoded(let change): payload = try State.logPayload(of: change)
+                }
+                // The state's bound was wrong: the record could not be read back, so it is never written. (Refused
+                // before it was applied, as a change the writer encodes is, it would leave the store writable.)
+                guard payload.count <= WALRecord.maxPayload else {
+                    throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
+                }
+                WALRecord.append(sequence: batch.firstSequence + UInt64(offset), segment: batch.segmentFirst, payload: payload,
+                                 to: &bytes)
+            }
+        }
+        return bytes
     }
 
     /// Publishes the group's state (unless it failed) and answers its callers. The state this replaces is freed (when
     /// no reader holds it) after the answers are on their way and outside the lock every reader takes: freeing it is
     /// tens of microseconds the clients need not wait for.
-    private func publishAndAnswer(_ group: [WrittenBatch], failure: String?) {
+    private func publishAndAnswer(_ group: [AppliedBatch], failure: String?) {
         let replaced = failure == nil ? publish(group) : nil
         for batch in group { answer(batch, failure: failure) }
         withExtendedLifetime(replaced) {}
@@ -129,8 +196,8 @@ extension Store {
 
     /// After the group's sync: counts its writes as acknowledged and publishes the newest state it carries, waking the
     /// readers waiting for it. Returns the state replaced, to be freed outside the locks.
-    private func publish(_ group: [WrittenBatch]) -> Published? {
-        var newest: WrittenBatch?
+    private func publish(_ group: [AppliedBatch]) -> Published? {
+        var newest: AppliedBatch?
         var acknowledged: UInt64?
         for batch in group {
             if batch.file != nil { acknowledged = batch.lastSequence }
@@ -193,7 +260,7 @@ extension Store {
     /// `failure`: the sync of this batch or of one ahead of it failed. Then every caller of the batch is told storage
     /// is unavailable, those refused by their checks too: a refusal decided against a change that never became
     /// durable (a conflict with it) is no answer to give.
-    private func answer(_ batch: WrittenBatch, failure: String?) {
+    private func answer(_ batch: AppliedBatch, failure: String?) {
         if let failure {
             for job in batch.jobs { job.fail(StorageUnavailable(reason: failure)) }
             for (job, _) in batch.failures { job.fail(StorageUnavailable(reason: failure)) }

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 
 /// A durable value: recovered from the newest snapshot plus the WAL after it, changed only by logged changes.
-/// Writers queue; one thread decides and writes each batch to the WAL, a second syncs what was written, once for
-/// every batch written meanwhile (group commit), then publishes and answers (Store+Sync.swift).
+/// Writers queue; one thread decides and applies each batch, a second writes the records of every batch handed to
+/// it meanwhile and syncs them once (group commit), then publishes and answers (Store+Sync.swift).
 ///
 /// Readers see a published copy of the state. The writer publishes the state after a batch when a change in it must
 /// be seen at once, when a reader waits for it, at a checkpoint, or once it has been idle for a moment; otherwise it
@@ -58,11 +58,15 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// Guards the sync thread's hand-over below (its own lock: the request threads never wait on it).
     let syncCondition = NSCondition()
     /// Batches written to the WAL, oldest first, waiting for the sync thread.
-    var unsynced: [WrittenBatch] = []
+    var unsynced: [AppliedBatch] = []
     /// True while the sync thread syncs and answers a group it took from `unsynced`.
     var syncing = false
     /// The current segment's size up to the last synced batch: where a failed batch is cut back to.
     var syncedSize: Int
+    /// The current segment's size after the last batch written, and the bytes written since the writer last looked:
+    /// what it rolls the segment and checkpoints by (the sync thread writes the records).
+    var writtenSize: Int
+    var bytesWrittenUnseen = 0
     var syncerStopping = false
     var syncerDone = false
     /// The changes of the batches synced since the last publication, oldest first: applied to the published state
@@ -102,6 +106,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         // All of the WAL since the snapshot, not just the newest segment: after a crash it may span many.
         self.bytesSinceCheckpoint = recovered.walBytes
         self.syncedSize = segment.size
+        self.writtenSize = segment.size
         let writer = Thread { [weak self] in
             _ = cthreadname_set("wal-writer") // for top -H and perf
             self?.writerLoop()
@@ -291,67 +296,66 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// Read-only since a write or a sync failed, and the segment not yet cut back (read under `condition`).
     private var mustCutTail: Bool { healthState.readOnlyReason != nil && !tailCut }
 
-    /// Decides each job against the working state, applies and encodes its change, writes the batch's records with
-    /// one `write` and hands the batch to the sync thread, which answers it once it is on disk. The next batch is
-    /// decided meanwhile: the writer never waits for the disk.
+    /// Decides each job against the working state, applies its change and hands the batch to the sync thread, which
+    /// writes its records, syncs them and answers. The next batch is decided meanwhile: the writer never waits for the
+    /// disk. A change is encoded here only when the state cannot bound its record's size (`logPayloadSizeBound`):
+    /// one too large must be refused before it is applied. The others are encoded by the sync thread, which is idle
+    /// most of the time, while this one, every write's single lane, decides the next batch.
     private func commitBatch(_ batch: [CommitJob<State>]) {
-        var written = WrittenBatch()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(batch.count, 64) * 1024) // about a report's record each: grown from empty it was copied again and again
+        var applied = AppliedBatch()
         var changes: [State.Change] = []
-        var mustPublish = false
+        let mustPublish = Self.decideAndApply(batch, on: &working, into: &applied, changes: &changes)
         let firstSequence = nextSequence
-        for job in batch {
-            do {
-                if let change = try job.decide(working) {
-                    let payload = try State.logPayload(of: change)
-                    guard payload.count <= WALRecord.maxPayload else {
-                        throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
-                    }
-                    try working.apply(change)
-                    WALRecord.append(sequence: nextSequence, segment: segmentFirst, payload: payload, to: &bytes)
-                    nextSequence += 1
-                    changes.append(change)
-                    if State.isPublishedAtOnce(change) { mustPublish = true }
-                }
-                written.jobs.append(job)
-            } catch {
-                written.failures.append((job, error))
-            }
-        }
+        nextSequence += UInt64(changes.count)
         if nextSequence > firstSequence {
-            do {
-                try segment.append(bytes)
-            } catch {
-                // Nothing of this batch is answered as written: the store refuses all writes from now on.
-                let reason = StorageUnavailable.reason(error)
-                logger.critical("WAL write failed; refusing writes until restart", metadata: ["error": "\(error)"])
-                enterReadOnly(reason)
-                nextSequence = firstSequence
-                // Answered after the batches ahead of it (which fail too, unless their sync is already done), never
-                // before; and all of it as unavailable, its refusals too: they were decided on top of changes that
-                // are not durable.
-                cutUnsyncedTail()
-                for job in written.jobs + written.failures.map(\.0) { job.fail(StorageUnavailable(reason: reason)) }
-                return
-            }
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
-            bytesSinceCheckpoint += bytes.count
-            written.file = segment
-            written.lastSequence = nextSequence - 1
-            written.endSize = segment.size
+            applied.file = segment
+            applied.segmentFirst = segmentFirst
+            applied.firstSequence = firstSequence
+            applied.lastSequence = nextSequence - 1
             writtenUnpublished = true
         }
         if writtenUnpublished && (mustPublish || takePublicationWish()) {
-            written.state = Published(working)
-            written.lastSequence = nextSequence - 1
+            applied.state = Published(working)
+            applied.lastSequence = nextSequence - 1
             writtenUnpublished = false
         } else {
             // Applied to the published state should a sync fail before the next publication (`publishAcknowledged`).
-            written.changes = changes
+            applied.changes = changes
         }
-        handOver(written)
-        if segment.size >= options.segmentMaxBytes { try? rollSegment() }
+        let written = handOver(applied)
+        bytesSinceCheckpoint += written.bytes
+        if written.segmentSize >= options.segmentMaxBytes { try? rollSegment() }
+    }
+
+    /// Decides each job against `state` and applies its change; returns whether one must be published at once. The
+    /// state is `inout`, so that every decision reads it in place: read from the property, it was copied for each job
+    /// (a retain and a release of each of its stores, which the readers' copies share).
+    private static func decideAndApply(_ batch: [CommitJob<State>], on state: inout State, into applied: inout AppliedBatch,
+                                       changes: inout [State.Change]) -> Bool {
+        var mustPublish = false
+        for job in batch {
+            do {
+                if let change = try job.decide(state) {
+                    var record = PendingRecord.unencoded(change)
+                    if (State.logPayloadSizeBound(of: change) ?? .max) > WALRecord.maxPayload {
+                        let payload = try State.logPayload(of: change)
+                        guard payload.count <= WALRecord.maxPayload else {
+                            throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
+                        }
+                        record = .encoded(payload)
+                    }
+                    try state.apply(change)
+                    applied.records.append(record)
+                    changes.append(change)
+                    if State.isPublishedAtOnce(change) { mustPublish = true }
+                }
+                applied.jobs.append(job)
+            } catch {
+                applied.failures.append((job, error))
+            }
+        }
+        return mustPublish
     }
 
     /// A reader waits for the acknowledged writes: this batch's state fulfils its wish.
@@ -366,11 +370,11 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// Hands the working state over for publication once every batch before it is synced (a checkpoint needs it).
     func publishWorkingState() {
         guard writtenUnpublished, health == .writable else { return }
-        var batch = WrittenBatch()
+        var batch = AppliedBatch()
         batch.state = Published(working)
         batch.lastSequence = nextSequence - 1
         writtenUnpublished = false
-        handOver(batch)
+        bytesSinceCheckpoint += handOver(batch).bytes
     }
 
     func enterReadOnly(_ reason: String) {
@@ -414,6 +418,7 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         segmentFirst = first
         syncCondition.lock()
         syncedSize = next.size
+        writtenSize = next.size
         syncCondition.unlock()
         do {
             try fileSystem.syncDirectory(walFolder)

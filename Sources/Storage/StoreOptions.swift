@@ -1,7 +1,8 @@
 import Foundation
 
 public struct StoreOptions: Sendable {
-    /// A WAL segment is closed and a new one begun past this size.
+    /// A WAL segment is closed and a new one begun past this size. (The writer checks the size written when it hands a
+    /// batch over; the sync thread may still be writing the batches before, so a segment runs a little past it.)
     public var segmentMaxBytes: Int = 64 << 20
     /// A WAL segment is kept this many zero bytes longer than its records (see `FileSystem.openForAppend`): a sync
     /// that writes no new size costs about half (benchmarks/wal-fsync.py). 0: none.
@@ -21,7 +22,8 @@ public struct StoreOptions: Sendable {
     /// Writes that readers need not see at once (`DurableState.isPublishedAtOnce`) are published when a reader waits
     /// for them, or once the writer has had no job for this long.
     public var idlePublicationDelay: TimeInterval = 0.01
-    /// The most records one group commit writes with one sync.
+    /// The most records the writer decides before handing them to the sync thread, and the most one group commit writes
+    /// with one `write` and one sync.
     public var maxBatchRecords: Int = 4096
     /// Test seam: called at each step of a checkpoint; throwing there simulates a crash at that step.
     public var failpoint: (@Sendable (String) throws -> Void)?

@@ -32,6 +32,7 @@ import Testing
                                                      revision: Self.revision(optionals: optionals, text: text)), audit: nil)] {
             let handWritten = Data(try CampaignState.logPayload(of: logged))
             #expect(try JSONDecoder().decode(LoggedChange.self, from: handWritten) == logged)
+            #expect(handWritten.count <= CampaignState.logPayloadSizeBound(of: logged)!)
             let encoded = try JSONEncoder().encode(logged)
             let ours = try JSONSerialization.jsonObject(with: handWritten) as? NSDictionary
             let theirs = try JSONSerialization.jsonObject(with: encoded) as? NSDictionary
@@ -42,5 +43,34 @@ import Testing
     @Test func otherChangesGoThroughTheEncoder() throws {
         let logged = LoggedChange(.exemptionRemoved(id: "ex-1"), audit: nil)
         #expect(Data(try CampaignState.logPayload(of: logged)) == (try JSONEncoder().encode(logged)))
+        // Unbounded, so encoded (and refused if too large) before they are applied.
+        #expect(CampaignState.logPayloadSizeBound(of: logged) == nil)
+    }
+
+    /// The bound must hold at its tightest: every string a control character escaped six for one, every number at its
+    /// longest, every optional present, many of each part.
+    @Test func theBoundHoldsForTheLongestText() throws {
+        let control = String(repeating: "\u{01}", count: 40)
+        let longest = Funnel(confirmed: Int.min, signed: Int.min, installed: Int.min, accepted: Int.min, operating: Int.min)
+        for count in [0, 1, 7, 300] {
+            let revision = ReportRevision(
+                revision: Int.min, submittedAt: Date(timeIntervalSinceReferenceDate: -1.2345678901234567e-300), submittedBy: control,
+                villages: Array(repeating: VillageProgress(village: control, path: control, counts: longest), count: count),
+                fuel: FuelDelivered(cleanCoalTons: -1.2345678901234567e-300, biomassTons: -9.87654321098765e+300),
+                issues: Array(repeating: control, count: count), nextDayPlan: control,
+                reporter: ReporterContact(name: control, phone: control), correction: control,
+                warnings: Array(repeating: ReportWarning(rule: control, message: control), count: count))
+            let audit = AuditEntry(at: Date(timeIntervalSinceReferenceDate: -1.2345678901234567e-300), date: LocalDate("2021-10-15")!,
+                                   tokenID: control, tokenLabel: control, role: .reporter, action: control, target: control,
+                                   summary: control)
+            for logged in [LoggedChange(.reportSubmitted(unit: control, date: LocalDate("2021-10-15")!, status: .onTime,
+                                                         revision: revision), audit: audit),
+                           LoggedChange(.reportSubmitted(unit: "", date: LocalDate("2021-10-15")!, status: .late,
+                                                         revision: Self.revision(optionals: false, text: "")), audit: nil)] {
+                let written = try CampaignState.logPayload(of: logged).count
+                let bound = try #require(CampaignState.logPayloadSizeBound(of: logged))
+                #expect(written <= bound, "\(count) of each part")
+            }
+        }
     }
 }

@@ -127,6 +127,26 @@ import TestSupport
         store.abandon()
     }
 
+    /// A state that bounds a change's record too low has it encoded by the sync thread, already applied: a record too
+    /// large to read back is still never written. Writes are refused from then on, and what was acknowledged stays.
+    @Test func aRecordLargerThanItsStateBoundIsNeverWritten() async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder)
+        try await store.put("before", "1")
+        let huge = String(repeating: "a", count: WALRecord.maxPayload)
+        await #expect(throws: StorageUnavailable.self) {
+            try await store.commit { _ in CommitDecision<ToyState.Change, Void>.write(.misjudged(huge), ()) }
+        }
+        await #expect(throws: StorageUnavailable.self) { try await store.put("after", "2") }
+        #expect(store.values == ["before": "1"])
+        store.abandon()
+        #expect(ToyStore.verify(folder: folder).isSound)
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values == ["before": "1"])
+        try await reopened.put("after", "2")
+        reopened.abandon()
+    }
+
     /// A change whose record recovery could not read back is refused whole, and the store goes on.
     @Test func aChangeLargerThanARecordMayBeIsRefusedAndNothingIsLogged() async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")

@@ -3,9 +3,9 @@ import Testing
 import TestSupport
 @testable import Storage
 
-/// The writer decides and writes the next batch while the sync thread syncs the last one: nothing of either is
-/// answered or visible before it is on disk, answers keep their order, and a failed sync takes every batch written
-/// behind it down with it.
+/// The writer decides and applies the next batch while the sync thread writes and syncs the last one: nothing of
+/// either is answered or visible before it is on disk, answers keep their order, and a failed sync takes every batch
+/// decided behind it down with it.
 @Suite(.timeLimit(.minutes(1))) struct PipelinedSyncTests {
     /// A sync that waits until the test lets it go, and says when one has begun. (The test side polls: blocking a
     /// thread of the concurrency pool could starve the very tasks it waits for.)
@@ -38,17 +38,29 @@ import TestSupport
         return (folder, disk, try ToyStore.openToy(folder, fileSystem: disk), gate)
     }
 
-    @Test func theNextBatchIsWrittenWhileASyncIsOnItsWayAndNothingIsVisibleBeforeItsOwnSync() async throws {
+    /// Puts b through a decision that says when it ran: on the writer thread, once b is taken into a batch.
+    func putDeciding(_ store: ToyStore, _ key: String, _ value: String, decided: LockedFlag) -> Task<Void, any Error> {
+        Task {
+            try await store.commit { _ in
+                decided.set()
+                return CommitDecision<ToyState.Change, Void>.write(.put(key: key, value: value), ())
+            }
+        }
+    }
+
+    @Test func theNextBatchIsDecidedWhileASyncIsOnItsWayAndNothingIsVisibleBeforeItsOwnSync() async throws {
         let (folder, disk, store, gate) = try heldStore()
         try await store.put("before", "1")
         let segment = folder.path + "/wal/00000000000000000001.wal"
         gate.hold()
         let first = Task { try await store.put("a", "1") }
-        try await gate.waitUntilASyncIsHeld() // a's sync has begun and is held
+        try await gate.waitUntilASyncIsHeld() // a is written and its sync has begun and is held
         let sizeWithA = try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).validBytes
-        let second = Task { try await store.put("b", "2") }
-        // b is decided and written behind a while a's sync is held...
-        #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).validBytes > sizeWithA })
+        let decided = LockedFlag()
+        let second = putDeciding(store, "b", "2", decided: decided)
+        // b is decided and applied behind a while a's sync is held; the sync thread writes it once that sync is over...
+        #expect(try await eventually { decided.isSet })
+        #expect(try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).validBytes == sizeWithA)
         // ...and neither is visible, since neither is on disk.
         #expect(store.values == ["before": "1"])
         gate.letGo()
@@ -60,7 +72,7 @@ import TestSupport
         #expect(try ToyStore.openToy(folder, fileSystem: disk).values == ["before": "1", "a": "1", "b": "2"])
     }
 
-    @Test func aFailedSyncFailsTheBatchesWrittenBehindItAndCutsThemOff() async throws {
+    @Test func aFailedSyncFailsTheBatchesDecidedBehindItAndCutsItsRecordsOff() async throws {
         let (folder, disk, store, gate) = try heldStore()
         try await store.put("before", "1")
         let segment = folder.path + "/wal/00000000000000000001.wal"
@@ -68,10 +80,12 @@ import TestSupport
         gate.hold()
         let first = Task { try await store.put("a", "1") }
         try await gate.waitUntilASyncIsHeld()
-        let second = Task { try await store.put("b", "2") }
-        #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords + 2 })
+        let decided = LockedFlag()
+        let second = putDeciding(store, "b", "2", decided: decided)
+        #expect(try await eventually { decided.isSet })
+        #expect(try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords + 1)
         // One sync fails, a's: the next would succeed (Linux may well answer a second fdatasync after EIO with 0),
-        // and b, decided on top of a, must not be synced and acknowledged by it.
+        // and b, decided on top of a, must not be written, synced and acknowledged after it.
         disk.failSyncAfter = 0
         disk.failingSyncs = 1
         gate.letGo()
@@ -99,6 +113,9 @@ import TestSupport
         try await store.put("before", "1")
         let wal = folder.path + "/wal"
         let segments = try disk.list(wal)
+        let last = try #require(segments.last)
+        let lastSegment = wal + "/" + last
+        let recordsBefore = SegmentScan(bytes: [UInt8](try disk.readFile(lastSegment)), segment: UInt64(last.prefix(20)) ?? 0).records.count
         gate.hold()
         let write = Task { try await store.put("a", "1") }
         try await gate.waitUntilASyncIsHeld() // a is written; the writer waits for its sync to roll
@@ -109,9 +126,8 @@ import TestSupport
         #expect(try await eventually { try disk.list(wal).count == segments.count })
         store.abandon()
         #expect(try disk.list(wal) == segments, "no segment begun behind a failed sync")
-        let last = try #require(segments.last)
-        #expect(SegmentScan(bytes: [UInt8](try disk.readFile(wal + "/" + last)), segment: UInt64(last.prefix(20)) ?? 0).records.isEmpty,
-                "a's record cut off the segment it was written to")
+        #expect(SegmentScan(bytes: [UInt8](try disk.readFile(lastSegment)), segment: UInt64(last.prefix(20)) ?? 0).records.count
+                    == recordsBefore, "a's record cut off the segment it was written to")
         #expect(try ToyStore.openToy(folder, fileSystem: disk, options: options).values == ["before": "1"])
     }
 

@@ -13,6 +13,18 @@ struct ToyState: DurableState {
         case lazyPut(key: String, value: String)
         /// A text kept for good, in a sealed snapshot file (like the campaign's ledgers).
         case archive(String)
+        /// A put whose size bound is wrong (0): what the sync thread does with a record larger than the state said.
+        case misjudged(String)
+    }
+
+    /// Puts and appends are bounded, so that the storage tests' records are encoded by the sync thread, as reports
+    /// are; the rest are encoded by the writer. (JSONEncoder escapes a byte into at most six.)
+    static func logPayloadSizeBound(of change: Change) -> Int? {
+        switch change {
+        case let .put(key, value), let .lazyPut(key, value), let .append(key, value): 64 + 6 * (key.utf8.count + value.utf8.count)
+        case .migration, .archive: nil
+        case .misjudged: 0
+        }
     }
 
     static func isPublishedAtOnce(_ change: Change) -> Bool {
@@ -32,6 +44,7 @@ struct ToyState: DurableState {
         case let .append(key, suffix): values[key, default: ""] += suffix
         case let .migration(done): appliedMigrations.append(done)
         case let .archive(text): archive.append(text)
+        case let .misjudged(text): values["misjudged"] = text
         }
     }
 

@@ -29,6 +29,27 @@ extension CampaignState {
         return out.bytes
     }
 
+    /// A report's record, bounded without writing it: every string's bytes at their worst escaping (`\u0000`, six for
+    /// one) and 64 bytes for each key with its number, date or brackets. Reports are thus encoded by the WAL's sync
+    /// thread; `LogPayloadTests` hold the bound above the text. Every other change: unknown (encoded by the writer).
+    public static func logPayloadSizeBound(of logged: LoggedChange) -> Int? {
+        guard case let .reportSubmitted(unit, _, _, r) = logged.change else { return nil }
+        var stringBytes = unit.utf8.count + r.submittedBy.utf8.count
+        var keys = 32 // the change's, the revision's and their scalars'
+        for village in r.villages { stringBytes += village.village.utf8.count + village.path.utf8.count }
+        keys += 8 * r.villages.count
+        for issue in r.issues { stringBytes += issue.utf8.count }
+        keys += r.issues.count
+        for text in [r.nextDayPlan, r.reporter?.name, r.reporter?.phone, r.correction] { stringBytes += text?.utf8.count ?? 0 }
+        for warning in r.warnings { stringBytes += warning.rule.utf8.count + warning.message.utf8.count }
+        keys += 3 * r.warnings.count
+        if let a = logged.audit {
+            for text in [a.tokenID, a.tokenLabel, a.action, a.target, a.summary] { stringBytes += text.utf8.count }
+            keys += 12
+        }
+        return 6 * stringBytes + 64 * keys
+    }
+
     private static func write(_ r: ReportRevision, _ out: inout JSONText) {
         out.object {
             $0.key("revision") { $0.int(r.revision) }
