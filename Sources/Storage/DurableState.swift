@@ -35,6 +35,8 @@ public protocol DurableState: Sendable {
     /// At least as many bytes as `logPayload(of:)` gives, found without encoding the change; nil (the default) when
     /// unknown. A change bounded below the WAL record limit is encoded by the sync thread instead of the writer, every
     /// write's single lane; any other is encoded before it is applied, to refuse it whole should it be too large.
+    /// A bound also promises that `logPayload(of:)` does not throw for the change: encoded once the change is applied,
+    /// a failure can no longer refuse it alone, so it turns the store read-only (as a wrong bound does).
     static func logPayloadSizeBound(of change: Change) -> Int?
 
     /// True (the default) when every reader must see the change as soon as it is acknowledged, false when readers

@@ -6,10 +6,11 @@ import Foundation
 /// sync is on its way (under load a sync took 0.2–3 ms, about as long as deciding a batch), so neither waits for
 /// the other.
 extension Store {
-    /// A WAL record's payload, or the change to encode it from on the sync thread (`DurableState.logPayloadSizeBound`).
-    enum PendingRecord {
-        case encoded([UInt8])
-        case unencoded(State.Change)
+    /// A WAL record's change, and its payload when the writer encoded it (else the sync thread does:
+    /// `DurableState.logPayloadSizeBound`).
+    struct PendingRecord {
+        var change: State.Change
+        var payload: [UInt8]?
     }
 
     /// A batch decided and applied, its records not yet written; or a batch that has none, whose answers still wait
@@ -20,12 +21,12 @@ extension Store {
         /// That segment's first sequence number, and its records' first.
         var segmentFirst: UInt64 = 0
         var firstSequence: UInt64 = 0
+        /// Its records, in order. When it carries no state, their changes are applied to the published state should
+        /// a sync fail before the next publication (`publishAcknowledged`).
         var records: [PendingRecord] = []
         /// The state after it (and after the batches before it), published once they are on disk; nil when this
         /// batch is published later (see `Store.commitBatch`).
         var state: Published?
-        /// Its changes, when it carries no state.
-        var changes: [State.Change] = []
         var lastSequence: UInt64 = 0
         /// The callers whose changes it logged (or who needed none), in order: finished once it is durable, failed
         /// instead should its write or sync fail.
@@ -168,11 +169,7 @@ extension Store {
         bytes.reserveCapacity(group.reduce(0) { $0 + $1.records.count } * 1024)
         for batch in group {
             for (offset, record) in batch.records.enumerated() {
-                let payload: [UInt8]
-                switch record {
-                case .encoded(let encoded): payload = encoded
-                case .unencoded(let change): payload = try State.logPayload(of: change)
-                }
+                let payload = try record.payload ?? State.logPayload(of: record.change)
                 // The state's bound was wrong: the record could not be read back, so it is never written. (Refused
                 // before it was applied, as a change the writer encodes is, it would leave the store writable.)
                 guard payload.count <= WALRecord.maxPayload else {
@@ -205,7 +202,7 @@ extension Store {
                 newest = batch
                 unpublishedChanges.removeAll(keepingCapacity: true)
             } else {
-                unpublishedChanges.append(contentsOf: batch.changes)
+                unpublishedChanges.append(contentsOf: batch.records.lazy.map(\.change))
             }
         }
         return install(newest?.state, sequence: newest?.lastSequence, acknowledged: acknowledged)
@@ -257,7 +254,7 @@ extension Store {
         withExtendedLifetime(replaced) {}
     }
 
-    /// `failure`: the sync of this batch or of one ahead of it failed. Then every caller of the batch is told storage
+    /// `failure`: the write or sync of this batch or of one ahead of it failed. Then every caller of the batch is told storage
     /// is unavailable, those refused by their checks too: a refusal decided against a change that never became
     /// durable (a conflict with it) is no answer to give.
     private func answer(_ batch: AppliedBatch, failure: String?) {

@@ -46,20 +46,20 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     var segment: any AppendableFile
     private var segmentFirst: UInt64
     private var nextSequence: UInt64
-    /// The state after every batch written so far, synced or not: what the next batch is decided against.
+    /// The state after every batch applied so far, written and synced or not: what the next batch is decided against.
     private var working: State
     /// Set once the segment was cut back after a failed write or sync (see `cutUnsyncedTail`).
     private var tailCut = false
-    /// Records were written since the writer last handed over a state to publish.
+    /// Records were applied since the writer last handed over a state to publish.
     private var writtenUnpublished = false
     var recordsSinceCheckpoint = 0
     var bytesSinceCheckpoint = 0
 
     /// Guards the sync thread's hand-over below (its own lock: the request threads never wait on it).
     let syncCondition = NSCondition()
-    /// Batches written to the WAL, oldest first, waiting for the sync thread.
+    /// Batches decided and applied, oldest first, waiting for the sync thread to write and sync them.
     var unsynced: [AppliedBatch] = []
-    /// True while the sync thread syncs and answers a group it took from `unsynced`.
+    /// True while the sync thread writes, syncs and answers a group it took from `unsynced`.
     var syncing = false
     /// The current segment's size up to the last synced batch: where a failed batch is cut back to.
     var syncedSize: Int
@@ -244,6 +244,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
                 publicationWanted = false
                 condition.unlock()
                 publishWorkingState()
+                // The last batch's bytes are counted only now (the sync thread wrote them after it was handed over):
+                // a checkpoint they make due is not left until the next write.
+                startCheckpointIfDue()
                 continue
             }
             if queue.isEmpty && stopping {
@@ -303,10 +306,9 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// most of the time, while this one, every write's single lane, decides the next batch.
     private func commitBatch(_ batch: [CommitJob<State>]) {
         var applied = AppliedBatch()
-        var changes: [State.Change] = []
-        let mustPublish = Self.decideAndApply(batch, on: &working, into: &applied, changes: &changes)
+        let mustPublish = Self.decideAndApply(batch, on: &working, into: &applied)
         let firstSequence = nextSequence
-        nextSequence += UInt64(changes.count)
+        nextSequence += UInt64(applied.records.count)
         if nextSequence > firstSequence {
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
             applied.file = segment
@@ -319,9 +321,6 @@ public final class Store<State: DurableState>: @unchecked Sendable {
             applied.state = Published(working)
             applied.lastSequence = nextSequence - 1
             writtenUnpublished = false
-        } else {
-            // Applied to the published state should a sync fail before the next publication (`publishAcknowledged`).
-            applied.changes = changes
         }
         let written = handOver(applied)
         bytesSinceCheckpoint += written.bytes
@@ -331,23 +330,21 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     /// Decides each job against `state` and applies its change; returns whether one must be published at once. The
     /// state is `inout`, so that every decision reads it in place: read from the property, it was copied for each job
     /// (a retain and a release of each of its stores, which the readers' copies share).
-    private static func decideAndApply(_ batch: [CommitJob<State>], on state: inout State, into applied: inout AppliedBatch,
-                                       changes: inout [State.Change]) -> Bool {
+    private static func decideAndApply(_ batch: [CommitJob<State>], on state: inout State, into applied: inout AppliedBatch) -> Bool {
         var mustPublish = false
         for job in batch {
             do {
                 if let change = try job.decide(state) {
-                    var record = PendingRecord.unencoded(change)
+                    var record = PendingRecord(change: change)
                     if (State.logPayloadSizeBound(of: change) ?? .max) > WALRecord.maxPayload {
                         let payload = try State.logPayload(of: change)
                         guard payload.count <= WALRecord.maxPayload else {
                             throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
                         }
-                        record = .encoded(payload)
+                        record.payload = payload
                     }
                     try state.apply(change)
                     applied.records.append(record)
-                    changes.append(change)
                     if State.isPublishedAtOnce(change) { mustPublish = true }
                 }
                 applied.jobs.append(job)

@@ -2,7 +2,8 @@ import Foundation
 
 public struct StoreOptions: Sendable {
     /// A WAL segment is closed and a new one begun past this size. (The writer checks the size written when it hands a
-    /// batch over; the sync thread may still be writing the batches before, so a segment runs a little past it.)
+    /// batch over, and the sync thread writes the batches handed over before: a segment runs past it by those, a few
+    /// batches under load.)
     public var segmentMaxBytes: Int = 64 << 20
     /// A WAL segment is kept this many zero bytes longer than its records (see `FileSystem.openForAppend`): a sync
     /// that writes no new size costs about half (benchmarks/wal-fsync.py). 0: none.

@@ -6,11 +6,14 @@ import TestSupport
 /// When a checkpoint is due: after `checkpointEveryRecords`, and only once the WAL since the last one is at
 /// least `checkpointWALShareOfSnapshot` of the last snapshot's unsealed files; and always at close.
 @Suite struct CheckpointScheduleTests {
-    /// Writes `value` under `key`, then one more record: the writer looks at the schedule after each batch, so
-    /// once the second write is answered, a checkpoint due after the first has begun.
+    /// Writes `value` under `key`, then two more records. The sync thread writes a record after the writer handed it
+    /// over, so the writer counts its bytes when it hands over the next one, and looks at the schedule after that
+    /// batch; the third is decided once that look is over. So once the third write is answered, a checkpoint due
+    /// after the first has begun.
     func write(_ store: ToyStore, _ key: String, _ value: String) async throws -> UInt64 {
         try await store.put(key, value)
         try await store.put("tick", key)
+        try await store.put("tock", key)
         return store.settledCheckpointSequence()
     }
 

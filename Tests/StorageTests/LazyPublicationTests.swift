@@ -138,12 +138,14 @@ import TestSupport
     /// working state, which holds the failed write, on its way to finding the store read-only.
     @Test func aFailedLazyWriteIsNeverPublishedByTheCheckpointBehindIt() async throws {
         let (folder, disk, store) = try patientStore { options in
-            options.segmentMaxBytes = 1 // a roll after every batch
-            options.checkpointEveryRecords = 1
+            options.segmentMaxBytes = 1 // a roll once a batch's records are written
+            options.checkpointEveryRecords = 2 // due after r, not after the write before it (whose roll would empty the segment)
             options.checkpointWALShareOfSnapshot = 0
         }
         try await store.put("before", "1")
         try store.checkpoint()
+        // Written into the new segment: the writer sees it full when it hands r over, and rolls after r.
+        try await store.put("before", "1")
         disk.failSyncAfter = 0
         disk.failingSyncs = 1
         await #expect(throws: StorageUnavailable.self) { try await store.putLazily("r", "1") }

@@ -93,6 +93,9 @@ import TestSupport
         await #expect(throws: StorageUnavailable.self) { try await second.value }
         #expect(disk.failSyncAfter == nil, "the one failing sync was used")
         #expect(store.values == ["before": "1"])
+        // b was never written: only before's and a's records went to the segment.
+        #expect(disk.logAppends.filter { $0.path == segment }.map { SegmentScan(bytes: $0.bytes, segment: 1).records.count }
+                    .reduce(0, +) == syncedRecords + 1)
         // Cut back to what was synced, so a restart does not bring back writes that were answered 503.
         #expect(try await eventually { try SegmentScan(bytes: [UInt8](disk.readFile(segment)), segment: 1).records.count == syncedRecords })
         store.abandon()
