@@ -40,11 +40,14 @@ extension CampaignState {
         keys += 8 * r.villages.count
         for issue in r.issues { stringBytes += issue.utf8.count }
         keys += r.issues.count
-        for text in [r.nextDayPlan, r.reporter?.name, r.reporter?.phone, r.correction] { stringBytes += text?.utf8.count ?? 0 }
+        // Summed one by one: an array of them was allocated and freed for every report.
+        stringBytes += (r.nextDayPlan?.utf8.count ?? 0) + (r.reporter?.name.utf8.count ?? 0) + (r.reporter?.phone?.utf8.count ?? 0)
+            + (r.correction?.utf8.count ?? 0)
         for warning in r.warnings { stringBytes += warning.rule.utf8.count + warning.message.utf8.count }
         keys += 3 * r.warnings.count
         if let a = logged.audit {
-            for text in [a.tokenID, a.tokenLabel, a.action, a.target, a.summary] { stringBytes += text.utf8.count }
+            stringBytes += a.tokenID.utf8.count + a.tokenLabel.utf8.count + a.action.utf8.count + a.target.utf8.count
+                + a.summary.utf8.count
             keys += 12
         }
         return 6 * stringBytes + 64 * keys

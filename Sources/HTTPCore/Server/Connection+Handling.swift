@@ -12,7 +12,7 @@ extension Connection {
             fail(.bodyTooLarge(limit: configuration.maxBodyBytes), head: parsed.head)
             return
         }
-        let responder = server.responder
+        let responder = self.responder
         let head = parsed.head
         if let body = bodyAlreadyHere(parsed) {
             // Nothing left to read (no body, or all of it came with the head, as from most clients): screen and
@@ -90,7 +90,7 @@ extension Connection {
     func dispatch(_ request: HTTPRequest, parsed: ParsedHead) {
         phase = .busy
         disarm()
-        let responder = server.responder
+        let responder = self.responder
         runHandler {
             let response = await responder.respond(to: request)
             self.loop.run { self.send(response, for: parsed, keepAlive: parsed.keepAlive) }
@@ -195,7 +195,7 @@ extension Connection {
         var record = AccessRecord(method: head.method, target: head.target, status: response.status,
                                   bytes: response.body.count, duration: seconds, remoteAddress: remoteAddress)
         record.answeredByServer = answeredByServer
-        server.observer?.requestCompleted(record)
+        observer?.requestCompleted(record)
         loop.noteRequestProgress()
         enqueue(bytes) { [weak self] in
             guard let self else { return }

@@ -9,7 +9,7 @@ extension Connection {
     func readAvailable(toTheEnd: Bool = false) {
         guard case let phase = phase, !isClosed(phase) else { return }
         // Full already (pipelined requests waiting behind an answer the client does not read): read nothing more.
-        if buffer.count > server.maxBufferedBytes {
+        if buffer.count > maxBufferedBytes {
             suspendReading()
             return
         }
@@ -20,7 +20,7 @@ extension Connection {
             case .bytes(let count):
                 buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
                 progressed = true
-                if buffer.count > server.maxBufferedBytes {
+                if buffer.count > maxBufferedBytes {
                     suspendReading()
                     break readLoop
                 }
@@ -73,7 +73,7 @@ extension Connection {
     /// Not while the buffer is over its cap: each answer to a client that reads slowly or not at all let another
     /// 64 KiB in, and such a client grew one connection's buffer by tens of megabytes a second.
     func resumeReading() {
-        guard readSuspended, !peerClosed, buffer.count <= server.maxBufferedBytes else { return }
+        guard readSuspended, !peerClosed, buffer.count <= maxBufferedBytes else { return }
         readSuspended = false
         updateInterest()
     }

@@ -25,7 +25,13 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     let loop: EventLoop
     let remoteAddress: String
     unowned let server: HTTPServer
-    var configuration: HTTPServerConfiguration { server.configuration }
+    /// The server's, held here: read through the unowned reference, each use was an atomic retain and release of the
+    /// server, shared by every loop thread, and a copy of the configuration's strings (a tenth of a loop's CPU
+    /// went to such releases under report POSTs).
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let observer: (any HTTPServerObserver)?
+    let maxBufferedBytes: Int
 
     var phase = Phase.head
     var buffer: [UInt8] = []
@@ -65,6 +71,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         self.loop = loop
         self.remoteAddress = remoteAddress
         self.server = server
+        self.configuration = server.configuration
+        self.responder = server.responder
+        self.observer = server.observer
+        self.maxBufferedBytes = server.maxBufferedBytes
     }
 
     func start() {
