@@ -113,12 +113,12 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
                 parts.append(current)
                 current = Self.parent(current)
             }
-            for part in parts.reversed() {
-                if !directories.contains(part) {
-                    directories.insert(part)
-                    // Creating the data folder's ancestors is not what the tests examine: treat them as durable.
-                    if !directories.contains(Self.parent(part)) || Self.parent(part) == "/" { durableDirectories.insert(part) }
-                }
+            for part in parts.reversed() where !directories.contains(part) {
+                directories.insert(part)
+                // Creating the folder's missing ancestors (a test's own temporary folders) is not what the tests
+                // examine: they are durable, as is a folder in the root (never synced here). The folder asked for
+                // is not until its parent is synced.
+                if part != path || Self.parent(part) == "/" { durableDirectories.insert(part) }
             }
         }
     }
