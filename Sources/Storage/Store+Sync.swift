@@ -156,7 +156,8 @@ extension Store {
         }
         let elapsed = ContinuousClock.now - started
         if elapsed > .milliseconds(Int(options.slowSyncWarning * 1000)) {
-            logger.warning("slow WAL sync", metadata: ["duration": "\(elapsed)", "batches": "\(group.count)"])
+            // The group's encoding and write too: what its callers waited for beyond the writer's decision.
+            logger.warning("slow WAL write and sync", metadata: ["duration": "\(elapsed)", "batches": "\(group.count)"])
         }
         publishAndAnswer(group, failure: failure)
         return failure == nil ? file.size : nil

@@ -18,7 +18,7 @@ public struct StoreOptions: Sendable {
     /// Without this, a state whose unsealed files are large would have them rewritten every few seconds under load.
     /// With it, each byte of WAL pays for at most 1/share bytes of them. 0: no such wait.
     public var checkpointWALShareOfSnapshot: Double = 0
-    /// A sync slower than this is logged as a warning.
+    /// A group's write and sync (with the encoding of its records) slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5
     /// Writes that readers need not see at once (`DurableState.isPublishedAtOnce`) are published when a reader waits
     /// for them, or once the writer has had no job for this long.
