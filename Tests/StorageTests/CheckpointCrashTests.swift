@@ -9,6 +9,8 @@ import TestSupport
     static let steps = ["snapshot.created-temp", "snapshot.files-written", "snapshot.manifest-written", "snapshot.renamed", "snapshot.folder-synced",
                         // Step 4, removing what the new snapshot covers: before the first removal and after one.
                         "checkpoint.removing", "checkpoint.removed-some"]
+    /// Reached only when the snapshot before holds a sealed file the new one links (the checkpoint after a first).
+    static let linkSteps = ["snapshot.linking", "snapshot.linked"]
 
     struct Crash: Error {}
 
@@ -36,6 +38,29 @@ import TestSupport
         #expect(reopened.values["log"] == expected(20))
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(!names.contains { $0.hasSuffix(".tmp") })
+        try await reopened.commit { _ in .write(.append(key: "log", suffix: "20,"), ()) }
+        try reopened.close()
+        #expect(try ToyStore.openToy(folder).values["log"] == expected(21))
+    }
+
+    /// A checkpoint that links the sealed file of the snapshot before (read back first: the first checkpoint after
+    /// opening reads back what it links), crashed before the link and after it.
+    @Test(arguments: linkSteps)
+    func crashWhileLinking(step: String) async throws {
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let armed = Armed()
+        var options = ToyStore.toyOptions
+        options.failpoint = { if armed.value && $0 == step { throw Crash() } }
+        let store = try ToyStore.openToy(folder, options: options)
+        try await appendToLog(store, 0..<10)
+        try store.checkpoint() // writes the sealed archive file (no archive yet: the same name in the next snapshot)
+        try await appendToLog(store, 10..<20)
+        armed.value = true
+        #expect(throws: Crash.self) { try store.checkpoint() }
+        store.abandon()
+        let reopened = try ToyStore.openToy(folder)
+        #expect(reopened.values["log"] == expected(20))
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder.path)).contains { $0.hasSuffix(".tmp") })
         try await reopened.commit { _ in .write(.append(key: "log", suffix: "20,"), ()) }
         try reopened.close()
         #expect(try ToyStore.openToy(folder).values["log"] == expected(21))
@@ -69,7 +94,7 @@ import TestSupport
         #expect(try ToyStore.openToy(folder).values["log"] == expected(15))
     }
 
-    @Test(arguments: steps)
+    @Test(arguments: steps + linkSteps)
     func powerLossAtACheckpointStep(step: String) async throws {
         let folder = try RepositoryPaths.makeTemporaryFolder("store")
         let disk = SimulatedFileSystem()

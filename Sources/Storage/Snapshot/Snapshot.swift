@@ -73,7 +73,7 @@ enum Snapshot {
         for (file, content) in sorted where !isLinkable(file, content) { try writer.write(file, content) }
         if let previous {
             try writer.link(sorted.filter { isLinkable($0.key, $0.value) }, from: folder + "/" + name(previous.sequence), manifest: previous,
-                            checkingAfter: checkedThrough, minimumCheck: minimumCheck)
+                            checkingAfter: checkedThrough, minimumCheck: minimumCheck, failpoint: failpoint)
         }
         try failpoint("snapshot.files-written")
         let outcome = writer.outcome

@@ -62,7 +62,7 @@ struct SnapshotFolderWriter {
     /// `minimumCheck`): a sealed file is otherwise never read again until a restart, when a block the disk lost since
     /// could no longer be written anew from memory. One that cannot be read or no longer matches is written anew.
     mutating func link(_ files: [(key: String, value: SnapshotFile)], from source: String, manifest: SnapshotManifest,
-                       checkingAfter checkedThrough: String?, minimumCheck: Int) throws {
+                       checkingAfter checkedThrough: String?, minimumCheck: Int, failpoint: (String) throws -> Void = { _ in }) throws {
         outcome.linkedFrom = manifest.sequence
         let budget = max(outcome.bytes / 4, minimumCheck)
         let next = files.firstIndex { $0.key > (checkedThrough ?? "") } ?? 0
@@ -73,6 +73,8 @@ struct SnapshotFolderWriter {
                 try write(file, content)
                 continue
             }
+            // The crash tests stop before a file is linked (just read back, or not) and after.
+            try failpoint("snapshot.linking")
             do {
                 try fileSystem.link(source + "/" + file, to: path + "/" + file)
                 // Its checksum as the snapshot before recorded it: a linked file damaged since still fails the next load.
@@ -82,6 +84,7 @@ struct SnapshotFolderWriter {
                 outcome.notLinked[file] = "\(error)"
                 try write(file, content)
             }
+            try failpoint("snapshot.linked")
         }
     }
 
