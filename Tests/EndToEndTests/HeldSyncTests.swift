@@ -36,13 +36,20 @@ import TestSupport
     func syncsThroughSetUp() async throws -> Int {
         let trace = try RepositoryPaths.makeTemporaryFolder("held-sync").appendingPathComponent("trace")
         let probe = try start(wrapper: "exec strace -f -qq -o '\(trace.path)' -e trace=fdatasync --")
+        // Should the set-up fail: strace ignores SIGTERM with -o, and killed alone it would leave the server running.
+        defer { if probe.process.isRunning { probe.kill9() } }
         try await setUp(APIClient(baseURL: probe.baseURL, token: try probe.adminToken))
         // The server killed (a stop would sync a checkpoint), strace ends by itself and writes its trace out.
         let holder = try String(contentsOf: probe.dataFolder.appendingPathComponent("LOCK"), encoding: .utf8)
         kill(try #require(Int32(holder.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
         _ = probe.waitForExit(timeout: 30)
-        let lines = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
-        return lines.filter { $0.contains("fdatasync(") && !$0.contains("resumed") }.count
+        let calls = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("fdatasync(") && !$0.contains("resumed") }
+        // strace counts injections per thread: the count is the real run's only while one thread (the WAL's sync
+        // thread) makes every fdatasync.
+        let threads = Set(calls.map { $0.prefix { $0 != " " } })
+        #expect(threads.count == 1, "fdatasync from \(threads.count) threads: the held sync would come late")
+        return calls.count
     }
 
     @Test func healthAndMetricsAnswerWhileASyncIsHeld() async throws {
@@ -51,6 +58,7 @@ import TestSupport
             return
         }
         let before = try await syncsThroughSetUp()
+        try #require(before > 0, "no fdatasync traced: every sync from the start would be held")
         // Every sync after those begins 8 s late.
         let server = try start(wrapper: "exec strace -f -qq -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=8000000:when=\(before + 1)+ --")
         defer { server.kill9() } // a stop would wait for the checkpoint's held syncs

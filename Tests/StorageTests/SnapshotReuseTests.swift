@@ -142,6 +142,7 @@ import TestSupport
         let fs = SimulatedFileSystem()
         let folder = "/data"
         try fs.makeDirectory(folder)
+        try fs.syncDirectory("/")
         try Snapshot.write(["ledger-1.json": .sealed(.data(Self.big))], sequence: 1, into: folder, fileSystem: fs, linking: true)
         // Another text under the sealed name: only the linked file holds the big one.
         let written = try Snapshot.write(["ledger-1.json": .sealed(.data(Data("other".utf8))), "small.json": .data(Data("b".utf8))],

@@ -116,9 +116,8 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
             for part in parts.reversed() where !directories.contains(part) {
                 directories.insert(part)
                 // Creating the folder's missing ancestors (a test's own temporary folders) is not what the tests
-                // examine: they are durable, as is a folder in the root (never synced here). The folder asked for
-                // is not until its parent is synced.
-                if part != path || Self.parent(part) == "/" { durableDirectories.insert(part) }
+                // examine: they are durable. The folder asked for is not until its parent is synced.
+                if part != path { durableDirectories.insert(part) }
             }
         }
     }
@@ -179,7 +178,7 @@ public final class SimulatedFileSystem: FileSystem, @unchecked Sendable {
     public func syncDirectory(_ directory: String) throws {
         try locked {
             try countSync(directory)
-            let prefix = directory + "/"
+            let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             func inside(_ path: String) -> Bool { path.hasPrefix(prefix) && !path.dropFirst(prefix.count).contains("/") }
             durableNames = durableNames.filter { !inside($0.key) }
             for (path, inode) in currentNames where inside(path) { durableNames[path] = inode }
