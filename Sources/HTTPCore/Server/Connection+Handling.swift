@@ -182,7 +182,7 @@ extension Connection {
         // A client that half-closed after pipelining still gets an answer to every request it sent: the
         // connection closes after the answer to the last one buffered. (An empty line after a body, which old
         // clients add, is no request.)
-        write(response, head: parsed.head, keepAlive: keepAlive && !server.isStopping && (!peerClosed || !holdsOnlyEmptyLines))
+        write(response, head: parsed.head, keepAlive: keepAlive && !shutdownBegun.isSet && (!peerClosed || !holdsOnlyEmptyLines))
     }
 
     private func write(_ response: HTTPResponse, head: HTTPRequestHead, keepAlive: Bool, answeredByServer: Bool = false) {

@@ -23,8 +23,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var tls: TLSContext?
     /// Set (under the lock, so that no connection is admitted after it) as shutdown begins; read by every answer
     /// without the lock: one finished after this point says `Connection: close` even if its connection has not
-    /// yet been told to drain.
-    private let shutdownBegun = Atomic<Bool>(false)
+    /// yet been told to drain. (Each connection holds it: read through the server, it cost every answer a retain and
+    /// a release of the server.)
+    let shutdownBegun = ShutdownFlag()
     private let graceEnded = Atomic<Bool>(false)
     /// Held open to be given up when descriptors run out (on the accept queue only): see `refuseWithoutDescriptors`.
     private nonisolated(unsafe) var spareDescriptor: Int32 = -1
@@ -185,7 +186,7 @@ public final class HTTPServer: @unchecked Sendable {
     public func endGrace() { graceEnded.store(true, ordering: .releasing) }
 
     /// True once `shutdown()` has begun.
-    public var isStopping: Bool { shutdownBegun.load(ordering: .acquiring) }
+    public var isStopping: Bool { shutdownBegun.isSet }
 
     /// Stops accepting, closes idle connections, lets requests in flight finish within the grace period
     /// (their answers carry `Connection: close`), then closes whatever is left.
@@ -199,7 +200,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
         }
         let (source, connections) = withState { state -> ((any DispatchSourceRead)?, [Connection]) in
-            shutdownBegun.store(true, ordering: .releasing)
+            shutdownBegun.set()
             let source = state.acceptSource
             state.acceptSource = nil
             return (source, Array(state.connections.values))
@@ -240,4 +241,11 @@ extension Connection {
         readAvailable()
         if case .head = phase, holdsOnlyEmptyLines { close() }
     }
+}
+
+/// A flag set once, read without a lock (`HTTPServer.isStopping`).
+final class ShutdownFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
