@@ -309,17 +309,16 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         let mustPublish = Self.decideAndApply(batch, on: &working, into: &applied)
         let firstSequence = nextSequence
         nextSequence += UInt64(applied.records.count)
+        applied.lastSequence = nextSequence - 1
         if nextSequence > firstSequence {
             recordsSinceCheckpoint += Int(nextSequence - firstSequence)
             applied.file = segment
             applied.segmentFirst = segmentFirst
             applied.firstSequence = firstSequence
-            applied.lastSequence = nextSequence - 1
             writtenUnpublished = true
         }
         if writtenUnpublished && (mustPublish || takePublicationWish()) {
             applied.state = Published(working)
-            applied.lastSequence = nextSequence - 1
             writtenUnpublished = false
         }
         let written = handOver(applied)

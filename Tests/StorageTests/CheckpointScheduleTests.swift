@@ -44,6 +44,21 @@ import TestSupport
         try store.close()
     }
 
+    /// The sync thread writes a batch's records after the writer handed it over, so the writer counts those bytes
+    /// only later: a checkpoint the last write of a burst makes due by size starts when the writer next idles, not
+    /// at some next write.
+    @Test func aCheckpointDueByTheLastWritesBytesStartsOnceTheWriterIdles() async throws {
+        var options = ToyStore.toyOptions
+        options.checkpointEveryRecords = .max
+        options.checkpointEveryBytes = 1
+        options.checkpointWALShareOfSnapshot = 0
+        let store = try ToyStore.openToy(try RepositoryPaths.makeTemporaryFolder("store"), options: options)
+        let before = store.settledCheckpointSequence()
+        try await store.putLazily("a", "1")
+        #expect(try await eventually { store.settledCheckpointSequence() > before })
+        store.abandon()
+    }
+
     /// A sealed file is linked, not written again, so it does not count: only what every checkpoint rewrites does.
     @Test func aLargeSealedFileDoesNotHoldCheckpointsBack() async throws {
         var options = ToyStore.toyOptions

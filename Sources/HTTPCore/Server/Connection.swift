@@ -32,7 +32,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     let responder: any HTTPResponder
     let observer: (any HTTPServerObserver)?
     let maxBufferedBytes: Int
-    let shutdownBegun: ShutdownFlag
+    let shutdownBegun: OneWayFlag
 
     var phase = Phase.head
     var buffer: [UInt8] = []

@@ -25,8 +25,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// without the lock: one finished after this point says `Connection: close` even if its connection has not
     /// yet been told to drain. (Each connection holds it: read through the server, it cost every answer a retain and
     /// a release of the server.)
-    let shutdownBegun = ShutdownFlag()
-    private let graceEnded = Atomic<Bool>(false)
+    let shutdownBegun = OneWayFlag()
+    private let graceEnded = OneWayFlag()
     /// Held open to be given up when descriptors run out (on the accept queue only): see `refuseWithoutDescriptors`.
     private nonisolated(unsafe) var spareDescriptor: Int32 = -1
     private nonisolated(unsafe) var lastDescriptorWarning: DispatchTime?
@@ -183,7 +183,7 @@ public final class HTTPServer: @unchecked Sendable {
     func handlerTaskEnded() { withState { $0.handlerTasks -= 1 } }
 
     /// Ends a shutdown's grace period now: the connections still busy are closed as if it had run out.
-    public func endGrace() { graceEnded.store(true, ordering: .releasing) }
+    public func endGrace() { graceEnded.set() }
 
     /// True once `shutdown()` has begun.
     public var isStopping: Bool { shutdownBegun.isSet }
@@ -214,7 +214,7 @@ public final class HTTPServer: @unchecked Sendable {
             connection.loop.execute { connection.beginDraining() }
         }
         let deadline = ContinuousClock.now + .milliseconds(Int(configuration.shutdownGrace * 1000))
-        while openConnections > 0 && ContinuousClock.now < deadline && !graceEnded.load(ordering: .acquiring) {
+        while openConnections > 0 && ContinuousClock.now < deadline && !graceEnded.isSet {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let left = withState { Array($0.connections.values) }
@@ -243,8 +243,9 @@ extension Connection {
     }
 }
 
-/// A flag set once, read without a lock (`HTTPServer.isStopping`).
-final class ShutdownFlag: Sendable {
+/// A flag that is only ever set, read without a lock (shutdown begun, grace ended). A class, so that a connection
+/// can hold the server's own.
+final class OneWayFlag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .acquiring) }
     func set() { value.store(true, ordering: .releasing) }
