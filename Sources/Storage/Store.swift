@@ -334,17 +334,18 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         for job in batch {
             do {
                 if let change = try job.decide(state) {
-                    var record = PendingRecord(change: change)
+                    var payload: [UInt8]?
                     if (State.logPayloadSizeBound(of: change) ?? .max) > WALRecord.maxPayload {
-                        let payload = try State.logPayload(of: change)
-                        guard payload.count <= WALRecord.maxPayload else {
-                            throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
+                        let encoded = try State.logPayload(of: change)
+                        guard encoded.count <= WALRecord.maxPayload else {
+                            throw ChangeTooLarge(bytes: encoded.count, limit: WALRecord.maxPayload)
                         }
-                        record.payload = payload
+                        payload = encoded
                     }
                     try state.apply(change)
-                    applied.records.append(record)
                     if State.isPublishedAtOnce(change) { mustPublish = true }
+                    // Moved, not copied, into its record: last, once nothing else reads it.
+                    applied.records.append(PendingRecord(change: consume change, payload: payload))
                 }
                 applied.jobs.append(job)
             } catch {

@@ -48,6 +48,43 @@ import Testing
                                   thresholds: PlausibilityThresholds()).warnings(in: still.state).map(\.rule) == ["unchanged_below_target"])
     }
 
+    /// A later revision of a day is judged by the day's counts with it: the earlier revision's villages it does not
+    /// name, and its own. (Compared without building them: each way they can differ from the day before.)
+    @Test func aLaterRevisionIsJudgedWithTheVillagesTheDayKept() throws {
+        var builder = try StateBuilder()
+        try builder.village("xtp-a", unit: "xiatuanpu", targets: ["biomass": 10])
+        try builder.village("xtp-b", unit: "xiatuanpu", targets: ["biomass": 10])
+        try builder.village("xtp-c", unit: "xiatuanpu", targets: ["biomass": 10])
+        for date in ["2021-10-01", "2021-10-02", "2021-10-03"] {
+            try builder.report("xiatuanpu", date, [("xtp-a", "biomass", Self.same), ("xtp-b", "biomass", Self.same)])
+        }
+        // The day's first revision moved b.
+        try builder.report("xiatuanpu", "2021-10-04", [("xtp-b", "biomass", [2, 2, 2, 0, 0])])
+        func warned(_ entries: [(String, [Int])]) -> Bool {
+            let villages = entries.map { village, c in
+                VillageProgress(village: village, path: "biomass",
+                                counts: Funnel(confirmed: c[0], signed: c[1], installed: c[2], accepted: c[3], operating: c[4]))
+            }
+            return PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-04"), villages: villages,
+                                     thresholds: PlausibilityThresholds()).warnings(in: builder.state).map(\.rule) == ["unchanged_below_target"]
+        }
+        #expect(warned([("xtp-b", Self.same)]), "b put back: the day is as before")
+        #expect(!warned([("xtp-a", Self.same)]), "b kept as moved")
+        #expect(!warned([]), "b kept as moved")
+        #expect(!warned([("xtp-b", Self.same), ("xtp-c", Self.same)]), "a village the days before did not have")
+        #expect(!warned([("xtp-a", [2, 1, 1, 0, 0]), ("xtp-b", Self.same)]), "a moved")
+        #expect(warned([("xtp-a", Self.same), ("xtp-b", Self.same)]))
+        // Before any revision of the day, its counts are the day before's with the report's laid over.
+        try builder.report("xiatuanpu", "2021-10-05", [("xtp-a", "biomass", Self.same), ("xtp-b", "biomass", Self.same)])
+        let next = PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-06"),
+                                     villages: [VillageProgress(village: "xtp-c", path: "biomass", counts: Funnel(confirmed: 1, signed: 1, installed: 1))],
+                                     thresholds: PlausibilityThresholds())
+        #expect(next.warnings(in: builder.state).isEmpty, "c is new on the day")
+        // Unchanged since the 5th only: the 4th ended with b moved.
+        #expect(PlausibilityRules(unit: "xiatuanpu", date: day("2021-10-06"), villages: [], thresholds: PlausibilityThresholds())
+            .warnings(in: builder.state).isEmpty)
+    }
+
     /// The message counts every report of the run, not the threshold.
     @Test func theWarningCountsTheWholeRun() throws {
         let five = try builder(reporting: ["2021-10-01", "2021-10-02", "2021-10-03", "2021-10-04", "2021-10-05"])

@@ -10,7 +10,8 @@ import Testing
             VillageProgress(village: v, path: p, counts: Funnel(confirmed: c[0], signed: c[1], installed: c[2], accepted: c[3], operating: c[4]))
         }, fuel: fuel, correction: correction)
         let base = state.timelines["xiatuanpu"]?.effective(onOrBefore: day(date))
-        let later = ReportValidator.LaterReports(state: state, unit: "xiatuanpu", after: day(date), submission: submission)
+        let later = ReportValidator.LaterReports(timeline: state.timelines["xiatuanpu"], unitDays: state.unitDays["xiatuanpu"],
+                                                 after: day(date), submission: submission)
         return ReportValidator(unit: "xiatuanpu", submission: submission, base: base, later: later,
                                rules: CampaignRules()).issues(in: state)
     }

@@ -28,24 +28,30 @@ extension Campaign {
         // Judged here, on the caller's thread, though answered in their turn below: the texts need no state, and the
         // one thread that decides every write has no time to spare.
         let textIssues = Self.textIssues(submission, rules: rules)
+        // Likewise the dates, which need only the clock and the rules.
+        let today = rules.time.localDate(of: now)
+        let date = submission.date ?? today
+        let settled = rules.settlement(of: date)
+        let lateIfFirst = rules.deadlinePassed(date, at: now)
         return try await store.commit { state in
             let unit = try Self.reportingUnit(of: submission, principal: principal, state: state)
-            let today = rules.time.localDate(of: now)
-            let date = submission.date ?? today
-            let existing = state.unitDay(unit, date)
+            // The unit's days and timeline looked up once: each lookup hashes the unit's id.
+            let unitDays = state.unitDays[unit]
+            let timeline = state.timelines[unit]
+            let existing = unitDays?[date]
+            let latest = existing?.latest
             // A returned day resubmitted as it was is the unit's answer (figures checked and confirmed): it is stored,
             // and the day goes back to received. Otherwise an identical body changes nothing, and is answered as the
             // first was before any check of the date: a returned day's resubmission past the window, retried after a
             // lost answer, was refused 409 though it was stored.
-            if let latest = existing?.latest, latest.sameContent(as: submission), let day = existing, day.review.state != .returned {
+            if let latest, latest.sameContent(as: submission), let day = existing, day.review.state != .returned {
                 return .noWrite(ReportReceipt(unit: unit, date: date, revision: latest.revision, status: day.status,
                                               submittedAt: latest.submittedAt, warnings: latest.warnings, created: false))
             }
             try Self.checkDate(date, unit: unit, principal: principal, today: today, now: now, state: state, rules: rules)
 
-            let base = state.timelines[unit]?.effective(onOrBefore: date)
-            let later = ReportValidator.LaterReports(state: state, unit: unit, after: date, submission: submission)
-            let settled = rules.settlement(of: date)
+            let base = timeline?.effective(onOrBefore: date)
+            let later = ReportValidator.LaterReports(timeline: timeline, unitDays: unitDays, after: date, submission: submission)
             let (figureIssues, unknownVillage) = ReportValidator(unit: unit, submission: submission, base: base, later: later, rules: rules,
                                                            settledOn: settled < today ? settled : nil).issues(in: state)
             // The texts' mistakes with the figures' (they were answered first, alone, and the rest only on a resend).
@@ -55,7 +61,7 @@ extension Campaign {
                 throw DomainError(kind, "报送内容有 \(issues.count) 处错误，请逐项修改后重新报送", details: issues)
             }
             let status = existing?.status
-                ?? (rules.deadlinePassed(date, at: now) ? .late : .onTime)
+                ?? (lateIfFirst ? .late : .onTime)
             let warnings = PlausibilityRules(unit: unit, date: date, villages: submission.villages,
                                              thresholds: rules.plausibility).warnings(in: state)
             let revisionNumber = (existing?.revisions.count ?? 0) + 1
@@ -64,7 +70,7 @@ extension Campaign {
             if dryRun { return .noWrite(receipt) }
             let revision = ReportRevision(revision: revisionNumber, submittedAt: now, submittedBy: principal.tokenID,
                                           villages: submission.villages, fuel: submission.fuel,
-                                          issues: submission.issues ?? existing?.latest?.issues ?? [],
+                                          issues: submission.issues ?? latest?.issues ?? [],
                                           nextDayPlan: submission.nextDayPlan, reporter: submission.reporter,
                                           correction: submission.correction, warnings: warnings)
             let audit = self.auditEntry(principal, "report.submit", target: "\(unit)/\(date)",

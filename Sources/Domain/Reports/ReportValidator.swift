@@ -19,8 +19,9 @@ struct ReportValidator {
         var fuel: (date: LocalDate, fuel: FuelDelivered)?
 
         /// Looks only for what `submission` names, and stops once it has found all of it.
-        init(state: borrowing CampaignState, unit: String, after date: LocalDate, submission: ReportSubmission) {
-            guard let timeline = state.timelines[unit], let unitDays = state.unitDays[unit] else { return }
+        /// `timeline` and `unitDays`: the unit's (nil when it never reported).
+        init(timeline: UnitTimeline?, unitDays: DayMap<UnitDay>?, after date: LocalDate, submission: ReportSubmission) {
+            guard let timeline, let unitDays else { return }
             // A plain array: a report names a few villages, and a set's hashing and copying cost more than them.
             var wanted = submission.villages.map(\.key)
             var wantsFuel = submission.fuel != nil
@@ -47,7 +48,7 @@ struct ReportValidator {
     func issues(in state: borrowing CampaignState) -> (issues: [DomainError.FieldIssue], unknownVillage: Bool) {
         var issues: [DomainError.FieldIssue] = []
         var unknownVillage = false
-        var seen = Set<ProgressKey>()
+        var seen = SeenKeys()
         let hasCorrection = Campaign.hasVisibleText(submission.correction)
 
         if submission.villages.count > rules.maxVillagesPerReport {
@@ -55,7 +56,8 @@ struct ReportValidator {
             return ([.init(field: "villages", message: "一次最多报送 \(rules.maxVillagesPerReport) 条村级进度")], false)
         }
         for (index, entry) in submission.villages.enumerated() {
-            let field = "villages[\(index)]"
+            // Built only for an issue, as the stages' names below.
+            var field: String { "villages[\(index)]" }
             let judgedBy = judgingVersions(entry, in: state)
             guard let village = judgedBy.last, judgedBy.allSatisfy({ $0.unit == unit }) else {
                 unknownVillage = true
@@ -70,17 +72,16 @@ struct ReportValidator {
                 issues.append(.init(field: "\(field).path", message: "没有改造路径“\(echo: entry.path)”（路径编号如 gas，见 GET /api/v1/paths）"))
                 continue
             }
-            let targets = judgedBy.map { $0.targets[entry.path] ?? 0 }
-            guard let target = targets.min(), target > 0 else {
+            guard let target = judgedBy.lazy.map({ $0.targets[entry.path] ?? 0 }).min(), target > 0 else {
                 let when = settledOn == nil ? "" : "在本次数据所及的日子里（至该村此路径下次报送）有时"
                 issues.append(.init(field: "\(field).path", message: "\(village.name)\(when)未登记“\(echo: entry.path)”路径的改造任务\(asThen())"))
                 continue
             }
-            if !seen.insert(entry.key).inserted {
+            if !seen.insert(entry.key) {
                 issues.append(.init(field: field, message: "\(village.name)的同一路径在本次报送中出现了两次"))
             }
             issues += funnelIssues(entry, field: field, villageName: village.name, target: target,
-                                   targetIsThen: target != state.villages[entry.village]?.targets[entry.path],
+                                   targetIsThen: settledOn != nil && target != state.villages[entry.village]?.targets[entry.path],
                                    hasCorrection: hasCorrection)
         }
         issues += fuelIssues(hasCorrection: hasCorrection, in: state)
@@ -145,10 +146,11 @@ struct ReportValidator {
         guard let fuel = submission.fuel else { return [] }
         var issues: [DomainError.FieldIssue] = []
         let next = later.fuel
-        for (name, value, previous, laterValue) in [
-            ("cleanCoalTons", fuel.cleanCoalTons, base?.fuel.cleanCoalTons, next?.fuel.cleanCoalTons),
-            ("biomassTons", fuel.biomassTons, base?.fuel.biomassTons, next?.fuel.biomassTons),
-        ] {
+        for cleanCoal in [true, false] { // not a list of the two fuels' figures: it was allocated for every report
+            let name = cleanCoal ? "cleanCoalTons" : "biomassTons"
+            let value = cleanCoal ? fuel.cleanCoalTons : fuel.biomassTons
+            let previous = cleanCoal ? base?.fuel.cleanCoalTons : base?.fuel.biomassTons
+            let laterValue = cleanCoal ? next?.fuel.cleanCoalTons : next?.fuel.biomassTons
             if value < 0 || !value.isFinite {
                 issues.append(.init(field: "fuel.\(name)", message: "燃料吨数不能为负数"))
             } else if value > rules.maxFuelTons {
@@ -193,5 +195,21 @@ struct ReportValidator {
         // And no 309 digits for 1e308 in a message: such figures in scientific notation.
         if abs(tons) >= 9e15 { return String(format: "%.6g", tons) }
         return tons == tons.rounded() ? String(Int(tons)) : String(format: "%.2f", tons)
+    }
+}
+
+/// The villages and paths a report named so far, to find one named twice. A plain list while short (a report names
+/// a few): a set's allocation and hashing cost more than the few comparisons, on the writer's thread.
+private struct SeenKeys {
+    private var list: [ProgressKey] = []
+    private var set: Set<ProgressKey>?
+
+    /// False when `key` was seen before.
+    mutating func insert(_ key: ProgressKey) -> Bool {
+        if set != nil { return set!.insert(key).inserted }
+        if list.contains(key) { return false }
+        list.append(key)
+        if list.count > 16 { set = Set(list) }
+        return true
     }
 }

@@ -41,7 +41,10 @@ final class ResultCommitJob<State: DurableState, R: Sendable>: CommitJob<State>,
     }
 
     override func decide(_ state: State) throws -> State.Change? {
-        switch try body(state) {
+        // Consumed: matched on a borrowed decision, the change was copied out of it and the decision then destroyed
+        // (a retain and a release of each of its fields, on the writer's thread).
+        let decision = try body(state)
+        switch consume decision {
         case .write(let change, let result):
             self.result = result
             return change
