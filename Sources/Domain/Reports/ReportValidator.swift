@@ -112,6 +112,7 @@ struct ReportValidator {
         var issues: [DomainError.FieldIssue] = []
         let stages = Funnel.stages
         let previous = base?.counts[entry.key]
+        let next = later.counts[entry.key] // looked up once, not for each stage: a key's hashing is not free
         for (index, stage) in stages.enumerated() {
             let value = entry.counts[stage]
             // Built only for an issue: most reports have none, and five names per village added up.
@@ -133,7 +134,7 @@ struct ReportValidator {
             }
             if let previous, value < previous[stage], !hasCorrection {
                 issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 低于上次报送的 \(previous[stage])，如确需更正请在 correction 中说明原因"))
-            } else if let next = later.counts[entry.key], value > next.counts[stage],
+            } else if let next, value > next.counts[stage],
                       value > previous?[stage] ?? -1, !hasCorrection {
                 // Only a figure this report raises: a resubmission that leaves it as it was overtakes nothing new.
                 issues.append(.init(field: stageField, message: "\(villageName)\(stage.chinese)数 \(value) 高于\(next.date.chineseMonthDay)已报送的 \(next.counts[stage])，如确需更正请在 correction 中说明原因"))
