@@ -169,8 +169,10 @@ extension Store {
         // About a report's record each: grown from empty it was copied again and again.
         bytes.reserveCapacity(group.reduce(0) { $0 + $1.records.count } * 1024)
         for batch in group {
-            for (offset, record) in batch.records.enumerated() {
-                let payload = try record.payload ?? State.logPayload(of: record.change)
+            // By index: this code is generic (not specialised for the state), and `enumerated()`'s iterator went
+            // through metadata and witness tables for every record.
+            for offset in 0..<batch.records.count {
+                let payload = try batch.records[offset].payload ?? State.logPayload(of: batch.records[offset].change)
                 // The state's bound was wrong: the record could not be read back, so it is never written. (Refused
                 // before it was applied, as a change the writer encodes is, it would leave the store writable.)
                 guard payload.count <= WALRecord.maxPayload else {
@@ -201,9 +203,9 @@ extension Store {
             if batch.file != nil { acknowledged = batch.lastSequence }
             if batch.state != nil {
                 newest = batch
-                unpublishedChanges.removeAll(keepingCapacity: true)
-            } else {
-                unpublishedChanges.append(contentsOf: batch.records.lazy.map(\.change))
+                unpublishedRecords.removeAll(keepingCapacity: true)
+            } else if !batch.records.isEmpty {
+                unpublishedRecords.append(batch.records)
             }
         }
         return install(newest?.state, sequence: newest?.lastSequence, acknowledged: acknowledged)
@@ -237,16 +239,18 @@ extension Store {
     /// the published state and publishes that.
     func publishAcknowledged() {
         syncCondition.lock()
-        let changes = unpublishedChanges
-        unpublishedChanges.removeAll()
+        let batches = unpublishedRecords
+        unpublishedRecords.removeAll()
         syncCondition.unlock()
-        guard !changes.isEmpty else { return }
+        guard !batches.isEmpty else { return }
         condition.lock()
         var state = published.value
         let sequence = acknowledgedSequence
         condition.unlock()
         do {
-            for change in changes { try state.apply(change) }
+            for records in batches {
+                for record in records { try state.apply(record.change) }
+            }
         } catch {
             // They were applied once already, by the writer: deterministic `apply` cannot throw now.
             logger.critical("acknowledged writes could not be published", metadata: ["error": "\(error)"])
