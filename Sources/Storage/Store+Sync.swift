@@ -169,17 +169,20 @@ extension Store {
         // About a report's record each: grown from empty it was copied again and again.
         bytes.reserveCapacity(group.reduce(0) { $0 + $1.records.count } * 1024)
         for batch in group {
-            // By index: this code is generic (not specialised for the state), and `enumerated()`'s iterator went
-            // through metadata and witness tables for every record.
-            for offset in 0..<batch.records.count {
-                let payload = try batch.records[offset].payload ?? State.logPayload(of: batch.records[offset].change)
-                // The state's bound was wrong: the record could not be read back, so it is never written. (Refused
-                // before it was applied, as a change the writer encodes is, it would leave the store writable.)
-                guard payload.count <= WALRecord.maxPayload else {
-                    throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
+            // Through a buffer, by index: this code is generic (not specialised for the state), so the array's
+            // subscript copied each change out (a retain and a release of each of its fields), and `enumerated()`'s
+            // iterator went through metadata and witness tables for every record.
+            try batch.records.withUnsafeBufferPointer { records in
+                for offset in records.indices {
+                    let payload = try records[offset].payload ?? State.logPayload(of: records[offset].change)
+                    // The state's bound was wrong: the record could not be read back, so it is never written. (Refused
+                    // before it was applied, as a change the writer encodes is, it would leave the store writable.)
+                    guard payload.count <= WALRecord.maxPayload else {
+                        throw ChangeTooLarge(bytes: payload.count, limit: WALRecord.maxPayload)
+                    }
+                    WALRecord.append(sequence: batch.firstSequence + UInt64(offset), segment: batch.segmentFirst,
+                                     payload: payload, to: &bytes)
                 }
-                WALRecord.append(sequence: batch.firstSequence + UInt64(offset), segment: batch.segmentFirst, payload: payload,
-                                 to: &bytes)
             }
         }
         return bytes
