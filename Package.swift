@@ -7,6 +7,11 @@ import PackageDescription
 // a request's handler calls just no longer check for a hop at every call (CPU per report POST 0.97, benchmarks/ab.sh).
 let strictness: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
+// Release builds of the product's modules let the modules that use them specialise their generic code: the store is
+// generic over its state, and the one built for CampaignState (in the executable) ran unspecialised, through
+// metadata and witness tables, on the two threads every write goes through (benchmarks/README, "Specialised").
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "cleanheat",
     platforms: [.macOS(.v14)],
@@ -27,17 +32,17 @@ let package = Package(
         .target(
             name: "HTTPCore",
             dependencies: ["COpenSSL", "CZlib", "CEpoll", "CThreadName", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strictness
+            swiftSettings: strictness + crossModule
         ),
         .target(
             name: "Storage",
             dependencies: ["CZlib", "CFileSync", "CThreadName", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strictness
+            swiftSettings: strictness + crossModule
         ),
         .target(
             name: "Domain",
             dependencies: ["Storage", "COpenSSL"],
-            swiftSettings: strictness
+            swiftSettings: strictness + crossModule
         ),
         .target(
             name: "API",
@@ -46,7 +51,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: strictness
+            swiftSettings: strictness + crossModule
         ),
         .executableTarget(
             name: "cleanheat",
