@@ -29,13 +29,14 @@ extension Store {
 
     /// On the writer thread, between batches: when a checkpoint is asked for or due and none is running, roll to a
     /// new segment and hand the state as of now to a checkpoint thread. Writes go on while it is written.
-    func startCheckpointIfDue() {
+    /// `writerIdle`: the writer has had no job for `idlePublicationDelay`; else a checkpoint may be put off
+    /// (`checkpointDeferFactor`).
+    func startCheckpointIfDue(writerIdle: Bool = false) {
         condition.lock()
-        guard checkpointIsDue else {
-            condition.unlock()
-            return
-        }
+        let schedule = checkpointSchedule(writerIdle: writerIdle)
         condition.unlock()
+        checkpointPutOff = schedule.putOff
+        guard schedule.due else { return }
         // The snapshot is of the published state and covers every record before the new segment: so every batch
         // written is synced and published first. (A sync failing meanwhile makes the store read-only: checked below.)
         publishWorkingState()
@@ -136,11 +137,19 @@ extension Store {
     }
 
     /// Asked for or due, and none running. Read under `condition`.
-    private var checkpointIsDue: Bool {
+    /// Whether a checkpoint is due now, or due but put off while the writer is busy (read under `condition`).
+    private func checkpointSchedule(writerIdle: Bool) -> (due: Bool, putOff: Bool) {
+        guard !checkpointRunning else { return (false, false) }
+        if !checkpointTickets.isEmpty { return (true, false) }
         let walIsLargeEnough = Double(bytesSinceCheckpoint) >= options.checkpointWALShareOfSnapshot * Double(lastUnsealedSnapshotBytes)
-        let due = !checkpointTickets.isEmpty || (walIsLargeEnough && (recordsSinceCheckpoint >= options.checkpointEveryRecords
-                                                                      || bytesSinceCheckpoint >= options.checkpointEveryBytes))
-        return due && !checkpointRunning
+        func walPasses(_ factor: Double) -> Bool {
+            walIsLargeEnough && (Double(recordsSinceCheckpoint) >= Double(options.checkpointEveryRecords) * factor
+                                 || Double(bytesSinceCheckpoint) >= Double(options.checkpointEveryBytes) * factor)
+        }
+        guard walPasses(1) else { return (false, false) }
+        if writerIdle || walPasses(max(1, options.checkpointDeferFactor)) { return (true, false) }
+        // Read-only, no checkpoint will be taken: none is waited for either (the writer would wake for it forever).
+        return (false, healthState.readOnlyReason == nil)
     }
 
     /// Old snapshots and the segments whose records a snapshot covers are no longer needed.

@@ -52,6 +52,8 @@ public final class Store<State: DurableState>: @unchecked Sendable {
     private var tailCut = false
     /// Records were applied since the writer last handed over a state to publish.
     private var writtenUnpublished = false
+    /// A checkpoint is due but waits for the writer to idle (`StoreOptions.checkpointDeferFactor`).
+    var checkpointPutOff = false
     var recordsSinceCheckpoint = 0
     var bytesSinceCheckpoint = 0
 
@@ -234,21 +236,29 @@ public final class Store<State: DurableState>: @unchecked Sendable {
         while true {
             condition.lock()
             // Idle with writes not yet published: they are, at a reader's wish at once, else after a moment without jobs.
-            let idleDeadline = writtenUnpublished ? MonotonicCondition.deadline(after: options.idlePublicationDelay) : nil
+            // So is a checkpoint put off while jobs kept coming.
+            let idleDeadline = writtenUnpublished || checkpointPutOff ? MonotonicCondition.deadline(after: options.idlePublicationDelay) : nil
+            var idled = false
             while queue.isEmpty && (checkpointTickets.isEmpty || checkpointRunning) && !stopping && !mustCutTail {
                 guard let idleDeadline else {
                     condition.wait()
                     continue
                 }
-                if publicationWanted || !condition.wait(until: idleDeadline) { break }
+                if publicationWanted { break }
+                if !condition.wait(until: idleDeadline) {
+                    idled = true
+                    break
+                }
             }
-            if queue.isEmpty && writtenUnpublished && healthState.readOnlyReason == nil {
+            // (Not a put-off checkpoint once stopping: the stop takes one if asked to, and this would come back here
+            // for ever instead of stopping.)
+            if queue.isEmpty && (writtenUnpublished || checkpointPutOff && !stopping) && healthState.readOnlyReason == nil {
                 publicationWanted = false
                 condition.unlock()
                 publishWorkingState()
                 // The last batch's bytes are counted only now (the sync thread wrote them after it was handed over):
                 // a checkpoint they make due is not left until the next write.
-                startCheckpointIfDue()
+                startCheckpointIfDue(writerIdle: idled)
                 continue
             }
             if queue.isEmpty && stopping {

@@ -18,6 +18,11 @@ public struct StoreOptions: Sendable {
     /// Without this, a state whose unsealed files are large would have them rewritten every few seconds under load.
     /// With it, each byte of WAL pays for at most 1/share bytes of them. 0: no such wait.
     public var checkpointWALShareOfSnapshot: Double = 0
+    /// A checkpoint that falls due while writes keep coming waits for the writer's first idle moment (no job for
+    /// `idlePublicationDelay`) until the WAL since the last one passes this many times `checkpointEveryBytes` or
+    /// `checkpointEveryRecords`: a burst of reports is not slowed by a checkpoint it could do without, and the quiet
+    /// after it takes it. The cost: up to this many times the WAL to replay after a crash. 1: no wait.
+    public var checkpointDeferFactor: Double = 1
     /// A group's write and sync (with the encoding of its records) slower than this is logged as a warning.
     public var slowSyncWarning: TimeInterval = 0.5
     /// Writes that readers need not see at once (`DurableState.isPublishedAtOnce`) are published when a reader waits

@@ -59,6 +59,42 @@ import TestSupport
         store.abandon()
     }
 
+    /// A checkpoint due while writes keep coming waits for the writer to idle, up to `checkpointDeferFactor` times
+    /// its thresholds.
+    @Test func aCheckpointDueUnderLoadWaitsUpToTheDeferFactor() async throws {
+        var options = ToyStore.toyOptions
+        options.checkpointEveryRecords = 3
+        options.checkpointWALShareOfSnapshot = 0
+        options.checkpointDeferFactor = 4
+        options.idlePublicationDelay = 600 // the writer never idles here, however loaded the machine
+        let folder = try RepositoryPaths.makeTemporaryFolder("store")
+        let store = try ToyStore.openToy(folder, options: options)
+        // Due after three records, but put off: the writer is busy. At four times that, twelve, it is taken.
+        var sequences: [UInt64] = []
+        for index in 0..<6 { sequences.append(try await write(store, "k\(index)", "v")) }
+        #expect(sequences.prefix(3) == [0, 0, 0], "\(sequences)") // 9 records
+        #expect(sequences.last.map { $0 >= 12 } == true, "\(sequences)") // 18
+        // A stop with one put off again still stops: once the writer came back to the put-off checkpoint for ever
+        // instead. (A graceful close asks for a checkpoint, which ends the wait either way.)
+        store.abandon()
+        let reopened = try ToyStore.openToy(folder, options: options)
+        #expect(reopened.read { $0.values["k5"] } == "v")
+        try reopened.close()
+    }
+
+    /// …and the writer's first idle moment takes it.
+    @Test func aPutOffCheckpointIsTakenOnceTheWriterIdles() async throws {
+        var options = ToyStore.toyOptions
+        options.checkpointEveryRecords = 3
+        options.checkpointWALShareOfSnapshot = 0
+        options.checkpointDeferFactor = 4
+        let store = try ToyStore.openToy(try RepositoryPaths.makeTemporaryFolder("store"), options: options)
+        _ = try await write(store, "a", "1")
+        // Three records: due, and below twelve only the idle writer takes it.
+        #expect(try await eventually { store.settledCheckpointSequence() >= 3 })
+        try store.close()
+    }
+
     /// A sealed file is linked, not written again, so it does not count: only what every checkpoint rewrites does.
     @Test func aLargeSealedFileDoesNotHoldCheckpointsBack() async throws {
         var options = ToyStore.toyOptions

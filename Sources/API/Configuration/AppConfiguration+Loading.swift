@@ -49,11 +49,12 @@ extension AppConfiguration {
         }
         if let storage = try root.section("storage") {
             try storage.allowOnly(["segmentMaxBytes", "checkpointEveryBytes", "checkpointEveryRecords", "checkpointWALShareOfSnapshot",
-                                   "slowSyncWarningSeconds", "idlePublicationSeconds"])
+                                   "checkpointDeferFactor", "slowSyncWarningSeconds", "idlePublicationSeconds"])
             try storage.int("segmentMaxBytes", &config.storage.segmentMaxBytes, min: 4096)
             try storage.int("checkpointEveryBytes", &config.storage.checkpointEveryBytes, min: 4096)
             try storage.int("checkpointEveryRecords", &config.storage.checkpointEveryRecords, min: 1)
             try storage.double("checkpointWALShareOfSnapshot", &config.storage.checkpointWALShareOfSnapshot, max: 100)
+            try storage.double("checkpointDeferFactor", &config.storage.checkpointDeferFactor, min: 1, max: 100)
             try storage.double("slowSyncWarningSeconds", &config.storage.slowSyncWarningSeconds)
             try storage.double("idlePublicationSeconds", &config.storage.idlePublicationSeconds, max: 60)
         }

@@ -27,6 +27,7 @@ public struct StorageSettings: Sendable, Equatable {
     public var checkpointEveryBytes = 64 << 20
     public var checkpointEveryRecords = 100_000
     public var checkpointWALShareOfSnapshot = 1.0
+    public var checkpointDeferFactor = 4.0
     public var slowSyncWarningSeconds = 0.5
     public var idlePublicationSeconds = 0.01
     public init() {}

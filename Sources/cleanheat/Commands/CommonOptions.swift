@@ -100,6 +100,7 @@ extension StorageSettings {
         options.checkpointEveryBytes = checkpointEveryBytes
         options.checkpointEveryRecords = checkpointEveryRecords
         options.checkpointWALShareOfSnapshot = checkpointWALShareOfSnapshot
+        options.checkpointDeferFactor = checkpointDeferFactor
         options.slowSyncWarning = slowSyncWarningSeconds
         options.idlePublicationDelay = idlePublicationSeconds
         return options
