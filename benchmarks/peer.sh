@@ -16,7 +16,7 @@ echo '{"rateLimits": {"perTokenPerMinute": 0}}' > "$work/bench.json"
 start_server info --test-clock
 ours=$base
 peer_pid=
-trap 'kill $peer_pid 2>/dev/null; stop_server; rm -rf "$work"' EXIT
+trap 'kill $peer_pid 2>/dev/null || true; stop_server; rm -rf "$work"' EXIT
 prepare_report_load
 curl -fsS -H "Authorization: Bearer $TOKEN" "$ours/api/v1/plan" > "$work/plan.json"
 
