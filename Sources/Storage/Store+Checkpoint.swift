@@ -136,7 +136,6 @@ extension Store {
         condition.unlock()
     }
 
-    /// Asked for or due, and none running. Read under `condition`.
     /// Whether a checkpoint is due now, or due but put off while the writer is busy (read under `condition`).
     private func checkpointSchedule(writerIdle: Bool) -> (due: Bool, putOff: Bool) {
         guard !checkpointRunning else { return (false, false) }

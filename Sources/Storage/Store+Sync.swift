@@ -169,9 +169,9 @@ extension Store {
         // About a report's record each: grown from empty it was copied again and again.
         bytes.reserveCapacity(group.reduce(0) { $0 + $1.records.count } * 1024)
         for batch in group {
-            // Through a buffer, by index: this code is generic (not specialised for the state), so the array's
-            // subscript copied each change out (a retain and a release of each of its fields), and `enumerated()`'s
-            // iterator went through metadata and witness tables for every record.
+            // Through a buffer, by index: in generic code (debug builds; release builds specialise it for the state)
+            // the array's subscript copied each change out (a retain and a release of each of its fields), and
+            // `enumerated()`'s iterator went through metadata and witness tables for every record.
             try batch.records.withUnsafeBufferPointer { records in
                 for offset in records.indices {
                     let payload = try records[offset].payload ?? State.logPayload(of: records[offset].change)
